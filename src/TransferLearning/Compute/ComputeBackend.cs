@@ -1,0 +1,80 @@
+namespace TransferLearning.Compute;
+
+/// <summary>
+/// The kernel that computes every matrix product of the forward and backward passes: the one seam
+/// through which the fastest available implementation serves every layer.
+/// </summary>
+/// <remarks>
+/// <para>
+/// All products are column-major single-precision GEMM, <c>C ← α·op(A)·op(B) + β·C</c>, on the arrays
+/// behind MathNet's dense matrices, so that a mini-batch (a block of columns) is used in place.
+/// </para>
+/// <para>
+/// Library code never switches the backend on its own: a <c>Network</c> uses the
+/// backend it was given (<see cref="Default"/> unless the caller sets another), and <see cref="Default"/>
+/// is chosen once per process.
+/// </para>
+/// </remarks>
+public abstract class ComputeBackend
+{
+    private static readonly Lazy<ComputeBackend> LazyDefault = new(ChooseDefault, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private protected ComputeBackend()
+    {
+    }
+
+    /// <summary>Gets a short human-readable name of the backend, such as <c>Managed (AVX-512, 2 threads)</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Gets the managed backend: pure .NET, needs no native library.</summary>
+    public static ComputeBackend Managed => ManagedComputeBackend.Instance;
+
+    /// <summary>
+    /// Gets the backend used by networks that were not given one: the system BLAS when one is found
+    /// (see <see cref="TryLoadNativeBlas(string?, out ComputeBackend?)"/>), otherwise <see cref="Managed"/>.
+    /// Chosen once, the first time it is read.
+    /// </summary>
+    public static ComputeBackend Default => LazyLoadedDefault();
+
+    /// <summary>
+    /// Tries to load a system BLAS library that exports <c>cblas_sgemm</c>.
+    /// </summary>
+    /// <param name="libraryName">
+    /// A library name or path (for example <c>libmkl_rt.so</c> or <c>/opt/blis/lib/libblis.so</c>), or
+    /// <see langword="null"/> to try the usual names: <c>libopenblas.so.0</c>, <c>libopenblas.so</c>,
+    /// <c>libcblas.so.3</c>, <c>libblas.so.3</c> on Linux; Accelerate on macOS; <c>libopenblas.dll</c> on Windows.
+    /// </param>
+    /// <param name="backend">The loaded backend, or <see langword="null"/> when none was found.</param>
+    /// <returns><see langword="true"/> when a library was loaded and exports <c>cblas_sgemm</c>.</returns>
+    public static bool TryLoadNativeBlas(string? libraryName, out ComputeBackend? backend)
+    {
+        backend = NativeBlasComputeBackend.TryLoad(libraryName);
+        return backend is not null;
+    }
+
+    /// <summary>Loads a system BLAS library that exports <c>cblas_sgemm</c>.</summary>
+    /// <param name="libraryName">A library name or path, or <see langword="null"/> for the usual names.</param>
+    /// <returns>The native backend.</returns>
+    /// <exception cref="DllNotFoundException">No such library could be loaded, or it does not export <c>cblas_sgemm</c>.</exception>
+    public static ComputeBackend NativeBlas(string? libraryName = null) =>
+        NativeBlasComputeBackend.TryLoad(libraryName)
+        ?? throw new DllNotFoundException(
+            $"No BLAS library exporting cblas_sgemm could be loaded (tried: {string.Join(", ", NativeBlasComputeBackend.CandidateNames(libraryName))}).");
+
+    /// <summary>
+    /// Column-major <c>C ← α·op(A)·op(B) + β·C</c> where <c>op(A)</c> is <c>m × k</c>, <c>op(B)</c> is
+    /// <c>k × n</c> and <c>C</c> is <c>m × n</c>. With <paramref name="beta"/> = 0, <c>C</c> is only written.
+    /// </summary>
+    internal abstract void Gemm(
+        bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc);
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+
+    private static ComputeBackend LazyLoadedDefault() => LazyDefault.Value;
+
+    private static ComputeBackend ChooseDefault() =>
+        NativeBlasComputeBackend.TryLoad(null) ?? Managed;
+}
