@@ -1,0 +1,174 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+
+namespace TransferLearning.Compute;
+
+/// <summary>
+/// The vectorised element-wise kernels of the forward and backward passes. TensorPrimitives serves what
+/// it has (Exp, Sigmoid, Tanh, Max, Sum, …); what it lacks (ReLU and their masks) is written here with
+/// <see cref="Vector{T}"/>.
+/// </summary>
+internal static class Elementwise
+{
+    /// <summary>Writes <c>b</c> into each of the <paramref name="columns"/> columns of <paramref name="z"/> (<c>rows × columns</c>).</summary>
+    public static void BroadcastColumns(ReadOnlySpan<float> b, Span<float> z, int columns)
+    {
+        int rows = b.Length;
+        for (int j = 0; j < columns; j++)
+        {
+            b.CopyTo(z.Slice(j * rows, rows));
+        }
+    }
+
+    /// <summary><c>sums[i] = scale · Σ_j m[i, j]</c> over the columns of a column-major <c>rows × columns</c> block.</summary>
+    public static void RowSums(ReadOnlySpan<float> m, int columns, float scale, Span<float> sums)
+    {
+        int rows = sums.Length;
+        sums.Clear();
+        for (int j = 0; j < columns; j++)
+        {
+            TensorPrimitives.Add(sums, m.Slice(j * rows, rows), sums);
+        }
+
+        TensorPrimitives.Multiply(sums, scale, sums);
+    }
+
+    /// <summary><c>a = max(z, 0)</c>.</summary>
+    public static void Relu(ReadOnlySpan<float> z, Span<float> a) => TensorPrimitives.Max(z, 0f, a);
+
+    /// <summary><c>dZ = dA ⊙ [z &gt; 0]</c>.</summary>
+    public static void ReluBackward(ReadOnlySpan<float> z, ReadOnlySpan<float> dA, Span<float> dZ) =>
+        LeakyReluBackward(z, dA, dZ, 0f);
+
+    /// <summary><c>a = z</c> where <c>z &gt; 0</c>, else <c>slope · z</c>.</summary>
+    public static void LeakyRelu(ReadOnlySpan<float> z, Span<float> a, float slope)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var zeros = Vector<float>.Zero;
+            var s = new Vector<float>(slope);
+            var zv = MemoryMarshal.Cast<float, Vector<float>>(z);
+            var av = MemoryMarshal.Cast<float, Vector<float>>(a);
+            for (int v = 0; v < zv.Length; v++)
+            {
+                var x = zv[v];
+                av[v] = Vector.ConditionalSelect(Vector.GreaterThan(x, zeros), x, x * s);
+            }
+
+            i = zv.Length * Vector<float>.Count;
+        }
+
+        for (; i < z.Length; i++)
+        {
+            a[i] = z[i] > 0 ? z[i] : slope * z[i];
+        }
+    }
+
+    /// <summary><c>dZ = dA</c> where <c>z &gt; 0</c>, else <c>slope · dA</c>.</summary>
+    public static void LeakyReluBackward(ReadOnlySpan<float> z, ReadOnlySpan<float> dA, Span<float> dZ, float slope)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var zeros = Vector<float>.Zero;
+            var s = new Vector<float>(slope);
+            var zv = MemoryMarshal.Cast<float, Vector<float>>(z);
+            var gv = MemoryMarshal.Cast<float, Vector<float>>(dA);
+            var dv = MemoryMarshal.Cast<float, Vector<float>>(dZ);
+            for (int v = 0; v < zv.Length; v++)
+            {
+                var g = gv[v];
+                dv[v] = Vector.ConditionalSelect(Vector.GreaterThan(zv[v], zeros), g, g * s);
+            }
+
+            i = zv.Length * Vector<float>.Count;
+        }
+
+        for (; i < z.Length; i++)
+        {
+            dZ[i] = z[i] > 0 ? dA[i] : slope * dA[i];
+        }
+    }
+
+    /// <summary><c>dZ = dA ⊙ a ⊙ (1 − a)</c>, the sigmoid's derivative expressed through its output.</summary>
+    public static void SigmoidBackward(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var one = Vector<float>.One;
+            var av = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var gv = MemoryMarshal.Cast<float, Vector<float>>(dA);
+            var dv = MemoryMarshal.Cast<float, Vector<float>>(dZ);
+            for (int v = 0; v < av.Length; v++)
+            {
+                var x = av[v];
+                dv[v] = gv[v] * x * (one - x);
+            }
+
+            i = av.Length * Vector<float>.Count;
+        }
+
+        for (; i < a.Length; i++)
+        {
+            dZ[i] = dA[i] * a[i] * (1 - a[i]);
+        }
+    }
+
+    /// <summary><c>dZ = dA ⊙ (1 − a²)</c>, tanh's derivative expressed through its output.</summary>
+    public static void TanhBackward(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var one = Vector<float>.One;
+            var av = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var gv = MemoryMarshal.Cast<float, Vector<float>>(dA);
+            var dv = MemoryMarshal.Cast<float, Vector<float>>(dZ);
+            for (int v = 0; v < av.Length; v++)
+            {
+                var x = av[v];
+                dv[v] = gv[v] * (one - (x * x));
+            }
+
+            i = av.Length * Vector<float>.Count;
+        }
+
+        for (; i < a.Length; i++)
+        {
+            dZ[i] = dA[i] * (1 - (a[i] * a[i]));
+        }
+    }
+
+    /// <summary>Column-wise softmax of a column-major <c>rows × columns</c> block, shifted by each column's maximum.</summary>
+    public static void Softmax(ReadOnlySpan<float> z, Span<float> a, int rows)
+    {
+        int columns = z.Length / rows;
+        for (int j = 0; j < columns; j++)
+        {
+            var zc = z.Slice(j * rows, rows);
+            var ac = a.Slice(j * rows, rows);
+            float max = TensorPrimitives.Max(zc);
+            TensorPrimitives.Subtract(zc, max, ac);
+            TensorPrimitives.Exp(ac, ac);
+            TensorPrimitives.Multiply(ac, 1f / TensorPrimitives.Sum(ac), ac);
+        }
+    }
+
+    /// <summary>Softmax backward per column: <c>dZ = a ⊙ (dA − (dA · a))</c>.</summary>
+    public static void SoftmaxBackward(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ, int rows)
+    {
+        int columns = a.Length / rows;
+        for (int j = 0; j < columns; j++)
+        {
+            var ac = a.Slice(j * rows, rows);
+            var gc = dA.Slice(j * rows, rows);
+            var dc = dZ.Slice(j * rows, rows);
+            float dot = TensorPrimitives.Dot(gc, ac);
+            TensorPrimitives.Subtract(gc, dot, dc);
+            TensorPrimitives.Multiply(dc, ac, dc);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using TransferLearning.Compute;
+
+namespace TransferLearning.Networks.Activations;
+
+internal sealed class SoftmaxActivation : Activation
+{
+    public override string Name => "Softmax";
+
+    public override bool IsOutputOnly => true;
+
+    internal override void Forward(ReadOnlySpan<float> z, Span<float> a, int rows) => Elementwise.Softmax(z, a, rows);
+
+    internal override void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ, int rows) =>
+        Elementwise.SoftmaxBackward(a, dA, dZ, rows);
+}

@@ -1,0 +1,81 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using TransferLearning.Networks;
+
+namespace TransferLearning.Training;
+
+/// <summary>
+/// Adam with bias correction (Kingma &amp; Ba): <c>m ← β₁·m + (1−β₁)·g</c>, <c>v ← β₂·v + (1−β₂)·g²</c>,
+/// <c>w ← w − η·m̂ / (√v̂ + ε)</c> with <c>m̂ = m / (1−β₁ᵗ)</c>, <c>v̂ = v / (1−β₂ᵗ)</c>.
+/// Weight decay is L2 added to the gradient (as PyTorch's <c>Adam</c>).
+/// </summary>
+public sealed class Adam : Optimizer
+{
+    private readonly Dictionary<Parameter, (float[] M, float[] V, long T)> _state = [];
+
+    /// <summary>Creates the optimiser.</summary>
+    /// <param name="groups">The parameter groups; at least one, no parameter twice.</param>
+    /// <param name="options">The settings.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="groups"/> is empty or repeats a parameter.</exception>
+    public Adam(IReadOnlyList<ParameterGroup> groups, AdamOptions options)
+        : base(groups, (options ?? throw new ArgumentNullException(nameof(options))).LearningRate, options.WeightDecay)
+    {
+        Options = options;
+        foreach (var p in groups.SelectMany(g => g.Parameters))
+        {
+            _state[p] = (new float[p.Length], new float[p.Length], 0);
+        }
+    }
+
+    /// <summary>Gets the settings.</summary>
+    public AdamOptions Options { get; }
+
+    private protected override void Update(Parameter parameter, ReadOnlySpan<float> gradient, float learningRate)
+    {
+        // Each parameter counts its own steps, so a parameter unfrozen later starts with fresh bias correction.
+        var (m, v, t) = _state[parameter];
+        t++;
+        _state[parameter] = (m, v, t);
+        float b1 = Options.Beta1;
+        float b2 = Options.Beta2;
+        float c1 = 1f / (1f - MathF.Pow(b1, t));
+        float c2 = 1f / (1f - MathF.Pow(b2, t));
+        float eps = Options.Epsilon;
+        var w = parameter.Data.AsSpan();
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var gv = MemoryMarshal.Cast<float, Vector<float>>(gradient);
+            var mv = MemoryMarshal.Cast<float, Vector<float>>(m.AsSpan());
+            var vv = MemoryMarshal.Cast<float, Vector<float>>(v.AsSpan());
+            var wv = MemoryMarshal.Cast<float, Vector<float>>(w);
+            var vb1 = new Vector<float>(b1);
+            var vb2 = new Vector<float>(b2);
+            var v1b1 = new Vector<float>(1 - b1);
+            var v1b2 = new Vector<float>(1 - b2);
+            var vc1 = new Vector<float>(learningRate * c1);
+            var vc2 = new Vector<float>(c2);
+            var veps = new Vector<float>(eps);
+            for (int k = 0; k < gv.Length; k++)
+            {
+                var g = gv[k];
+                var mk = (vb1 * mv[k]) + (v1b1 * g);
+                var vk = (vb2 * vv[k]) + (v1b2 * g * g);
+                mv[k] = mk;
+                vv[k] = vk;
+                wv[k] -= vc1 * mk / (Vector.SquareRoot(vk * vc2) + veps);
+            }
+
+            i = gv.Length * Vector<float>.Count;
+        }
+
+        for (; i < w.Length; i++)
+        {
+            float g = gradient[i];
+            m[i] = (b1 * m[i]) + ((1 - b1) * g);
+            v[i] = (b2 * v[i]) + ((1 - b2) * g * g);
+            w[i] -= learningRate * c1 * m[i] / (MathF.Sqrt(v[i] * c2) + eps);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+namespace TransferLearning.Training;
+
+/// <summary>
+/// Training produced a non-finite loss or non-finite weights. The network has been reset to the last
+/// weights verified finite: those at the start of the epoch in which the divergence was found.
+/// </summary>
+public sealed class TrainingDivergedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public TrainingDivergedException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">The message.</param>
+    public TrainingDivergedException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and an inner exception.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The cause.</param>
+    public TrainingDivergedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    internal TrainingDivergedException(int epoch, int batch, double loss)
+        : base($"Training diverged in epoch {epoch}, mini-batch {batch}: the loss is {loss}. " +
+               "The network holds the weights from the start of that epoch. Lower the learning rate or check the data.")
+    {
+        Epoch = epoch;
+        Batch = batch;
+        Loss = loss;
+    }
+
+    /// <summary>Gets the epoch (from 1) in which the divergence was found.</summary>
+    public int Epoch { get; }
+
+    /// <summary>Gets the mini-batch (from 1) in which it was found, or 0 when found at the end of the epoch.</summary>
+    public int Batch { get; }
+
+    /// <summary>Gets the non-finite loss (NaN when the weights, not the loss, became non-finite).</summary>
+    public double Loss { get; }
+}

@@ -1,0 +1,71 @@
+using TransferLearning.Networks;
+
+namespace TransferLearning.Training;
+
+/// <summary>The settings of a <see cref="Trainer"/>, validated when set.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Gets the number of passes over the training set, at least 1. The default is 10.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public int Epochs
+    {
+        get;
+        init
+        {
+            Guard.AtLeast(value, 1, nameof(Epochs));
+            field = value;
+        }
+    } = 10;
+
+    /// <summary>Gets the number of examples per mini-batch, at least 1. The default is 32.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public int BatchSize
+    {
+        get;
+        init
+        {
+            Guard.AtLeast(value, 1, nameof(BatchSize));
+            field = value;
+        }
+    } = 32;
+
+    /// <summary>Gets the optimiser settings. The default is Adam with learning rate 1e-3.</summary>
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    public OptimizerOptions Optimizer
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Optimizer));
+    } = Optimizers.Adam();
+
+    /// <summary>Gets the learning-rate schedule. The default is <see cref="LearningRateSchedule.Constant"/>.</summary>
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    public LearningRateSchedule Schedule
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Schedule));
+    } = LearningRateSchedule.Constant;
+
+    /// <summary>Gets the loss; <see langword="null"/> (the default) picks <see cref="Loss.For(Activation)"/> of the output activation.</summary>
+    public Loss? Loss { get; init; }
+
+    /// <summary>Gets a value indicating whether the examples are shuffled every epoch. The default is <see langword="true"/>.</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Gets the seed of the shuffle. The default is 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Gets early stopping, or <see langword="null"/> (the default) to run every epoch.</summary>
+    public EarlyStoppingOptions? EarlyStopping { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the outputs of a wholly frozen bottom part of the network are
+    /// computed once per data set and reused every epoch (same result, less work). The default is <see langword="true"/>.
+    /// </summary>
+    public bool CacheFrozenFeatures { get; init; } = true;
+
+    /// <summary>
+    /// Gets a function that groups the network's parameters (for per-group learning rates, decay or
+    /// L2-SP), or <see langword="null"/> (the default) for one group of every parameter that is not frozen.
+    /// </summary>
+    public Func<Network, IReadOnlyList<ParameterGroup>>? ParameterGroups { get; init; }
+}
