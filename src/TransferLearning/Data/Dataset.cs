@@ -56,6 +56,9 @@ public sealed class Dataset
 
     internal ReadOnlySpan<float> FeatureData => _features;
 
+    /// <summary>The feature storage itself, for sets made internally (never for a caller's matrix).</summary>
+    internal float[] MutableFeatures => _features;
+
     internal int[]? LabelArray => _labels;
 
     internal float[]? TargetArray => _targets;
@@ -223,6 +226,48 @@ public sealed class Dataset
         }
 
         return (Subset(first), Subset(second));
+    }
+
+    /// <summary>
+    /// Splits the set into <paramref name="folds"/> stratified folds for cross-validation: every example is
+    /// held out exactly once, and each class is spread evenly over the folds.
+    /// </summary>
+    /// <param name="folds">The number of folds, from 2 to <see cref="Count"/>.</param>
+    /// <param name="seed">The seed of the shuffle.</param>
+    /// <returns>For each fold, the training part (all other folds) and the held-out part.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="folds"/> is less than 2 or more than <see cref="Count"/>.</exception>
+    public IReadOnlyList<(Dataset Train, Dataset Holdout)> StratifiedFolds(int folds, int seed)
+    {
+        if (folds < 2 || folds > Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(folds), folds, $"Expected between 2 and {Count} folds (the number of examples) but got {folds}.");
+        }
+
+        var random = new MathNet.Numerics.Random.Xoshiro256StarStar(seed);
+        var assignment = new int[Count];
+        int next = 0;
+        IEnumerable<int[]> strata = _labels is null
+            ? [Enumerable.Range(0, Count).ToArray()]
+            : Enumerable.Range(0, Count).GroupBy(i => _labels[i]).OrderBy(g => g.Key).Select(g => g.ToArray());
+        foreach (var stratum in strata)
+        {
+            Shuffle(stratum, random);
+            foreach (int i in stratum)
+            {
+                assignment[i] = next;
+                next = (next + 1) % folds;
+            }
+        }
+
+        var result = new List<(Dataset, Dataset)>(folds);
+        for (int f = 0; f < folds; f++)
+        {
+            var holdout = Enumerable.Range(0, Count).Where(i => assignment[i] == f).ToArray();
+            var train = Enumerable.Range(0, Count).Where(i => assignment[i] != f).ToArray();
+            result.Add((Subset(train), Subset(holdout)));
+        }
+
+        return result;
     }
 
     /// <summary>Returns a random subset with at most <paramref name="perClass"/> examples of each class.</summary>

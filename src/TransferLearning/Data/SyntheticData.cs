@@ -51,4 +51,116 @@ public static class SyntheticData
         Dataset.Shuffle(order, random);
         return data.Subset(order);
     }
+
+    /// <summary>
+    /// A pair of tasks on the same inputs generated from latent structure, to show when transfer helps and
+    /// when it does not. Each example has a shared latent <c>z</c> and an independent latent <c>u</c>
+    /// (8 dimensions each, standard normal); its inputs are <c>x = tanh(M·[z; u]) + noise</c> (32 features,
+    /// <c>M</c> random). The source labels are a rich rule on <c>z</c> alone (the arg-max of 64 random
+    /// projections of <c>z</c>), so a network trained on them must learn <c>z</c>. The target labels are
+    /// the arg-max of 5 other projections: of <c>z</c> when <paramref name="related"/> (the source's
+    /// features help), of the independent <c>u</c> otherwise (they do not).
+    /// </summary>
+    /// <param name="sourceCount">Source training examples, at least 1.</param>
+    /// <param name="targetPerClass">Target training examples per class, at least 1.</param>
+    /// <param name="targetTestPerClass">Target test examples per class, at least 1.</param>
+    /// <param name="related">Whether the target depends on the same latent as the source.</param>
+    /// <param name="seed">The seed of the world (the projections) and of every draw.</param>
+    /// <returns>The source, the target and the target's test set.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A count is less than 1.</exception>
+    public static TransferTasks LatentTasks(int sourceCount, int targetPerClass, int targetTestPerClass, bool related, int seed)
+    {
+        Guard.AtLeast(sourceCount, 1, nameof(sourceCount));
+        Guard.AtLeast(targetPerClass, 1, nameof(targetPerClass));
+        Guard.AtLeast(targetTestPerClass, 1, nameof(targetTestPerClass));
+        const int latent = 8;
+        const int inputs = 32;
+        const int sourceClasses = 64;
+        const int targetClasses = 5;
+        var random = new Xoshiro256StarStar(seed);
+        double[,] Projection(int rows, int columns, double scale)
+        {
+            var p = new double[rows, columns];
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < columns; j++)
+                {
+                    p[i, j] = Normal.Sample(random, 0, scale);
+                }
+            }
+
+            return p;
+        }
+
+        var mix = Projection(inputs, 2 * latent, 1 / Math.Sqrt(latent));
+        var sourceRule = Projection(sourceClasses, latent, 1);
+        var targetRule = Projection(targetClasses, latent, 1);
+        int targetOffset = related ? 0 : latent;
+
+        (float[] X, int Label) Draw(double[,] rule, int offset)
+        {
+            var h = new double[2 * latent];
+            for (int i = 0; i < h.Length; i++)
+            {
+                h[i] = Normal.Sample(random, 0, 1);
+            }
+
+            var x = new float[inputs];
+            for (int i = 0; i < inputs; i++)
+            {
+                double sum = 0;
+                for (int j = 0; j < h.Length; j++)
+                {
+                    sum += mix[i, j] * h[j];
+                }
+
+                x[i] = (float)(Math.Tanh(sum) + Normal.Sample(random, 0, 0.05));
+            }
+
+            int best = 0;
+            double bestValue = double.NegativeInfinity;
+            for (int c = 0; c < rule.GetLength(0); c++)
+            {
+                double v = 0;
+                for (int j = 0; j < latent; j++)
+                {
+                    v += rule[c, j] * h[offset + j];
+                }
+
+                if (v > bestValue)
+                {
+                    bestValue = v;
+                    best = c;
+                }
+            }
+
+            return (x, best);
+        }
+
+        Dataset Collect(int count, Func<(float[] X, int Label)> draw, int classes, int perClass)
+        {
+            var columns = new List<float[]>();
+            var labels = new List<int>();
+            var have = new int[classes];
+            while (columns.Count < count)
+            {
+                var (x, label) = draw();
+                if (perClass > 0 && have[label] >= perClass)
+                {
+                    continue;
+                }
+
+                have[label]++;
+                columns.Add(x);
+                labels.Add(label);
+            }
+
+            return Dataset.ForClassification(Matrix<float>.Build.DenseOfColumnArrays(columns), labels, classes);
+        }
+
+        var source = Collect(sourceCount, () => Draw(sourceRule, 0), sourceClasses, 0);
+        var target = Collect(targetPerClass * targetClasses, () => Draw(targetRule, targetOffset), targetClasses, targetPerClass);
+        var test = Collect(targetTestPerClass * targetClasses, () => Draw(targetRule, targetOffset), targetClasses, targetTestPerClass);
+        return new TransferTasks(source, target, test);
+    }
 }

@@ -101,6 +101,17 @@ public sealed class Network
         return Add(DenseLayer.Create(OutputSize, units, activation, _random, initializer));
     }
 
+    /// <summary>Appends a layer built from <paramref name="spec"/>, with weights drawn from the network's seeded generator.</summary>
+    /// <param name="spec">The layer's size, activation and initialiser.</param>
+    /// <returns>This network.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="spec"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The current last layer is a softmax, which may only be the output.</exception>
+    public Network Dense(LayerSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Dense(spec.Units, spec.Activation, spec.Initializer);
+    }
+
     /// <summary>Appends an existing layer (it becomes part of this network; its parameters are renamed).</summary>
     /// <param name="layer">A layer whose input size equals this network's current output size.</param>
     /// <returns>This network.</returns>

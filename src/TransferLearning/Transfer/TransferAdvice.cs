@@ -1,0 +1,51 @@
+using System.Text;
+
+namespace TransferLearning.Transfer;
+
+/// <summary>
+/// "Does transfer make sense here?", answered with the source text's three conditions, each with its
+/// evidence: (a) the same input x, (b) far more source than target data, (c) the source's features help
+/// the target (a linear probe on each pretrained layer's activations against one on the raw inputs).
+/// </summary>
+/// <param name="Conditions">The three conditions, in order (a), (b), (c).</param>
+/// <param name="Probes">The linear probes' scores: the raw inputs first, then each pretrained layer.</param>
+public sealed record TransferAdvice(IReadOnlyList<AdviceCondition> Conditions, IReadOnlyList<ProbeScore> Probes)
+{
+    /// <summary>Gets condition (a): the same input x.</summary>
+    public AdviceCondition SameInput => Conditions[0];
+
+    /// <summary>Gets condition (b): far more source than target data.</summary>
+    public AdviceCondition MoreSourceData => Conditions[1];
+
+    /// <summary>Gets condition (c): the source's features help the target.</summary>
+    public AdviceCondition FeaturesHelp => Conditions[2];
+
+    /// <summary>Gets the pretrained layer whose features transfer best, or <see langword="null"/> when nothing was probed.</summary>
+    public ProbeScore? BestLayer => Probes.Where(p => p.Layer >= 0).MaxBy(p => p.Score);
+
+    /// <summary>Gets a value indicating whether no condition fails (one that could not be checked does not count against).</summary>
+    public bool MakesSense => Conditions.All(c => c.Holds != false);
+
+    /// <summary>Returns the report: the verdict, the conditions and the probe scores.</summary>
+    /// <returns>The report.</returns>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(MakesSense ? "Transfer makes sense here." : "Transfer is unlikely to help here.");
+        foreach (var condition in Conditions)
+        {
+            sb.Append("  ").AppendLine(condition.ToString());
+        }
+
+        if (Probes.Count > 0)
+        {
+            sb.AppendLine("  Linear probes (held-out score):");
+            foreach (var probe in Probes)
+            {
+                sb.Append("    ").Append(probe).AppendLine(probe == BestLayer ? "  ← best" : string.Empty);
+            }
+        }
+
+        return sb.ToString().TrimEnd();
+    }
+}

@@ -1,0 +1,132 @@
+using TransferLearning.Networks;
+using TransferLearning.Training;
+
+namespace TransferLearning.Transfer;
+
+/// <summary>The settings of <see cref="TransferPipeline.Transfer(Network, Data.Dataset, TransferOptions?, Data.Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/>, validated when set.</summary>
+public sealed record TransferOptions
+{
+    /// <summary>
+    /// Gets the new layers put on top of the kept pretrained layers, randomly initialised from
+    /// <see cref="Seed"/>; <see langword="null"/> (the default) means one output layer sized to the target:
+    /// softmax over its classes, or identity over its regression targets.
+    /// </summary>
+    public IReadOnlyList<LayerSpec>? NewLayers { get; init; }
+
+    /// <summary>
+    /// Gets how many top layers of the pretrained network are removed (the output layer <c>W[L]</c>,
+    /// <c>b[L]</c> and, for more than 1, the layers below it). At least 1, and less than the network's depth. The default is 1.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public int RemovedLayers
+    {
+        get;
+        init
+        {
+            Guard.AtLeast(value, 1, nameof(RemovedLayers));
+            field = value;
+        }
+    } = 1;
+
+    /// <summary>Gets the policy that decides the strategy. The default is <see cref="DataSizePolicy.Default"/>.</summary>
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    public TransferPolicy Policy
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Policy));
+    } = DataSizePolicy.Default;
+
+    /// <summary>
+    /// Gets how the target is trained (for <see cref="TransferStrategyKind.TwoPhase"/>, each phase).
+    /// The default is 30 epochs, mini-batches of 32, Adam at 1e-3.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    public TrainingOptions Training
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Training));
+    } = new() { Epochs = 30, BatchSize = 32, Optimizer = Optimizers.Adam(1e-3f) };
+
+    /// <summary>
+    /// Gets the learning-rate multiplier of the pretrained layers that train (LastLayers, FullFineTune),
+    /// so that the body can move slower than the new head; finite and &gt; 0. The default is 1.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and &gt; 0.</exception>
+    public float PretrainedLearningRateScale
+    {
+        get;
+        init
+        {
+            Guard.Positive(value, nameof(PretrainedLearningRateScale));
+            field = value;
+        }
+    } = 1f;
+
+    /// <summary>Gets the learning-rate multiplier of every layer in the second phase of TwoPhase; finite and &gt; 0. The default is 0.1.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and &gt; 0.</exception>
+    public float TwoPhaseFineTuneScale
+    {
+        get;
+        init
+        {
+            Guard.Positive(value, nameof(TwoPhaseFineTuneScale));
+            field = value;
+        }
+    } = 0.1f;
+
+    /// <summary>
+    /// Gets the L2-SP strength <c>α</c>: pretrained weights that train are pulled towards their pretrained
+    /// values <c>w₀</c> by the penalty <c>(α/2)·‖w − w₀‖²</c> (instead of towards zero); ≥ 0. The default is 0 (off).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
+    public float AnchorDecay
+    {
+        get;
+        init
+        {
+            Guard.NonNegative(value, nameof(AnchorDecay));
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets the ordinary L2 decay <c>β</c> of the new layers, <c>(β/2)·‖w‖²</c>; ≥ 0; <see langword="null"/>
+    /// (the default) uses the optimiser's weight decay.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
+    public float? NewLayerWeightDecay
+    {
+        get;
+        init
+        {
+            if (value is { } v)
+            {
+                Guard.NonNegative(v, nameof(NewLayerWeightDecay));
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>Gets the seed of the new layers' weights (and, for FromScratch, of every weight). The default is 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>
+    /// Gets the number of examples the network was pretrained on, which the policy compares with the
+    /// target's; <see langword="null"/> (the default) when unknown. <see cref="TransferPipeline.Pretrain"/> records it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public long? SourceExampleCount
+    {
+        get;
+        init
+        {
+            if (value is < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(SourceExampleCount), value, $"Expected at least 1 source example (or null when unknown) but got {value}.");
+            }
+
+            field = value;
+        }
+    }
+}
