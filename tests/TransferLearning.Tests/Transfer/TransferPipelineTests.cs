@@ -1,0 +1,183 @@
+using TransferLearning.Networks;
+using TransferLearning.Tests.Support;
+using TransferLearning.Transfer;
+
+namespace TransferLearning.Tests.Transfer;
+
+public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallTransfer>
+{
+    private readonly TransferPipeline _pipeline = new();
+
+    private Network Pretrained => fixture.Pretrained.Network;
+
+    [Fact]
+    public void Transfer_HeadOnly_KeepsPretrainedLayersBitIdenticalAndReplacesTheHead()
+    {
+        var before = Snapshot.Of(Pretrained);
+
+        var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.HeadOnly));
+
+        var net = result.Network;
+        net.Layers.Should().HaveCount(3);
+        for (int l = 0; l < 2; l++)
+        {
+            net.Layers[l].Weight.Values.ToArray().Should().Equal(Pretrained.Layers[l].Weight.Values.ToArray());
+            net.Layers[l].Bias.Values.ToArray().Should().Equal(Pretrained.Layers[l].Bias.Values.ToArray());
+        }
+
+        var head = net.Layers[2];
+        head.Weight.Rows.Should().Be(5, "the new head is sized to the target's 5 classes");
+        head.Weight.Columns.Should().Be(16);
+        head.Activation.Should().Be(Activation.Softmax);
+        Pretrained.Layers[2].Weight.Rows.Should().Be(64, "the old head had the source's 64 classes");
+        head.Weight.Values.ToArray().Should().NotEqual(Pretrained.Layers[2].Weight.Values[..head.Weight.Length].ToArray());
+        Snapshot.Same(before, Pretrained).Should().BeTrue("the network passed in is never modified");
+    }
+
+    [Fact]
+    public void Build_SameSeed_SameNewHead_OtherSeed_OtherHead()
+    {
+        var a = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 3));
+        var b = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 3));
+        var c = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 4));
+
+        a.Layers[2].Weight.Values.ToArray().Should().Equal(b.Layers[2].Weight.Values.ToArray());
+        a.Layers[2].Weight.Values.ToArray().Should().NotEqual(c.Layers[2].Weight.Values.ToArray());
+        a.Layers[2].Bias.Values.ToArray().Should().OnlyContain(v => v == 0f, "new biases start at zero");
+        a.Layers.Take(2).Should().OnlyContain(l => l.IsFrozen);
+        a.Layers[2].IsFrozen.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Transfer_SameSeed_GivesBitIdenticalNetworks()
+    {
+        var options = SmallTransfer.Options(TransferStrategy.FullFineTune, seed: 9);
+        var a = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options).Network;
+        var b = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options).Network;
+
+        Snapshot.Same(Snapshot.Of(a), b).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Transfer_FullFineTune_ChangesEveryLayer_AndNotTheInput()
+    {
+        var before = Snapshot.Of(Pretrained);
+
+        var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.FullFineTune)).Network;
+
+        for (int l = 0; l < 2; l++)
+        {
+            Snapshot.Same(Snapshot.Of(Pretrained.Layers[l]), net.Layers[l]).Should().BeFalse($"layer {l} trains under FullFineTune");
+        }
+
+        Snapshot.Same(before, Pretrained).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Transfer_LastLayers1_ChangesOnlyTheTopPretrainedLayerAndTheHead()
+    {
+        var before = Snapshot.Of(Pretrained);
+        var built = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.LastLayers(1), SmallTransfer.Options(TransferStrategy.LastLayers(1)));
+        var initialHead = Snapshot.Of(built.Layers[2]);
+
+        var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.LastLayers(1))).Network;
+
+        Snapshot.Same(Snapshot.Of(Pretrained.Layers[0]), net.Layers[0]).Should().BeTrue("layer 0 stays frozen");
+        Snapshot.Same(Snapshot.Of(Pretrained.Layers[1]), net.Layers[1]).Should().BeFalse("the top pretrained layer trains");
+        Snapshot.Same(initialHead, net.Layers[2]).Should().BeFalse("the new head trains");
+        Snapshot.Same(before, Pretrained).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Transfer_FromScratch_HasTheSameArchitectureWithRandomWeights()
+    {
+        var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.FromScratch)).Network;
+
+        net.Layers.Select(l => (l.InputSize, l.OutputSize)).Should().Equal((32, 24), (24, 16), (16, 5));
+        net.Layers[0].Weight.Values.ToArray().Should().NotEqual(Pretrained.Layers[0].Weight.Values.ToArray());
+    }
+
+    [Fact]
+    public void Transfer_TwoPhase_TrainsTheHeadThenEverything()
+    {
+        var options = SmallTransfer.Options(TransferStrategy.TwoPhase);
+        var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
+
+        result.History.Epochs.Should().HaveCount(2 * options.Training.Epochs);
+        result.History.Epochs.Select(e => e.Epoch).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        result.History.Epochs[^1].LearningRate.Should().BeApproximately(options.Training.Optimizer.LearningRate, 1e-9f,
+            "the reported rate is the base rate; the 0.1 scale lives in the parameter groups");
+        Snapshot.Same(Snapshot.Of(Pretrained.Layers[0]), result.Network.Layers[0]).Should().BeFalse("phase two fine-tunes the body");
+        result.Network.Layers.Should().OnlyContain(l => !l.IsFrozen);
+    }
+
+    [Fact]
+    public void Transfer_SeveralNewLayers_AreAllAddedAndTrained()
+    {
+        var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with
+        {
+            NewLayers = [Layer.Dense(12, Activation.ReLU), Layer.Dense(5, Activation.Softmax)],
+        };
+
+        var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options).Network;
+
+        net.Layers.Select(l => (l.InputSize, l.OutputSize)).Should().Equal((32, 24), (24, 16), (16, 12), (12, 5));
+        net.TrainableParameterCount.Should().Be((16 * 12) + 12 + (12 * 5) + 5);
+    }
+
+    [Fact]
+    public void Transfer_RemovedLayers2_StripsTheTopTwoLayers()
+    {
+        var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { RemovedLayers = 2 };
+
+        var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options).Network;
+
+        net.Layers.Select(l => (l.InputSize, l.OutputSize)).Should().Equal((32, 24), (24, 5));
+    }
+
+    [Fact]
+    public void Transfer_L2SP_KeepsFineTunedWeightsNearerThePretrainedOnes()
+    {
+        var plain = SmallTransfer.Options(TransferStrategy.FullFineTune);
+        var anchored = plain with { AnchorDecay = 5f };
+
+        double Drift(Network net) => Enumerable.Range(0, 2).Sum(l =>
+            net.Layers[l].Weight.Values.ToArray().Zip(Pretrained.Layers[l].Weight.Values.ToArray(), (a, b) => (double)(a - b) * (a - b)).Sum());
+
+        double free = Drift(_pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, plain).Network);
+        double held = Drift(_pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, anchored).Network);
+
+        free.Should().BeGreaterThan(0);
+        held.Should().BeLessThan(free * 0.5, "L2-SP pulls the fine-tuned body towards its pretrained values");
+    }
+
+    [Fact]
+    public void Transfer_HeadOnly_ComputesTheFrozenBodyOncePerDataSet_AndMatchesTheUncachedHead()
+    {
+        var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with
+        {
+            Training = SmallTransfer.Options(TransferStrategy.HeadOnly).Training with { Epochs = 6 },
+        };
+        var cached = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, options);
+        var uncached = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, options);
+        int before = cached.Layers[1].ForwardCount;
+
+        new TransferLearning.Training.Trainer(options.Training).Fit(cached, fixture.Tasks.Target, fixture.Tasks.TargetTest);
+        new TransferLearning.Training.Trainer(options.Training with { CacheFrozenFeatures = false }).Fit(uncached, fixture.Tasks.Target, fixture.Tasks.TargetTest);
+
+        (cached.Layers[1].ForwardCount - before).Should().Be(2, "once for the training set and once for the validation set, not once per epoch");
+        uncached.Layers[1].ForwardCount.Should().BeGreaterThan(6);
+        cached.Layers[2].Weight.Values.ToArray().Should().Equal(uncached.Layers[2].Weight.Values.ToArray());
+        cached.Layers[2].Bias.Values.ToArray().Should().Equal(uncached.Layers[2].Bias.Values.ToArray());
+    }
+
+    [Fact]
+    public void Transfer_Result_ExplainsTheDecisionWithTheNumbers()
+    {
+        var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = DataSizePolicy.Default });
+
+        result.Strategy.Should().Be(TransferStrategy.HeadOnly, "100 target examples (20 per class) is little data");
+        string text = result.Decision.ToString();
+        text.Should().Contain("2,000").And.Contain("100").And.Contain("20.0 per class");
+    }
+}
