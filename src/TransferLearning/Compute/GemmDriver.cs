@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TransferLearning.Compute;
 
 // One column-major GEMM, C ← alpha·op(A)·op(B) + beta·C, with every pointer pinned by the caller.
@@ -29,6 +31,7 @@ internal static unsafe class GemmDriver<TK>
     private const int McMax = 192;
     private const int NcMax = 2040;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in GemmProblem p, int i0, int i1, int j0, int j1, GemmPackBuffers buffers)
     {
         int mr = TK.Mr;
@@ -64,6 +67,7 @@ internal static unsafe class GemmDriver<TK>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(
         int kc, int mc, int nc, float* packedA, float* packedB, float* c, nint ldc, float alpha, float beta, float* tile)
     {
@@ -91,6 +95,7 @@ internal static unsafe class GemmDriver<TK>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeTile(float* tile, int mr, int rows, int cols, float* c, nint ldc, float alpha, float beta)
     {
         for (int j = 0; j < cols; j++)
