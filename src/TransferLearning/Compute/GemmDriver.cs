@@ -86,9 +86,21 @@ internal static unsafe class GemmDriver<TK>
                 {
                     TK.Run(kc, aPanel, bPanel, cColumn + ir, ldc, alpha, beta);
                 }
+                else if (nrows == mr / 2 && ncols == nr)
+                {
+                    TK.RunHalf(kc, aPanel, bPanel, cColumn + ir, ldc, alpha, beta);
+                }
                 else
                 {
-                    TK.Run(kc, aPanel, bPanel, tile, mr, 1f, 0f);
+                    if (nrows <= mr / 2)
+                    {
+                        TK.RunHalf(kc, aPanel, bPanel, tile, mr, 1f, 0f);
+                    }
+                    else
+                    {
+                        TK.Run(kc, aPanel, bPanel, tile, mr, 1f, 0f);
+                    }
+
                     MergeTile(tile, mr, nrows, ncols, cColumn + ir, ldc, alpha, beta);
                 }
             }

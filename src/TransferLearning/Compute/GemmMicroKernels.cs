@@ -134,6 +134,75 @@ internal readonly struct Avx512MicroKernel : IGemmMicroKernel
         }
     }
 
+    // Rows 0 .. 15 of the tile only (the panel keeps its stride of 32), for a last panel of at most 16 rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void RunHalf(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        Vector512<float> c00 = default;
+        Vector512<float> c01 = default;
+        Vector512<float> c02 = default;
+        Vector512<float> c03 = default;
+        Vector512<float> c04 = default;
+        Vector512<float> c05 = default;
+        Vector512<float> c06 = default;
+        Vector512<float> c07 = default;
+        Vector512<float> c08 = default;
+        Vector512<float> c09 = default;
+        Vector512<float> c0a = default;
+        Vector512<float> c0b = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> a0 = Vector512.Load(a);
+            c00 = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(b[0]), c00);
+            c01 = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(b[1]), c01);
+            c02 = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(b[2]), c02);
+            c03 = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(b[3]), c03);
+            c04 = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(b[4]), c04);
+            c05 = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(b[5]), c05);
+            c06 = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(b[6]), c06);
+            c07 = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(b[7]), c07);
+            c08 = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(b[8]), c08);
+            c09 = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(b[9]), c09);
+            c0a = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(b[10]), c0a);
+            c0b = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(b[11]), c0b);
+            a += 32;
+            b += 12;
+        }
+
+        Vector512<float> va = Vector512.Create(alpha);
+        if (beta == 0)
+        {
+            Vector512.Store(c00 * va, c + (0 * ldc));
+            Vector512.Store(c01 * va, c + (1 * ldc));
+            Vector512.Store(c02 * va, c + (2 * ldc));
+            Vector512.Store(c03 * va, c + (3 * ldc));
+            Vector512.Store(c04 * va, c + (4 * ldc));
+            Vector512.Store(c05 * va, c + (5 * ldc));
+            Vector512.Store(c06 * va, c + (6 * ldc));
+            Vector512.Store(c07 * va, c + (7 * ldc));
+            Vector512.Store(c08 * va, c + (8 * ldc));
+            Vector512.Store(c09 * va, c + (9 * ldc));
+            Vector512.Store(c0a * va, c + (10 * ldc));
+            Vector512.Store(c0b * va, c + (11 * ldc));
+        }
+        else
+        {
+            Vector512<float> vb = Vector512.Create(beta);
+            Update(c + (0 * ldc), c00, va, vb);
+            Update(c + (1 * ldc), c01, va, vb);
+            Update(c + (2 * ldc), c02, va, vb);
+            Update(c + (3 * ldc), c03, va, vb);
+            Update(c + (4 * ldc), c04, va, vb);
+            Update(c + (5 * ldc), c05, va, vb);
+            Update(c + (6 * ldc), c06, va, vb);
+            Update(c + (7 * ldc), c07, va, vb);
+            Update(c + (8 * ldc), c08, va, vb);
+            Update(c + (9 * ldc), c09, va, vb);
+            Update(c + (10 * ldc), c0a, va, vb);
+            Update(c + (11 * ldc), c0b, va, vb);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Update(float* c, Vector512<float> acc, Vector512<float> alpha, Vector512<float> beta) =>
         Vector512.Store(Avx512F.FusedMultiplyAdd(acc, alpha, Vector512.Load(c) * beta), c);
@@ -214,6 +283,51 @@ internal readonly struct Avx2MicroKernel : IGemmMicroKernel
             Update(c + (4 * ldc) + 8, c14, va, vb);
             Update(c + (5 * ldc), c05, va, vb);
             Update(c + (5 * ldc) + 8, c15, va, vb);
+        }
+    }
+
+    // Rows 0 .. 7 of the tile only (the panel keeps its stride of 16), for a last panel of at most 8 rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void RunHalf(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        Vector256<float> c00 = default;
+        Vector256<float> c01 = default;
+        Vector256<float> c02 = default;
+        Vector256<float> c03 = default;
+        Vector256<float> c04 = default;
+        Vector256<float> c05 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> a0 = Vector256.Load(a);
+            c00 = Fma.MultiplyAdd(a0, Vector256.Create(b[0]), c00);
+            c01 = Fma.MultiplyAdd(a0, Vector256.Create(b[1]), c01);
+            c02 = Fma.MultiplyAdd(a0, Vector256.Create(b[2]), c02);
+            c03 = Fma.MultiplyAdd(a0, Vector256.Create(b[3]), c03);
+            c04 = Fma.MultiplyAdd(a0, Vector256.Create(b[4]), c04);
+            c05 = Fma.MultiplyAdd(a0, Vector256.Create(b[5]), c05);
+            a += 16;
+            b += 6;
+        }
+
+        Vector256<float> va = Vector256.Create(alpha);
+        if (beta == 0)
+        {
+            Vector256.Store(c00 * va, c + (0 * ldc));
+            Vector256.Store(c01 * va, c + (1 * ldc));
+            Vector256.Store(c02 * va, c + (2 * ldc));
+            Vector256.Store(c03 * va, c + (3 * ldc));
+            Vector256.Store(c04 * va, c + (4 * ldc));
+            Vector256.Store(c05 * va, c + (5 * ldc));
+        }
+        else
+        {
+            Vector256<float> vb = Vector256.Create(beta);
+            Update(c + (0 * ldc), c00, va, vb);
+            Update(c + (1 * ldc), c01, va, vb);
+            Update(c + (2 * ldc), c02, va, vb);
+            Update(c + (3 * ldc), c03, va, vb);
+            Update(c + (4 * ldc), c04, va, vb);
+            Update(c + (5 * ldc), c05, va, vb);
         }
     }
 

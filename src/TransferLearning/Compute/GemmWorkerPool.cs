@@ -21,6 +21,8 @@ internal sealed class GemmWorkerPool
         new(() => new GemmWorkerPool(Environment.ProcessorCount - 1), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly object _startGate = new();
+    private readonly long[] _workerJobs;
+    private readonly long[] _workerAllocatedBytes;
     private readonly object _doneGate = new();
     private int _busy;
     private long _generation;
@@ -34,6 +36,8 @@ internal sealed class GemmWorkerPool
     private GemmWorkerPool(int workers)
     {
         WorkerCount = Math.Max(0, workers);
+        _workerJobs = new long[WorkerCount];
+        _workerAllocatedBytes = new long[WorkerCount];
         for (int i = 0; i < WorkerCount; i++)
         {
             var thread = new Thread(WorkerLoop)
@@ -48,6 +52,12 @@ internal sealed class GemmWorkerPool
     public static GemmWorkerPool Shared => LazyShared.Value;
 
     public int WorkerCount { get; }
+
+    // Diagnostics for tests: parts run by the workers so far, and the bytes the worker threads have allocated
+    // (as of the end of their last part).
+    public long WorkerJobs => Sum(_workerJobs);
+
+    public long WorkerAllocatedBytes => Sum(_workerAllocatedBytes);
 
     public bool TryAcquire() => WorkerCount > 0 && Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
 
@@ -137,6 +147,8 @@ internal sealed class GemmWorkerPool
                 Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
             }
 
+            Volatile.Write(ref _workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
+            Volatile.Write(ref _workerJobs[index], _workerJobs[index] + 1);
             if (Interlocked.Decrement(ref _pending) == 0 && Volatile.Read(ref _doneSleeping) != 0)
             {
                 lock (_doneGate)
@@ -175,5 +187,16 @@ internal sealed class GemmWorkerPool
                 Interlocked.Decrement(ref _startSleepers);
             }
         }
+    }
+
+    private static long Sum(long[] values)
+    {
+        long sum = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            sum += Volatile.Read(ref values[i]);
+        }
+
+        return sum;
     }
 }

@@ -13,4 +13,7 @@ internal interface IGemmMicroKernel
     static abstract bool IsSupported { get; }
 
     static abstract unsafe void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta);
+
+    // As Run, but computes (at least) rows 0 .. Mr/2 - 1 only: for a last panel of at most Mr/2 rows.
+    static abstract unsafe void RunHalf(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta);
 }

@@ -33,6 +33,24 @@ internal readonly struct ScalarMicroKernel : IGemmMicroKernel
         Column(c + (3 * ldc), alpha, beta, c03, c13, c23, c33);
     }
 
+    public static unsafe void RunHalf(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        for (int j = 0; j < 4; j++)
+        {
+            float c0 = 0, c1 = 0;
+            for (int p = 0; p < kc; p++)
+            {
+                float bv = b[(p * 4) + j];
+                c0 += a[p * 4] * bv;
+                c1 += a[(p * 4) + 1] * bv;
+            }
+
+            float* cj = c + (j * ldc);
+            cj[0] = beta == 0 ? alpha * c0 : (alpha * c0) + (beta * cj[0]);
+            cj[1] = beta == 0 ? alpha * c1 : (alpha * c1) + (beta * cj[1]);
+        }
+    }
+
     private static unsafe void Column(float* c, float alpha, float beta, float v0, float v1, float v2, float v3)
     {
         if (beta == 0)

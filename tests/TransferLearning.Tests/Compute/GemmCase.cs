@@ -17,28 +17,20 @@ internal sealed class GemmCase
 
     private GemmCase(
         bool transposeA, bool transposeB, int m, int n, int k, float alpha, float beta,
-        float[] a, int lda, float[] b, int ldb, float[] c0, int ldc)
+        float[] a, int lda, float[] b, int ldb, float[] c0, int ldc, int valueSeed)
     {
         (TransposeA, TransposeB, M, N, K, Alpha, Beta) = (transposeA, transposeB, m, n, k, alpha, beta);
         (_a, Lda, _b, Ldb, _c0, Ldc) = (a, lda, b, ldb, c0, ldc);
         _expected = new double[m * n];
         _magnitude = new double[m * n];
+        Product product = Product.Of(m, n, k, valueSeed);
         for (int j = 0; j < n; j++)
         {
             for (int i = 0; i < m; i++)
             {
-                double sum = 0, size = 0;
-                for (int p = 0; p < k; p++)
-                {
-                    double av = transposeA ? a[(i * lda) + p] : a[(p * lda) + i];
-                    double bv = transposeB ? b[(p * ldb) + j] : b[(j * ldb) + p];
-                    sum += av * bv;
-                    size += Math.Abs(av * bv);
-                }
-
                 double cv = beta == 0 ? 0 : c0[(j * ldc) + i];
-                _expected[(j * m) + i] = (alpha * sum) + (beta * cv);
-                _magnitude[(j * m) + i] = (Math.Abs(alpha) * size) + Math.Abs(beta * cv) + 1e-30;
+                _expected[(j * m) + i] = (alpha * product.Sum[(j * m) + i]) + (beta * cv);
+                _magnitude[(j * m) + i] = (Math.Abs(alpha) * product.Size[(j * m) + i]) + Math.Abs(beta * cv) + 1e-30;
             }
         }
     }
@@ -63,17 +55,34 @@ internal sealed class GemmCase
 
     public int Ldc { get; }
 
+    // op(A) and op(B) hold the same values for every transpose and padding with the same seed (drawn by
+    // logical index), so that one double-precision product serves them all.
     public static GemmCase Random(
         bool transposeA, bool transposeB, int m, int n, int k, float alpha, float beta, int pad, int seed)
     {
-        var random = new Random(seed);
         int aRows = transposeA ? k : m, aCols = transposeA ? m : k;
         int bRows = transposeB ? n : k, bCols = transposeB ? k : n;
         int lda = aRows + pad, ldb = bRows + pad, ldc = m + pad;
+        int valueSeed = (m * 7919) + (n * 104729) + k;
+        Product product = Product.Of(m, n, k, valueSeed);
 
         // Exactly the length the shape needs: the last column carries no padding.
-        float[] a = Fill(new float[Length(aRows, aCols, lda)], random);
-        float[] b = Fill(new float[Length(bRows, bCols, ldb)], random);
+        float[] a = new float[Length(aRows, aCols, lda)];
+        float[] b = new float[Length(bRows, bCols, ldb)];
+        for (int p = 0; p < k; p++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                a[transposeA ? (i * lda) + p : (p * lda) + i] = product.A[(i * k) + p];
+            }
+
+            for (int j = 0; j < n; j++)
+            {
+                b[transposeB ? (p * ldb) + j : (j * ldb) + p] = product.B[(j * k) + p];
+            }
+        }
+
+        var random = new Random(seed);
         float[] c = new float[Length(m, n, ldc)];
         Array.Fill(c, Sentinel);
         for (int j = 0; j < n; j++)
@@ -84,7 +93,7 @@ internal sealed class GemmCase
             }
         }
 
-        return new GemmCase(transposeA, transposeB, m, n, k, alpha, beta, a, lda, b, ldb, c, ldc);
+        return new GemmCase(transposeA, transposeB, m, n, k, alpha, beta, a, lda, b, ldb, c, ldc, valueSeed);
     }
 
     // The sum of |terms| behind element i of C (column-major m × n): the scale of its rounding error.
@@ -139,16 +148,6 @@ internal sealed class GemmCase
 
     private static int Length(int rows, int cols, int ld) => rows == 0 || cols == 0 ? 0 : ((cols - 1) * ld) + rows;
 
-    private static float[] Fill(float[] values, Random random)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        return values;
-    }
-
     private float[] RunRaw(ComputeBackend backend)
     {
         float[] c = (float[])_c0.Clone();
@@ -159,4 +158,59 @@ internal sealed class GemmCase
     private string Describe(ComputeBackend backend) =>
         $"{backend.Name} {(TransposeA ? 'T' : 'N')}{(TransposeB ? 'T' : 'N')} m={M} n={N} k={K} " +
         $"alpha={Alpha} beta={Beta} lda={Lda} ldb={Ldb} ldc={Ldc}";
+
+    // Random op(A) (by rows) and op(B) (by columns), both contiguous in k, and Σ op(A)·op(B) and Σ |terms|
+    // in double precision (column-major m × n); computed once per shape and seed.
+    private sealed class Product
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, int, int), Product> Cache = new();
+
+        private Product(int m, int n, int k, int seed)
+        {
+            var random = new Random(seed);
+            A = new float[m * k];
+            B = new float[n * k];
+            for (int i = 0; i < A.Length; i++)
+            {
+                A[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            for (int i = 0; i < B.Length; i++)
+            {
+                B[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            Sum = new double[m * n];
+            Size = new double[m * n];
+            for (int j = 0; j < n; j++)
+            {
+                ReadOnlySpan<float> column = B.AsSpan(j * k, k);
+                for (int i = 0; i < m; i++)
+                {
+                    ReadOnlySpan<float> row = A.AsSpan(i * k, k);
+                    double sum = 0, size = 0;
+                    for (int p = 0; p < row.Length; p++)
+                    {
+                        double term = (double)row[p] * column[p];
+                        sum += term;
+                        size += Math.Abs(term);
+                    }
+
+                    Sum[(j * m) + i] = sum;
+                    Size[(j * m) + i] = size;
+                }
+            }
+        }
+
+        public float[] A { get; }
+
+        public float[] B { get; }
+
+        public double[] Sum { get; }
+
+        public double[] Size { get; }
+
+        public static Product Of(int m, int n, int k, int seed) =>
+            Cache.GetOrAdd((m, n, k, seed), key => new Product(key.Item1, key.Item2, key.Item3, key.Item4));
+    }
 }
