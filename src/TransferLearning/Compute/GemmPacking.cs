@@ -45,41 +45,40 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackContiguous(float* s, nint ld, int x0, int xc, int p0, int kc, int w, float* dst)
     {
+        bool simd = Vector256.IsHardwareAccelerated;
         for (int x = 0; x < xc; x += w)
         {
             int width = Math.Min(w, xc - x);
             float* src = s + ((nint)p0 * ld) + x0 + x;
-            if (width == w && Vector256.IsHardwareAccelerated && (w & 7) == 0)
+            for (int p = 0; p < kc; p++)
             {
-                for (int p = 0; p < kc; p++)
+                int e = 0;
+                if (simd)
                 {
-                    for (int e = 0; e < w; e += 8)
+                    for (; e + 8 <= width; e += 8)
                     {
                         Vector256.Store(Vector256.Load(src + e), dst + e);
                     }
 
-                    src += ld;
-                    dst += w;
+                    if (e + 4 <= width)
+                    {
+                        Vector128.Store(Vector128.Load(src + e), dst + e);
+                        e += 4;
+                    }
                 }
-            }
-            else
-            {
-                for (int p = 0; p < kc; p++)
+
+                for (; e < width; e++)
                 {
-                    int e = 0;
-                    for (; e < width; e++)
-                    {
-                        dst[e] = src[e];
-                    }
-
-                    for (; e < w; e++)
-                    {
-                        dst[e] = 0;
-                    }
-
-                    src += ld;
-                    dst += w;
+                    dst[e] = src[e];
                 }
+
+                for (; e < w; e++)
+                {
+                    dst[e] = 0;
+                }
+
+                src += ld;
+                dst += w;
             }
         }
     }

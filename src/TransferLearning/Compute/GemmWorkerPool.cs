@@ -3,33 +3,38 @@ using System.Runtime.ExceptionServices;
 
 namespace TransferLearning.Compute;
 
-// A piece of work split into parts that run at once, part 0 on the calling thread.
+// A piece of work split into parts that may run at once on different threads.
 internal interface IParallelWork
 {
     void Execute(int part);
 }
 
-// A tiny fork/join pool: one dedicated background thread per extra core, woken by a generation counter.
-// A worker spins briefly after each job (GEMM calls come in bursts) and then sleeps on a monitor. Nothing
-// is allocated per job. One caller at a time: TryAcquire fails while another thread holds the pool, and
-// that caller should then do its work on its own thread.
+// A tiny fork/join pool: one dedicated background thread per extra core. Parts are claimed, not assigned:
+// the calling thread and every awake worker take the next unclaimed part until none is left, so a worker
+// that wakes late (a busy machine) costs nothing but the parts it did not take, and the caller only waits
+// for parts already running. A worker spins briefly after each job (products come in bursts) and then
+// sleeps on a monitor. Nothing is allocated per job. One caller at a time: TryAcquire fails while another
+// thread holds the pool, and that caller should do its work on its own thread.
 internal sealed class GemmWorkerPool
 {
+    private const int MaxParts = 1 << 15;
+
     private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
 
     private static readonly Lazy<GemmWorkerPool> LazyShared =
         new(() => new GemmWorkerPool(Environment.ProcessorCount - 1), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly object _startGate = new();
+    private readonly object _doneGate = new();
     private readonly long[] _workerJobs;
     private readonly long[] _workerAllocatedBytes;
-    private readonly object _doneGate = new();
     private int _busy;
-    private long _generation;
+
+    // The job word: generation (high 32 bits) | parts (bits 16..31) | next unclaimed part (bits 0..15).
+    private long _claim;
+    private int _completed;
     private int _startSleepers;
     private int _doneSleeping;
-    private int _pending;
-    private int _parts;
     private IParallelWork? _work;
     private ExceptionDispatchInfo? _error;
 
@@ -63,23 +68,27 @@ internal sealed class GemmWorkerPool
 
     public void Release() => Volatile.Write(ref _busy, 0);
 
-    // Runs parts 0 .. parts-1 of the work, part 0 on this thread; returns when all are done. The caller must
-    // hold the pool (TryAcquire) and parts must not exceed WorkerCount + 1.
+    // Runs parts 0 .. parts-1 of the work on this thread and the workers; returns when all are done. The
+    // caller must hold the pool (TryAcquire).
     public void Run(IParallelWork work, int parts)
     {
         Debug.Assert(Volatile.Read(ref _busy) == 1, "The pool must be acquired.");
-        Debug.Assert(parts >= 1 && parts <= WorkerCount + 1, "Too many parts.");
-        if (parts == 1)
+        if (parts <= 1)
         {
-            work.Execute(0);
+            if (parts == 1)
+            {
+                work.Execute(0);
+            }
+
             return;
         }
 
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(parts, MaxParts);
         _work = work;
-        _parts = parts;
         _error = null;
-        Volatile.Write(ref _pending, parts - 1);
-        Interlocked.Increment(ref _generation);
+        Volatile.Write(ref _completed, 0);
+        long generation = ((Volatile.Read(ref _claim) >> 32) + 1) & 0x7FFFFFFF;
+        Interlocked.Exchange(ref _claim, (generation << 32) | ((long)parts << 16));
         if (Volatile.Read(ref _startSleepers) != 0)
         {
             lock (_startGate)
@@ -90,22 +99,74 @@ internal sealed class GemmWorkerPool
 
         try
         {
-            work.Execute(0);
+            RunParts(work, generation, isWorker: false);
         }
         finally
         {
-            WaitForWorkers();
+            WaitForParts(parts);
             _work = null;
         }
 
         _error?.Throw();
     }
 
-    private void WaitForWorkers()
+    private static long Sum(long[] values)
+    {
+        long sum = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            sum += Volatile.Read(ref values[i]);
+        }
+
+        return sum;
+    }
+
+    // Claims and runs parts of job `generation` until none is left; returns how many it ran.
+    private int RunParts(IParallelWork work, long generation, bool isWorker)
+    {
+        int ran = 0;
+        while (true)
+        {
+            long claim = Volatile.Read(ref _claim);
+            int next = (int)(claim & 0xFFFF);
+            int parts = (int)((claim >> 16) & 0xFFFF);
+            if ((claim >> 32) != generation || next >= parts)
+            {
+                return ran;
+            }
+
+            if (Interlocked.CompareExchange(ref _claim, claim + 1, claim) != claim)
+            {
+                continue;
+            }
+
+            try
+            {
+                work.Execute(next);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            }
+            finally
+            {
+                ran++;
+                if (Interlocked.Increment(ref _completed) == parts && isWorker && Volatile.Read(ref _doneSleeping) != 0)
+                {
+                    lock (_doneGate)
+                    {
+                        Monitor.PulseAll(_doneGate);
+                    }
+                }
+            }
+        }
+    }
+
+    private void WaitForParts(int parts)
     {
         long start = Stopwatch.GetTimestamp();
         var spinner = default(SpinWait);
-        while (Volatile.Read(ref _pending) != 0)
+        while (Volatile.Read(ref _completed) != parts)
         {
             if (Stopwatch.GetTimestamp() - start < SpinTicks)
             {
@@ -116,7 +177,7 @@ internal sealed class GemmWorkerPool
             lock (_doneGate)
             {
                 Interlocked.Exchange(ref _doneSleeping, 1);
-                while (Volatile.Read(ref _pending) != 0)
+                while (Volatile.Read(ref _completed) != parts)
                 {
                     Monitor.Wait(_doneGate);
                 }
@@ -133,38 +194,28 @@ internal sealed class GemmWorkerPool
         while (true)
         {
             seen = WaitForJob(seen);
-            if (index + 1 >= Volatile.Read(ref _parts))
+            IParallelWork? work = Volatile.Read(ref _work);
+            if (work is null)
             {
                 continue;
             }
 
-            try
+            int ran = RunParts(work, seen, isWorker: true);
+            if (ran > 0)
             {
-                _work!.Execute(index + 1);
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
-            }
-
-            Volatile.Write(ref _workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
-            Volatile.Write(ref _workerJobs[index], _workerJobs[index] + 1);
-            if (Interlocked.Decrement(ref _pending) == 0 && Volatile.Read(ref _doneSleeping) != 0)
-            {
-                lock (_doneGate)
-                {
-                    Monitor.PulseAll(_doneGate);
-                }
+                Volatile.Write(ref _workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
+                Volatile.Write(ref _workerJobs[index], _workerJobs[index] + ran);
             }
         }
     }
 
+    // Waits for a job newer than `seen` and returns its generation.
     private long WaitForJob(long seen)
     {
         long start = Stopwatch.GetTimestamp();
         while (true)
         {
-            long generation = Volatile.Read(ref _generation);
+            long generation = Volatile.Read(ref _claim) >> 32;
             if (generation != seen)
             {
                 return generation;
@@ -179,7 +230,7 @@ internal sealed class GemmWorkerPool
             lock (_startGate)
             {
                 Interlocked.Increment(ref _startSleepers);
-                while (Volatile.Read(ref _generation) == seen)
+                while ((Volatile.Read(ref _claim) >> 32) == seen)
                 {
                     Monitor.Wait(_startGate);
                 }
@@ -187,16 +238,5 @@ internal sealed class GemmWorkerPool
                 Interlocked.Decrement(ref _startSleepers);
             }
         }
-    }
-
-    private static long Sum(long[] values)
-    {
-        long sum = 0;
-        for (int i = 0; i < values.Length; i++)
-        {
-            sum += Volatile.Read(ref values[i]);
-        }
-
-        return sum;
     }
 }

@@ -8,7 +8,7 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
     public static readonly ManagedComputeBackend Instance = new(BestKernel(), Environment.ProcessorCount);
 
     // Below this many multiply-adds a product runs on the calling thread only.
-    private const long ParallelThreshold = 1L << 19;
+    private const long ParallelThreshold = 1L << 17;
 
     private static readonly GemmParallelJob SharedJob = new();
 
