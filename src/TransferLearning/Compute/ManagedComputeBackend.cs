@@ -1,35 +1,216 @@
 namespace TransferLearning.Compute;
 
-/// <summary>The pure .NET GEMM. Placeholder loop until the blocked SIMD kernel lands.</summary>
-internal sealed class ManagedComputeBackend : ComputeBackend
+// The pure .NET GEMM: packed, cache-blocked, register-blocked SIMD micro-kernels (AVX-512, AVX2 + FMA, or
+// scalar), run on the calling thread plus the shared worker pool. Safe to call from many threads at once:
+// a call that finds the pool busy runs on its own thread. Steady-state calls allocate nothing.
+internal sealed unsafe class ManagedComputeBackend : ComputeBackend
 {
-    public static readonly ManagedComputeBackend Instance = new();
+    public static readonly ManagedComputeBackend Instance = new(BestKernel(), Environment.ProcessorCount);
 
-    private ManagedComputeBackend()
+    // Below this many multiply-adds a product runs on the calling thread only.
+    private const long ParallelThreshold = 1L << 17;
+
+    private static readonly GemmParallelJob SharedJob = new();
+
+    private readonly GemmKernelKind _kernel;
+    private readonly int _maxThreads;
+
+    internal ManagedComputeBackend(GemmKernelKind kernel, int maxThreads)
     {
+        if (!IsSupported(kernel))
+        {
+            throw new PlatformNotSupportedException($"The {kernel} GEMM kernel is not supported on this machine.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxThreads);
+        _kernel = kernel;
+        _maxThreads = maxThreads;
+        int threads = Math.Min(maxThreads, Environment.ProcessorCount);
+        string isa = kernel switch
+        {
+            GemmKernelKind.Avx512 => "AVX-512",
+            GemmKernelKind.Avx2 => "AVX2",
+            _ => "scalar",
+        };
+        Name = $"Managed ({isa}, {threads} thread{(threads == 1 ? string.Empty : "s")})";
     }
 
-    public override string Name => "Managed";
+    public override string Name { get; }
+
+    internal GemmKernelKind Kernel => _kernel;
+
+    internal static bool IsSupported(GemmKernelKind kernel) => kernel switch
+    {
+        GemmKernelKind.Avx512 => Avx512MicroKernel.IsSupported,
+        GemmKernelKind.Avx2 => Avx2MicroKernel.IsSupported,
+        _ => true,
+    };
+
+    internal static GemmKernelKind BestKernel() =>
+        IsSupported(GemmKernelKind.Avx512) ? GemmKernelKind.Avx512
+        : IsSupported(GemmKernelKind.Avx2) ? GemmKernelKind.Avx2
+        : GemmKernelKind.Scalar;
 
     internal override void Gemm(
         bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc)
     {
+        GemmArguments.Validate(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            if (k == 0 || alpha == 0)
+            {
+                Scale(m, n, beta, pc, ldc);
+                return;
+            }
+
+            var problem = new GemmProblem
+            {
+                TransposeA = transposeA,
+                TransposeB = transposeB,
+                M = m,
+                N = n,
+                K = k,
+                Alpha = alpha,
+                A = pa,
+                Lda = lda,
+                B = pb,
+                Ldb = ldb,
+                Beta = beta,
+                C = pc,
+                Ldc = ldc,
+            };
+
+            if (_maxThreads > 1 && (long)m * n * k >= ParallelThreshold && TryRunParallel(problem))
+            {
+                return;
+            }
+
+            RunBlock(_kernel, problem, 0, m, 0, n, GemmPackBuffers.Current);
+        }
+    }
+
+    internal static void RunBlock(GemmKernelKind kernel, in GemmProblem problem, int i0, int i1, int j0, int j1, GemmPackBuffers buffers)
+    {
+        switch (kernel)
+        {
+            case GemmKernelKind.Avx512:
+                GemmDriver<Avx512MicroKernel>.Run(problem, i0, i1, j0, j1, buffers);
+                break;
+            case GemmKernelKind.Avx2:
+                GemmDriver<Avx2MicroKernel>.Run(problem, i0, i1, j0, j1, buffers);
+                break;
+            default:
+                GemmDriver<ScalarMicroKernel>.Run(problem, i0, i1, j0, j1, buffers);
+                break;
+        }
+    }
+
+    internal static (int Mr, int Nr) TileOf(GemmKernelKind kernel) => kernel switch
+    {
+        GemmKernelKind.Avx512 => (Avx512MicroKernel.Mr, Avx512MicroKernel.Nr),
+        GemmKernelKind.Avx2 => (Avx2MicroKernel.Mr, Avx2MicroKernel.Nr),
+        _ => (ScalarMicroKernel.Mr, ScalarMicroKernel.Nr),
+    };
+
+    private static void Scale(int m, int n, float beta, float* c, nint ldc)
+    {
         for (int j = 0; j < n; j++)
         {
-            for (int i = 0; i < m; i++)
+            var column = new Span<float>(c + (j * ldc), m);
+            if (beta == 0)
             {
-                float sum = 0;
-                for (int p = 0; p < k; p++)
+                column.Clear();
+            }
+            else if (beta != 1)
+            {
+                for (int i = 0; i < m; i++)
                 {
-                    float av = transposeA ? a[(i * lda) + p] : a[(p * lda) + i];
-                    float bv = transposeB ? b[(p * ldb) + j] : b[(j * ldb) + p];
-                    sum += av * bv;
+                    column[i] *= beta;
                 }
+            }
+        }
+    }
 
-                int ci = (j * ldc) + i;
-                c[ci] = beta == 0 ? alpha * sum : (alpha * sum) + (beta * c[ci]);
+    private bool TryRunParallel(in GemmProblem problem)
+    {
+        GemmWorkerPool pool = GemmWorkerPool.Shared;
+        int threads = Math.Min(_maxThreads, pool.WorkerCount + 1);
+        if (threads < 2 || !pool.TryAcquire())
+        {
+            return false;
+        }
+
+        try
+        {
+            GemmParallelJob job = SharedJob;
+            job.Prepare(_kernel, problem, threads);
+            if (job.Parts < 2)
+            {
+                return false;
+            }
+
+            pool.Run(job, job.Parts);
+            return true;
+        }
+        finally
+        {
+            SharedJob.Clear();
+            pool.Release();
+        }
+    }
+
+    // Splits C into independent blocks of whole micro-tiles along m or n, whichever makes the redundant
+    // packing cheaper (splitting m repacks all of op(B) in each part, splitting n all of op(A)); each part is
+    // a full blocked GEMM on its own thread with that thread's buffers. Guarded by the pool's lock.
+    private sealed class GemmParallelJob : IParallelWork
+    {
+        private GemmProblem _problem;
+        private GemmKernelKind _kernel;
+        private bool _splitRows;
+        private int _tile;
+        private int _tiles;
+
+        public int Parts { get; private set; }
+
+        public void Prepare(GemmKernelKind kernel, in GemmProblem problem, int threads)
+        {
+            _kernel = kernel;
+            _problem = problem;
+            (int mr, int nr) = TileOf(kernel);
+
+            // Strided ("transposing") packing costs about twice a contiguous copy.
+            long repackB = (long)problem.K * problem.N * (problem.TransposeB ? 1 : 2);
+            long repackA = (long)problem.M * problem.K * (problem.TransposeA ? 2 : 1);
+            int rowTiles = (problem.M + mr - 1) / mr;
+            int colTiles = (problem.N + nr - 1) / nr;
+            _splitRows = rowTiles >= threads && (repackB < repackA || colTiles < threads);
+            _tile = _splitRows ? mr : nr;
+            _tiles = _splitRows ? rowTiles : colTiles;
+            Parts = Math.Min(threads, _tiles);
+        }
+
+        public void Clear() => _problem = default;
+
+        public void Execute(int part)
+        {
+            int first = (int)((long)_tiles * part / Parts) * _tile;
+            int last = (int)((long)_tiles * (part + 1) / Parts) * _tile;
+            if (_splitRows)
+            {
+                RunBlock(_kernel, _problem, first, Math.Min(last, _problem.M), 0, _problem.N, GemmPackBuffers.Current);
+            }
+            else
+            {
+                RunBlock(_kernel, _problem, 0, _problem.M, first, Math.Min(last, _problem.N), GemmPackBuffers.Current);
             }
         }
     }

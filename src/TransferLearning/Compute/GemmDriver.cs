@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+
+namespace TransferLearning.Compute;
+
+// One column-major GEMM, C ← alpha·op(A)·op(B) + beta·C, with every pointer pinned by the caller.
+internal unsafe struct GemmProblem
+{
+    public bool TransposeA;
+    public bool TransposeB;
+    public int M;
+    public int N;
+    public int K;
+    public float Alpha;
+    public float* A;
+    public nint Lda;
+    public float* B;
+    public nint Ldb;
+    public float Beta;
+    public float* C;
+    public nint Ldc;
+}
+
+// The GotoBLAS/BLIS loop nest around one micro-kernel, for the block C[i0..i1, j0..j1] of a problem
+// (k > 0, alpha != 0). Loops, outermost first: columns of C in blocks of NcMax, k in blocks of about KcMax
+// (op(B) block packed once per iteration), rows in blocks of about McMax (op(A) block packed), then the
+// Nr × Mr micro-tiles. Partial tiles at the edges run the kernel into a local tile and merge.
+internal static unsafe class GemmDriver<TK>
+    where TK : struct, IGemmMicroKernel
+{
+    private const int KcMax = 384;
+    private const int McMax = 192;
+    private const int NcMax = 2040;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(in GemmProblem p, int i0, int i1, int j0, int j1, GemmPackBuffers buffers)
+    {
+        int mr = TK.Mr;
+        int nr = TK.Nr;
+        int k = p.K;
+
+        int kBlocks = CeilDiv(k, KcMax);
+        int kcStep = CeilDiv(k, kBlocks);
+        int rows = i1 - i0;
+        int mcStep = RoundUp(CeilDiv(rows, CeilDiv(rows, RoundUp(McMax, mr))), mr);
+        int cols = j1 - j0;
+        int ncStep = RoundUp(CeilDiv(cols, CeilDiv(cols, RoundUp(NcMax, nr))), nr);
+
+        float* packedA = buffers.A(mcStep * kcStep);
+        float* packedB = buffers.B(ncStep * kcStep);
+        float* tile = stackalloc float[mr * nr];
+
+        for (int jc = j0; jc < j1; jc += ncStep)
+        {
+            int nc = Math.Min(ncStep, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcStep)
+            {
+                int kc = Math.Min(kcStep, k - pc);
+                GemmPacking.PackB<TK>(p.TransposeB, p.B, p.Ldb, pc, kc, jc, nc, packedB);
+                float beta = pc == 0 ? p.Beta : 1f;
+                for (int ic = i0; ic < i1; ic += mcStep)
+                {
+                    int mc = Math.Min(mcStep, i1 - ic);
+                    GemmPacking.PackA<TK>(p.TransposeA, p.A, p.Lda, ic, mc, pc, kc, packedA);
+                    MacroKernel(kc, mc, nc, packedA, packedB, p.C + ((nint)jc * p.Ldc) + ic, p.Ldc, p.Alpha, beta, tile);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MacroKernel(
+        int kc, int mc, int nc, float* packedA, float* packedB, float* c, nint ldc, float alpha, float beta, float* tile)
+    {
+        int mr = TK.Mr;
+        int nr = TK.Nr;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int ncols = Math.Min(nr, nc - jr);
+            float* bPanel = packedB + ((nint)jr * kc);
+            float* cColumn = c + ((nint)jr * ldc);
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int nrows = Math.Min(mr, mc - ir);
+                float* aPanel = packedA + ((nint)ir * kc);
+                if (nrows == mr && ncols == nr)
+                {
+                    TK.Run(kc, aPanel, bPanel, cColumn + ir, ldc, alpha, beta);
+                }
+                else if (nrows == mr / 2 && ncols == nr)
+                {
+                    TK.RunHalf(kc, aPanel, bPanel, cColumn + ir, ldc, alpha, beta);
+                }
+                else
+                {
+                    if (nrows <= mr / 2)
+                    {
+                        TK.RunHalf(kc, aPanel, bPanel, tile, mr, 1f, 0f);
+                    }
+                    else
+                    {
+                        TK.Run(kc, aPanel, bPanel, tile, mr, 1f, 0f);
+                    }
+
+                    MergeTile(tile, mr, nrows, ncols, cColumn + ir, ldc, alpha, beta);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MergeTile(float* tile, int mr, int rows, int cols, float* c, nint ldc, float alpha, float beta)
+    {
+        for (int j = 0; j < cols; j++)
+        {
+            float* t = tile + ((nint)j * mr);
+            float* cj = c + ((nint)j * ldc);
+            if (beta == 0)
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    cj[i] = alpha * t[i];
+                }
+            }
+            else
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    cj[i] = (alpha * t[i]) + (beta * cj[i]);
+                }
+            }
+        }
+    }
+
+    private static int CeilDiv(int x, int y) => (x + y - 1) / y;
+
+    private static int RoundUp(int x, int multiple) => CeilDiv(x, multiple) * multiple;
+}

@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace TransferLearning.Compute;
+
+// A piece of work split into parts that may run at once on different threads.
+internal interface IParallelWork
+{
+    void Execute(int part);
+}
+
+// A tiny fork/join pool: one dedicated background thread per extra core. Parts are claimed, not assigned:
+// the calling thread and every awake worker take the next unclaimed part until none is left, so a worker
+// that wakes late (a busy machine) costs nothing but the parts it did not take, and the caller only waits
+// for parts already running. A worker spins briefly after each job (products come in bursts) and then
+// sleeps on a monitor. Nothing is allocated per job. One caller at a time: TryAcquire fails while another
+// thread holds the pool, and that caller should do its work on its own thread.
+internal sealed class GemmWorkerPool
+{
+    private const int MaxParts = 1 << 15;
+
+    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+
+    private static readonly Lazy<GemmWorkerPool> LazyShared =
+        new(() => new GemmWorkerPool(Environment.ProcessorCount - 1), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly object _startGate = new();
+    private readonly object _doneGate = new();
+    private readonly long[] _workerJobs;
+    private readonly long[] _workerAllocatedBytes;
+    private int _busy;
+
+    // The job word: generation (high 32 bits) | parts (bits 16..31) | next unclaimed part (bits 0..15).
+    private long _claim;
+    private int _completed;
+    private int _startSleepers;
+    private int _doneSleeping;
+    private IParallelWork? _work;
+    private ExceptionDispatchInfo? _error;
+
+    private GemmWorkerPool(int workers)
+    {
+        WorkerCount = Math.Max(0, workers);
+        _workerJobs = new long[WorkerCount];
+        _workerAllocatedBytes = new long[WorkerCount];
+        for (int i = 0; i < WorkerCount; i++)
+        {
+            var thread = new Thread(WorkerLoop)
+            {
+                IsBackground = true,
+                Name = $"TransferLearning GEMM worker {i + 1}",
+            };
+            thread.Start(i);
+        }
+    }
+
+    public static GemmWorkerPool Shared => LazyShared.Value;
+
+    public int WorkerCount { get; }
+
+    // Diagnostics for tests: parts run by the workers so far, and the bytes the worker threads have allocated
+    // (as of the end of their last part).
+    public long WorkerJobs => Sum(_workerJobs);
+
+    public long WorkerAllocatedBytes => Sum(_workerAllocatedBytes);
+
+    public bool TryAcquire() => WorkerCount > 0 && Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
+
+    public void Release() => Volatile.Write(ref _busy, 0);
+
+    // Runs parts 0 .. parts-1 of the work on this thread and the workers; returns when all are done. The
+    // caller must hold the pool (TryAcquire).
+    public void Run(IParallelWork work, int parts)
+    {
+        Debug.Assert(Volatile.Read(ref _busy) == 1, "The pool must be acquired.");
+        if (parts <= 1)
+        {
+            if (parts == 1)
+            {
+                work.Execute(0);
+            }
+
+            return;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(parts, MaxParts);
+        _work = work;
+        _error = null;
+        Volatile.Write(ref _completed, 0);
+        long generation = ((Volatile.Read(ref _claim) >> 32) + 1) & 0x7FFFFFFF;
+        Interlocked.Exchange(ref _claim, (generation << 32) | ((long)parts << 16));
+        if (Volatile.Read(ref _startSleepers) != 0)
+        {
+            lock (_startGate)
+            {
+                Monitor.PulseAll(_startGate);
+            }
+        }
+
+        try
+        {
+            RunParts(work, generation, isWorker: false);
+        }
+        finally
+        {
+            WaitForParts(parts);
+            _work = null;
+        }
+
+        _error?.Throw();
+    }
+
+    private static long Sum(long[] values)
+    {
+        long sum = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            sum += Volatile.Read(ref values[i]);
+        }
+
+        return sum;
+    }
+
+    // Claims and runs parts of job `generation` until none is left; returns how many it ran.
+    private int RunParts(IParallelWork work, long generation, bool isWorker)
+    {
+        int ran = 0;
+        while (true)
+        {
+            long claim = Volatile.Read(ref _claim);
+            int next = (int)(claim & 0xFFFF);
+            int parts = (int)((claim >> 16) & 0xFFFF);
+            if ((claim >> 32) != generation || next >= parts)
+            {
+                return ran;
+            }
+
+            if (Interlocked.CompareExchange(ref _claim, claim + 1, claim) != claim)
+            {
+                continue;
+            }
+
+            try
+            {
+                work.Execute(next);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            }
+            finally
+            {
+                ran++;
+                if (Interlocked.Increment(ref _completed) == parts && isWorker && Volatile.Read(ref _doneSleeping) != 0)
+                {
+                    lock (_doneGate)
+                    {
+                        Monitor.PulseAll(_doneGate);
+                    }
+                }
+            }
+        }
+    }
+
+    private void WaitForParts(int parts)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref _completed) != parts)
+        {
+            if (Stopwatch.GetTimestamp() - start < SpinTicks)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+
+            lock (_doneGate)
+            {
+                Interlocked.Exchange(ref _doneSleeping, 1);
+                while (Volatile.Read(ref _completed) != parts)
+                {
+                    Monitor.Wait(_doneGate);
+                }
+
+                Interlocked.Exchange(ref _doneSleeping, 0);
+            }
+        }
+    }
+
+    private void WorkerLoop(object? state)
+    {
+        int index = (int)state!;
+        long seen = 0;
+        while (true)
+        {
+            seen = WaitForJob(seen);
+            IParallelWork? work = Volatile.Read(ref _work);
+            if (work is null)
+            {
+                continue;
+            }
+
+            int ran = RunParts(work, seen, isWorker: true);
+            if (ran > 0)
+            {
+                Volatile.Write(ref _workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
+                Volatile.Write(ref _workerJobs[index], _workerJobs[index] + ran);
+            }
+        }
+    }
+
+    // Waits for a job newer than `seen` and returns its generation.
+    private long WaitForJob(long seen)
+    {
+        long start = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            long generation = Volatile.Read(ref _claim) >> 32;
+            if (generation != seen)
+            {
+                return generation;
+            }
+
+            if (Stopwatch.GetTimestamp() - start < SpinTicks)
+            {
+                Thread.SpinWait(20);
+                continue;
+            }
+
+            lock (_startGate)
+            {
+                Interlocked.Increment(ref _startSleepers);
+                while ((Volatile.Read(ref _claim) >> 32) == seen)
+                {
+                    Monitor.Wait(_startGate);
+                }
+
+                Interlocked.Decrement(ref _startSleepers);
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using BenchmarkDotNet.Running;
+using TransferLearning.Benchmarks.Quick;
+
+namespace TransferLearning.Benchmarks;
+
+// With no arguments or BenchmarkDotNet's own (--filter, --list, ...): the BenchmarkDotNet suites.
+// With `quick [--json path] [--workload ID]...`: a stopwatch run of every quick workload, printed as a
+// table of medians and written as JSON, in well under two minutes.
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "quick")
+        {
+            return QuickRunner.Run(args.AsSpan(1));
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}

@@ -1,0 +1,37 @@
+namespace TransferLearning.Benchmarks.Quick;
+
+// One workload of the benchmark plan (G matrix products, W1 training epoch, W2 head-only epoch, W3
+// inference, ...) as quick-mode cases. To add a workload: implement this interface and list it in
+// QuickRunner.Workloads.
+public interface IQuickWorkload
+{
+    // A short id used by --workload, such as "G" or "W1".
+    string Id { get; }
+
+    string Title { get; }
+
+    // The cases to time. Each case's setup runs once, before its first timed iteration.
+    IEnumerable<QuickCase> CreateCases();
+}
+
+// One timed case: `Iteration` is what one sample times; `Metric` turns a median time in seconds into the
+// reported figure (e.g. GFLOP/s, or seconds per epoch) in `Unit`.
+public sealed record QuickCase(
+    string Workload,
+    string Case,
+    string Backend,
+    string Unit,
+    bool HigherIsBetter,
+    Action Setup,
+    Action Iteration,
+    Func<double, double> Metric)
+{
+    // Samples per round are chosen to take about this long (bounded by MinSamples and MaxSamples).
+    public double TargetSecondsPerRound { get; init; } = 0.3;
+
+    public int MinSamples { get; init; } = 3;
+
+    public int MaxSamples { get; init; } = 200;
+
+    public int Warmup { get; init; } = 2;
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using TransferLearning.Benchmarks.Gemm;
+
+namespace TransferLearning.Benchmarks.Quick;
+
+// The stopwatch quick mode. Every case is run in a few rounds (cases in turn, with a pause between them
+// so that one library's spinning threads do not slow the next), and the median of all samples is reported.
+public static class QuickRunner
+{
+    private const int Rounds = 3;
+
+    public static IReadOnlyList<IQuickWorkload> Workloads { get; } =
+    [
+        new GemmQuickWorkload(),
+        new GemmQuickWorkload(training: true),
+    ];
+
+    public static int Run(ReadOnlySpan<string> args)
+    {
+        string jsonPath = "results-quick.json";
+        var selected = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--json" when i + 1 < args.Length:
+                    jsonPath = args[++i];
+                    break;
+                case "--workload" when i + 1 < args.Length:
+                    selected.Add(args[++i]);
+                    break;
+                default:
+                    Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Usage: quick [--json path] [--workload ID]...");
+                    return 2;
+            }
+        }
+
+        var cases = Workloads
+            .Where(w => selected.Count == 0 || selected.Contains(w.Id))
+            .SelectMany(w => w.CreateCases())
+            .ToList();
+        if (cases.Count == 0)
+        {
+            Console.Error.WriteLine($"No workload matches. Known: {string.Join(", ", Workloads.Select(w => w.Id))}.");
+            return 2;
+        }
+
+        Console.WriteLine($"Quick mode: {cases.Count} cases × {Rounds} rounds on {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}");
+        var samples = cases.Select(_ => new List<double>()).ToList();
+        var total = Stopwatch.StartNew();
+        foreach (QuickCase c in cases)
+        {
+            c.Setup();
+        }
+
+        for (int round = 0; round < Rounds; round++)
+        {
+            for (int i = 0; i < cases.Count; i++)
+            {
+                Thread.Sleep(150);
+                Measure(cases[i], samples[i]);
+            }
+        }
+
+        var results = cases.Select((c, i) => QuickResult.From(c, samples[i])).ToList();
+        PrintTable(results);
+        Console.WriteLine($"Total {total.Elapsed.TotalSeconds:F1} s.");
+        WriteJson(jsonPath, results);
+        Console.WriteLine($"Wrote {Path.GetFullPath(jsonPath)}");
+        return 0;
+    }
+
+    private static void Measure(QuickCase c, List<double> samples)
+    {
+        for (int w = 0; w < c.Warmup; w++)
+        {
+            c.Iteration();
+        }
+
+        var watch = Stopwatch.StartNew();
+        c.Iteration();
+        double first = watch.Elapsed.TotalSeconds;
+        samples.Add(first);
+        int count = (int)Math.Clamp(c.TargetSecondsPerRound / Math.Max(first, 1e-9), c.MinSamples, c.MaxSamples);
+        for (int s = 1; s < count; s++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            c.Iteration();
+            samples.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+    }
+
+    private static void PrintTable(List<QuickResult> results)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"| {"workload",-8} | {"case",-16} | {"backend",-42} | {"median",11} | {"min",11} | {"n",4} | {"result",16} |");
+        Console.WriteLine($"|{new string('-', 10)}|{new string('-', 18)}|{new string('-', 44)}|{new string('-', 13)}|{new string('-', 13)}|{new string('-', 6)}|{new string('-', 18)}|");
+        foreach (QuickResult r in results)
+        {
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"| {r.Workload,-8} | {r.Case,-16} | {r.Backend,-42} | {FormatTime(r.MedianSeconds),11} | {FormatTime(r.MinSeconds),11} | {r.Samples,4} | {r.Value,8:F2} {r.Unit,-7} |"));
+        }
+    }
+
+    private static string FormatTime(double seconds) => seconds switch
+    {
+        < 1e-3 => string.Create(CultureInfo.InvariantCulture, $"{seconds * 1e6:F1} µs"),
+        < 1 => string.Create(CultureInfo.InvariantCulture, $"{seconds * 1e3:F3} ms"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{seconds:F3} s"),
+    };
+
+    private static void WriteJson(string path, List<QuickResult> results)
+    {
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        using FileStream stream = File.Create(path);
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        writer.WriteStartObject();
+        writer.WriteString("timestamp", DateTimeOffset.UtcNow);
+        writer.WriteString("runtime", RuntimeInformation.FrameworkDescription);
+        writer.WriteString("os", RuntimeInformation.OSDescription);
+        writer.WriteNumber("processorCount", Environment.ProcessorCount);
+        writer.WriteNumber("rounds", Rounds);
+        writer.WriteStartArray("results");
+        foreach (QuickResult r in results)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("workload", r.Workload);
+            writer.WriteString("case", r.Case);
+            writer.WriteString("backend", r.Backend);
+            writer.WriteNumber("samples", r.Samples);
+            writer.WriteNumber("medianSeconds", r.MedianSeconds);
+            writer.WriteNumber("minSeconds", r.MinSeconds);
+            writer.WriteNumber("value", r.Value);
+            writer.WriteString("unit", r.Unit);
+            writer.WriteBoolean("higherIsBetter", r.HigherIsBetter);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private sealed record QuickResult(
+        string Workload, string Case, string Backend, int Samples, double MedianSeconds, double MinSeconds,
+        double Value, string Unit, bool HigherIsBetter)
+    {
+        public static QuickResult From(QuickCase c, List<double> samples)
+        {
+            double[] sorted = [.. samples.Order()];
+            int n = sorted.Length;
+            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
+            return new QuickResult(c.Workload, c.Case, c.Backend, n, median, sorted[0], c.Metric(median), c.Unit, c.HigherIsBetter);
+        }
+    }
+}
