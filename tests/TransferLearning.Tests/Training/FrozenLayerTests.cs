@@ -89,6 +89,21 @@ public class FrozenLayerTests
         act.Should().Throw<InvalidOperationException>().WithMessage("*frozen*nothing to train*");
     }
 
+    [Fact]
+    public void Fit_EveryParameterFrozenWithCustomGroups_ThrowsInvalidOperation()
+    {
+        var network = MakeNetwork();
+        foreach (var layer in network.Layers)
+        {
+            layer.Freeze();
+        }
+
+        var options = new TrainingOptions { ParameterGroups = n => [new ParameterGroup(n.Parameters)] };
+        var act = () => new Trainer(options).Fit(network, Data);
+
+        act.Should().ThrowExactly<InvalidOperationException>().WithMessage("*frozen*nothing to train*");
+    }
+
     internal static Network MakeNetwork() =>
         Network.Create(2, seed: 3).Dense(8, Activation.ReLU).Dense(8, Activation.ReLU).Dense(3, Activation.Softmax);
 
