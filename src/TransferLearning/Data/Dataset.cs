@@ -82,7 +82,8 @@ public sealed class Dataset
         }
 
         var y = labels.ToArray();
-        int classes = classCount ?? (y.Max() + 1);
+        // Inferred from the labels, at least 1: negative labels are then reported as bad labels, not as a bad classCount.
+        int classes = classCount ?? Math.Max(y.Max() + 1, 1);
         Guard.AtLeast(classes, 1, nameof(classCount));
         for (int i = 0; i < y.Length; i++)
         {

@@ -37,9 +37,21 @@ public sealed class Parameter
 
     /// <summary>
     /// Gets or sets a value indicating whether the parameter is frozen. A frozen parameter receives no
-    /// gradient and no update; it stays bit-for-bit unchanged through training.
+    /// gradient and no update; it stays bit-for-bit unchanged through training. Freezing clears
+    /// <see cref="Gradients"/>, so that a frozen parameter's gradient reads as all zero.
     /// </summary>
-    public bool IsFrozen { get; set; }
+    public bool IsFrozen
+    {
+        get;
+        set
+        {
+            field = value;
+            if (value)
+            {
+                Array.Clear(Gradient);
+            }
+        }
+    }
 
     /// <summary>Gets the current values, column-major, without copying.</summary>
     public ReadOnlySpan<float> Values => Data;

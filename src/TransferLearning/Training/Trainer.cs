@@ -67,6 +67,10 @@ public sealed class Trainer
         var groups = Options.ParameterGroups?.Invoke(network) ?? DefaultGroups(network);
         var optimizer = Options.Optimizer.Create(groups);
         var trainable = groups.SelectMany(g => g.Parameters).Where(p => !p.IsFrozen).Distinct().ToArray();
+        if (trainable.Length == 0)
+        {
+            throw new InvalidOperationException("Every parameter in the parameter groups is frozen: there is nothing to train.");
+        }
 
         // Frozen-feature caching: a wholly frozen bottom block is run once per data set.
         int first = Options.CacheFrozenFeatures ? network.FrozenPrefixLength() : 0;

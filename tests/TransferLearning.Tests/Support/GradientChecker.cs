@@ -8,8 +8,11 @@ namespace TransferLearning.Tests.Support;
 /// <summary>Analytic gradients from the network's backward pass, and central finite differences to check them.</summary>
 internal static class GradientChecker
 {
-    /// <summary>Runs forward and backward on the whole set as one batch; gradients land in each parameter's Gradient.</summary>
-    public static void ComputeGradients(Network network, Dataset data, Loss loss)
+    /// <summary>
+    /// Runs forward and backward on the whole set as one batch; gradients land in each parameter's Gradient.
+    /// Returns the workspace, whose Z, A and DZ hold the pass's values.
+    /// </summary>
+    public static Workspace ComputeGradients(Network network, Dataset data, Loss loss)
     {
         var ws = new Workspace(network, data.Count);
         network.Forward(ws, data.FeatureData, data.Count);
@@ -18,6 +21,7 @@ internal static class GradientChecker
         var targets = Network.TargetsOf(data, 0, data.Count);
         loss.OutputGradient(ws.Z[last].AsSpan(0, size), ws.A[last].AsSpan(0, size), network.OutputSize, targets, network.OutputLayer.Activation, ws.DZ[last]);
         network.Backward(ws, data.FeatureData, data.Count);
+        return ws;
     }
 
     /// <summary>(J(w + ε) − J(w − ε)) / 2ε for one scalar of one parameter, J the mean loss in double precision.</summary>

@@ -52,7 +52,7 @@ internal sealed class BinaryCrossEntropyLoss : Loss
         for (int k = 0; k < count; k++)
         {
             double zk = z[k];
-            double y = targets.At(k % rows, k / rows, rows);
+            double y = Target(targets, k, rows);
             sum += Math.Max(zk, 0) - (zk * y) + Math.Log(1 + Math.Exp(-Math.Abs(zk)));
         }
 
@@ -64,7 +64,14 @@ internal sealed class BinaryCrossEntropyLoss : Loss
         int count = targets.HasLabels ? targets.Labels.Length * rows : targets.Values.Length;
         for (int k = 0; k < count; k++)
         {
-            dZ[k] = a[k] - targets.At(k % rows, k / rows, rows);
+            dZ[k] = a[k] - Target(targets, k, rows);
         }
     }
+
+    /// <summary>
+    /// The target of output value <paramref name="k"/>: with class labels (one output unit) the label itself,
+    /// 0 or 1 — not the one-hot <c>label == row</c>, which would train the unit towards the opposite class.
+    /// </summary>
+    private static float Target(in BatchTargets targets, int k, int rows) =>
+        targets.HasLabels ? targets.Labels[k] : targets.At(k % rows, k / rows, rows);
 }

@@ -1,0 +1,133 @@
+using TransferLearning.Data;
+using TransferLearning.Networks;
+using TransferLearning.Tests.Support;
+using TransferLearning.Training;
+
+namespace TransferLearning.Tests.Training;
+
+/// <summary>Frozen means frozen: bit-identical after training with every optimiser and decay, and no gradient.</summary>
+public class FrozenLayerTests
+{
+    private static readonly Dataset Data = TestData.Blobs(perClass: 20, seed: 4);
+
+    public static TheoryData<string, int> OptimizerCases()
+    {
+        var cases = new TheoryData<string, int>();
+        foreach (var optimizer in new[] { "SgdMomentum", "SgdNesterov", "Adam", "SgdWeightDecay", "AdamWeightDecay", "GroupDecayAndAnchor" })
+        {
+            foreach (int frozenLayer in new[] { 0, 1 })
+            {
+                cases.Add(optimizer, frozenLayer);
+            }
+        }
+
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(OptimizerCases))]
+    public void Fit_FrozenLayer_IsBitIdenticalAndOthersTrain(string optimizer, int frozenLayer)
+    {
+        var network = MakeNetwork();
+        network.Layers[frozenLayer].Freeze();
+        var frozenBefore = Weights.Of(network.Layers[frozenLayer]);
+        var trainableBefore = TrainableLayers(network, frozenLayer).Select(Weights.Of).ToArray();
+
+        new Trainer(OptionsFor(optimizer)).Fit(network, Data);
+
+        Weights.ShouldBeIdentical(Weights.Of(network.Layers[frozenLayer]), frozenBefore, $"layer {frozenLayer} is frozen ({optimizer})");
+        TrainableLayers(network, frozenLayer).Select(Weights.Of).Zip(trainableBefore)
+            .Should().OnlyContain(pair => !Weights.AreIdentical(pair.First, pair.Second), "every other layer trains");
+        network.Layers[frozenLayer].Weight.Gradients.ToArray().Should().OnlyContain(g => g == 0f, "a frozen weight gets no gradient");
+        network.Layers[frozenLayer].Bias.Gradients.ToArray().Should().OnlyContain(g => g == 0f, "a frozen bias gets no gradient");
+    }
+
+    [Fact]
+    public void Fit_OnlyBiasFrozen_BiasUnchangedWeightTrains()
+    {
+        var network = MakeNetwork();
+        var bias = network.Layers[1].Bias;
+        bias.IsFrozen = true;
+        var biasBefore = bias.Values.ToArray();
+        var weightBefore = network.Layers[1].Weight.Values.ToArray();
+
+        new Trainer(OptionsFor("SgdMomentum")).Fit(network, Data);
+
+        bias.Values.ToArray().Should().Equal(biasBefore);
+        network.Layers[1].Weight.Values.ToArray().Should().NotEqual(weightBefore);
+        network.Layers[1].ToString().Should().EndWith("partly frozen]");
+    }
+
+    [Fact]
+    public void Gradients_LayerFrozenAfterTraining_AreAllZero()
+    {
+        // Pretrain everything (gradients fill), then freeze the body as transfer does: the doc promises
+        // "all zero for a frozen parameter", not the stale gradient of the last backward pass.
+        var network = MakeNetwork();
+        new Trainer(OptionsFor("Adam")).Fit(network, Data);
+        network.Layers[0].Weight.Gradients.ToArray().Should().Contain(g => g != 0f, "the pretraining computed gradients");
+
+        network.Layers[0].Freeze();
+        GradientChecker.ComputeGradients(network, Data, Loss.SoftmaxCrossEntropy);
+
+        network.Layers[0].Weight.Gradients.ToArray().Should().OnlyContain(g => g == 0f);
+        network.Layers[0].Bias.Gradients.ToArray().Should().OnlyContain(g => g == 0f);
+        network.Layers[1].Weight.Gradients.ToArray().Should().Contain(g => g != 0f);
+    }
+
+    [Fact]
+    public void Fit_EveryParameterFrozen_ThrowsInvalidOperation()
+    {
+        var network = MakeNetwork();
+        foreach (var layer in network.Layers)
+        {
+            layer.Freeze();
+        }
+
+        var act = () => new Trainer().Fit(network, Data);
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*frozen*nothing to train*");
+    }
+
+    [Fact]
+    public void Fit_EveryParameterFrozenWithCustomGroups_ThrowsInvalidOperation()
+    {
+        var network = MakeNetwork();
+        foreach (var layer in network.Layers)
+        {
+            layer.Freeze();
+        }
+
+        var options = new TrainingOptions { ParameterGroups = n => [new ParameterGroup(n.Parameters)] };
+        var act = () => new Trainer(options).Fit(network, Data);
+
+        act.Should().ThrowExactly<InvalidOperationException>().WithMessage("*frozen*nothing to train*");
+    }
+
+    internal static Network MakeNetwork() =>
+        Network.Create(2, seed: 3).Dense(8, Activation.ReLU).Dense(8, Activation.ReLU).Dense(3, Activation.Softmax);
+
+    private static IEnumerable<DenseLayer> TrainableLayers(Network network, int frozenLayer) =>
+        network.Layers.Where((_, l) => l != frozenLayer);
+
+    private static TrainingOptions OptionsFor(string optimizer) => new()
+    {
+        Epochs = 3,
+        BatchSize = 10,
+        Optimizer = optimizer switch
+        {
+            "SgdMomentum" => Optimizers.Sgd(0.05f, momentum: 0.9f),
+            "SgdNesterov" => Optimizers.Sgd(0.05f, momentum: 0.9f, nesterov: true),
+            "Adam" => Optimizers.Adam(0.01f),
+            "SgdWeightDecay" => Optimizers.Sgd(0.05f, momentum: 0.9f, weightDecay: 0.1f),
+            "AdamWeightDecay" => Optimizers.Adam(0.01f, weightDecay: 0.1f),
+            "GroupDecayAndAnchor" => Optimizers.Sgd(0.05f, momentum: 0.9f),
+            _ => throw new ArgumentOutOfRangeException(nameof(optimizer)),
+        },
+
+        // L2-SP: every parameter, frozen ones included, in one group with decay towards zero and towards its start.
+        ParameterGroups = optimizer == "GroupDecayAndAnchor"
+            ? network => [new ParameterGroup(network.Parameters, learningRateScale: 0.5f, weightDecay: 0.05f, anchorDecay: 0.5f)]
+            : null,
+    };
+}
