@@ -14,4 +14,16 @@ public class QuickStartTests
         result.TestAccuracy.Should().BeGreaterThanOrEqualTo(0.95);
         output.ToString().Should().Contain("Dense(2 → 64, ReLU)").And.Contain("Test: loss");
     }
+
+    [Fact]
+    public void RunTransfer_LittleTargetData_ChoosesHeadOnlyAndBeatsFromScratch()
+    {
+        using var output = new StringWriter();
+
+        var result = QuickStart.Program.RunTransfer(output);
+
+        result.Strategy.Should().Be(TransferLearning.Transfer.TransferStrategy.HeadOnly);
+        result.HeadOnlyAccuracy.Should().BeGreaterThan(result.FromScratchAccuracy);
+        output.ToString().Should().Contain("Transfer makes sense here.").And.Contain("Decision: HeadOnly").And.Contain("Target test accuracy");
+    }
 }
