@@ -1,0 +1,45 @@
+using MathNet.Numerics.LinearAlgebra;
+using TransferLearning.Compute;
+using TransferLearning.Data;
+using TransferLearning.Networks;
+using TransferLearning.Tests.Compute;
+using TransferLearning.Training;
+
+namespace TransferLearning.Tests.Training;
+
+// Runs alone, so that no other test holds the GEMM worker pool or allocates on it.
+[Collection(nameof(AllocationSensitiveCollection))]
+public class TrainingAllocationTests
+{
+    [Theory]
+    [InlineData("Sgd", true)]
+    [InlineData("Adam", true)]
+    [InlineData("Adam", false)]
+    public void Fit_SteadyState_AllocatesNothingPerMiniBatch(string optimizer, bool shuffle)
+    {
+        // 2,010 examples in batches of 20: 101 mini-batches per epoch, the last one smaller.
+        var x = Matrix<float>.Build.Dense(40, 2010, (i, j) => ((i * 7) + (j * 13)) % 17 / 17f);
+        var data = Dataset.ForClassification(x, Enumerable.Range(0, 2010).Select(j => j % 10).ToArray(), 10);
+        OptimizerOptions settings = optimizer == "Sgd" ? Optimizers.Sgd(0.01f, momentum: 0.9f, weightDecay: 1e-4f) : Optimizers.Adam(1e-3f, weightDecay: 1e-4f);
+
+        long Allocated(int epochs)
+        {
+            var network = Network.Create(40, seed: 1).Dense(128, Activation.ReLU).Dense(64, Activation.Tanh).Dense(10, Activation.Softmax);
+            network.Backend = ComputeBackend.Managed;
+            var trainer = new Trainer(new TrainingOptions { Epochs = epochs, BatchSize = 20, Optimizer = settings, Shuffle = shuffle });
+            var pool = GemmWorkerPool.Shared;
+            long workers = pool.WorkerAllocatedBytes;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            trainer.Fit(network, data);
+            return GC.GetAllocatedBytesForCurrentThread() - before + (pool.WorkerAllocatedBytes - workers);
+        }
+
+        Allocated(1); // warm up: JIT, pools
+        long one = Allocated(1);
+        long five = Allocated(5);
+
+        // Four more epochs are 404 more mini-batches; what they add must be the per-epoch report and
+        // bookkeeping only (well under 2 KB an epoch), not anything per mini-batch.
+        (five - one).Should().BeLessThan(4 * 2048, $"1 epoch allocated {one:N0} bytes and 5 epochs {five:N0}");
+    }
+}
