@@ -60,6 +60,15 @@ internal static class Guard
         }
     }
 
+    public static void Fraction(double value, string paramName)
+    {
+        if (!(value > 0 && value < 1))
+        {
+            throw new ArgumentOutOfRangeException(
+                paramName, value, string.Create(CultureInfo.InvariantCulture, $"Expected a fraction in (0, 1) but got {value}."));
+        }
+    }
+
     public static void AtLeast(int value, int min, string paramName)
     {
         if (value < min)

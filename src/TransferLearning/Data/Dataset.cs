@@ -186,12 +186,7 @@ public sealed class Dataset
     /// <exception cref="InvalidOperationException">The set has fewer than 2 examples.</exception>
     public (Dataset First, Dataset Second) Split(double firstFraction, int seed)
     {
-        if (!(firstFraction > 0 && firstFraction < 1))
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(firstFraction), firstFraction, string.Create(CultureInfo.InvariantCulture, $"Expected a fraction in (0, 1) but got {firstFraction}."));
-        }
-
+        Guard.Fraction(firstFraction, nameof(firstFraction));
         if (Count < 2)
         {
             throw new InvalidOperationException($"Cannot split a set of {Count} example(s) in two.");

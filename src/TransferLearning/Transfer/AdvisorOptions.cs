@@ -37,11 +37,7 @@ public sealed record AdvisorOptions
         get;
         init
         {
-            if (!(value > 0 && value < 1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(ProbeHoldoutFraction), value, $"Expected a fraction in (0, 1) but got {value}.");
-            }
-
+            Guard.Fraction(value, nameof(ProbeHoldoutFraction));
             field = value;
         }
     } = 0.3;

@@ -58,7 +58,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
 
         var reasons = new List<string>
         {
-            F($"Measured {candidates.Count} strategies by {folds}-fold stratified cross-validation on the {target.Count:N0} target examples (each held out once), each trained with the same budget ({context.Options.Training.Epochs} epochs, batches of {context.Options.Training.BatchSize})."),
+            Invariant.F($"Measured {candidates.Count} strategies by {folds}-fold stratified cross-validation on the {target.Count:N0} target examples (each held out once), each trained with the same budget ({context.Options.Training.Epochs} epochs, batches of {context.Options.Training.BatchSize})."),
         };
         reasons.AddRange(scores.Select(s => "  " + s));
 
@@ -72,19 +72,19 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
             double show = target.IsClassification ? 100 : 1;
             if (meanGain <= Options.RequiredStandardErrors * se)
             {
-                reasons.Add(F($"{scores[best].Strategy} beat FromScratch by {meanGain * show:+0.0#;-0.0#} {unit} on average, within the noise ({Options.RequiredStandardErrors:G3} × standard error {se * show:0.0#} over {folds} folds): keep the baseline."));
+                reasons.Add(Invariant.F($"{scores[best].Strategy} beat FromScratch by {meanGain * show:+0.0#;-0.0#} {unit} on average, within the noise ({Options.RequiredStandardErrors:G3} × standard error {se * show:0.0#} over {folds} folds): keep the baseline."));
                 best = 0;
             }
             else
             {
-                reasons.Add(F($"{scores[best].Strategy} beat FromScratch by {meanGain * show:+0.0#;-0.0#} {unit} on average, more than {Options.RequiredStandardErrors:G3} × its standard error ({se * show:0.0#}) over {folds} folds."));
+                reasons.Add(Invariant.F($"{scores[best].Strategy} beat FromScratch by {meanGain * show:+0.0#;-0.0#} {unit} on average, more than {Options.RequiredStandardErrors:G3} × its standard error ({se * show:0.0#}) over {folds} folds."));
             }
         }
 
         var chosen = scores[best];
         reasons.Add(target.IsClassification
-            ? F($"Chosen: {chosen.Strategy}, cross-validated accuracy {chosen.Accuracy:P1}; retrained on all {target.Count:N0} target examples.")
-            : F($"Chosen: {chosen.Strategy}, cross-validated loss {chosen.Loss:F4}; retrained on all {target.Count:N0} target examples."));
+            ? Invariant.F($"Chosen: {chosen.Strategy}, cross-validated accuracy {chosen.Accuracy:P1}; retrained on all {target.Count:N0} target examples.")
+            : Invariant.F($"Chosen: {chosen.Strategy}, cross-validated loss {chosen.Loss:F4}; retrained on all {target.Count:N0} target examples."));
         if (best == 0)
         {
             reasons.Add("No transfer strategy clearly beat training from scratch: the pretrained features do not measurably help this target, so negative transfer is avoided.");
@@ -108,6 +108,4 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
 
         return list;
     }
-
-    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -111,26 +111,26 @@ public sealed class DataSizePolicy : TransferPolicy
 
         var reasons = new List<string>
         {
-            F($"Same input x: source and target both have {s.SourceInputSize:N0} inputs."),
+            Invariant.F($"Same input x: source and target both have {s.SourceInputSize:N0} inputs."),
         };
         string perClass = s.TargetClassCount > 0
-            ? F($"{s.TargetExampleCount:N0} target examples, {s.TargetExamplesPerClass:N1} per class over {s.TargetClassCount} classes")
-            : F($"{s.TargetExampleCount:N0} target examples (regression)");
+            ? Invariant.F($"{s.TargetExampleCount:N0} target examples, {s.TargetExamplesPerClass:N1} per class over {s.TargetClassCount} classes")
+            : Invariant.F($"{s.TargetExampleCount:N0} target examples (regression)");
 
         if (s.SourceToTargetRatio is { } ratio)
         {
             if (ratio < MinSourceToTargetRatio)
             {
-                reasons.Add(F($"Source has {s.SourceExampleCount:N0} examples, target {s.TargetExampleCount:N0}: ratio {ratio:N2}:1 is below the {MinSourceToTargetRatio:N0}:1 transfer needs."));
+                reasons.Add(Invariant.F($"Source has {s.SourceExampleCount:N0} examples, target {s.TargetExampleCount:N0}: ratio {ratio:N2}:1 is below the {MinSourceToTargetRatio:N0}:1 transfer needs."));
                 reasons.Add("Each target example is worth more than a source example here, so transfer is unlikely to help: train from scratch.");
                 return new TransferDecision(TransferStrategy.FromScratch, reasons, []);
             }
 
-            reasons.Add(F($"Source has {s.SourceExampleCount:N0} examples, target {s.TargetExampleCount:N0}: ratio {ratio:N0}:1 meets the {MinSourceToTargetRatio:N0}:1 transfer needs."));
+            reasons.Add(Invariant.F($"Source has {s.SourceExampleCount:N0} examples, target {s.TargetExampleCount:N0}: ratio {ratio:N0}:1 meets the {MinSourceToTargetRatio:N0}:1 transfer needs."));
         }
         else
         {
-            reasons.Add(F($"The source's example count is unknown, so the {MinSourceToTargetRatio:N0}:1 source-to-target rule was not checked (set TransferOptions.SourceExampleCount)."));
+            reasons.Add(Invariant.F($"The source's example count is unknown, so the {MinSourceToTargetRatio:N0}:1 source-to-target rule was not checked (set TransferOptions.SourceExampleCount)."));
         }
 
         foreach (var (candidate, minPerClass) in Ladder(s))
@@ -139,7 +139,7 @@ public sealed class DataSizePolicy : TransferPolicy
             double needed = Math.Ceiling(trained * MinExamplesPerTrainedParameter);
             bool enoughPerClass = s.TargetExamplesPerClass >= minPerClass;
             bool enoughPerParameter = s.TargetExampleCount >= needed;
-            string need = F($"{candidate} would train {trained:N0} parameters: it needs ≥ {minPerClass:N0} examples per class and ≥ {needed:N0} examples ({MinExamplesPerTrainedParameter:G3} per parameter); the target has {perClass}");
+            string need = Invariant.F($"{candidate} would train {trained:N0} parameters: it needs ≥ {minPerClass:N0} examples per class and ≥ {needed:N0} examples ({MinExamplesPerTrainedParameter:G3} per parameter); the target has {perClass}");
             if (enoughPerClass && enoughPerParameter)
             {
                 reasons.Add(need + ". Chosen.");
@@ -149,17 +149,16 @@ public sealed class DataSizePolicy : TransferPolicy
             reasons.Add(need + ".");
         }
 
-        reasons.Add(F($"Little target data ({perClass}): train the new layers only ({s.NewLayerParameterCount:N0} parameters) and keep every pretrained parameter fixed."));
+        reasons.Add(Invariant.F($"Little target data ({perClass}): train the new layers only ({s.NewLayerParameterCount:N0} parameters) and keep every pretrained parameter fixed."));
         return new TransferDecision(TransferStrategy.HeadOnly, reasons, []);
     }
 
     /// <inheritdoc />
-    public override string ToString() => F(
+    public override string ToString() => Invariant.F(
         $"DataSizePolicy(ratio ≥ {MinSourceToTargetRatio}:1, full ≥ {FullFineTuneMinExamplesPerClass}/class, last layers ≥ {LastLayersMinExamplesPerClass}/class, ≥ {MinExamplesPerTrainedParameter} examples per trained parameter, last ≤ {MaxLastLayers} layers)");
 
     internal override TransferDecision Choose(TransferContext context) => Decide(context.Situation);
 
-    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private IEnumerable<(TransferStrategy Strategy, double MinPerClass)> Ladder(TransferSituation s)
     {

@@ -68,8 +68,8 @@ public sealed class TransferAdvisor
             "(a) same input x",
             sameInput,
             sameInput
-                ? F($"source and target both have {target.FeatureCount:N0} inputs")
-                : F($"the pretrained network takes {pretrained.InputSize:N0} inputs but the target has {target.FeatureCount:N0}: its features cannot even be computed"));
+                ? Invariant.F($"source and target both have {target.FeatureCount:N0} inputs")
+                : Invariant.F($"the pretrained network takes {pretrained.InputSize:N0} inputs but the target has {target.FeatureCount:N0}: its features cannot even be computed"));
 
         AdviceCondition b;
         if (sourceExampleCount is { } source)
@@ -79,12 +79,12 @@ public sealed class TransferAdvisor
                 "(b) far more source data",
                 ratio >= Options.MinSourceToTargetRatio,
                 ratio >= Options.MinSourceToTargetRatio
-                    ? F($"{source:N0} source examples against {target.Count:N0} target examples: {ratio:N1}:1 ≥ {Options.MinSourceToTargetRatio:N0}:1")
-                    : F($"{source:N0} source examples against {target.Count:N0} target examples: {ratio:N2}:1 < {Options.MinSourceToTargetRatio:N0}:1, so each target example is worth more than a source example"));
+                    ? Invariant.F($"{source:N0} source examples against {target.Count:N0} target examples: {ratio:N1}:1 ≥ {Options.MinSourceToTargetRatio:N0}:1")
+                    : Invariant.F($"{source:N0} source examples against {target.Count:N0} target examples: {ratio:N2}:1 < {Options.MinSourceToTargetRatio:N0}:1, so each target example is worth more than a source example"));
         }
         else
         {
-            b = new AdviceCondition("(b) far more source data", null, F($"the source's example count is unknown; the target has {target.Count:N0}"));
+            b = new AdviceCondition("(b) far more source data", null, Invariant.F($"the source's example count is unknown; the target has {target.Count:N0}"));
         }
 
         if (!sameInput)
@@ -100,7 +100,7 @@ public sealed class TransferAdvisor
         var c = new AdviceCondition(
             "(c) the source's features help",
             helps,
-            F($"a linear probe on {best.Description} scores {metric} {best.Score:F3} on held-out target data against {raw.Score:F3} on the raw inputs ({(best.Score - raw.Score) * 100:+0.0;-0.0;0.0} points; {Options.MinProbeGain * 100:0.#} needed)"));
+            Invariant.F($"a linear probe on {best.Description} scores {metric} {best.Score:F3} on held-out target data against {raw.Score:F3} on the raw inputs ({(best.Score - raw.Score) * 100:+0.0;-0.0;0.0} points; {Options.MinProbeGain * 100:0.#} needed)"));
         return new TransferAdvice([a, b, c], probes);
     }
 
@@ -121,10 +121,10 @@ public sealed class TransferAdvisor
             }
         }
 
-        var result = new List<ProbeScore> { new(-1, F($"raw inputs ({target.FeatureCount} features)"), scores[0]) };
+        var result = new List<ProbeScore> { new(-1, Invariant.F($"raw inputs ({target.FeatureCount} features)"), scores[0]) };
         for (int l = 0; l < layers; l++)
         {
-            result.Add(new ProbeScore(l, F($"layer {l}: {pretrained.Layers[l]}"), scores[l + 1]));
+            result.Add(new ProbeScore(l, Invariant.F($"layer {l}: {pretrained.Layers[l]}"), scores[l + 1]));
         }
 
         return result;
@@ -209,6 +209,4 @@ public sealed class TransferAdvisor
             }
         }
     }
-
-    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
