@@ -15,6 +15,11 @@ public static class Program
             return QuickRunner.Run(args.AsSpan(1));
         }
 
+        if (args.Length > 0 && args[0] == "peak")
+        {
+            return Training.PeakMemory.Run(args.AsSpan(1));
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

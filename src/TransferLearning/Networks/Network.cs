@@ -307,7 +307,7 @@ public sealed class Network
     }
 
     /// <summary>Inference through layers <c>[first, end)</c> in chunks, with buffers of its own.</summary>
-    internal void Infer(ReadOnlySpan<float> x, int columns, int first, int end, Span<float> output)
+    internal void Infer(ReadOnlySpan<float> x, int columns, int first, int end, Span<float> output, int chunk = InferenceChunk)
     {
         if (end <= first)
         {
@@ -315,7 +315,7 @@ public sealed class Network
             return;
         }
 
-        int chunk = Math.Min(InferenceChunk, columns);
+        chunk = Math.Min(chunk, columns);
         int widest = _layers.Skip(first).Take(end - first).Max(l => l.OutputSize);
         var z = new float[widest * chunk];
         var ping = new float[widest * chunk];

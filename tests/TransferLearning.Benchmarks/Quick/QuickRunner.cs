@@ -16,6 +16,7 @@ public static class QuickRunner
     [
         new GemmQuickWorkload(),
         new GemmQuickWorkload(training: true),
+        new Training.TrainingQuickWorkload(),
     ];
 
     public static int Run(ReadOnlySpan<string> args)
