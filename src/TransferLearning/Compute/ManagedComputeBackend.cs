@@ -68,7 +68,7 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
         {
             if (k == 0 || alpha == 0)
             {
-                Scale(m, n, beta, pc, ldc);
+                GemmScale.Apply(m, n, beta, pc, ldc);
                 return;
             }
 
@@ -142,25 +142,6 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
         long rows = (m - rest) + (rest == 0 ? 0 : rest <= mr / 2 ? mr / 2 : mr);
         long cols = (n + nr - 1) / nr * (long)nr;
         return rows * cols;
-    }
-
-    private static void Scale(int m, int n, float beta, float* c, nint ldc)
-    {
-        for (int j = 0; j < n; j++)
-        {
-            var column = new Span<float>(c + (j * ldc), m);
-            if (beta == 0)
-            {
-                column.Clear();
-            }
-            else if (beta != 1)
-            {
-                for (int i = 0; i < m; i++)
-                {
-                    column[i] *= beta;
-                }
-            }
-        }
     }
 
     private bool TryRunParallel(in GemmProblem problem)
