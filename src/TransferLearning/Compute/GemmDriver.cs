@@ -2,7 +2,9 @@ using System.Runtime.CompilerServices;
 
 namespace TransferLearning.Compute;
 
-// One column-major GEMM, C ← alpha·op(A)·op(B) + beta·C, with every pointer pinned by the caller.
+// One GEMM, C ← alpha·op(A)·op(B) + beta·C, with every pointer pinned by the caller. Element (i, j) of C is
+// at C[i·CRowStride + j·CColStride]: (1, ldc) for column-major C, (ldc, 1) when the backend computes Cᵀ
+// = op(B)ᵀ·op(A)ᵀ instead (a better fit for the tiles when m is small).
 internal unsafe struct GemmProblem
 {
     public bool TransposeA;
@@ -17,7 +19,27 @@ internal unsafe struct GemmProblem
     public nint Ldb;
     public float Beta;
     public float* C;
-    public nint Ldc;
+    public nint CRowStride;
+    public nint CColStride;
+
+    // The same product computed as Cᵀ = op(B)ᵀ·op(A)ᵀ: an n × m problem on the same memory.
+    public readonly GemmProblem Transposed() => new()
+    {
+        TransposeA = !TransposeB,
+        TransposeB = !TransposeA,
+        M = N,
+        N = M,
+        K = K,
+        Alpha = Alpha,
+        A = B,
+        Lda = Ldb,
+        B = A,
+        Ldb = Lda,
+        Beta = Beta,
+        C = C,
+        CRowStride = CColStride,
+        CColStride = CRowStride,
+    };
 }
 
 // The GotoBLAS/BLIS loop nest around one micro-kernel, for the block C[i0..i1, j0..j1] of a problem
@@ -61,7 +83,8 @@ internal static unsafe class GemmDriver<TK>
                 {
                     int mc = Math.Min(mcStep, i1 - ic);
                     GemmPacking.PackA<TK>(p.TransposeA, p.A, p.Lda, ic, mc, pc, kc, packedA);
-                    MacroKernel(kc, mc, nc, packedA, packedB, p.C + ((nint)jc * p.Ldc) + ic, p.Ldc, p.Alpha, beta, tile);
+                    float* cBlock = p.C + ((nint)ic * p.CRowStride) + ((nint)jc * p.CColStride);
+                    MacroKernel(kc, mc, nc, packedA, packedB, cBlock, p.CRowStride, p.CColStride, p.Alpha, beta, tile);
                 }
             }
         }
@@ -69,26 +92,29 @@ internal static unsafe class GemmDriver<TK>
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(
-        int kc, int mc, int nc, float* packedA, float* packedB, float* c, nint ldc, float alpha, float beta, float* tile)
+        int kc, int mc, int nc, float* packedA, float* packedB, float* c, nint rowStride, nint colStride,
+        float alpha, float beta, float* tile)
     {
         int mr = TK.Mr;
         int nr = TK.Nr;
+        bool columnMajor = rowStride == 1;
         for (int jr = 0; jr < nc; jr += nr)
         {
             int ncols = Math.Min(nr, nc - jr);
             float* bPanel = packedB + ((nint)jr * kc);
-            float* cColumn = c + ((nint)jr * ldc);
+            float* cColumn = c + ((nint)jr * colStride);
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int nrows = Math.Min(mr, mc - ir);
                 float* aPanel = packedA + ((nint)ir * kc);
-                if (nrows == mr && ncols == nr)
+                float* cTile = cColumn + ((nint)ir * rowStride);
+                if (columnMajor && nrows == mr && ncols == nr)
                 {
-                    TK.Run(kc, aPanel, bPanel, cColumn + ir, ldc, alpha, beta);
+                    TK.Run(kc, aPanel, bPanel, cTile, colStride, alpha, beta);
                 }
-                else if (nrows == mr / 2 && ncols == nr)
+                else if (columnMajor && nrows == mr / 2 && ncols == nr)
                 {
-                    TK.RunHalf(kc, aPanel, bPanel, cColumn + ir, ldc, alpha, beta);
+                    TK.RunHalf(kc, aPanel, bPanel, cTile, colStride, alpha, beta);
                 }
                 else
                 {
@@ -101,31 +127,33 @@ internal static unsafe class GemmDriver<TK>
                         TK.Run(kc, aPanel, bPanel, tile, mr, 1f, 0f);
                     }
 
-                    MergeTile(tile, mr, nrows, ncols, cColumn + ir, ldc, alpha, beta);
+                    MergeTile(tile, mr, nrows, ncols, cTile, rowStride, colStride, alpha, beta);
                 }
             }
         }
     }
 
+    // C[i, j] ← alpha·tile[i, j] + beta·C[i, j] (beta = 0: C not read) for the valid part of a tile.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MergeTile(float* tile, int mr, int rows, int cols, float* c, nint ldc, float alpha, float beta)
+    private static void MergeTile(
+        float* tile, int mr, int rows, int cols, float* c, nint rowStride, nint colStride, float alpha, float beta)
     {
         for (int j = 0; j < cols; j++)
         {
             float* t = tile + ((nint)j * mr);
-            float* cj = c + ((nint)j * ldc);
+            float* cj = c + ((nint)j * colStride);
             if (beta == 0)
             {
                 for (int i = 0; i < rows; i++)
                 {
-                    cj[i] = alpha * t[i];
+                    cj[i * rowStride] = alpha * t[i];
                 }
             }
             else
             {
                 for (int i = 0; i < rows; i++)
                 {
-                    cj[i] = (alpha * t[i]) + (beta * cj[i]);
+                    cj[i * rowStride] = (alpha * t[i]) + (beta * cj[i * rowStride]);
                 }
             }
         }

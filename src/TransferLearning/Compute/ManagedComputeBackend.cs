@@ -68,7 +68,7 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
         {
             if (k == 0 || alpha == 0)
             {
-                Scale(m, n, beta, pc, ldc);
+                GemmScale.Apply(m, n, beta, pc, ldc);
                 return;
             }
 
@@ -86,15 +86,20 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
                 Ldb = ldb,
                 Beta = beta,
                 C = pc,
-                Ldc = ldc,
+                CRowStride = 1,
+                CColStride = ldc,
             };
+            if (PreferTransposed(_kernel, m, n))
+            {
+                problem = problem.Transposed();
+            }
 
             if (_maxThreads > 1 && (long)m * n * k >= ParallelThreshold && TryRunParallel(problem))
             {
                 return;
             }
 
-            RunBlock(_kernel, problem, 0, m, 0, n, GemmPackBuffers.Current);
+            RunBlock(_kernel, problem, 0, problem.M, 0, problem.N, GemmPackBuffers.Current);
         }
     }
 
@@ -121,23 +126,22 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
         _ => (ScalarMicroKernel.Mr, ScalarMicroKernel.Nr),
     };
 
-    private static void Scale(int m, int n, float beta, float* c, nint ldc)
+    // Computing Cᵀ = op(B)ᵀ·op(A)ᵀ swaps the roles of m and n. Worth it when m is small and n is not: the
+    // padded tiles then cover much less (10 × 128 with 32 × 12 tiles: 16 × 132 rows × columns as it is,
+    // 128 × 12 swapped).
+    internal static bool PreferTransposed(GemmKernelKind kernel, int m, int n)
     {
-        for (int j = 0; j < n; j++)
-        {
-            var column = new Span<float>(c + (j * ldc), m);
-            if (beta == 0)
-            {
-                column.Clear();
-            }
-            else if (beta != 1)
-            {
-                for (int i = 0; i < m; i++)
-                {
-                    column[i] *= beta;
-                }
-            }
-        }
+        (int mr, int nr) = TileOf(kernel);
+        return PaddedArea(n, m, mr, nr) * 5 < PaddedArea(m, n, mr, nr) * 4;
+    }
+
+    private static long PaddedArea(int m, int n, int mr, int nr)
+    {
+        // Full tiles, a last panel of at most mr/2 rows runs the half-height kernel.
+        int rest = m % mr;
+        long rows = (m - rest) + (rest == 0 ? 0 : rest <= mr / 2 ? mr / 2 : mr);
+        long cols = (n + nr - 1) / nr * (long)nr;
+        return rows * cols;
     }
 
     private bool TryRunParallel(in GemmProblem problem)

@@ -97,7 +97,7 @@ internal sealed unsafe class NativeBlasComputeBackend : ComputeBackend
             if (k == 0)
             {
                 // C ← beta·C. BLAS would do the same, but some implementations reject lda for a k = 0 operand.
-                ScaleColumns(m, n, beta, pc, ldc);
+                GemmScale.Apply(m, n, beta, pc, ldc);
                 return;
             }
 
@@ -109,25 +109,6 @@ internal sealed unsafe class NativeBlasComputeBackend : ComputeBackend
                     transposeA ? CblasTrans : CblasNoTrans,
                     transposeB ? CblasTrans : CblasNoTrans,
                     m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            }
-        }
-    }
-
-    private static void ScaleColumns(int m, int n, float beta, float* c, int ldc)
-    {
-        for (int j = 0; j < n; j++)
-        {
-            var column = new Span<float>(c + ((nint)j * ldc), m);
-            if (beta == 0)
-            {
-                column.Clear();
-            }
-            else
-            {
-                for (int i = 0; i < m; i++)
-                {
-                    column[i] *= beta;
-                }
             }
         }
     }

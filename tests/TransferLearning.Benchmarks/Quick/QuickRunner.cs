@@ -39,10 +39,13 @@ public static class QuickRunner
             }
         }
 
-        var cases = Workloads
-            .Where(w => selected.Count == 0 || selected.Contains(w.Id))
-            .SelectMany(w => w.CreateCases())
-            .ToList();
+        var workloads = Workloads.Where(w => selected.Count == 0 || selected.Contains(w.Id)).ToList();
+        foreach (IQuickWorkload workload in workloads)
+        {
+            Console.WriteLine($"{workload.Id,-3} {workload.Title}");
+        }
+
+        var cases = workloads.SelectMany(w => w.CreateCases()).ToList();
         if (cases.Count == 0)
         {
             Console.Error.WriteLine($"No workload matches. Known: {string.Join(", ", Workloads.Select(w => w.Id))}.");

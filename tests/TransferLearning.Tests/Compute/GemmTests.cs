@@ -7,7 +7,8 @@ public class GemmTests
     private static readonly (float Alpha, float Beta)[] AlphaBetas = [(1f, 0f), (-0.5f, 1f), (1.5f, -0.75f)];
 
     // (m, n, k): degenerate-but-valid, K = 1, odd primes, sizes either side of the AVX-512 (32 × 12) and
-    // AVX2 (16 × 6) tiles, of the blocks (k 384, m 192) and of the parallel threshold.
+    // AVX2 (16 × 6) tiles, of the blocks (k 384, m 192) and of the parallel threshold; small m with larger n
+    // (computed as Cᵀ = op(B)ᵀ·op(A)ᵀ), single-threaded and parallel.
     public static readonly TheoryData<int, int, int> Shapes = new()
     {
         { 1, 1, 1 },
@@ -22,6 +23,7 @@ public class GemmTests
         { 47, 25, 385 },
         { 193, 14, 20 },
         { 10, 128, 64 },
+        { 12, 300, 200 },
         { 3, 2045, 2 },
         { 130, 257, 129 },
     };
@@ -221,6 +223,15 @@ public class GemmTests
         backend.Gemm(false, false, 1, 0, 3, 1f, [1, 2, 3], 1, [], 3, 0f, untouched, 1);
         float.IsNaN(untouched[0]).Should().BeTrue();
     }
+
+    [Theory]
+    [InlineData(10, 128, true)]
+    [InlineData(1, 500, true)]
+    [InlineData(512, 128, false)]
+    [InlineData(128, 10, false)]
+    [InlineData(33, 33, false)]
+    public void PreferTransposed_SmallMLargeN_SwapsRoles(int m, int n, bool expected) =>
+        ManagedComputeBackend.PreferTransposed(GemmKernelKind.Avx512, m, n).Should().Be(expected);
 
     [Fact]
     public void Gemm_AlphaZero_OnlyScalesC()
