@@ -17,7 +17,7 @@ public static class Program
 
         if (args.Length > 0 && args[0] == "peak")
         {
-            return Training.PeakMemory.Run(args.AsSpan(1));
+            return Workloads.PeakMemory.Run(args.AsSpan(1));
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using MathNet.Numerics.LinearAlgebra;
@@ -306,8 +307,12 @@ public sealed class Network
         }
     }
 
-    /// <summary>Inference through layers <c>[first, end)</c> in chunks, with buffers of its own.</summary>
-    internal void Infer(ReadOnlySpan<float> x, int columns, int first, int end, Span<float> output, int chunk = InferenceChunk)
+    /// <summary>
+    /// Inference through layers <c>[first, end)</c> in chunks of <paramref name="chunk"/> columns, with
+    /// buffers of its own (rented from the shared pool, so concurrent calls never share them). When
+    /// <paramref name="lastZ"/> is not empty it receives the last layer's pre-activation <c>Z</c>.
+    /// </summary>
+    internal void Infer(ReadOnlySpan<float> x, int columns, int first, int end, Span<float> output, int chunk = InferenceChunk, Span<float> lastZ = default)
     {
         if (end <= first)
         {
@@ -316,22 +321,40 @@ public sealed class Network
         }
 
         chunk = Math.Min(chunk, columns);
-        int widest = _layers.Skip(first).Take(end - first).Max(l => l.OutputSize);
-        var z = new float[widest * chunk];
-        var ping = new float[widest * chunk];
-        var pong = new float[widest * chunk];
-        int inputRows = first == 0 ? InputSize : _layers[first - 1].OutputSize;
-        int outputRows = _layers[end - 1].OutputSize;
-        for (int start = 0; start < columns; start += chunk)
+        int widest = 0;
+        for (int l = first; l < end; l++)
         {
-            int m = Math.Min(chunk, columns - start);
-            ReadOnlySpan<float> input = x.Slice(start * inputRows, m * inputRows);
-            for (int l = first; l < end; l++)
+            widest = Math.Max(widest, _layers[l].OutputSize);
+        }
+
+        int size = widest * chunk;
+        var pool = ArrayPool<float>.Shared;
+        float[] z = pool.Rent(size);
+        float[] ping = pool.Rent(size);
+        float[] pong = pool.Rent(size);
+        try
+        {
+            int inputRows = first == 0 ? InputSize : _layers[first - 1].OutputSize;
+            int outputRows = _layers[end - 1].OutputSize;
+            for (int start = 0; start < columns; start += chunk)
             {
-                var target = l == end - 1 ? output.Slice(start * outputRows, m * outputRows) : ((l - first) % 2 == 0 ? ping : pong);
-                _layers[l].Forward(_backend, input, z, target, m);
-                input = target;
+                int m = Math.Min(chunk, columns - start);
+                ReadOnlySpan<float> input = x.Slice(start * inputRows, m * inputRows);
+                for (int l = first; l < end; l++)
+                {
+                    bool last = l == end - 1;
+                    Span<float> target = last ? output.Slice(start * outputRows, m * outputRows) : ((l - first) % 2 == 0 ? ping : pong);
+                    Span<float> zTarget = last && !lastZ.IsEmpty ? lastZ.Slice(start * outputRows, m * outputRows) : z;
+                    _layers[l].Forward(_backend, input, zTarget, target, m);
+                    input = target;
+                }
             }
+        }
+        finally
+        {
+            pool.Return(pong);
+            pool.Return(ping);
+            pool.Return(z);
         }
     }
 
@@ -342,34 +365,34 @@ public sealed class Network
         int rows = OutputSize;
         int chunk = Math.Min(InferenceChunk, m);
         int inputRows = first == 0 ? InputSize : _layers[first - 1].OutputSize;
-        var output = new float[rows * chunk];
-        var z = new float[rows * chunk];
-        double lossSum = 0;
-        int correct = 0;
-        for (int start = 0; start < m; start += chunk)
+        var pool = ArrayPool<float>.Shared;
+        float[] output = pool.Rent(rows * chunk);
+        float[] z = pool.Rent(rows * chunk);
+        try
         {
-            int count = Math.Min(chunk, m - start);
-            var input = x.Slice(start * inputRows, count * inputRows);
-            if (_layers.Count - 1 > first)
+            double lossSum = 0;
+            int correct = 0;
+            for (int start = 0; start < m; start += chunk)
             {
-                var hidden = new float[_layers[^2].OutputSize * count];
-                Infer(input, count, first, _layers.Count - 1, hidden);
-                OutputLayer.Forward(_backend, hidden, z, output, count);
-            }
-            else
-            {
-                OutputLayer.Forward(_backend, input, z, output, count);
+                int count = Math.Min(chunk, m - start);
+                var a = output.AsSpan(0, rows * count);
+                var zc = z.AsSpan(0, rows * count);
+                Infer(x.Slice(start * inputRows, count * inputRows), count, first, _layers.Count, a, chunk, zc);
+                var targets = TargetsOf(data, start, count);
+                lossSum += loss.Sum(zc, a, rows, targets);
+                if (data.IsClassification)
+                {
+                    correct += CountCorrect(a, rows, targets.Labels);
+                }
             }
 
-            var targets = TargetsOf(data, start, count);
-            lossSum += loss.Sum(z, output, rows, targets);
-            if (data.IsClassification)
-            {
-                correct += CountCorrect(output, rows, targets.Labels);
-            }
+            return new Evaluation(lossSum / m, data.IsClassification ? (double)correct / m : null, m);
         }
-
-        return new Evaluation(lossSum / m, data.IsClassification ? (double)correct / m : null, m);
+        finally
+        {
+            pool.Return(z);
+            pool.Return(output);
+        }
     }
 
     internal static BatchTargets TargetsOf(Dataset data, int start, int count) => data.IsClassification

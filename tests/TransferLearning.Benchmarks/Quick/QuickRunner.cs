@@ -16,7 +16,7 @@ public static class QuickRunner
     [
         new GemmQuickWorkload(),
         new GemmQuickWorkload(training: true),
-        new Training.TrainingQuickWorkload(),
+        new Workloads.TrainingQuickWorkload(),
     ];
 
     public static int Run(ReadOnlySpan<string> args)

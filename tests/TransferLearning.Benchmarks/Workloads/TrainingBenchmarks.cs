@@ -4,7 +4,7 @@ using TransferLearning.Data;
 using TransferLearning.Networks;
 using TransferLearning.Training;
 
-namespace TransferLearning.Benchmarks.Training;
+namespace TransferLearning.Benchmarks.Workloads;
 
 // W1, W2, W2c and W3 (DESIGN.md §7) under BenchmarkDotNet, with the memory diagnoser: the allocated
 // bytes of an epoch are the per-run setup (workspace, reports), not a per-mini-batch cost.

@@ -4,7 +4,7 @@ using TransferLearning.Data;
 using TransferLearning.Networks;
 using TransferLearning.Training;
 
-namespace TransferLearning.Benchmarks.Training;
+namespace TransferLearning.Benchmarks.Workloads;
 
 // The data and networks of workloads W1, W2, W2c and W3 (DESIGN.md §7): 60,000 training and 10,000 test
 // examples of Fashion-MNIST's shape (784 features, 10 classes). Speed does not depend on the pixel

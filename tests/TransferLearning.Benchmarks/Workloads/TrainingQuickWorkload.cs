@@ -4,7 +4,7 @@ using TransferLearning.Data;
 using TransferLearning.Networks;
 using TransferLearning.Training;
 
-namespace TransferLearning.Benchmarks.Training;
+namespace TransferLearning.Benchmarks.Workloads;
 
 // Workloads W1, W2, W2c and W3 of DESIGN.md §7 in quick mode, for every backend: seconds per epoch (or pass).
 public sealed class TrainingQuickWorkload : IQuickWorkload

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using TransferLearning.Compute;
 using TransferLearning.Training;
 
-namespace TransferLearning.Benchmarks.Training;
+namespace TransferLearning.Benchmarks.Workloads;
 
 // `peak [managed|native] [epochs]`: a whole W1 process — make the 60,000 training examples, train the
 // 784-512-256-10 network for the given epochs — then print the process's peak working set.
