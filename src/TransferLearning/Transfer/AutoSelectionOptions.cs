@@ -52,7 +52,9 @@ public sealed record AutoSelectionOptions
     /// <summary>
     /// Gets how sure the measurement must be before a transfer strategy replaces the FromScratch baseline:
     /// its mean gain over FromScratch must exceed this many standard errors of the per-fold gains. ≥ 0;
-    /// 0 picks the best mean. The default is 1.
+    /// 0 picks the best mean. The default is 0.5 (measured on the synthetic latent tasks at 10 and 30
+    /// examples per class: 1 kept FromScratch too often where transfer helped; on unrelated tasks every
+    /// setting from 0 to 1 kept FromScratch).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
     public double RequiredStandardErrors
@@ -63,7 +65,7 @@ public sealed record AutoSelectionOptions
             Guard.NonNegative((float)value, nameof(RequiredStandardErrors));
             field = value;
         }
-    } = 1;
+    } = 0.5;
 
     /// <summary>Gets the seed of the folds. The default is 0.</summary>
     public int Seed { get; init; }

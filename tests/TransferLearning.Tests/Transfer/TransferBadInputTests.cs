@@ -124,7 +124,7 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         var auto = new AutoSelectionOptions();
         auto.Folds.Should().Be(5);
-        auto.RequiredStandardErrors.Should().Be(1);
+        auto.RequiredStandardErrors.Should().Be(0.5);
         auto.Candidates.Select(c => c.ToString()).Should().Equal("FromScratch", "HeadOnly", "LastLayers(1)", "FullFineTune", "TwoPhase");
     }
 }
