@@ -67,8 +67,12 @@ internal static unsafe class GemmDriver<TK>
         int cols = j1 - j0;
         int ncStep = RoundUp(CeilDiv(cols, CeilDiv(cols, RoundUp(NcMax, nr))), nr);
 
-        float* packedA = buffers.A(mcStep * kcStep);
-        float* packedB = buffers.B(ncStep * kcStep);
+        // Buffers sized for the largest block any part of this problem can need, not for this part: which
+        // thread runs which part varies from call to call, and no thread may have to grow its buffers on a
+        // later call of the same problem (steady state allocates nothing).
+        var (aFloats, bFloats) = BufferFloats(p);
+        float* packedA = buffers.A(aFloats);
+        float* packedB = buffers.B(bFloats);
         float* tile = stackalloc float[mr * nr];
 
         for (int jc = j0; jc < j1; jc += ncStep)
@@ -157,6 +161,14 @@ internal static unsafe class GemmDriver<TK>
                 }
             }
         }
+    }
+
+    /// <summary>The packed-A and packed-B floats that any block of <paramref name="p"/> needs at most.</summary>
+    public static (int A, int B) BufferFloats(in GemmProblem p)
+    {
+        int kcStep = CeilDiv(p.K, CeilDiv(p.K, KcMax));
+        return (Math.Min(RoundUp(McMax, TK.Mr), RoundUp(p.M, TK.Mr)) * kcStep,
+                Math.Min(RoundUp(NcMax, TK.Nr), RoundUp(p.N, TK.Nr)) * kcStep);
     }
 
     private static int CeilDiv(int x, int y) => (x + y - 1) / y;

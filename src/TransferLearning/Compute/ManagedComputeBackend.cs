@@ -119,6 +119,13 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
         }
     }
 
+    internal static (int A, int B) BufferFloats(GemmKernelKind kernel, in GemmProblem problem) => kernel switch
+    {
+        GemmKernelKind.Avx512 => GemmDriver<Avx512MicroKernel>.BufferFloats(problem),
+        GemmKernelKind.Avx2 => GemmDriver<Avx2MicroKernel>.BufferFloats(problem),
+        _ => GemmDriver<ScalarMicroKernel>.BufferFloats(problem),
+    };
+
     internal static (int Mr, int Nr) TileOf(GemmKernelKind kernel) => kernel switch
     {
         GemmKernelKind.Avx512 => (Avx512MicroKernel.Mr, Avx512MicroKernel.Nr),
@@ -162,6 +169,12 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
                 return false;
             }
 
+            // The caller may claim any part, or none: size its buffers for the whole problem now, so that a
+            // later call of the same problem never has to grow them.
+            var (aFloats, bFloats) = BufferFloats(_kernel, problem);
+            var buffers = GemmPackBuffers.Current;
+            buffers.A(aFloats);
+            buffers.B(bFloats);
             pool.Run(job, job.Parts);
             return true;
         }

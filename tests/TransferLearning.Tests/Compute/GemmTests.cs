@@ -73,7 +73,7 @@ public class GemmTests
     {
         if (!ComputeBackend.TryLoadNativeBlas(null, out ComputeBackend? native))
         {
-            // No BLAS on this machine: the failure must be clean, and the default must fall back to managed.
+            // No BLAS on this machine: the failure must be clean, and the default must be managed.
             native.Should().BeNull();
             ComputeBackend.Default.Should().BeSameAs(ComputeBackend.Managed);
             return;
