@@ -60,6 +60,22 @@ internal static class Guard
         }
     }
 
+    public static void Positive(double value, string paramName)
+    {
+        if (!(value > 0) || !double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, $"Expected a finite value greater than 0 but got {value.ToString(CultureInfo.InvariantCulture)}.");
+        }
+    }
+
+    public static void NonNegative(double value, string paramName)
+    {
+        if (!(value >= 0) || !double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, $"Expected a finite value of at least 0 but got {value.ToString(CultureInfo.InvariantCulture)}.");
+        }
+    }
+
     public static void Fraction(double value, string paramName)
     {
         if (!(value > 0 && value < 1))

@@ -37,10 +37,6 @@ internal static class Elementwise
     /// <summary><c>a = max(z, 0)</c>.</summary>
     public static void Relu(ReadOnlySpan<float> z, Span<float> a) => TensorPrimitives.Max(z, 0f, a);
 
-    /// <summary><c>dZ = dA ⊙ [z &gt; 0]</c>.</summary>
-    public static void ReluBackward(ReadOnlySpan<float> z, ReadOnlySpan<float> dA, Span<float> dZ) =>
-        LeakyReluBackward(z, dA, dZ, 0f);
-
     /// <summary><c>a = z</c> where <c>z &gt; 0</c>, else <c>slope · z</c>.</summary>
     public static void LeakyRelu(ReadOnlySpan<float> z, Span<float> a, float slope)
     {

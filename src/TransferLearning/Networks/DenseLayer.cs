@@ -57,6 +57,9 @@ public sealed class DenseLayer
     /// <summary>Gets a value indicating whether any parameter of the layer trains.</summary>
     public bool IsTrainable => !Weight.IsFrozen || !Bias.IsFrozen;
 
+    /// <summary>The network this layer belongs to, if any: a layer belongs to one network at a time.</summary>
+    internal Network? Owner { get; set; }
+
     /// <summary>Counts forward passes (diagnostics for tests of frozen-feature caching).</summary>
     internal int ForwardCount => Volatile.Read(ref _forwardCount);
 
@@ -134,6 +137,11 @@ public sealed class DenseLayer
             CultureInfo.InvariantCulture,
             $"Dense({InputSize} → {OutputSize}, {Activation.Name}) [{ParameterCount:N0} params{state}]");
     }
+
+    /// <summary>Returns a deep copy (same weights, activation and freezing) that belongs to no network.</summary>
+    /// <returns>The copy; changing it does not change this layer.</returns>
+    public DenseLayer Clone() =>
+        new(Weight.Clone("weight"), Bias.Clone("bias"), Activation);
 
     /// <summary>A deep copy with the same freezing and the given parameter names.</summary>
     internal DenseLayer Clone(int index) =>

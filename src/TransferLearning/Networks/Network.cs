@@ -117,7 +117,7 @@ public sealed class Network
     /// <param name="layer">A layer whose input size equals this network's current output size.</param>
     /// <returns>This network.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="layer"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The layer's input size differs from the current output size, or it already belongs to this network.</exception>
+    /// <exception cref="ArgumentException">The layer's input size differs from the current output size, or it already belongs to a network (append <see cref="DenseLayer.Clone()"/> instead).</exception>
     /// <exception cref="InvalidOperationException">The current last layer is a softmax, which may only be the output.</exception>
     public Network Add(DenseLayer layer)
     {
@@ -128,14 +128,17 @@ public sealed class Network
                 $"Expected a layer with {OutputSize} inputs (the network's current output size) but got {layer.InputSize}.", nameof(layer));
         }
 
-        if (_layers.Contains(layer))
+        if (layer.Owner is not null)
         {
-            throw new ArgumentException("The layer is already part of this network.", nameof(layer));
+            throw new ArgumentException(
+                layer.Owner == this
+                    ? "The layer is already part of this network."
+                    : "The layer already belongs to another network; sharing it would let training one network change the other. Append layer.Clone() instead.",
+                nameof(layer));
         }
 
         EnsureCanAppend();
-        layer.Rename(_layers.Count);
-        _layers.Add(layer);
+        Append(layer);
         return this;
     }
 
@@ -149,6 +152,11 @@ public sealed class Network
         {
             throw new ArgumentOutOfRangeException(
                 nameof(count), count, $"Expected between 1 and {_layers.Count} layers to remove but got {count}.");
+        }
+
+        foreach (var layer in _layers.Skip(_layers.Count - count))
+        {
+            layer.Owner = null;
         }
 
         _layers.RemoveRange(_layers.Count - count, count);
@@ -165,7 +173,7 @@ public sealed class Network
         var copy = new Network(InputSize, seed, new Xoshiro256StarStar(seed), _backend);
         for (int l = 0; l < layerCount; l++)
         {
-            copy._layers.Add(_layers[l].Clone(l));
+            copy.Append(_layers[l].Clone(l));
         }
 
         return copy;
@@ -235,21 +243,10 @@ public sealed class Network
         return sb.ToString();
     }
 
-    /// <summary>The index of the lowest layer with a parameter that trains, or <c>Layers.Count</c> when none trains.</summary>
-    internal int LowestTrainableLayer()
-    {
-        for (int l = 0; l < _layers.Count; l++)
-        {
-            if (_layers[l].IsTrainable)
-            {
-                return l;
-            }
-        }
-
-        return _layers.Count;
-    }
-
-    /// <summary>The number of bottom layers that are wholly frozen (their outputs can be cached).</summary>
+    /// <summary>
+    /// The number of bottom layers that are wholly frozen: their outputs can be cached, and it is the index
+    /// of the lowest layer with a parameter that trains (<c>Layers.Count</c> when none trains).
+    /// </summary>
     internal int FrozenPrefixLength()
     {
         int l = 0;
@@ -291,7 +288,7 @@ public sealed class Network
     /// </summary>
     internal void Backward(Workspace ws, ReadOnlySpan<float> input, int batch)
     {
-        int lowest = Math.Max(LowestTrainableLayer(), ws.FirstLayer);
+        int lowest = Math.Max(FrozenPrefixLength(), ws.FirstLayer);
         for (int l = _layers.Count - 1; l >= lowest; l--)
         {
             var layer = _layers[l];
@@ -453,6 +450,13 @@ public sealed class Network
         }
 
         return best;
+    }
+
+    private void Append(DenseLayer layer)
+    {
+        layer.Rename(_layers.Count);
+        layer.Owner = this;
+        _layers.Add(layer);
     }
 
     private void EnsureCanAppend()

@@ -32,9 +32,10 @@ public abstract class LearningRateSchedule
 
     /// <summary>
     /// Cosine annealing over the run: <c>factor(e) = f_min + (1 − f_min)·(1 + cos(π·e / E))/2</c> for
-    /// epoch <c>e</c> of <c>E</c> (from 0), so the first epoch runs at the full rate.
+    /// epoch <c>e</c> of <c>E</c> (from 0), so the first epoch runs at the full rate and the factor reaches
+    /// <c>f_min</c> at <c>e = E</c>, just after the last epoch (PyTorch's <c>CosineAnnealingLR</c> with <c>T_max = E</c>).
     /// </summary>
-    /// <param name="minFactor">The final factor <c>f_min</c>, in [0, 1). The default is 0.</param>
+    /// <param name="minFactor">The factor <c>f_min</c> annealed towards, in [0, 1). The default is 0.</param>
     /// <returns>The schedule.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="minFactor"/> is outside [0, 1).</exception>
     public static LearningRateSchedule Cosine(float minFactor = 0f)

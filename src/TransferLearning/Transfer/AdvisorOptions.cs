@@ -10,7 +10,7 @@ public sealed record AdvisorOptions
         get;
         init
         {
-            Guard.Positive((float)value, nameof(MinSourceToTargetRatio));
+            Guard.Positive(value, nameof(MinSourceToTargetRatio));
             field = value;
         }
     } = 10;
@@ -25,7 +25,7 @@ public sealed record AdvisorOptions
         get;
         init
         {
-            Guard.NonNegative((float)value, nameof(MinProbeGain));
+            Guard.NonNegative(value, nameof(MinProbeGain));
             field = value;
         }
     } = 0.02;

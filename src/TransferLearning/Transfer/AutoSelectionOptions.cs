@@ -62,7 +62,7 @@ public sealed record AutoSelectionOptions
         get;
         init
         {
-            Guard.NonNegative((float)value, nameof(RequiredStandardErrors));
+            Guard.NonNegative(value, nameof(RequiredStandardErrors));
             field = value;
         }
     } = 0.5;

@@ -16,6 +16,12 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
     internal override TransferDecision Choose(TransferContext context)
     {
         var target = context.Target;
+        if (target.Count < 2)
+        {
+            throw new ArgumentException(
+                $"Auto cross-validates on the target and needs at least 2 target examples but got {target.Count}.", "target");
+        }
+
         int kept = context.Pretrained.Layers.Count - context.Options.RemovedLayers;
         var candidates = Candidates(kept);
         int folds = Math.Min(Options.Folds, target.Count);
@@ -60,7 +66,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         {
             Invariant.F($"Measured {candidates.Count} strategies by {folds}-fold stratified cross-validation on the {target.Count:N0} target examples (each held out once), each trained with the same budget ({context.Options.Training.Epochs} epochs, batches of {context.Options.Training.BatchSize})."),
         };
-        reasons.AddRange(scores.Select(s => "  " + s));
+        reasons.AddRange(scores.Select(s => s.ToString()));
 
         // Paired per-fold gains of the best over FromScratch (candidate 0): is the gain more than noise?
         if (best != 0)

@@ -16,7 +16,8 @@ namespace TransferLearning.Transfer;
 /// <item>Otherwise the strategy that trains the most layers among <see cref="TransferStrategy.FullFineTune"/>,
 /// <see cref="TransferStrategy.LastLayers(int)"/> (k = <see cref="MaxLastLayers"/> … 1) whose needs the
 /// target meets: at least <see cref="FullFineTuneMinExamplesPerClass"/> (full) or
-/// <see cref="LastLayersMinExamplesPerClass"/> (last layers) examples per class, and at least
+/// <see cref="LastLayersMinExamplesPerClass"/> (last layers) examples in every class (its smallest class,
+/// when known), and at least
 /// <see cref="MinExamplesPerTrainedParameter"/> examples per parameter it would train;
 /// else <see cref="TransferStrategy.HeadOnly"/>.</item>
 /// </list>
@@ -37,7 +38,7 @@ public sealed class DataSizePolicy : TransferPolicy
         get;
         init
         {
-            Guard.Positive((float)value, nameof(MinSourceToTargetRatio));
+            Guard.Positive(value, nameof(MinSourceToTargetRatio));
             field = value;
         }
     } = 10;
@@ -49,7 +50,7 @@ public sealed class DataSizePolicy : TransferPolicy
         get;
         init
         {
-            Guard.NonNegative((float)value, nameof(FullFineTuneMinExamplesPerClass));
+            Guard.NonNegative(value, nameof(FullFineTuneMinExamplesPerClass));
             field = value;
         }
     } = 1000;
@@ -61,7 +62,7 @@ public sealed class DataSizePolicy : TransferPolicy
         get;
         init
         {
-            Guard.NonNegative((float)value, nameof(LastLayersMinExamplesPerClass));
+            Guard.NonNegative(value, nameof(LastLayersMinExamplesPerClass));
             field = value;
         }
     } = 100;
@@ -76,7 +77,7 @@ public sealed class DataSizePolicy : TransferPolicy
         get;
         init
         {
-            Guard.NonNegative((float)value, nameof(MinExamplesPerTrainedParameter));
+            Guard.NonNegative(value, nameof(MinExamplesPerTrainedParameter));
             field = value;
         }
     } = 0.05;
@@ -113,20 +114,22 @@ public sealed class DataSizePolicy : TransferPolicy
         {
             Invariant.F($"Same input x: source and target both have {s.SourceInputSize:N0} inputs."),
         };
-        string perClass = s.TargetClassCount > 0
-            ? Invariant.F($"{s.TargetExampleCount:N0} target examples, {s.TargetExamplesPerClass:N1} per class over {s.TargetClassCount} classes")
-            : Invariant.F($"{s.TargetExampleCount:N0} target examples (regression)");
+        string perClass = s.TargetClassCount == 0
+            ? Invariant.F($"{s.TargetExampleCount:N0} target examples (regression)")
+            : s.TargetSmallestClassCount is { } smallest && smallest < s.TargetExamplesPerClass
+                ? Invariant.F($"{s.TargetExampleCount:N0} target examples, {s.TargetExamplesPerClass:N1} per class over {s.TargetClassCount} classes but only {smallest:N0} in the smallest")
+                : Invariant.F($"{s.TargetExampleCount:N0} target examples, {s.TargetExamplesPerClass:N1} per class over {s.TargetClassCount} classes");
 
         if (s.SourceToTargetRatio is { } ratio)
         {
             if (ratio < MinSourceToTargetRatio)
             {
-                reasons.Add(Invariant.F($"Source has {s.SourceExampleCount:N0} examples, target {s.TargetExampleCount:N0}: ratio {ratio:N2}:1 is below the {MinSourceToTargetRatio:N0}:1 transfer needs."));
+                reasons.Add(Invariant.F($"Source has {s.SourceExampleCount:N0} examples, target {s.TargetExampleCount:N0}: ratio {ratio:G4}:1 is below the {MinSourceToTargetRatio:G4}:1 transfer needs."));
                 reasons.Add("Each target example is worth more than a source example here, so transfer is unlikely to help: train from scratch.");
                 return new TransferDecision(TransferStrategy.FromScratch, reasons, []);
             }
 
-            reasons.Add(Invariant.F($"Source has {s.SourceExampleCount:N0} examples, target {s.TargetExampleCount:N0}: ratio {ratio:N0}:1 meets the {MinSourceToTargetRatio:N0}:1 transfer needs."));
+            reasons.Add(Invariant.F($"Source has {s.SourceExampleCount:N0} examples, target {s.TargetExampleCount:N0}: ratio {ratio:#,0.##}:1 meets the {MinSourceToTargetRatio:G4}:1 transfer needs."));
         }
         else
         {
@@ -137,7 +140,7 @@ public sealed class DataSizePolicy : TransferPolicy
         {
             long trained = s.TrainedParameterCount(candidate);
             double needed = Math.Ceiling(trained * MinExamplesPerTrainedParameter);
-            bool enoughPerClass = s.TargetExamplesPerClass >= minPerClass;
+            bool enoughPerClass = s.TargetExamplesPerClassForRules >= minPerClass;
             bool enoughPerParameter = s.TargetExampleCount >= needed;
             string need = Invariant.F($"{candidate} would train {trained:N0} parameters: it needs ≥ {minPerClass:N0} examples per class and ≥ {needed:N0} examples ({MinExamplesPerTrainedParameter:G3} per parameter); the target has {perClass}");
             if (enoughPerClass && enoughPerParameter)

@@ -150,10 +150,30 @@ public sealed class TransferAdvisor
             return accuracy;
         }
 
-        // R² = 1 − MSE / Var(y), with both averaged over the target rows.
+        // R² = 1 − MSE / Var(y): the loss is the squared error averaged over rows and examples, so the
+        // variance is each row's own variance (about its own mean), averaged over the rows.
         var y = test.TargetArray!;
-        double mean = y.Average(v => (double)v);
-        double variance = y.Average(v => (v - mean) * (v - mean));
+        int rows = test.TargetCount;
+        double variance = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            double mean = 0;
+            for (int j = 0; j < test.Count; j++)
+            {
+                mean += y[(j * rows) + r];
+            }
+
+            mean /= test.Count;
+            double sum = 0;
+            for (int j = 0; j < test.Count; j++)
+            {
+                double d = y[(j * rows) + r] - mean;
+                sum += d * d;
+            }
+
+            variance += sum / test.Count / rows;
+        }
+
         return variance > 0 ? 1 - (score.Loss / variance) : 0;
     }
 

@@ -37,7 +37,10 @@ public sealed record TransferOptions
     } = DataSizePolicy.Default;
 
     /// <summary>
-    /// Gets how the target is trained (for <see cref="TransferStrategyKind.TwoPhase"/>, each phase).
+    /// Gets how the target is trained (for <see cref="TransferStrategyKind.TwoPhase"/>, each phase; its
+    /// head phase stops early, with patience 3, unless <see cref="TrainingOptions.EarlyStopping"/> is set).
+    /// Its <see cref="TrainingOptions.ParameterGroups"/> is replaced by the transfer's own groups (new
+    /// layers; trainable pretrained layers with <see cref="PretrainedLearningRateScale"/> and <see cref="AnchorDecay"/>).
     /// The default is 30 epochs, mini-batches of 32, Adam at 1e-3.
     /// </summary>
     /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
@@ -48,8 +51,9 @@ public sealed record TransferOptions
     } = new() { Epochs = 30, BatchSize = 32, Optimizer = Optimizers.Adam(1e-3f) };
 
     /// <summary>
-    /// Gets the learning-rate multiplier of the pretrained layers that train (LastLayers, FullFineTune),
-    /// so that the body can move slower than the new head; finite and &gt; 0. The default is 1.
+    /// Gets the learning-rate multiplier of the pretrained layers that train (LastLayers, FullFineTune;
+    /// TwoPhase's second phase uses <see cref="TwoPhaseFineTuneScale"/> for every layer instead), so that
+    /// the body can move slower than the new head; finite and &gt; 0. The default is 1.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and &gt; 0.</exception>
     public float PretrainedLearningRateScale

@@ -20,6 +20,8 @@ namespace TransferLearning.Transfer;
 /// </example>
 public sealed class TransferPipeline
 {
+    private static readonly EarlyStoppingOptions TwoPhaseHeadStopping = new() { Patience = 3, MinDelta = 1e-4f };
+
     /// <summary>Trains a copy of <paramref name="architecture"/> on the source task.</summary>
     /// <param name="architecture">The network to pretrain; it is not modified (a copy trains).</param>
     /// <param name="source">The source task's training data.</param>
@@ -124,7 +126,7 @@ public sealed class TransferPipeline
         ArgumentNullException.ThrowIfNull(strategy);
         options ??= new TransferOptions();
         var newLayers = Validate(pretrained, target, options);
-        return Build(pretrained, newLayers, options, strategy);
+        return Build(pretrained, newLayers, options, strategy, nameof(strategy));
     }
 
     /// <summary>Builds and trains the network of one strategy (for TwoPhase: both phases).</summary>
@@ -138,7 +140,7 @@ public sealed class TransferPipeline
         CancellationToken cancellationToken)
     {
         var newLayers = ResolveNewLayers(target, options);
-        var network = Build(pretrained, newLayers, options, strategy);
+        var network = Build(pretrained, newLayers, options, strategy, nameof(options));
         int kept = pretrained.Layers.Count - options.RemovedLayers;
         if (strategy.Kind == TransferStrategyKind.FromScratch)
         {
@@ -152,8 +154,10 @@ public sealed class TransferPipeline
             return (network, history);
         }
 
-        // TwoPhase ("LP-FT"): the head to convergence on a frozen body, then everything at a lower rate.
-        var first = new Trainer(training).Fit(network, target, validation, progress, cancellationToken);
+        // TwoPhase ("LP-FT"): the head to convergence on a frozen body — early stopping, the caller's or
+        // (patience 3) on the monitored loss, within Training.Epochs — then everything at a lower rate.
+        var headTraining = training with { EarlyStopping = training.EarlyStopping ?? TwoPhaseHeadStopping };
+        var first = new Trainer(headTraining).Fit(network, target, validation, progress, cancellationToken);
         foreach (var layer in network.Layers)
         {
             layer.Unfreeze();
@@ -165,13 +169,14 @@ public sealed class TransferPipeline
         return (network, Concatenate(first, second));
     }
 
-    private static Network Build(Network pretrained, IReadOnlyList<LayerSpec> newLayers, TransferOptions options, TransferStrategy strategy)
+    /// <summary>The network a strategy trains; <paramref name="paramName"/> is the argument a bad strategy is blamed on.</summary>
+    private static Network Build(Network pretrained, IReadOnlyList<LayerSpec> newLayers, TransferOptions options, TransferStrategy strategy, string paramName)
     {
         int kept = pretrained.Layers.Count - options.RemovedLayers;
         if (strategy.Kind == TransferStrategyKind.LastLayers && strategy.PretrainedLayersToTrain > kept)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(strategy),
+                paramName,
                 strategy.PretrainedLayersToTrain,
                 string.Create(CultureInfo.InvariantCulture, $"Expected LastLayers(k) with k ≤ {kept} (the pretrained layers kept after removing {options.RemovedLayers} of {pretrained.Layers.Count}) but got k = {strategy.PretrainedLayersToTrain}."));
         }
@@ -179,7 +184,7 @@ public sealed class TransferPipeline
         if (newLayers.Count == 0 && strategy.Kind is TransferStrategyKind.HeadOnly or TransferStrategyKind.TwoPhase)
         {
             throw new ArgumentException(
-                $"{strategy} trains the new layers first, but TransferOptions.NewLayers is empty: it would train nothing.", nameof(strategy));
+                $"{strategy} trains the new layers first, but TransferOptions.NewLayers is empty: it would train nothing.", paramName);
         }
 
         Network network;
@@ -265,8 +270,9 @@ public sealed class TransferPipeline
             inputs = spec.Units;
         }
 
+        int? smallestClass = target.IsClassification ? target.CountPerClass().Where(c => c > 0).Min() : null;
         return new TransferSituation(
-            pretrained.InputSize, options.SourceExampleCount, target.FeatureCount, target.Count, target.ClassCount, keptCounts, newCount);
+            pretrained.InputSize, options.SourceExampleCount, target.FeatureCount, target.Count, target.ClassCount, keptCounts, newCount, smallestClass);
     }
 
     private static IReadOnlyList<LayerSpec> Validate(Network pretrained, Dataset target, TransferOptions options)

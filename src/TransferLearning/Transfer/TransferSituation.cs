@@ -16,6 +16,7 @@ public sealed class TransferSituation
     /// <param name="targetClassCount">The number of target classes; 0 for a regression target.</param>
     /// <param name="pretrainedLayerParameterCounts">The parameter count of each pretrained layer that is kept, input side first.</param>
     /// <param name="newLayerParameterCount">The parameter count of the new layers.</param>
+    /// <param name="targetSmallestClassCount">The number of examples of the target's smallest class, or <see langword="null"/> when unknown (the mean is used).</param>
     /// <exception cref="ArgumentOutOfRangeException">A count or size is out of range.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="pretrainedLayerParameterCounts"/> is <see langword="null"/>.</exception>
     public TransferSituation(
@@ -25,7 +26,8 @@ public sealed class TransferSituation
         int targetExampleCount,
         int targetClassCount,
         IReadOnlyList<long> pretrainedLayerParameterCounts,
-        long newLayerParameterCount)
+        long newLayerParameterCount,
+        int? targetSmallestClassCount = null)
     {
         Guard.AtLeast(sourceInputSize, 1, nameof(sourceInputSize));
         Guard.AtLeast(targetInputSize, 1, nameof(targetInputSize));
@@ -43,6 +45,13 @@ public sealed class TransferSituation
             throw new ArgumentOutOfRangeException(nameof(newLayerParameterCount), newLayerParameterCount, $"Expected a count of at least 0 but got {newLayerParameterCount}.");
         }
 
+        if (targetSmallestClassCount is { } smallest && (smallest < 0 || smallest > targetExampleCount))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(targetSmallestClassCount), smallest, $"Expected a count in [0, {targetExampleCount}] (the target's examples) but got {smallest}.");
+        }
+
+        TargetSmallestClassCount = targetSmallestClassCount;
         SourceInputSize = sourceInputSize;
         SourceExampleCount = sourceExampleCount;
         TargetInputSize = targetInputSize;
@@ -73,7 +82,16 @@ public sealed class TransferSituation
     /// <summary>Gets the parameter count of the new layers.</summary>
     public long NewLayerParameterCount { get; }
 
-    /// <summary>Gets the target examples per class (all examples for a regression target).</summary>
+    /// <summary>Gets the number of examples of the target's smallest class, or <see langword="null"/> when unknown.</summary>
+    public int? TargetSmallestClassCount { get; }
+
+    /// <summary>
+    /// Gets the examples per class the policy's rules use: the smallest class's count when known (a rare
+    /// class is what little data hurts most), otherwise the mean.
+    /// </summary>
+    public double TargetExamplesPerClassForRules => TargetClassCount > 0 && TargetSmallestClassCount is { } smallest ? smallest : TargetExamplesPerClass;
+
+    /// <summary>Gets the target examples per class on average (all examples for a regression target).</summary>
     public double TargetExamplesPerClass => TargetClassCount > 0 ? (double)TargetExampleCount / TargetClassCount : TargetExampleCount;
 
     /// <summary>Gets the source-to-target example ratio, or <see langword="null"/> when the source count is unknown.</summary>

@@ -28,7 +28,7 @@ public class DataSizePolicyTests
 
         decision.Strategy.Should().Be(TransferStrategy.FromScratch);
         string text = string.Join(" ", decision.Reasons);
-        text.Should().Contain("0.10:1").And.Contain("below the 10:1").And.Contain("worth more than a source example");
+        text.Should().Contain("ratio 0.1:1").And.Contain("below the 10:1").And.Contain("worth more than a source example");
     }
 
     [Fact]
@@ -78,6 +78,19 @@ public class DataSizePolicyTests
         var situation = new TransferSituation(100, 1_000_000, 100, 2_000, 200, [10_000, 10_000, 10_000, 10_000], 1_000);
 
         DataSizePolicy.Default.Decide(situation).Strategy.Should().Be(TransferStrategy.HeadOnly);
+    }
+
+    [Fact]
+    public void Decide_OneRareClass_HoldsBackLikeLittleData()
+    {
+        // 10,000 examples, but one of the 10 classes has only 5: the rules look at the smallest class.
+        var balanced = new TransferSituation(784, 10_000_000, 784, 10_000, 10, Body, Head);
+        var skewed = new TransferSituation(784, 10_000_000, 784, 10_000, 10, Body, Head, targetSmallestClassCount: 5);
+
+        DataSizePolicy.Default.Decide(balanced).Strategy.Should().Be(TransferStrategy.LastLayers(1));
+        var decision = DataSizePolicy.Default.Decide(skewed);
+        decision.Strategy.Should().Be(TransferStrategy.HeadOnly);
+        string.Join(" ", decision.Reasons).Should().Contain("only 5 in the smallest");
     }
 
     [Fact]

@@ -69,7 +69,10 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
     {
         var act = () => _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.LastLayers(3)));
 
-        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("strategy").WithMessage("*k ≤ 2*got k = 3*");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("options").WithMessage("*k ≤ 2*got k = 3*");
+
+        var build = () => _pipeline.Build(fixture.Pretrained.Network, fixture.Tasks.Target, TransferStrategy.LastLayers(3));
+        build.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("strategy");
     }
 
     [Fact]
@@ -79,7 +82,7 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         var act = () => _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 
-        act.Should().Throw<ArgumentException>().WithParameterName("strategy").WithMessage("*HeadOnly*NewLayers is empty*train nothing*");
+        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*HeadOnly*NewLayers is empty*train nothing*");
     }
 
     [Fact]

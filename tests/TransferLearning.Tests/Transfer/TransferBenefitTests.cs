@@ -32,6 +32,21 @@ public class TransferBenefitTests(TransferBenefitTests.Pretrained fixture) : ICl
     }
 
     [Fact]
+    public void RelatedTarget_AutoBeatsFromScratch()
+    {
+        double auto = 0;
+        double scratch = 0;
+        for (int seed = 0; seed < Seeds; seed++)
+        {
+            var tasks = SyntheticData.LatentTasks(Pretrained.SourceCount, 30, 200, related: true, seed);
+            auto += Accuracy(seed, tasks, null) / Seeds;
+            scratch += Accuracy(seed, tasks, TransferStrategy.FromScratch) / Seeds;
+        }
+
+        (auto - scratch).Should().BeGreaterThanOrEqualTo(0.02, $"Auto averaged {auto:P1} and FromScratch {scratch:P1} at 30 per class");
+    }
+
+    [Fact]
     public void UnrelatedTarget_AdvisorSaysFeaturesDoNotHelp_AndAutoKeepsUpWithFromScratch()
     {
         double auto = 0;

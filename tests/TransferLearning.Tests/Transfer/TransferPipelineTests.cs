@@ -91,8 +91,11 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     [Fact]
     public void Transfer_FromScratch_HasTheSameArchitectureWithRandomWeights()
     {
+        var before = Snapshot.Of(Pretrained);
+
         var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.FromScratch)).Network;
 
+        Snapshot.Same(before, Pretrained).Should().BeTrue();
         net.Layers.Select(l => (l.InputSize, l.OutputSize)).Should().Equal((32, 24), (24, 16), (16, 5));
         net.Layers[0].Weight.Values.ToArray().Should().NotEqual(Pretrained.Layers[0].Weight.Values.ToArray());
     }
@@ -101,8 +104,11 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     public void Transfer_TwoPhase_TrainsTheHeadThenEverything()
     {
         var options = SmallTransfer.Options(TransferStrategy.TwoPhase);
+        var before = Snapshot.Of(Pretrained);
+
         var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 
+        Snapshot.Same(before, Pretrained).Should().BeTrue();
         result.History.Epochs.Should().HaveCount(2 * options.Training.Epochs);
         result.History.Epochs.Select(e => e.Epoch).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
         result.History.Epochs[^1].LearningRate.Should().BeApproximately(options.Training.Optimizer.LearningRate, 1e-9f,
@@ -179,5 +185,35 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         result.Strategy.Should().Be(TransferStrategy.HeadOnly, "100 target examples (20 per class) is little data");
         string text = result.Decision.ToString();
         text.Should().Contain("2,000").And.Contain("100").And.Contain("20.0 per class");
+    }
+
+    [Fact]
+    public void Transfer_Auto_ListsEveryCandidateWithItsScoreAndTime_AndLeavesThePretrainedNetworkAlone()
+    {
+        var before = Snapshot.Of(Pretrained);
+        var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = TransferPolicy.Auto(new AutoSelectionOptions { Folds = 3 }) };
+
+        var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
+
+        var candidates = result.Decision.Candidates;
+        candidates.Select(c => c.Strategy.ToString()).Should().Equal("FromScratch", "HeadOnly", "LastLayers(1)", "FullFineTune", "TwoPhase");
+        candidates.Should().OnlyContain(c => c.Accuracy >= 0 && c.Accuracy <= 1 && double.IsFinite(c.Loss) && c.Elapsed > TimeSpan.Zero);
+        candidates.Select(c => c.Strategy).Should().Contain(result.Strategy);
+        string.Join(" ", result.Decision.Reasons).Should().Contain("3-fold stratified cross-validation").And.Contain("Chosen: " + result.Strategy);
+        Snapshot.Same(before, Pretrained).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Add_LayerOfAnotherNetwork_IsRefused_ButItsCloneIsWelcome()
+    {
+        var other = Network.Create(16, seed: 2);
+        var layer = Pretrained.Layers[2];
+
+        var act = () => other.Add(layer);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("layer").WithMessage("*belongs to another network*Clone*");
+        layer.Weight.Name.Should().Be("layers.2.weight", "the refused layer keeps its name");
+        other.Add(layer.Clone()).Layers[0].Weight.Name.Should().Be("layers.0.weight");
+        other.Layers[0].Weight.Values.ToArray().Should().Equal(layer.Weight.Values.ToArray());
     }
 }
