@@ -19,7 +19,7 @@ public static class Program
     }
 
     /// <summary>Part 1, the dense core. Tests call it so the code the README shows keeps compiling and working.</summary>
-    public static QuickStartResult Run(TextWriter output, int epochs = 60)
+    public static QuickStartResult Run(TextWriter output)
     {
         // 1. Data: two spirals, 400 points each; hold out a quarter for testing.
         var (train, test) = SyntheticData.Spirals(perClass: 400, noise: 0.02f, seed: 1).Split(0.75, seed: 2);
@@ -35,7 +35,7 @@ public static class Program
         // 3. Train with Adam, mini-batches of 32, and watch the loss fall.
         var trainer = new Trainer(new TrainingOptions
         {
-            Epochs = epochs,
+            Epochs = 60,
             BatchSize = 32,
             Optimizer = Optimizers.Adam(learningRate: 0.01f),
             Schedule = LearningRateSchedule.Cosine(),
