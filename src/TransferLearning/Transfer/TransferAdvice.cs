@@ -7,10 +7,20 @@ namespace TransferLearning.Transfer;
 /// evidence: (a) the same input x, (b) far more source than target data, (c) the source's features help
 /// the target (a linear probe on each pretrained layer's activations against one on the raw inputs).
 /// </summary>
-/// <param name="Conditions">The three conditions, in order (a), (b), (c).</param>
-/// <param name="Probes">The linear probes' scores: the raw inputs first, then each pretrained layer.</param>
-public sealed record TransferAdvice(IReadOnlyList<AdviceCondition> Conditions, IReadOnlyList<ProbeScore> Probes)
+public sealed record TransferAdvice
 {
+    internal TransferAdvice(IReadOnlyList<AdviceCondition> conditions, IReadOnlyList<ProbeScore> probes)
+    {
+        Conditions = conditions;
+        Probes = probes;
+    }
+
+    /// <summary>Gets the three conditions, in order (a), (b), (c).</summary>
+    public IReadOnlyList<AdviceCondition> Conditions { get; }
+
+    /// <summary>Gets the linear probes' scores: the raw inputs first, then each pretrained layer (empty when (a) fails).</summary>
+    public IReadOnlyList<ProbeScore> Probes { get; }
+
     /// <summary>Gets condition (a): the same input x.</summary>
     public AdviceCondition SameInput => Conditions[0];
 
