@@ -17,7 +17,8 @@ namespace TransferLearning.Training;
 /// </para>
 /// <para>
 /// A non-finite loss or non-finite weights stop the run with <see cref="TrainingDivergedException"/>
-/// and the network reset to the weights at the start of that epoch. Cancellation is checked before every
+/// and the network reset to its last checkpoint: weights whose mini-batch loss was finite, taken every
+/// <see cref="TrainingOptions.DivergenceCheckpointInterval"/> mini-batches (every one when it is 1). Cancellation is checked before every
 /// mini-batch: the run stops within one mini-batch with <see cref="OperationCanceledException"/>, and
 /// the network holds the weights after the last completed step.
 /// </para>
@@ -114,9 +115,12 @@ public sealed class Trainer
         private readonly Workspace _workspace;
         private readonly int[] _order;
         private readonly float[] _targets;
-        private readonly float[][] _epochStart;
+        private readonly float[][] _lastGood;
         private readonly float[][]? _best;
         private readonly Random _random;
+        private long _stepsSinceCheckpoint;
+        private int _lastGoodEpoch = 1;
+        private int _lastGoodBatch = 1;
 
         public Run(Network network, Loss loss, Optimizer optimizer, Parameter[] trainable, Dataset train, int first, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
         {
@@ -133,7 +137,8 @@ public sealed class Trainer
             _workspace = new Workspace(network, capacity, first);
             _order = Enumerable.Range(0, train.Count).ToArray();
             _targets = new float[train.TargetCount * capacity];
-            _epochStart = trainable.Select(p => new float[p.Length]).ToArray();
+            _lastGood = trainable.Select(p => new float[p.Length]).ToArray();
+            Copy(trainable, _lastGood); // the starting weights, until the first finite loss is seen
             _best = options.EarlyStopping is { RestoreBest: true } ? trainable.Select(p => new float[p.Length]).ToArray() : null;
             _random = new Xoshiro256StarStar(options.Seed);
         }
@@ -156,7 +161,6 @@ public sealed class Trainer
                     Dataset.Shuffle(_order, _random);
                 }
 
-                Copy(_trainable, _epochStart);
                 double lossSum = 0;
                 int correct = 0;
                 for (int b = 0; b < batches; b++)
@@ -164,11 +168,10 @@ public sealed class Trainer
                     _cancellationToken.ThrowIfCancellationRequested();
                     int start = b * batchSize;
                     int count = Math.Min(batchSize, _train.Count - start);
-                    double batchLoss = Step(start, count, ref correct);
+                    double batchLoss = Step(epoch, b + 1, start, count, ref correct);
                     if (!double.IsFinite(batchLoss))
                     {
-                        Copy(_epochStart, _trainable);
-                        throw new TrainingDivergedException(epoch, b + 1, batchLoss);
+                        throw Diverged(epoch, b + 1, batchLoss);
                     }
 
                     lossSum += batchLoss * count;
@@ -177,8 +180,7 @@ public sealed class Trainer
 
                 if (!_trainable.All(p => Guard.IsAllFinite(p.Values)))
                 {
-                    Copy(_epochStart, _trainable);
-                    throw new TrainingDivergedException(epoch, 0, double.NaN);
+                    throw Diverged(epoch, 0, double.NaN);
                 }
 
                 Evaluation? scored = validation is null ? null : _network.Evaluate(validation.FeatureData, validation, _first, _loss);
@@ -222,8 +224,18 @@ public sealed class Trainer
             return new TrainingHistory(reports, Math.Max(bestEpoch, 1), stoppedEarly, restored, clock.Elapsed);
         }
 
-        /// <summary>One mini-batch: gather, forward, loss, backward, step. Returns the batch's mean loss.</summary>
-        private double Step(int start, int count, ref int correct)
+        /// <summary>Puts the last checkpoint back and describes the divergence.</summary>
+        private TrainingDivergedException Diverged(int epoch, int batch, double loss)
+        {
+            Copy(_lastGood, _trainable);
+            return new TrainingDivergedException(epoch, batch, loss, _lastGoodEpoch, _lastGoodBatch);
+        }
+
+        /// <summary>
+        /// One mini-batch: gather, forward, loss, backward, step. Returns the batch's mean loss; when it is
+        /// finite, the weights that produced it may become the checkpoint a divergence goes back to.
+        /// </summary>
+        private double Step(int epoch, int batch, int start, int count, ref int correct)
         {
             var ws = _workspace;
             ReadOnlySpan<float> input = Gather(start, count);
@@ -241,6 +253,12 @@ public sealed class Trainer
             if (!double.IsFinite(batchLoss))
             {
                 return batchLoss;
+            }
+
+            if (_stepsSinceCheckpoint++ % _options.DivergenceCheckpointInterval == 0)
+            {
+                Copy(_trainable, _lastGood);
+                (_lastGoodEpoch, _lastGoodBatch) = (epoch, batch);
             }
 
             if (_train.IsClassification)

@@ -25,18 +25,54 @@ public class DivergenceTests
         exception.Message.Should().Contain("epoch 1");
         double.IsFinite(exception.Loss).Should().BeFalse();
         Weights.Of(network).Should().OnlyContain(tensor => tensor.All(float.IsFinite));
-        Weights.ShouldBeIdentical(Weights.Of(network), initial, "the weights at the start of the diverging epoch 1 are the initial ones");
+        exception.RestoredEpoch.Should().Be(1);
+        exception.RestoredBatch.Should().Be(1, "with checkpoints every 10 mini-batches the last one before a blow-up in epoch 1 is the first");
+        Weights.ShouldBeIdentical(Weights.Of(network), initial, "the checkpoint before mini-batch 1 holds the initial weights");
     }
 
     [Fact]
-    public void Fit_DivergesInALaterEpoch_RestoresTheWeightsAtTheStartOfThatEpoch()
+    public void Fit_DivergesInALaterEpoch_CheckpointEveryBatch_RestoresTheLastWeightsWithAFiniteLoss()
     {
         // Epochs 1 and 2 train at a sane rate; from epoch 3 the schedule multiplies it by 10^7.
         var (network, data) = Make("Regression");
         var snapshots = new List<float[][]> { Weights.Of(network) };
         var progress = new SynchronousProgress(p =>
         {
-            if (p.CompletedEpoch is not null)
+            if (p.CompletedEpoch is null)
+            {
+                snapshots.Add(Weights.Of(network)); // the weights after each mini-batch's step
+            }
+        });
+        var options = new TrainingOptions
+        {
+            Epochs = 5,
+            BatchSize = 4,
+            Optimizer = Optimizers.Sgd(0.1f),
+            Schedule = new ExplodeFromEpoch(3),
+            DivergenceCheckpointInterval = 1,
+        };
+
+        var act = () => new Trainer(options).Fit(network, data, progress: progress);
+
+        var exception = act.Should().ThrowExactly<TrainingDivergedException>().Which;
+        exception.Epoch.Should().Be(3);
+        exception.Batch.Should().BeGreaterThan(1, "the first exploding step still starts from finite weights with a finite loss");
+        progress.Reports.Should().NotContain(r => r.Epoch > exception.Epoch);
+
+        // The diverging mini-batch's loss came from the last snapshot; the one before produced a finite loss.
+        Weights.ShouldBeIdentical(Weights.Of(network), snapshots[^2], "the network holds the last weights whose loss was finite");
+        (exception.RestoredEpoch, exception.RestoredBatch).Should().Be((3, exception.Batch - 1));
+        Weights.Of(network).Should().OnlyContain(tensor => tensor.All(float.IsFinite));
+    }
+
+    [Fact]
+    public void Fit_DivergesInALaterEpoch_DefaultCheckpoints_RestoresFiniteWeightsAtMostTenBatchesBack()
+    {
+        var (network, data) = Make("Regression");
+        var snapshots = new List<float[][]> { Weights.Of(network) };
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.CompletedEpoch is null)
             {
                 snapshots.Add(Weights.Of(network));
             }
@@ -46,10 +82,19 @@ public class DivergenceTests
         var act = () => new Trainer(options).Fit(network, data, progress: progress);
 
         var exception = act.Should().ThrowExactly<TrainingDivergedException>().Which;
-        exception.Epoch.Should().Be(3);
-        snapshots.Should().HaveCount(exception.Epoch, "one snapshot before training and one after each completed epoch");
-        Weights.ShouldBeIdentical(Weights.Of(network), snapshots[exception.Epoch - 1], "the network holds the weights from the start of the diverging epoch");
-        progress.Reports.Should().NotContain(r => r.Epoch > exception.Epoch);
+        int batchesPerEpoch = data.Count / 4;
+        int diverged = ((exception.Epoch - 1) * batchesPerEpoch) + exception.Batch - 1;      // global step, from 0
+        int restored = ((exception.RestoredEpoch - 1) * batchesPerEpoch) + exception.RestoredBatch - 1;
+        restored.Should().Be(diverged - 1 - ((diverged - 1) % 10), "checkpoints are taken every 10 mini-batches");
+        Weights.ShouldBeIdentical(Weights.Of(network), snapshots[restored], "the network holds the checkpointed weights");
+    }
+
+    [Fact]
+    public void DivergenceCheckpointInterval_LessThanOne_IsRejected()
+    {
+        var act = () => new TrainingOptions { DivergenceCheckpointInterval = 0 };
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("DivergenceCheckpointInterval").WithMessage("*at least 1*got 0*");
     }
 
     private static (Network Network, Dataset Data) Make(string problem) => problem switch

@@ -18,6 +18,7 @@ public class OptionsTests
         options.Loss.Should().BeNull();
         options.Shuffle.Should().BeTrue();
         options.Seed.Should().Be(0);
+        options.DivergenceCheckpointInterval.Should().Be(10);
         options.EarlyStopping.Should().BeNull();
         options.CacheFrozenFeatures.Should().BeTrue();
         options.ParameterGroups.Should().BeNull();
