@@ -31,7 +31,7 @@ public sealed class Adam : Optimizer
     /// <summary>Gets the settings.</summary>
     public AdamOptions Options { get; }
 
-    private protected override void Update(Parameter parameter, ReadOnlySpan<float> gradient, float learningRate)
+    private protected override void Update(Parameter parameter, ReadOnlySpan<float> gradient, float learningRate, in Regularization regularization)
     {
         // Each parameter counts its own steps, so a parameter unfrozen later starts with fresh bias correction.
         var (m, v, t) = _state[parameter];
@@ -57,9 +57,12 @@ public sealed class Adam : Optimizer
             var vc1 = new Vector<float>(learningRate * c1);
             var vc2 = new Vector<float>(c2);
             var veps = new Vector<float>(eps);
+            var anchor = regularization.AnchorVectors;
+            var onWeight = new Vector<float>(regularization.OnWeight);
+            var anchorDecay = new Vector<float>(regularization.AnchorDecay);
             for (int k = 0; k < gv.Length; k++)
             {
-                var g = gv[k];
+                var g = regularization.At(gv[k], wv[k], anchor, k, onWeight, anchorDecay);
                 var mk = (vb1 * mv[k]) + (v1b1 * g);
                 var vk = (vb2 * vv[k]) + (v1b2 * g * g);
                 mv[k] = mk;
@@ -72,7 +75,7 @@ public sealed class Adam : Optimizer
 
         for (; i < w.Length; i++)
         {
-            float g = gradient[i];
+            float g = regularization.At(gradient, w, i);
             m[i] = (b1 * m[i]) + ((1 - b1) * g);
             v[i] = (b2 * v[i]) + ((1 - b2) * g * g);
             w[i] -= learningRate * c1 * m[i] / (MathF.Sqrt(v[i] * c2) + eps);

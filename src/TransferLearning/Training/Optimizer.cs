@@ -1,4 +1,6 @@
-using System.Numerics.Tensors;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TransferLearning.Networks;
 
 namespace TransferLearning.Training;
@@ -32,7 +34,6 @@ public abstract class Optimizer
         Groups = groups;
         LearningRate = learningRate;
         WeightDecay = weightDecay;
-        Scratch = new float[groups.SelectMany(g => g.Parameters).Max(p => p.Length)];
     }
 
     /// <summary>Gets the parameter groups.</summary>
@@ -62,8 +63,6 @@ public abstract class Optimizer
     /// <summary>Gets the number of steps taken.</summary>
     public long StepCount { get; private set; }
 
-    private protected float[] Scratch { get; }
-
     /// <summary>Applies one update to every parameter that is not frozen, from the gradients of the last backward pass.</summary>
     public void Step()
     {
@@ -81,36 +80,47 @@ public abstract class Optimizer
                     continue;
                 }
 
-                ReadOnlySpan<float> gradient = EffectiveGradient(p, group, i, decay);
-                Update(p, gradient, lr);
+                var regularization = new Regularization(decay, group.AnchorDecay, group.AnchorDecay != 0 ? group.AnchorOf(i) : default);
+                Update(p, p.Gradient, lr, regularization);
             }
         }
     }
 
-    /// <summary>Updates one parameter with its effective gradient <paramref name="gradient"/> at learning rate <paramref name="learningRate"/>.</summary>
-    private protected abstract void Update(Parameter parameter, ReadOnlySpan<float> gradient, float learningRate);
+    /// <summary>
+    /// Updates one parameter at learning rate <paramref name="learningRate"/> with the effective gradient
+    /// <c>gradient + regularization.OnWeight·w − regularization.AnchorDecay·w₀</c>, computed in the same
+    /// pass as the update (no extra pass over memory).
+    /// </summary>
+    private protected abstract void Update(Parameter parameter, ReadOnlySpan<float> gradient, float learningRate, in Regularization regularization);
 
-    private ReadOnlySpan<float> EffectiveGradient(Parameter p, ParameterGroup group, int index, float decay)
+    /// <summary>
+    /// The regularisation folded into a gradient: <c>g + λ·w + α·(w − w₀) = g + (λ + α)·w − α·w₀</c>.
+    /// </summary>
+    private protected readonly ref struct Regularization(float weightDecay, float anchorDecay, ReadOnlySpan<float> anchor)
     {
-        if (decay == 0 && group.AnchorDecay == 0)
-        {
-            return p.Gradient;
-        }
+        /// <summary>Gets <c>λ + α</c>, the coefficient of <c>w</c>.</summary>
+        public float OnWeight { get; } = weightDecay + anchorDecay;
 
-        var g = Scratch.AsSpan(0, p.Length);
-        p.Gradient.CopyTo(g);
-        if (decay != 0)
-        {
-            TensorPrimitives.MultiplyAdd(p.Data, decay, g, g);
-        }
+        /// <summary>Gets <c>α</c>, the coefficient of <c>−w₀</c> (0 without L2-SP).</summary>
+        public float AnchorDecay { get; } = anchorDecay;
 
-        if (group.AnchorDecay != 0)
-        {
-            // g += α·(w − w₀) = α·w − α·w₀
-            TensorPrimitives.MultiplyAdd(p.Data, group.AnchorDecay, g, g);
-            TensorPrimitives.MultiplyAdd(group.AnchorOf(index), -group.AnchorDecay, g, g);
-        }
+        /// <summary>Gets <c>w₀</c> (empty without L2-SP).</summary>
+        public ReadOnlySpan<float> Anchor { get; } = anchor;
 
-        return g;
+        /// <summary>Gets a value indicating whether the gradient is used as it is.</summary>
+        public bool IsNone => OnWeight == 0 && AnchorDecay == 0;
+
+        /// <summary>The effective gradient at index <paramref name="i"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float At(ReadOnlySpan<float> gradient, ReadOnlySpan<float> weights, int i) =>
+            gradient[i] + (OnWeight * weights[i]) - (AnchorDecay == 0 ? 0f : AnchorDecay * Anchor[i]);
+
+        /// <summary>The effective gradient of vector <paramref name="k"/>, given the broadcast coefficients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<float> At(Vector<float> gradient, Vector<float> weights, ReadOnlySpan<Vector<float>> anchor, int k, Vector<float> onWeight, Vector<float> anchorDecay) =>
+            AnchorDecay == 0 ? gradient + (onWeight * weights) : gradient + (onWeight * weights) - (anchorDecay * anchor[k]);
+
+        /// <summary>The anchor as vectors (empty without L2-SP).</summary>
+        public ReadOnlySpan<Vector<float>> AnchorVectors => MemoryMarshal.Cast<float, Vector<float>>(Anchor);
     }
 }
