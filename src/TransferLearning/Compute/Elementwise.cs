@@ -89,44 +89,26 @@ internal static class Elementwise
     }
 
     /// <summary><c>dZ = dA ⊙ a ⊙ (1 − a)</c>, the sigmoid's derivative expressed through its output.</summary>
-    public static void SigmoidBackward(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var one = Vector<float>.One;
-            var av = MemoryMarshal.Cast<float, Vector<float>>(a);
-            var gv = MemoryMarshal.Cast<float, Vector<float>>(dA);
-            var dv = MemoryMarshal.Cast<float, Vector<float>>(dZ);
-            for (int v = 0; v < av.Length; v++)
-            {
-                var x = av[v];
-                dv[v] = gv[v] * x * (one - x);
-            }
-
-            i = av.Length * Vector<float>.Count;
-        }
-
-        for (; i < a.Length; i++)
-        {
-            dZ[i] = dA[i] * a[i] * (1 - a[i]);
-        }
-    }
+    public static void SigmoidBackward(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ) =>
+        BackwardThroughOutput<SigmoidDerivative>(a, dA, dZ);
 
     /// <summary><c>dZ = dA ⊙ (1 − a²)</c>, tanh's derivative expressed through its output.</summary>
-    public static void TanhBackward(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
+    public static void TanhBackward(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ) =>
+        BackwardThroughOutput<TanhDerivative>(a, dA, dZ);
+
+    /// <summary><c>dZ = dA ⊙ g'(a)</c> for an activation whose derivative is a function of its output.</summary>
+    private static void BackwardThroughOutput<TDerivative>(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ)
+        where TDerivative : struct, IDerivativeOfOutput
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var one = Vector<float>.One;
             var av = MemoryMarshal.Cast<float, Vector<float>>(a);
             var gv = MemoryMarshal.Cast<float, Vector<float>>(dA);
             var dv = MemoryMarshal.Cast<float, Vector<float>>(dZ);
             for (int v = 0; v < av.Length; v++)
             {
-                var x = av[v];
-                dv[v] = gv[v] * (one - (x * x));
+                dv[v] = gv[v] * TDerivative.Of(av[v]);
             }
 
             i = av.Length * Vector<float>.Count;
@@ -134,7 +116,7 @@ internal static class Elementwise
 
         for (; i < a.Length; i++)
         {
-            dZ[i] = dA[i] * (1 - (a[i] * a[i]));
+            dZ[i] = dA[i] * TDerivative.Of(a[i]);
         }
     }
 
@@ -166,5 +148,27 @@ internal static class Elementwise
             TensorPrimitives.Subtract(gc, dot, dc);
             TensorPrimitives.Multiply(dc, ac, dc);
         }
+    }
+
+    /// <summary><c>g'</c> written through the activation's output <c>a = g(z)</c>.</summary>
+    private interface IDerivativeOfOutput
+    {
+        static abstract float Of(float a);
+
+        static abstract Vector<float> Of(Vector<float> a);
+    }
+
+    private readonly struct SigmoidDerivative : IDerivativeOfOutput
+    {
+        public static float Of(float a) => a * (1 - a);
+
+        public static Vector<float> Of(Vector<float> a) => a * (Vector<float>.One - a);
+    }
+
+    private readonly struct TanhDerivative : IDerivativeOfOutput
+    {
+        public static float Of(float a) => 1 - (a * a);
+
+        public static Vector<float> Of(Vector<float> a) => Vector<float>.One - (a * a);
     }
 }

@@ -3,7 +3,11 @@ namespace TransferLearning.Transfer;
 /// <summary>The settings of a <see cref="TransferAdvisor"/>, validated when set.</summary>
 public sealed record AdvisorOptions
 {
-    /// <summary>Gets how many times more source than target examples condition (b) needs. The default is 10.</summary>
+    /// <summary>
+    /// Gets how many times more source than target examples condition (b) needs. The default is
+    /// <see cref="DataSizePolicy.Default"/>'s <see cref="DataSizePolicy.MinSourceToTargetRatio"/> (10), so
+    /// that the advisor and the policy agree unless told otherwise.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and &gt; 0.</exception>
     public double MinSourceToTargetRatio
     {
@@ -13,7 +17,7 @@ public sealed record AdvisorOptions
             Guard.Positive(value, nameof(MinSourceToTargetRatio));
             field = value;
         }
-    } = 10;
+    } = DataSizePolicy.Default.MinSourceToTargetRatio;
 
     /// <summary>
     /// Gets how much better (accuracy, or R² for regression) the best pretrained layer's linear probe must
