@@ -17,9 +17,11 @@ public sealed class Dataset
     private readonly float[] _features;
     private readonly int[]? _labels;
     private readonly float[]? _targets;
+    private readonly string[]? _classNames;
 
-    private Dataset(float[] features, int featureCount, int count, int[]? labels, int classCount, float[]? targets, int targetCount)
+    private Dataset(float[] features, int featureCount, int count, int[]? labels, int classCount, float[]? targets, int targetCount, string[]? classNames = null)
     {
+        _classNames = classNames;
         _features = features;
         FeatureCount = featureCount;
         Count = count;
@@ -43,6 +45,12 @@ public sealed class Dataset
 
     /// <summary>Gets a value indicating whether the set has class labels.</summary>
     public bool IsClassification => _labels is not null;
+
+    /// <summary>
+    /// Gets the name of each class (index = label), or <see langword="null"/> when the set has none
+    /// (see <see cref="WithClassNames"/>). Subsets keep the names; <c>WhereClasses</c> keeps those of the classes it keeps.
+    /// </summary>
+    public IReadOnlyList<string>? ClassNames => _classNames;
 
     /// <summary>Gets the class labels, one per example (empty for a regression set).</summary>
     public IReadOnlyList<int> Labels => _labels ?? [];
@@ -172,7 +180,51 @@ public sealed class Dataset
             }
         }
 
-        return new Dataset(x, n, indices.Count, labels, ClassCount, targets, TargetCount);
+        return new Dataset(x, n, indices.Count, labels, ClassCount, targets, TargetCount, _classNames);
+    }
+
+    /// <summary>Returns the same set (sharing its storage) with a name for each class.</summary>
+    /// <param name="classNames">One non-empty name per class, index = label.</param>
+    /// <returns>The named set.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="classNames"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The count differs from <see cref="ClassCount"/>, a name is empty, or the set has no class labels.</exception>
+    public Dataset WithClassNames(IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (!IsClassification)
+        {
+            throw new ArgumentException("Expected a classification set to name classes of, but this one has regression targets.", nameof(classNames));
+        }
+
+        if (classNames.Count != ClassCount)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected {ClassCount} class names, one per class, but got {classNames.Count}."), nameof(classNames));
+        }
+
+        for (int c = 0; c < classNames.Count; c++)
+        {
+            if (string.IsNullOrWhiteSpace(classNames[c]))
+            {
+                throw new ArgumentException(Invariant.F($"Expected a non-empty name for every class but the name of class {c} is empty."), nameof(classNames));
+            }
+        }
+
+        return new Dataset(_features, FeatureCount, Count, _labels, ClassCount, _targets, TargetCount, [.. classNames]);
+    }
+
+    /// <summary>Returns the name of class <paramref name="label"/>, or the label as a number when the set has no class names.</summary>
+    /// <param name="label">A label in <c>[0, ClassCount)</c>.</param>
+    /// <returns>The name.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="label"/> is outside <c>[0, ClassCount)</c>.</exception>
+    public string ClassName(int label)
+    {
+        if ((uint)label >= (uint)ClassCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(label), label, Invariant.F($"Expected a label in [0, {ClassCount}) but got {label}."));
+        }
+
+        return _classNames?[label] ?? label.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>
@@ -294,7 +346,7 @@ public sealed class Dataset
 
     /// <summary>Returns a copy with features replaced by <paramref name="features"/> (same examples, same labels or targets).</summary>
     internal Dataset WithFeatures(float[] features, int featureCount) =>
-        new(features, featureCount, Count, _labels, ClassCount, _targets, TargetCount);
+        new(features, featureCount, Count, _labels, ClassCount, _targets, TargetCount, _classNames);
 
     /// <inheritdoc />
     public override string ToString() => IsClassification
