@@ -155,7 +155,7 @@ public sealed class TransferAdvisor
             var order = Enumerable.Range(0, count).ToArray();
             if (p > 0)
             {
-                Dataset.Shuffle(order, random);
+                Strata.Shuffle(order, random);
             }
 
             labels[p] = new int[count];
