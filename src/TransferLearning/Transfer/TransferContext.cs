@@ -10,4 +10,8 @@ internal sealed record TransferContext(
     Dataset Target,
     TransferOptions Options,
     TransferSituation Situation,
-    CancellationToken CancellationToken);
+    CancellationToken CancellationToken)
+{
+    /// <summary>Gets how many pretrained layers stay under the new layers.</summary>
+    public int KeptLayers => Pretrained.Layers.Count - Options.RemovedLayers;
+}

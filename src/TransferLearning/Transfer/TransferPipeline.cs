@@ -101,11 +101,54 @@ public sealed class TransferPipeline
         CancellationToken cancellationToken = default)
     {
         options ??= new TransferOptions();
-        var newLayers = Validate(pretrained, target, options);
-        var situation = Situation(pretrained, target, options, newLayers);
-        var decision = options.Policy.Choose(new TransferContext(pretrained, target, options, situation, cancellationToken));
+        var decision = Decide(pretrained, target, options, cancellationToken);
         var (network, history) = Train(pretrained, target, validation, options, decision.Strategy, progress, cancellationToken);
         return new TransferResult(network, decision, history);
+    }
+
+    /// <summary>
+    /// Asks before training: what the policy of <paramref name="options"/> would decide for a network
+    /// pretrained by <see cref="Pretrain"/> and this target — the strategy and the reasons — without
+    /// training the network it decides about.
+    /// </summary>
+    /// <param name="pretrained">The pretrained network and its source example count; not modified.</param>
+    /// <param name="target">The target task's training data.</param>
+    /// <param name="options">The settings; <see langword="null"/> for the defaults. A <see cref="TransferOptions.SourceExampleCount"/> set here wins.</param>
+    /// <param name="cancellationToken">Stops the policy's measurements.</param>
+    /// <returns>The decision <see cref="Transfer(PretrainedNetwork, Dataset, TransferOptions?, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/> would act on.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The target does not share the source's input x, or the options do not fit the network or the target.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More layers removed than the network has.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public TransferDecision Decide(PretrainedNetwork pretrained, Dataset target, TransferOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pretrained);
+        options ??= new TransferOptions();
+        options = options with { SourceExampleCount = options.SourceExampleCount ?? pretrained.SourceExampleCount };
+        return Decide(pretrained.Network, target, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Asks before training: what the policy of <paramref name="options"/> would decide — the strategy
+    /// and the reasons — without training. <see cref="DataSizePolicy"/> counts and runs its linear probes;
+    /// <see cref="TransferPolicy.Auto(AutoSelectionOptions?)"/> measures its candidates on held-out parts
+    /// of the target (that is its decision), but the chosen network is not trained.
+    /// </summary>
+    /// <param name="pretrained">The pretrained network; not modified.</param>
+    /// <param name="target">The target task's training data.</param>
+    /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Stops the policy's measurements.</param>
+    /// <returns>The decision a transfer with the same arguments would act on.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The target does not share the source's input x, or the options do not fit the network or the target.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More layers removed than the network has.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public TransferDecision Decide(Network pretrained, Dataset target, TransferOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new TransferOptions();
+        var newLayers = Validate(pretrained, target, options);
+        var situation = Situation(pretrained, target, options, newLayers);
+        return options.Policy.Choose(new TransferContext(pretrained, target, options, situation, cancellationToken));
     }
 
     /// <summary>

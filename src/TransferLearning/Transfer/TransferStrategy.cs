@@ -35,6 +35,9 @@ public sealed record TransferStrategy
     /// </summary>
     public int PretrainedLayersToTrain { get; }
 
+    /// <summary>Gets a value indicating whether some pretrained layer stays frozen and its features are used as they are.</summary>
+    internal bool FreezesPretrainedLayers => Kind is TransferStrategyKind.HeadOnly or TransferStrategyKind.LastLayers;
+
     /// <summary>The new layers and the top <paramref name="k"/> pretrained layers train; the rest stay frozen.</summary>
     /// <param name="k">How many pretrained layers to train, at least 1.</param>
     /// <returns>The strategy.</returns>
