@@ -92,7 +92,7 @@ public static class Chart
             var scatter = plot.Add.Scatter(x, y);
             scatter.LegendText = line.Name;
             scatter.LineWidth = 2;
-            scatter.MarkerSize = 6;
+            scatter.MarkerSize = line.X.Count > 30 ? 0 : 6;   // a curve of many points reads better without dots
             if (line.Error is { } error && error.Any(e => e > 0))
             {
                 var bars = plot.Add.ErrorBar(x, y, [.. error]);
