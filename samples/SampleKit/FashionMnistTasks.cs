@@ -6,6 +6,16 @@ namespace TransferLearning.Samples;
 public static class FashionMnistTasks
 {
     /// <summary>
+    /// Gets a shop's seven departments: 0 tops &amp; shirts (T-shirt/top, shirt), 1 trousers, 2 knitwear &amp; coats
+    /// (pullover, coat), 3 dresses, 4 shoes (sandal, sneaker), 5 bags, 6 boots (ankle boot). Its hardest
+    /// distinctions (a shirt from a pullover, a coat from a T-shirt) are ones the ten classes forced a body to learn.
+    /// </summary>
+    public static IReadOnlyList<int> Departments { get; } = [0, 1, 2, 3, 2, 4, 0, 4, 5, 6];
+
+    /// <summary>Gets the names of the <see cref="Departments"/>.</summary>
+    public static IReadOnlyList<string> DepartmentNames { get; } = ["tops & shirts", "trousers", "knitwear & coats", "dresses", "shoes", "bags", "boots"];
+
+    /// <summary>
     /// Gets a labelling the ten classes never name: 1 for warm-weather wear (T-shirt/top, dress, sandal,
     /// sneaker), 0 for the rest (trouser, pullover, coat, shirt, bag, ankle boot). Each group holds items
     /// that look like items of the other (T-shirt and shirt, sandal and ankle boot): the very distinctions
@@ -15,6 +25,13 @@ public static class FashionMnistTasks
 
     /// <summary>Gets the share of the training images a ten-class source uses; a target draws from the rest.</summary>
     public static double SourceShare => 5.0 / 6;
+
+    /// <summary>The images labelled by <see cref="Departments"/>.</summary>
+    public static Dataset ByDepartment(Dataset images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return images.Relabel(Departments, DepartmentNames);
+    }
 
     /// <summary>The images labelled warm-weather wear (1) or not (0).</summary>
     public static Dataset WarmWeatherOrNot(Dataset images)

@@ -77,7 +77,7 @@ public static class Program
 
     private static string PlotTitle(string setup) => setup switch
     {
-        "helpful" => "Features help: 10 classes → warm-weather wear or not",
+        "helpful" => "Features help: 10 classes → 7 shop departments",
         "unrelated" => "They do not: classes 0–4 → 5–9",
         _ => "Synthetic related pair (LatentTasks)",
     };

@@ -10,8 +10,9 @@ public static class TransferLabSetups
 {
     /// <summary>
     /// Where the pretrained features help: the source is all ten classes on the first five sixths of the
-    /// training images (50,000); the target is a labelling the source never saw — warm-weather wear or not
-    /// (<see cref="FashionMnistTasks.WarmWeatherOrNot"/>) — of the other sixth.
+    /// training images (50,000); the target is another labelling — a shop's seven departments
+    /// (<see cref="FashionMnistTasks.ByDepartment"/>) — of the other sixth. The source forced the body to
+    /// tell a shirt from a pullover and a coat from a T-shirt: what the departments need.
     /// </summary>
     public static TransferSetup Helpful(FashionMnistImages images, int pretrainEpochs)
     {
@@ -19,12 +20,12 @@ public static class TransferLabSetups
         var (source, others) = FashionMnistTasks.SplitSourceTarget(images.Train);
         return new TransferSetup(
             "helpful",
-            string.Create(CultureInfo.InvariantCulture, $"10 classes on {source.Count:N0} images → warm-weather wear or not, on {others.Count:N0} other images"),
+            string.Create(CultureInfo.InvariantCulture, $"10 classes on {source.Count:N0} images → 7 shop departments, on {others.Count:N0} other images"),
             images.Description,
             source,
             images.Test,
-            FashionMnistTasks.WarmWeatherOrNot(others),
-            FashionMnistTasks.WarmWeatherOrNot(images.Test),
+            FashionMnistTasks.ByDepartment(others),
+            FashionMnistTasks.ByDepartment(images.Test),
             [512, 256],
             Pretraining(pretrainEpochs));
     }

@@ -22,7 +22,7 @@ public static class Program
 
         var images = FashionMnistImages.Load(arguments.DataDirectory, arguments.Subset);
         console.MarkupLineInterpolated($"Data: [green]{images.Description}[/]");
-        console.MarkupLineInterpolated($"[grey]{(arguments.Quick ? "Quick run: 1 seed, Auto with 3 folds" : "Full run: 3 seeds")}; {WhenTransferHurtsExperiment.SourceCount} source examples, {WhenTransferHurtsExperiment.TargetCount:N0} target examples.[/]");
+        console.MarkupLineInterpolated($"[grey]{(arguments.Quick ? "Quick run: 1 seed, Auto with 3 folds, 10 epochs a run" : "Full run: 3 seeds")}; {WhenTransferHurtsExperiment.SourceCount} source examples, {WhenTransferHurtsExperiment.TargetCount:N0} target examples.[/]");
         var results = new List<ComparisonResult>();
         foreach (var (setup, perClass) in WhenTransferHurtsExperiment.Pairs(images))
         {
