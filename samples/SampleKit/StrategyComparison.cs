@@ -36,7 +36,7 @@ public static class StrategyComparison
         var rows = new List<ComparisonRow>();
         foreach (int n in options.PerClass)
         {
-            var samples = Enumerable.Range(0, options.Seeds).Select(seed => setup.TargetPool.TakePerClass(n, SampleSeed(seed))).ToArray();
+            var samples = Enumerable.Range(0, options.Seeds).Select(seed => Sample(setup, n, seed)).ToArray();
             AdviceSummary? advice = null;
             if (options.Advise)
             {
@@ -44,6 +44,11 @@ public static class StrategyComparison
                 advice = Summarise(new TransferAdvisor().Advise(pretrained, samples[0], cancellationToken));
             }
 
+            // Test accuracy of each strategy trained on each seed's sample. A column whose policy chooses a
+            // strategy already trained on that sample reuses its network's score: training is deterministic
+            // (same pretrained network, sample, options and strategy → the same weights), so the column shows
+            // what TransferPipeline.Transfer with that policy would give, without training it twice.
+            var trained = new Dictionary<(TransferStrategy Strategy, int Seed), double>();
             var arms = new List<ArmResult>();
             foreach (var arm in options.Arms)
             {
@@ -59,12 +64,20 @@ public static class StrategyComparison
                         Seed = seed,
                         Training = options.TrainingFor(samples[seed].Count, seed),
                     };
-                    var result = pipeline.Transfer(pretrained, samples[seed], transferOptions, cancellationToken: cancellationToken);
-                    accuracies[seed] = result.Network.Evaluate(setup.TargetTest).Accuracy ?? double.NaN;
-                    chosen[seed] = result.Strategy.ToString();
+                    var decision = pipeline.Decide(pretrained, samples[seed], transferOptions, cancellationToken);
+                    if (!trained.TryGetValue((decision.Strategy, seed), out double accuracy))
+                    {
+                        var fixedOptions = transferOptions with { Policy = TransferPolicy.Fixed(decision.Strategy) };
+                        var network = pipeline.Transfer(pretrained, samples[seed], fixedOptions, cancellationToken: cancellationToken).Network;
+                        accuracy = network.Evaluate(setup.TargetTest).Accuracy ?? double.NaN;
+                        trained[(decision.Strategy, seed)] = accuracy;
+                    }
+
+                    accuracies[seed] = accuracy;
+                    chosen[seed] = decision.Strategy.ToString();
                     if (seed == 0)
                     {
-                        reasons = result.Decision.Reasons;
+                        reasons = decision.Reasons;
                     }
                 }
 
@@ -91,8 +104,12 @@ public static class StrategyComparison
         return network.Dense(setup.Source.ClassCount, Activation.Softmax);
     }
 
-    // The target sample of each seed; the same for every column, so columns differ only by how they train.
-    private static int SampleSeed(int seed) => 1_000 + seed;
+    /// <summary>The target sample of <paramref name="seed"/> at <paramref name="perClass"/> examples per class: the same for every column, so columns differ only in how they train.</summary>
+    public static Dataset Sample(TransferSetup setup, int perClass, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        return setup.TargetPool.TakePerClass(perClass, 1_000 + seed);
+    }
 
     private static AdviceSummary Summarise(TransferAdvice advice) =>
         new(advice.MakesSense, advice.FeaturesHelp.Holds, advice.FeaturesHelp.Evidence, advice.ToString());

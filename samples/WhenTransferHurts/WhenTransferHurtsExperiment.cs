@@ -66,7 +66,7 @@ public static class WhenTransferHurtsExperiment
         return new TransferVerdict(
             result.Setup,
             row["Policy"].Chosen,
-            row["Auto"].Chosen,
+            row.Arms.FirstOrDefault(a => a.Arm == "Auto")?.Chosen ?? [],
             row.Advice?.MakesSense,
             row.Advice?.Report ?? string.Empty,
             scratch,
