@@ -91,7 +91,7 @@ public static class IdxReader
                 Invariant.F($"Expected the file to end after {end:N0} bytes (a {header}-byte header and {count:N0} values of {width} byte(s) for dimensions {string.Join(" × ", dimensions)}) but it goes on."));
         }
 
-        return new IdxTensor(path, type, dimensions, values, header);
+        return new IdxTensor(path, type, dimensions, values, header, offsetKind);
     }
 
     /// <summary>Reads an IDX label file: one integer label per item (a 1-dimensional file of an integer type).</summary>
@@ -143,14 +143,14 @@ public static class IdxReader
         {
             throw new DataFormatException(
                 featuresPath,
-                "byte offset 4 (the item count)",
+                $"{features.OffsetKind} 4 (the item count)",
                 Invariant.F($"Expected {labels.Length:N0} items, one per label in {labelsPath}, but the file holds {features.Count:N0}."));
         }
 
         if (features.Count == 0 || features.ItemSize == 0)
         {
             throw new DataFormatException(
-                featuresPath, "byte offset 4 (the dimensions)", Invariant.F($"Expected at least one item of at least one value but the dimensions are {string.Join(" × ", features.Dimensions)}."));
+                featuresPath, $"{features.OffsetKind} 4 (the dimensions)", Invariant.F($"Expected at least one item of at least one value but the dimensions are {string.Join(" × ", features.Dimensions)}."));
         }
 
         int inferred = classCount ?? (labels.Max() + 1);
@@ -173,13 +173,13 @@ public static class IdxReader
         if (tensor.Dimensions.Count != 1)
         {
             throw new DataFormatException(
-                tensor.FilePath, "byte offset 3 (the number of dimensions)", Invariant.F($"Expected a label file of 1 dimension but it has {tensor.Dimensions.Count} ({string.Join(" × ", tensor.Dimensions)})."));
+                tensor.FilePath, $"{tensor.OffsetKind} 3 (the number of dimensions)", Invariant.F($"Expected a label file of 1 dimension but it has {tensor.Dimensions.Count} ({string.Join(" × ", tensor.Dimensions)})."));
         }
 
         if (tensor.DataType is IdxDataType.Single or IdxDataType.Double)
         {
             throw new DataFormatException(
-                tensor.FilePath, "byte offset 2 (the element type)", Invariant.F($"Expected labels of an integer type (08, 09, 0B or 0C) but the file holds {tensor.DataType}."));
+                tensor.FilePath, $"{tensor.OffsetKind} 2 (the element type)", Invariant.F($"Expected labels of an integer type (08, 09, 0B or 0C) but the file holds {tensor.DataType}."));
         }
 
         var values = tensor.Values;
@@ -193,7 +193,7 @@ public static class IdxReader
                 string range = classCount is int c ? Invariant.F($"[0, {c})") : "[0, ∞)";
                 throw new DataFormatException(
                     tensor.FilePath,
-                    Invariant.F($"byte offset {tensor.HeaderLength + ((long)i * width)} (label {i})"),
+                    Invariant.F($"{tensor.OffsetKind} {tensor.HeaderLength + ((long)i * width)} (label {i})"),
                     Invariant.F($"Expected labels in {range} but label {i} is {label}."));
             }
 
