@@ -57,6 +57,7 @@ public static class IdxReader
         ReadExactly(stream, sizeBytes, path, 4, offsetKind, Invariant.F($"{rank} dimension sizes"));
         var dimensions = new int[rank];
         long count = 1;
+        long itemSize = 1;   // the product of all but the first dimension: checked too, in case the first is 0
         for (int d = 0; d < rank; d++)
         {
             uint size = BinaryPrimitives.ReadUInt32BigEndian(sizeBytes.AsSpan(4 * d));
@@ -68,12 +69,13 @@ public static class IdxReader
 
             dimensions[d] = (int)size;
             count *= size;
-            if (count > Array.MaxLength)
+            itemSize *= d > 0 ? size : 1;
+            if (count > Array.MaxLength || itemSize > Array.MaxLength)
             {
                 throw new DataFormatException(
                     path,
                     Invariant.F($"{offsetKind} {4 + (4 * d)}"),
-                    Invariant.F($"Expected at most {Array.MaxLength:N0} values but dimensions {string.Join(" × ", dimensions[..(d + 1)])} hold {count:N0}."));
+                    Invariant.F($"Expected at most {Array.MaxLength:N0} values but dimensions {string.Join(" × ", dimensions[..(d + 1)])} hold {Math.Max(count, itemSize):N0}."));
             }
         }
 
