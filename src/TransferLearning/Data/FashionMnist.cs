@@ -128,6 +128,22 @@ public static partial class FashionMnist
             $"Expected the bundled Fashion-MNIST subset in {SubsetRelativePath} above '{starts[0]}' or '{starts[1]}' but found none; pass its folder to LoadSubset.");
     }
 
+    /// <summary>
+    /// Loads the full data set when one is found (as <see cref="Load"/> searches), otherwise the bundled subset
+    /// (as <see cref="LoadSubset"/> finds it): what a sample should call so that it runs anywhere. Print the
+    /// result's <see cref="FashionMnistData.Description"/> so that readers know which data the numbers come from.
+    /// </summary>
+    /// <param name="directory">A folder to look in first for the full set; <see langword="null"/> (the default) for the usual places.</param>
+    /// <returns>The full set, or else the subset (<see cref="FashionMnistData.IsFullSet"/> tells which).</returns>
+    /// <exception cref="DirectoryNotFoundException">Neither the full set nor the subset was found.</exception>
+    /// <exception cref="DataFormatException">A file is malformed.</exception>
+    public static FashionMnistData LoadFullOrSubset(string? directory = null) =>
+        LoadFullOrSubset(directory, Environment.GetEnvironmentVariable(DirectoryVariable), SystemDirectory);
+
+    /// <summary>The same with the search's inputs explicit (for tests).</summary>
+    internal static FashionMnistData LoadFullOrSubset(string? directory, string? environmentDirectory, string systemDirectory) =>
+        FindDirectory(directory, environmentDirectory, systemDirectory) is { } full ? LoadFrom(full) : LoadSubset();
+
     private static IEnumerable<string> Candidates(string? directory, string? environmentDirectory, string systemDirectory)
     {
         if (!string.IsNullOrEmpty(directory))

@@ -16,12 +16,22 @@ public class FashionMnistSubsetTests
         data.Test.CountPerClass().Should().AllBeEquivalentTo(FashionMnistSubset.TestPerClass);
         data.Train.ClassNames.Should().Equal(FashionMnist.ClassNames);
         data.Train.Labels.Take(20).Should().NotBeInAscendingOrder("the subset is shuffled, not sorted by class");
+        data.IsFullSet.Should().BeFalse();
         data.Description.Should().StartWith("Fashion-MNIST, 8,000 training and 1,000 test images, from ").And.EndWith("fashion-mnist-subset");
     }
 
     [Fact]
     public void LoadSubset_NoFolderGiven_FindsTheBundledFolderAboveTheTestBinaries() =>
         FashionMnist.LoadSubset().Directory.Should().Be(Path.GetFullPath(FashionMnistSubset.Directory));
+
+    [Fact]
+    public void LoadFullOrSubset_NoFullSetAnywhere_FallsBackToTheSubset()
+    {
+        var data = FashionMnist.LoadFullOrSubset("/nonexistent/a", "/nonexistent/b", "/nonexistent/c");
+
+        data.IsFullSet.Should().BeFalse();
+        data.Directory.Should().Be(Path.GetFullPath(FashionMnistSubset.Directory));
+    }
 
     [Fact]
     public void BundledFolder_IsAtMostFiveMegabytesWithLicenceAndAttribution()
