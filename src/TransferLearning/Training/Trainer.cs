@@ -52,7 +52,17 @@ public sealed class Trainer
         Dataset train,
         Dataset? validation = null,
         IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        Fit(network, train, validation, null, progress, cancellationToken);
+
+    /// <summary>Trains with the given parameter groups (<see langword="null"/>: <see cref="TrainingOptions.ParameterGroups"/>, or every parameter that is not frozen).</summary>
+    internal TrainingHistory Fit(
+        Network network,
+        Dataset train,
+        Dataset? validation,
+        IReadOnlyList<ParameterGroup>? groups,
+        IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(train);
@@ -65,7 +75,7 @@ public sealed class Trainer
             loss.Validate(network.OutputLayer, validation, nameof(validation));
         }
 
-        var groups = Options.ParameterGroups?.Invoke(network) ?? DefaultGroups(network);
+        groups ??= Options.ParameterGroups?.Invoke(network) ?? DefaultGroups(network);
         var optimizer = Options.Optimizer.Create(groups);
         var trainable = groups.SelectMany(g => g.Parameters).Where(p => !p.IsFrozen).Distinct().ToArray();
         if (trainable.Length == 0)
@@ -100,7 +110,7 @@ public sealed class Trainer
         return data.WithFeatures(features, network.Layers[layer - 1].OutputSize);
     }
 
-    /// <summary>The state of one call to <see cref="Fit"/>; every buffer is allocated here, once.</summary>
+    /// <summary>The state of one call to <c>Fit</c>; every buffer is allocated here, once.</summary>
     private sealed class Run
     {
         private readonly Network _network;

@@ -37,17 +37,30 @@ public sealed record TransferOptions
     } = DataSizePolicy.Default;
 
     /// <summary>
-    /// Gets how the target is trained (for <see cref="TransferStrategyKind.TwoPhase"/>, each phase; its
+    /// Gets how the target is trained (for <see cref="TransferStrategy.TwoPhase"/>, each phase; its
     /// head phase stops early, with patience 3, unless <see cref="TrainingOptions.EarlyStopping"/> is set).
-    /// Its <see cref="TrainingOptions.ParameterGroups"/> is replaced by the transfer's own groups (new
-    /// layers; trainable pretrained layers with <see cref="PretrainedLearningRateScale"/> and <see cref="AnchorDecay"/>).
+    /// The transfer makes its own parameter groups (new layers; trainable pretrained layers with
+    /// <see cref="PretrainedLearningRateScale"/> and <see cref="AnchorDecay"/>), so
+    /// <see cref="TrainingOptions.ParameterGroups"/> must not be set here.
     /// The default is 30 epochs, mini-batches of 32, Adam at 1e-3.
     /// </summary>
     /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Set to options with <see cref="TrainingOptions.ParameterGroups"/>.</exception>
     public TrainingOptions Training
     {
         get;
-        init => field = value ?? throw new ArgumentNullException(nameof(Training));
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(Training));
+            if (value.ParameterGroups is not null)
+            {
+                throw new ArgumentException(
+                    "Expected TransferOptions.Training without ParameterGroups but they are set: the transfer groups the parameters itself (new layers; pretrained layers at PretrainedLearningRateScale, with AnchorDecay and NewLayerWeightDecay). Set those options instead, or train the built network yourself (TransferPipeline.Build) with your own groups.",
+                    nameof(Training));
+            }
+
+            field = value;
+        }
     } = new() { Epochs = 30, BatchSize = 32, Optimizer = Optimizers.Adam(1e-3f) };
 
     /// <summary>
