@@ -45,7 +45,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         var candidates = Candidates(context);
         int folds = Math.Min(Options.Folds, target.Count);
         var splits = target.StratifiedFolds(folds, Options.Seed);
-        int epochs = context.Options.Training.Epochs;
+        int epochs = context.Options.EpochsFor(target.Count);
         int firstEpochs = Math.Clamp((int)Math.Round(epochs * Options.FirstRungEpochFraction), 1, epochs);
         int total = candidates.Count + (1 + Options.Survivors);
         int done = 0;

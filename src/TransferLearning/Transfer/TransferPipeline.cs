@@ -101,7 +101,7 @@ public sealed class TransferPipeline
         options ??= new TransferOptions();
         var decision = Decide(pretrained, target, options, cancellationToken);
         var setup = new TransferSetup(pretrained, ResolveNewLayers(target, options), options);
-        var run = new TransferRun(setup, decision.Strategy).Train(target, validation, options.Training.Epochs, progress, cancellationToken);
+        var run = new TransferRun(setup, decision.Strategy).Train(target, validation, options.EpochsFor(target.Count), progress, cancellationToken);
         return new TransferResult(run.Network, decision, run.History!);
     }
 

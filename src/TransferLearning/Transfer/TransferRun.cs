@@ -50,8 +50,10 @@ internal sealed class TransferRun
     /// <see cref="TransferOptions.NewLayerWeightDecay"/>), the pretrained ones in another (rate ×
     /// <paramref name="pretrainedScale"/>, L2-SP towards their pretrained values with <see cref="TransferOptions.AnchorDecay"/>).
     /// </summary>
+    /// <remarks>The mini-batch order is seeded by <see cref="TransferOptions.Seed"/> together with <see cref="TrainingOptions.Seed"/>, so that the transfer's one seed varies the whole run.</remarks>
     public TrainingHistory Fit(TrainingOptions training, float pretrainedScale, float newScale, Dataset train, Dataset? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) =>
-        new Trainer(training).Fit(Network, train, validation, Groups(pretrainedScale, newScale), progress, cancellationToken);
+        new Trainer(training with { Seed = unchecked((Options.Seed * 1_000_003) + training.Seed) })
+            .Fit(Network, train, validation, Groups(pretrainedScale, newScale), progress, cancellationToken);
 
     public static TrainingHistory Concatenate(TrainingHistory first, TrainingHistory second)
     {

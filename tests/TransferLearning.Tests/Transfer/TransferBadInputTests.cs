@@ -118,6 +118,7 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
         ((Action)(() => _ = new TransferOptions { RemovedLayers = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("RemovedLayers");
         ((Action)(() => _ = new TransferOptions { AnchorDecay = float.NaN })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("AnchorDecay");
         ((Action)(() => _ = new TransferOptions { PretrainedLearningRateScale = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("PretrainedLearningRateScale");
+        ((Action)(() => _ = new TransferOptions { MinTrainingSteps = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MinTrainingSteps");
         ((Action)(() => _ = new TransferOptions { SourceExampleCount = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("SourceExampleCount");
         ((Action)(() => _ = new TransferOptions { Policy = null! })).Should().Throw<ArgumentNullException>().WithParameterName("Policy");
         ((Action)(() => TransferStrategy.LastLayers(0))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("k");
@@ -149,6 +150,7 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
         options.NewLayerWeightDecay.Should().BeNull();
         options.Seed.Should().Be(0);
         options.SourceExampleCount.Should().BeNull();
+        options.MinTrainingSteps.Should().Be(500);
 
         var auto = new AutoSelectionOptions();
         auto.Folds.Should().Be(5);
