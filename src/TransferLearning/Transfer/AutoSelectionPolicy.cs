@@ -180,7 +180,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         var list = new List<TransferStrategy> { TransferStrategy.FromScratch };
         foreach (var s in Options.Candidates)
         {
-            var effective = s.TrainedPretrainedLayers(context.KeptLayers) >= context.KeptLayers && s.FreezesPretrainedLayers ? TransferStrategy.FullFineTune : s;
+            var effective = s.FreezesPretrainedLayers && s.TrainedPretrainedLayers(context.KeptDenseLayers) >= context.KeptDenseLayers ? TransferStrategy.FullFineTune : s;
             if (!list.Contains(effective))
             {
                 list.Add(effective);

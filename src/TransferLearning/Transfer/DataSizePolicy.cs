@@ -222,7 +222,7 @@ public sealed class DataSizePolicy : TransferPolicy
         // Condition (c) on the target, before anything is frozen: a probe on the features the strategy
         // would freeze (the top frozen layer's output, which the trained layers would see) — one layer,
         // so no best-of-layers choice to correct for.
-        int frozenTop = context.KeptLayers - 1 - prior.Strategy.TrainedPretrainedLayers(context.KeptLayers);
+        int frozenTop = PretrainedBody.FirstTrainedLayer(context.Pretrained, context.KeptLayers, prior.Strategy.TrainedPretrainedLayers(context.KeptDenseLayers)) - 1;
         var advice = new TransferAdvisor(FeatureCheck).Advise(
             context.Pretrained, context.Options.SourceExampleCount, context.Target, [frozenTop], context.CancellationToken);
         var reasons = prior.Reasons.ToList();

@@ -25,6 +25,9 @@ internal sealed record TransferContext(
     /// <summary>Gets the transfer's settings.</summary>
     public TransferOptions Options => Setup.Options;
 
-    /// <summary>Gets how many pretrained layers stay under the new layers.</summary>
+    /// <summary>Gets how many pretrained layers (of every kind) stay under the new layers.</summary>
     public int KeptLayers => Setup.Kept;
+
+    /// <summary>Gets how many pretrained dense layers stay under the new layers.</summary>
+    public int KeptDenseLayers => Setup.KeptDense;
 }

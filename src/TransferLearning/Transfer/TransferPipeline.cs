@@ -176,14 +176,14 @@ public sealed class TransferPipeline
 
     private static TransferSituation Situation(Network pretrained, Dataset target, TransferOptions options, IReadOnlyList<LayerSpec> newLayers)
     {
-        int kept = pretrained.Layers.Count - options.RemovedLayers;
-        var keptCounts = pretrained.Layers.Take(kept).Select(l => (long)l.ParameterCount).ToArray();
+        int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
+        var keptCounts = PretrainedBody.ParameterCountsPerDenseLayer(pretrained, kept);
         long newCount = 0;
         int inputs = pretrained.Layers[kept - 1].OutputSize;
         foreach (var spec in newLayers)
         {
             newCount += spec.ParameterCount(inputs);
-            inputs = spec.Units;
+            inputs = spec.OutputSize(inputs);
         }
 
         int? smallestClass = target.IsClassification ? target.CountPerClass().Where(c => c > 0).Min() : null;
@@ -213,15 +213,15 @@ public sealed class TransferPipeline
                 string.Create(CultureInfo.InvariantCulture, $"Expected a target with at least 2 classes but it has {target.ClassCount}."), nameof(target));
         }
 
-        if (options.RemovedLayers >= pretrained.Layers.Count)
+        if (options.RemovedLayers >= pretrained.DenseLayers.Count)
         {
             throw new ArgumentOutOfRangeException(
                 nameof(options),
                 options.RemovedLayers,
-                string.Create(CultureInfo.InvariantCulture, $"Expected RemovedLayers less than the pretrained network's depth ({pretrained.Layers.Count}) but got {options.RemovedLayers}: at least one pretrained layer must remain."));
+                string.Create(CultureInfo.InvariantCulture, $"Expected RemovedLayers less than the pretrained network's number of dense layers ({pretrained.DenseLayers.Count}) but got {options.RemovedLayers}: at least one pretrained dense layer must remain."));
         }
 
-        int kept = pretrained.Layers.Count - options.RemovedLayers;
+        int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
         var newLayers = ResolveNewLayers(target, options);
         if (newLayers.Count == 0)
         {
@@ -230,7 +230,12 @@ public sealed class TransferPipeline
                 nameof(options));
         }
 
-        var last = newLayers[^1];
+        if (newLayers[^1] is not DenseSpec last)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected the last new layer to be a Dense layer (the target's output) but it is {newLayers[^1]}."), nameof(options));
+        }
+
         if (target.IsClassification && last.Units < target.ClassCount)
         {
             throw new ArgumentException(
@@ -249,8 +254,8 @@ public sealed class TransferPipeline
     /// <summary>The strategy, checked against the network it would train; <paramref name="paramName"/> is the argument blamed.</summary>
     internal static TransferStrategy Fitting(TransferStrategy strategy, Network pretrained, TransferOptions options, string paramName)
     {
-        int kept = pretrained.Layers.Count - options.RemovedLayers;
-        strategy.EnsureFits(kept, Invariant.F($"removing {options.RemovedLayers} of {pretrained.Layers.Count}"), paramName);
+        int keptDense = pretrained.DenseLayers.Count - options.RemovedLayers;
+        strategy.EnsureFits(keptDense, Invariant.F($"removing {options.RemovedLayers} of {pretrained.DenseLayers.Count}"), paramName);
         return strategy;
     }
 

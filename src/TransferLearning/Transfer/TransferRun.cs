@@ -53,7 +53,7 @@ internal sealed class TransferRun
     /// <remarks>The mini-batch order is seeded by <see cref="TransferOptions.Seed"/> together with <see cref="TrainingOptions.Seed"/>, so that the transfer's one seed varies the whole run.</remarks>
     public TrainingHistory Fit(TrainingOptions training, float pretrainedScale, float newScale, Dataset train, Dataset? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) =>
         new Trainer(training with { Seed = unchecked((Options.Seed * 1_000_003) + training.Seed) })
-            .Fit(Network, train, validation, Groups(pretrainedScale, newScale), progress, cancellationToken);
+            .FitWithGroups(Network, train, validation, Groups(pretrainedScale, newScale), progress, cancellationToken);
 
     public static TrainingHistory Concatenate(TrainingHistory first, TrainingHistory second)
     {

@@ -8,8 +8,11 @@ namespace TransferLearning.Transfer;
 /// <param name="Options">The transfer's settings.</param>
 internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec> NewLayers, TransferOptions Options)
 {
-    /// <summary>Gets how many pretrained layers stay under the new layers.</summary>
-    public int Kept => Pretrained.Layers.Count - Options.RemovedLayers;
+    /// <summary>Gets how many pretrained layers (of every kind) stay under the new layers.</summary>
+    public int Kept => PretrainedBody.KeptLayers(Pretrained, Options.RemovedLayers);
+
+    /// <summary>Gets how many pretrained dense layers stay (what LastLayers(k) counts).</summary>
+    public int KeptDense => Pretrained.DenseLayers.Count - Options.RemovedLayers;
 
     /// <summary>A copy of the kept pretrained layers, every layer trainable, with the new layers (random from <see cref="TransferOptions.Seed"/>) on top.</summary>
     public Network PretrainedCopy()
@@ -30,7 +33,7 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
         network.Backend = Pretrained.Backend;
         for (int l = 0; l < Kept; l++)
         {
-            network.Dense(Pretrained.Layers[l].OutputSize, Pretrained.Layers[l].Activation);
+            network.Add(Pretrained.Layers[l].ToSpec());
         }
 
         return WithNewLayers(network);
@@ -40,7 +43,7 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
     {
         foreach (var spec in NewLayers)
         {
-            network.Dense(spec);
+            network.Add(spec);
         }
 
         return network;

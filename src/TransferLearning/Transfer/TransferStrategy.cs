@@ -50,10 +50,14 @@ public abstract record TransferStrategy
     /// <returns>The name.</returns>
     public sealed override string ToString() => Name;
 
-    /// <summary>How many of the <paramref name="kept"/> pretrained layers (from the top) train besides the new layers, for the data-size rule's parameter counts.</summary>
-    internal abstract int TrainedPretrainedLayers(int kept);
+    /// <summary>How many of the <paramref name="keptDense"/> pretrained dense layers (from the top) train besides the new layers.</summary>
+    internal abstract int TrainedPretrainedLayers(int keptDense);
 
-    /// <summary>Checks that the strategy fits a network that keeps <paramref name="kept"/> pretrained layers .</summary>
+    /// <summary>The index of the lowest layer that trains (the layers below stay frozen) in a network whose bottom <see cref="TransferSetup.Kept"/> layers are pretrained.</summary>
+    internal int FirstTrainedLayer(Network network, TransferSetup setup) =>
+        PretrainedBody.FirstTrainedLayer(network, setup.Kept, TrainedPretrainedLayers(setup.KeptDense));
+
+    /// <summary>Checks that the strategy fits a network that keeps <paramref name="kept"/> pretrained dense layers.</summary>
     /// <exception cref="ArgumentException">The strategy cannot train this network.</exception>
     internal virtual void EnsureFits(int kept, string removedDescription, string paramName)
     {
@@ -63,7 +67,7 @@ public abstract record TransferStrategy
     internal virtual Network Build(TransferSetup setup)
     {
         var network = setup.PretrainedCopy();
-        for (int l = 0; l < setup.Kept - TrainedPretrainedLayers(setup.Kept); l++)
+        for (int l = 0; l < FirstTrainedLayer(network, setup); l++)
         {
             network.Layers[l].Freeze();
         }
