@@ -53,17 +53,17 @@ public sealed class DataSizePolicy : TransferPolicy
     /// Gets a value indicating whether, before choosing a strategy that keeps pretrained layers frozen
     /// (<see cref="TransferStrategy.HeadOnly"/>, <see cref="TransferStrategy.LastLayers(int)"/>), the policy
     /// checks the source text's condition (c) — do the pretrained features help this target? — with the
-    /// <see cref="TransferAdvisor"/>'s linear probes on the kept layers. When they do not measurably help,
+    /// <see cref="TransferAdvisor"/>'s linear probe on the features it would freeze. When they do not measurably help,
     /// it trains <see cref="TransferStrategy.FromScratch"/> instead. The default is <see langword="true"/>.
     /// </summary>
     public bool CheckFeatures { get; init; } = true;
 
     /// <summary>
-    /// Gets the settings of the probes behind <see cref="CheckFeatures"/>: the frozen features help when the
-    /// best kept layer's probe gains at least <see cref="AdvisorOptions.MinProbeGain"/> over the raw inputs'
-    /// (and, for regression, its R² is above 0). The default is one pass of 10-fold cross-validation without
-    /// label shuffles (<c>ProbeRepeats = 1, Permutations = 0</c>), so that the check costs little next to
-    /// the training it guards.
+    /// Gets the settings of the probes behind <see cref="CheckFeatures"/>: the frozen features help when a
+    /// probe on the features the strategy would freeze (the top frozen layer's output) gains at least
+    /// <see cref="AdvisorOptions.MinProbeGain"/> over the raw inputs' (and, for regression, its R² is above
+    /// 0). The default is two passes of 10-fold cross-validation without label shuffles
+    /// (<c>ProbeRepeats = 2, Permutations = 0</c>), so that the check costs little next to the training it guards.
     /// </summary>
     /// <remarks>
     /// The policy acts on the measured gain, not on its significance as the advisor's verdict does: a
@@ -77,7 +77,7 @@ public sealed class DataSizePolicy : TransferPolicy
     {
         get;
         init => field = value ?? throw new ArgumentNullException(nameof(FeatureCheck));
-    } = new() { ProbeRepeats = 1, Permutations = 0 };
+    } = new() { ProbeRepeats = 2, Permutations = 0 };
 
     /// <summary>Gets how many times more source than target examples transfer needs. The default is 10.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and &gt; 0.</exception>
@@ -219,9 +219,12 @@ public sealed class DataSizePolicy : TransferPolicy
             return prior;
         }
 
-        // Condition (c) on the target, before anything is frozen: probes on the kept layers only.
+        // Condition (c) on the target, before anything is frozen: a probe on the features the strategy
+        // would freeze (the top frozen layer's output, which the trained layers would see) — one layer,
+        // so no best-of-layers choice to correct for.
+        int frozenTop = PretrainedBody.FirstTrainedLayer(context.Pretrained, context.KeptLayers, prior.Strategy.TrainedPretrainedLayers(context.KeptDenseLayers)) - 1;
         var advice = new TransferAdvisor(FeatureCheck).Advise(
-            context.Pretrained, context.Options.SourceExampleCount, context.Target, context.KeptLayers, context.CancellationToken);
+            context.Pretrained, context.Options.SourceExampleCount, context.Target, [frozenTop], context.CancellationToken);
         var reasons = prior.Reasons.ToList();
         var gain = advice.Gain!;
         var best = advice.BestLayer!;

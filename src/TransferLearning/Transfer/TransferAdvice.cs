@@ -36,7 +36,7 @@ public sealed record TransferAdvice
     public AdviceCondition FeaturesHelp => Conditions[2];
 
     /// <summary>Gets the pretrained layer whose features transfer best, or <see langword="null"/> when nothing was probed.</summary>
-    public ProbeScore? BestLayer => Gain is { } gain ? Probes[gain.Layer + 1] : null;
+    public ProbeScore? BestLayer => Gain is { } gain ? Probes.First(p => p.Layer == gain.Layer) : null;
 
     /// <summary>Gets a value indicating whether no condition fails (one that could not be checked does not count against).</summary>
     public bool MakesSense => Conditions.All(c => c.Holds != false);

@@ -63,8 +63,8 @@ public sealed class TransferAdvisor
     public TransferAdvice Advise(Network pretrained, long? sourceExampleCount, Dataset target, CancellationToken cancellationToken = default) =>
         Advise(pretrained, sourceExampleCount, target, null, cancellationToken);
 
-    /// <summary>Advises, probing only the first <paramref name="layersToProbe"/> layers (all when <see langword="null"/>).</summary>
-    internal TransferAdvice Advise(Network pretrained, long? sourceExampleCount, Dataset target, int? layersToProbe, CancellationToken cancellationToken)
+    /// <summary>Advises, probing only the layers <paramref name="layersToProbe"/> (all when <see langword="null"/>).</summary>
+    internal TransferAdvice Advise(Network pretrained, long? sourceExampleCount, Dataset target, IReadOnlyList<int>? layersToProbe, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pretrained);
         ArgumentNullException.ThrowIfNull(target);
@@ -112,9 +112,9 @@ public sealed class TransferAdvisor
             return new TransferAdvice([a, b, new AdviceCondition("(c) the source's features help", null, "not measured: the inputs differ")], [], null);
         }
 
-        var (probes, gain) = Probe(pretrained, target, layersToProbe ?? pretrained.Layers.Count, cancellationToken);
+        var (probes, gain) = Probe(pretrained, target, layersToProbe ?? Enumerable.Range(0, pretrained.Layers.Count).ToArray(), cancellationToken);
         string metric = target.IsClassification ? "accuracy" : "R²";
-        var best = probes[gain.Layer + 1];
+        var best = probes.First(p => p.Layer == gain.Layer);
         bool beatsMean = target.IsClassification || best.Score > 0;
         bool helps = gain.Lower > 0 && gain.Gain > gain.PermutationBaseline && gain.Gain >= Options.MinProbeGain && beatsMean;
         string why = helps
@@ -134,12 +134,13 @@ public sealed class TransferAdvisor
     }
 
     /// <summary>
-    /// Scores a ridge probe on the raw inputs and on each of the first <paramref name="layers"/> layers by
+    /// Scores a ridge probe on the raw inputs and on each of the layers <paramref name="probed"/> by
     /// repeated stratified k-fold, on the real targets and on <see cref="AdvisorOptions.Permutations"/>
     /// shuffles of them; returns the mean scores and the best layer's gain over the raw inputs.
     /// </summary>
-    private (List<ProbeScore> Probes, ProbeGain Gain) Probe(Network pretrained, Dataset target, int layers, CancellationToken cancellationToken)
+    private (List<ProbeScore> Probes, ProbeGain Gain) Probe(Network pretrained, Dataset target, IReadOnlyList<int> probed, CancellationToken cancellationToken)
     {
+        int layers = probed.Count;
         int count = target.Count;
         int folds = Math.Min(Options.ProbeFolds, count);
         int blocks = 1 + Options.Permutations;
@@ -184,9 +185,9 @@ public sealed class TransferAdvisor
         sizes[0] = target.FeatureCount;
         for (int l = 0; l < layers; l++)
         {
-            sizes[l + 1] = pretrained.Layers[l].OutputSize;
+            sizes[l + 1] = pretrained.Layers[probed[l]].OutputSize;
             features[l + 1] = new float[sizes[l + 1] * count];
-            pretrained.Infer(target.FeatureData, count, 0, l + 1, features[l + 1]);
+            pretrained.Infer(target.FeatureData, count, 0, probed[l] + 1, features[l + 1]);
         }
 
         // score[rep][block][resample]
@@ -230,7 +231,7 @@ public sealed class TransferAdvisor
         var probes = new List<ProbeScore> { new(-1, Invariant.F($"raw inputs ({target.FeatureCount} features)"), Mean(0, 0)) };
         for (int l = 0; l < layers; l++)
         {
-            probes.Add(new ProbeScore(l, Invariant.F($"layer {l}: {pretrained.Layers[l]}"), Mean(l + 1, 0)));
+            probes.Add(new ProbeScore(probed[l], Invariant.F($"layer {probed[l]}: {pretrained.Layers[probed[l]]}"), Mean(l + 1, 0)));
         }
 
         // The best layer, and the same choice made on every shuffle: the baseline a real gain must beat.
@@ -253,7 +254,7 @@ public sealed class TransferAdvisor
         double se = Math.Sqrt(variance * ((1.0 / resamples) + testShare));
         double t = resamples > 1 ? MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, resamples - 1, 1 - ((1 - Options.ConfidenceLevel) / 2)) : double.PositiveInfinity;
         var result = new ProbeGain(
-            bestRep - 1,
+            probed[bestRep - 1],
             probes[bestRep].Description,
             gain,
             gain - (t * se),

@@ -20,8 +20,6 @@ namespace TransferLearning.Transfer;
 /// </example>
 public sealed class TransferPipeline
 {
-    private static readonly EarlyStoppingOptions TwoPhaseHeadStopping = new() { Patience = 3, MinDelta = 1e-4f };
-
     /// <summary>Trains a copy of <paramref name="architecture"/> on the source task.</summary>
     /// <param name="architecture">The network to pretrain; it is not modified (a copy trains).</param>
     /// <param name="source">The source task's training data.</param>
@@ -102,8 +100,9 @@ public sealed class TransferPipeline
     {
         options ??= new TransferOptions();
         var decision = Decide(pretrained, target, options, cancellationToken);
-        var (network, history) = Train(pretrained, target, validation, options, decision.Strategy, progress, cancellationToken);
-        return new TransferResult(network, decision, history);
+        var setup = new TransferSetup(pretrained, ResolveNewLayers(target, options), options);
+        var run = new TransferRun(setup, decision.Strategy).Train(target, validation, options.EpochsFor(target.Count), progress, cancellationToken);
+        return new TransferResult(run.Network, decision, run.History!);
     }
 
     /// <summary>
@@ -147,8 +146,11 @@ public sealed class TransferPipeline
     {
         options ??= new TransferOptions();
         var newLayers = Validate(pretrained, target, options);
+        var setup = new TransferSetup(pretrained, newLayers, options);
         var situation = Situation(pretrained, target, options, newLayers);
-        return options.Policy.Choose(new TransferContext(pretrained, target, options, situation, cancellationToken));
+        var decision = options.Policy.Choose(new TransferContext(setup, target, situation, strategy => new TransferRun(setup, strategy), cancellationToken));
+        Fitting(decision.Strategy, pretrained, options, nameof(options));
+        return decision;
     }
 
     /// <summary>
@@ -169,148 +171,19 @@ public sealed class TransferPipeline
         ArgumentNullException.ThrowIfNull(strategy);
         options ??= new TransferOptions();
         var newLayers = Validate(pretrained, target, options);
-        return Build(pretrained, newLayers, options, strategy, nameof(strategy));
-    }
-
-    /// <summary>Builds and trains the network of one strategy (for TwoPhase: both phases).</summary>
-    internal static (Network Network, TrainingHistory History) Train(
-        Network pretrained,
-        Dataset target,
-        Dataset? validation,
-        TransferOptions options,
-        TransferStrategy strategy,
-        IProgress<TrainingProgress>? progress,
-        CancellationToken cancellationToken)
-    {
-        var newLayers = ResolveNewLayers(target, options);
-        var network = Build(pretrained, newLayers, options, strategy, nameof(options));
-        int kept = pretrained.Layers.Count - options.RemovedLayers;
-        if (strategy.Kind == TransferStrategyKind.FromScratch)
-        {
-            kept = 0; // every layer is new: no pretrained values to anchor to or to slow down
-        }
-
-        var training = options.Training with { ParameterGroups = net => Groups(net, kept, options, options.PretrainedLearningRateScale, 1f) };
-        if (strategy.Kind != TransferStrategyKind.TwoPhase)
-        {
-            var history = new Trainer(training).Fit(network, target, validation, progress, cancellationToken);
-            return (network, history);
-        }
-
-        // TwoPhase ("LP-FT"): the head to convergence on a frozen body — early stopping, the caller's or
-        // (patience 3) on the monitored loss, within Training.Epochs — then everything at a lower rate.
-        var headTraining = training with { EarlyStopping = training.EarlyStopping ?? TwoPhaseHeadStopping };
-        var first = new Trainer(headTraining).Fit(network, target, validation, progress, cancellationToken);
-        foreach (var layer in network.Layers)
-        {
-            layer.Unfreeze();
-        }
-
-        float scale = options.TwoPhaseFineTuneScale;
-        var second = new Trainer(options.Training with { ParameterGroups = net => Groups(net, kept, options, scale, scale) })
-            .Fit(network, target, validation, progress, cancellationToken);
-        return (network, Concatenate(first, second));
-    }
-
-    /// <summary>The network a strategy trains; <paramref name="paramName"/> is the argument a bad strategy is blamed on.</summary>
-    private static Network Build(Network pretrained, IReadOnlyList<LayerSpec> newLayers, TransferOptions options, TransferStrategy strategy, string paramName)
-    {
-        int kept = pretrained.Layers.Count - options.RemovedLayers;
-        if (strategy.Kind == TransferStrategyKind.LastLayers && strategy.PretrainedLayersToTrain > kept)
-        {
-            throw new ArgumentOutOfRangeException(
-                paramName,
-                strategy.PretrainedLayersToTrain,
-                string.Create(CultureInfo.InvariantCulture, $"Expected LastLayers(k) with k ≤ {kept} (the pretrained layers kept after removing {options.RemovedLayers} of {pretrained.Layers.Count}) but got k = {strategy.PretrainedLayersToTrain}."));
-        }
-
-        if (newLayers.Count == 0 && strategy.Kind is TransferStrategyKind.HeadOnly or TransferStrategyKind.TwoPhase)
-        {
-            throw new ArgumentException(
-                $"{strategy} trains the new layers first, but TransferOptions.NewLayers is empty: it would train nothing.", paramName);
-        }
-
-        Network network;
-        if (strategy.Kind == TransferStrategyKind.FromScratch)
-        {
-            network = Network.Create(pretrained.InputSize, options.Seed);
-            network.Backend = pretrained.Backend;
-            for (int l = 0; l < kept; l++)
-            {
-                network.Dense(pretrained.Layers[l].OutputSize, pretrained.Layers[l].Activation);
-            }
-        }
-        else
-        {
-            network = pretrained.Clone(kept, options.Seed);
-            foreach (var layer in network.Layers)
-            {
-                layer.Unfreeze();
-            }
-        }
-
-        foreach (var spec in newLayers)
-        {
-            network.Dense(spec);
-        }
-
-        int frozen = strategy.Kind switch
-        {
-            TransferStrategyKind.HeadOnly or TransferStrategyKind.TwoPhase => kept,
-            TransferStrategyKind.LastLayers => kept - strategy.PretrainedLayersToTrain,
-            _ => 0,
-        };
-        for (int l = 0; l < frozen; l++)
-        {
-            network.Layers[l].Freeze();
-        }
-
-        return network;
-    }
-
-    /// <summary>The new layers in one group, the trainable pretrained layers in another (own rate, L2-SP).</summary>
-    private static IReadOnlyList<ParameterGroup> Groups(Network network, int kept, TransferOptions options, float pretrainedScale, float newScale)
-    {
-        var groups = new List<ParameterGroup>();
-        var pretrained = network.Layers.Take(kept).SelectMany(l => l.Parameters).Where(p => !p.IsFrozen).ToArray();
-        var added = network.Layers.Skip(kept).SelectMany(l => l.Parameters).Where(p => !p.IsFrozen).ToArray();
-        if (added.Length > 0)
-        {
-            groups.Add(new ParameterGroup(added, newScale, options.NewLayerWeightDecay));
-        }
-
-        if (pretrained.Length > 0)
-        {
-            // With L2-SP the pull is towards the pretrained values, not towards zero.
-            float? decay = options.AnchorDecay > 0 ? 0f : null;
-            groups.Add(new ParameterGroup(pretrained, pretrainedScale, decay, options.AnchorDecay));
-        }
-
-        if (groups.Count == 0)
-        {
-            throw new InvalidOperationException("No parameter would train: every layer is frozen.");
-        }
-
-        return groups;
-    }
-
-    private static TrainingHistory Concatenate(TrainingHistory first, TrainingHistory second)
-    {
-        int offset = first.Epochs.Count;
-        var epochs = first.Epochs.Concat(second.Epochs.Select(e => e with { Epoch = e.Epoch + offset })).ToArray();
-        return new TrainingHistory(epochs, second.BestEpoch + offset, second.StoppedEarly, second.RestoredBest, first.Elapsed + second.Elapsed);
+        return new TransferRun(new TransferSetup(pretrained, newLayers, options), Fitting(strategy, pretrained, options, nameof(strategy))).Network;
     }
 
     private static TransferSituation Situation(Network pretrained, Dataset target, TransferOptions options, IReadOnlyList<LayerSpec> newLayers)
     {
-        int kept = pretrained.Layers.Count - options.RemovedLayers;
-        var keptCounts = pretrained.Layers.Take(kept).Select(l => (long)l.ParameterCount).ToArray();
+        int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
+        var keptCounts = PretrainedBody.ParameterCountsPerDenseLayer(pretrained, kept);
         long newCount = 0;
         int inputs = pretrained.Layers[kept - 1].OutputSize;
         foreach (var spec in newLayers)
         {
             newCount += spec.ParameterCount(inputs);
-            inputs = spec.Units;
+            inputs = spec.OutputSize(inputs);
         }
 
         int? smallestClass = target.IsClassification ? target.CountPerClass().Where(c => c > 0).Min() : null;
@@ -340,29 +213,50 @@ public sealed class TransferPipeline
                 string.Create(CultureInfo.InvariantCulture, $"Expected a target with at least 2 classes but it has {target.ClassCount}."), nameof(target));
         }
 
-        if (options.RemovedLayers >= pretrained.Layers.Count)
+        if (options.RemovedLayers >= pretrained.DenseLayers.Count)
         {
             throw new ArgumentOutOfRangeException(
                 nameof(options),
                 options.RemovedLayers,
-                string.Create(CultureInfo.InvariantCulture, $"Expected RemovedLayers less than the pretrained network's depth ({pretrained.Layers.Count}) but got {options.RemovedLayers}: at least one pretrained layer must remain."));
+                string.Create(CultureInfo.InvariantCulture, $"Expected RemovedLayers less than the pretrained network's number of dense layers ({pretrained.DenseLayers.Count}) but got {options.RemovedLayers}: at least one pretrained dense layer must remain."));
         }
 
+        int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
         var newLayers = ResolveNewLayers(target, options);
-        if (newLayers.Count > 0)
+        if (newLayers.Count == 0)
         {
-            var last = newLayers[^1];
-            bool fits = target.IsClassification ? last.Units >= target.ClassCount : last.Units == target.TargetCount;
-            if (!fits)
-            {
-                int expected = target.IsClassification ? target.ClassCount : target.TargetCount;
-                throw new ArgumentException(
-                    string.Create(CultureInfo.InvariantCulture, $"Expected the last new layer to have {expected} units (the target's {(target.IsClassification ? "classes" : "targets")}) but it has {last.Units}."),
-                    nameof(options));
-            }
+            throw new ArgumentException(
+                Invariant.F($"Expected at least one new layer in TransferOptions.NewLayers (the target's output layer, such as Layer.Dense({(target.IsClassification ? target.ClassCount : target.TargetCount)}, Activation.{(target.IsClassification ? "Softmax" : "Identity")})) but it is empty: the network would end in the kept pretrained layer {pretrained.Layers[kept - 1]}, which is no output layer for the target."),
+                nameof(options));
+        }
+
+        if (newLayers[^1] is not DenseSpec last)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected the last new layer to be a Dense layer (the target's output) but it is {newLayers[^1]}."), nameof(options));
+        }
+
+        if (target.IsClassification && last.Units < target.ClassCount)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected the last new layer to have at least {target.ClassCount} units (one per target class) but it has {last.Units}."), nameof(options));
+        }
+
+        if (!target.IsClassification && last.Units != target.TargetCount)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected the last new layer to have exactly {target.TargetCount} units (one per regression target) but it has {last.Units}."), nameof(options));
         }
 
         return newLayers;
+    }
+
+    /// <summary>The strategy, checked against the network it would train; <paramref name="paramName"/> is the argument blamed.</summary>
+    internal static TransferStrategy Fitting(TransferStrategy strategy, Network pretrained, TransferOptions options, string paramName)
+    {
+        int keptDense = pretrained.DenseLayers.Count - options.RemovedLayers;
+        strategy.EnsureFits(keptDense, Invariant.F($"removing {options.RemovedLayers} of {pretrained.DenseLayers.Count}"), paramName);
+        return strategy;
     }
 
     private static IReadOnlyList<LayerSpec> ResolveNewLayers(Dataset target, TransferOptions options) =>
