@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using TransferLearning.Data;
 using TransferLearning.Networks;
+using TransferLearning.Training;
 using TransferLearning.Transfer;
 
 namespace TransferLearning.Samples;
@@ -16,7 +17,7 @@ public static class StrategyComparison
 {
     /// <summary>Runs the experiment on <paramref name="setup"/>.</summary>
     public static ComparisonResult Run(
-        TransferSetup setup,
+        ComparisonSetup setup,
         ComparisonOptions options,
         IProgress<ExperimentStep>? progress = null,
         CancellationToken cancellationToken = default)
@@ -92,7 +93,7 @@ public static class StrategyComparison
     }
 
     /// <summary>The network both tasks use: the set-up's hidden ReLU layers, then softmax over the source's classes.</summary>
-    public static Network Architecture(TransferSetup setup)
+    public static Network Architecture(ComparisonSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
         var network = Network.Create(setup.Source.FeatureCount, seed: 0);
@@ -105,7 +106,7 @@ public static class StrategyComparison
     }
 
     /// <summary>The target sample of <paramref name="seed"/> at <paramref name="perClass"/> examples per class: the same for every column, so columns differ only in how they train.</summary>
-    public static Dataset Sample(TransferSetup setup, int perClass, int seed)
+    public static Dataset Sample(ComparisonSetup setup, int perClass, int seed)
     {
         ArgumentNullException.ThrowIfNull(setup);
         return setup.TargetPool.TakePerClass(perClass, 1_000 + seed);

@@ -58,7 +58,7 @@ public static class Program
         return options with { Seeds = arguments.Seeds ?? options.Seeds };
     }
 
-    private static List<TransferSetup>? Setups(SampleArguments arguments, ComparisonOptions options, IAnsiConsole console)
+    private static List<ComparisonSetup>? Setups(SampleArguments arguments, ComparisonOptions options, IAnsiConsole console)
     {
         switch (arguments.Dataset ?? "fashion-mnist")
         {

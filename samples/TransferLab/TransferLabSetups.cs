@@ -14,11 +14,11 @@ public static class TransferLabSetups
     /// (<see cref="FashionMnistTasks.ByDepartment"/>) — of the other sixth. The source forced the body to
     /// tell a shirt from a pullover and a coat from a T-shirt: what the departments need.
     /// </summary>
-    public static TransferSetup Helpful(FashionMnistImages images, int pretrainEpochs)
+    public static ComparisonSetup Helpful(FashionMnistImages images, int pretrainEpochs)
     {
         ArgumentNullException.ThrowIfNull(images);
         var (source, others) = FashionMnistTasks.SplitSourceTarget(images.Train);
-        return new TransferSetup(
+        return new ComparisonSetup(
             "helpful",
             string.Create(CultureInfo.InvariantCulture, $"10 classes on {source.Count:N0} images → 7 shop departments, on {others.Count:N0} other images"),
             images.Description,
@@ -31,10 +31,10 @@ public static class TransferLabSetups
     }
 
     /// <summary>Where they do not: pretrain on classes 0–4 (T-shirt … coat), transfer to classes 5–9 (sandal … ankle boot).</summary>
-    public static TransferSetup Unrelated(FashionMnistImages images, int pretrainEpochs)
+    public static ComparisonSetup Unrelated(FashionMnistImages images, int pretrainEpochs)
     {
         ArgumentNullException.ThrowIfNull(images);
-        return new TransferSetup(
+        return new ComparisonSetup(
             "unrelated",
             "classes 0–4 (T-shirt/top … coat) → classes 5–9 (sandal … ankle boot)",
             images.Description,
@@ -47,11 +47,11 @@ public static class TransferLabSetups
     }
 
     /// <summary>The library's related synthetic pair (<see cref="SyntheticData.LatentTasks"/>): a 64-class source and a 5-class target on one latent structure.</summary>
-    public static TransferSetup Synthetic(int maxPerClass, int pretrainEpochs)
+    public static ComparisonSetup Synthetic(int maxPerClass, int pretrainEpochs)
     {
         // 24,000 source examples: the first 20,000 to pretrain on, the last 4,000 to test the pretraining.
         var tasks = SyntheticData.LatentTasks(sourceCount: 24_000, targetPerClass: maxPerClass, targetTestPerClass: 400, related: true, seed: 0);
-        return new TransferSetup(
+        return new ComparisonSetup(
             "synthetic",
             "synthetic: 64-class source → 5-class target on a shared latent structure (SyntheticData.LatentTasks, related)",
             "SyntheticData.LatentTasks (made in memory)",

@@ -3,6 +3,7 @@ using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Data;
 using TransferLearning.Networks;
+using TransferLearning.Training;
 using TransferLearning.Samples;
 using TransferLearning.Transfer;
 

@@ -20,11 +20,11 @@ public static class WhenTransferHurtsExperiment
     public const int TargetCount = 1_000;
 
     /// <summary>The two pairs, each with the target size per class that makes <see cref="TargetCount"/> examples.</summary>
-    public static IReadOnlyList<(TransferSetup Setup, int PerClass)> Pairs(FashionMnistImages images)
+    public static IReadOnlyList<(ComparisonSetup Setup, int PerClass)> Pairs(FashionMnistImages images)
     {
         ArgumentNullException.ThrowIfNull(images);
         var (sourceImages, targetImages) = FashionMnistTasks.SplitSourceTarget(images.Train);
-        var related = new TransferSetup(
+        var related = new ComparisonSetup(
             "related",
             string.Create(CultureInfo.InvariantCulture, $"related: 10 classes on {SourceCount} images → warm-weather wear or not on {TargetCount:N0} other images"),
             images.Description,
@@ -34,7 +34,7 @@ public static class WhenTransferHurtsExperiment
             FashionMnistTasks.WarmWeatherOrNot(images.Test),
             [512, 256],
             Pretraining);
-        var unrelated = new TransferSetup(
+        var unrelated = new ComparisonSetup(
             "unrelated",
             string.Create(CultureInfo.InvariantCulture, $"unrelated: classes 0–4 on {SourceCount} images → classes 5–9 on {TargetCount:N0} images"),
             images.Description,

@@ -55,10 +55,10 @@ public class StrategyComparisonTests
     // Auto's reasons quote each candidate's wall time ("0.01 s"), which differs from run to run.
     private static string WithoutTimes(string reason) => System.Text.RegularExpressions.Regex.Replace(reason, @"\d+\.\d+ s\b", "… s");
 
-    private static TransferSetup SmallSetup()
+    private static ComparisonSetup SmallSetup()
     {
         var tasks = SyntheticData.LatentTasks(sourceCount: 1_200, targetPerClass: 10, targetTestPerClass: 40, related: true, seed: 3);
-        return new TransferSetup(
+        return new ComparisonSetup(
             "small",
             "small synthetic pair",
             "SyntheticData.LatentTasks",

@@ -13,7 +13,7 @@ namespace TransferLearning.Samples;
 /// <param name="TargetTest">The target's test examples: every accuracy in the table is measured on all of them.</param>
 /// <param name="HiddenUnits">The body's hidden layer sizes (ReLU); the output layer is softmax over the task's classes.</param>
 /// <param name="Pretraining">How the body is pretrained on the source.</param>
-public sealed record TransferSetup(
+public sealed record ComparisonSetup(
     string Name,
     string Title,
     string Data,
