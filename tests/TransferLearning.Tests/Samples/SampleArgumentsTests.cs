@@ -38,14 +38,4 @@ public class SampleArgumentsTests
 
         act.Should().Throw<ArgumentException>().WithMessage($"Expected --seeds to be a whole number ≥ 1 but got '{seeds}'.*");
     }
-
-    [Fact]
-    public void Of_ThreeValues_MeanAndSampleStandardDeviation()
-    {
-        var stat = MeanAndDeviation.Of([0.8, 0.9, 1.0]);
-
-        stat.Mean.Should().BeApproximately(0.9, 1e-12);
-        stat.StandardDeviation.Should().BeApproximately(0.1, 1e-12);
-        stat.ToString().Should().Be("0.900 ± 0.100");
-    }
 }
