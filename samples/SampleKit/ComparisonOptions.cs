@@ -37,13 +37,16 @@ public sealed record ComparisonOptions
     /// <value>The default is 200.</value>
     public int MaxEpochs { get; init; } = 200;
 
-    /// <summary>The training options of one target run: Adam 1e-3 and the same budget for every column.</summary>
+    /// <summary>
+    /// The training options of one target run: Adam 1e-3 with a cosine decay to 0 — so that a run ends on
+    /// settled weights, not wherever the last mini-batches left them — and the same budget for every column.
+    /// </summary>
     /// <param name="examples">The target's example count.</param>
     /// <param name="seed">The run's seed.</param>
     public TrainingOptions TrainingFor(int examples, int seed)
     {
         int batchesPerEpoch = (examples + BatchSize - 1) / BatchSize;
         int epochs = Math.Clamp((Steps + batchesPerEpoch - 1) / batchesPerEpoch, MinEpochs, MaxEpochs);
-        return new TrainingOptions { Epochs = epochs, BatchSize = BatchSize, Optimizer = Optimizers.Adam(1e-3f), Seed = seed };
+        return new TrainingOptions { Epochs = epochs, BatchSize = BatchSize, Optimizer = Optimizers.Adam(1e-3f), Schedule = LearningRateSchedule.Cosine(), Seed = seed };
     }
 }

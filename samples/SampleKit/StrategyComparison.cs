@@ -24,6 +24,14 @@ public static class StrategyComparison
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(options);
+        int available = setup.TargetPool.CountPerClass().Min();
+        if (options.PerClass.Max() > available)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Expected target sizes of at most {available} per class (the smallest class of the target's pool) but got {options.PerClass.Max()}."),
+                nameof(options));
+        }
+
         var clock = Stopwatch.StartNew();
         int total = 1 + (options.PerClass.Count * ((options.Seeds * options.Arms.Count) + (options.Advise ? 1 : 0)));
         int done = 0;

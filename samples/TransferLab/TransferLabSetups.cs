@@ -9,9 +9,9 @@ namespace TransferLab;
 public static class TransferLabSetups
 {
     /// <summary>
-    /// Where the pretrained features help: the source is all ten classes on the first five sixths of the
-    /// training images (50,000); the target is another labelling — a shop's seven departments
-    /// (<see cref="FashionMnistTasks.ByDepartment"/>) — of the other sixth. The source forced the body to
+    /// Where the pretrained features help: the source is all ten classes on the first two thirds of the
+    /// training images (40,000); the target is another labelling — a shop's seven departments
+    /// (<see cref="FashionMnistTasks.ByDepartment"/>) — of the other third. The source forced the body to
     /// tell a shirt from a pullover and a coat from a T-shirt: what the departments need.
     /// </summary>
     public static ComparisonSetup Helpful(FashionMnistImages images, int pretrainEpochs)

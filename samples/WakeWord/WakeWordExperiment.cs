@@ -26,7 +26,7 @@ public static class WakeWordExperiment
         int done = 0;
         void Step(string description) => progress?.Report(new ExperimentStep(description, done++, total));
 
-        // The source: the nine other classes on the first five sixths of the training images.
+        // The source: the nine other classes on the first two thirds of the training images.
         var others = Enumerable.Range(0, FashionMnist.ClassCount).Where(c => c != options.DetectedClass).ToArray();
         var (sourceImages, targetImages) = FashionMnistTasks.SplitSourceTarget(images.Train);
         var source = sourceImages.FilterClasses(others);

@@ -8,7 +8,7 @@ namespace WhenTransferHurts;
 /// <summary>
 /// The source text's reversed case: 100 source examples, 1,000 target examples. Each target example is worth
 /// more than a source example, so transfer has little to give — on a related pair (the ten classes → warm-weather
-/// wear or not, where a body pretrained on 50,000 images gains several points at 10–30 examples per class) and
+/// wear or not, where a body pretrained on 40,000 images gains several points at 10–30 examples per class) and
 /// on an unrelated one (classes 0–4 → 5–9).
 /// </summary>
 public static class WhenTransferHurtsExperiment
