@@ -85,13 +85,16 @@ public static class Chart
     {
         var plot = new Plot();
         var xs = new SortedSet<double>();
-        foreach (var line in panel.Series)
+        var palette = new ScottPlot.Palettes.Category10();
+        foreach (var (line, index) in panel.Series.Select((l, i) => (l, i)))
         {
             double[] x = [.. line.X.Select(v => panel.LogX ? Math.Log10(v) : v)];
             double[] y = [.. line.Y];
             var scatter = plot.Add.Scatter(x, y);
             scatter.LegendText = line.Name;
+            scatter.Color = palette.GetColor(index);   // by series: error bars must not take colours from the cycle
             scatter.LineWidth = 2;
+            scatter.LinePattern = line.Dashed ? LinePattern.Dashed : LinePattern.Solid;
             scatter.MarkerSize = line.X.Count > 30 ? 0 : 6;   // a curve of many points reads better without dots
             if (line.Error is { } error && error.Any(e => e > 0))
             {

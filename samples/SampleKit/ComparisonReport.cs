@@ -44,7 +44,8 @@ public static class ComparisonReport
             arm.Arm,
             [.. result.Rows.Select(r => (double)r.PerClass)],
             [.. result.Rows.Select(r => r.Arms[i].Accuracy.Mean)],
-            [.. result.Rows.Select(r => r.Arms[i].Accuracy.StandardDeviation)])).ToList();
+            [.. result.Rows.Select(r => r.Arms[i].Accuracy.StandardDeviation)],
+            Dashed: arm.Decides)).ToList();
         return new ChartPanel(title, "target examples per class (log scale)", "test accuracy on all target test images", series, LogX: true);
     }
 

@@ -16,7 +16,7 @@ public class TransferLabTests
         [ComparisonArm.Fixed(TransferStrategy.FromScratch), ComparisonArm.Fixed(TransferStrategy.HeadOnly)];
 
     [SkippableFact]
-    public void Helpful_ThreeSeeds_HeadOnlyBeatsFromScratchByThreePointsAtTenAndOneAtThirtyAndTheAdvisorSaysFeaturesHelp()
+    public void Helpful_ThreeSeeds_HeadOnlyBeatsFromScratchByThreePointsAtTenAndOneAtThirtyAndTheAdvisorSaysFeaturesHelpFromThirty()
     {
         var images = FashionMnistImages.From(FashionMnistFixture.Require());
         var setup = TransferLabSetups.Helpful(images, pretrainEpochs: 10);
@@ -25,8 +25,13 @@ public class TransferLabTests
 
         Gain(result[10]).Should().BeGreaterThanOrEqualTo(0.03, "the frozen ten-class body must beat training from scratch by 3 points at 10 per class");
         Gain(result[30]).Should().BeGreaterThanOrEqualTo(0.01, "and by 1 point at 30 per class");
-        result[100].Advice!.FeaturesHelp.Should().BeTrue(result[100].Advice!.Report);
-        result[100].Advice!.MakesSense.Should().BeTrue(result[100].Advice!.Report);
+        // At 10 per class (70 examples) the advisor's probes gain +9.5 points, but label shuffles gain up to
+        // +11.9 on so few examples, so it does not claim the features help; from 30 per class on it does.
+        foreach (int n in new[] { 30, 100 })
+        {
+            result[n].Advice!.FeaturesHelp.Should().BeTrue($"at N = {n}: {result[n].Advice!.Report}");
+            result[n].Advice!.MakesSense.Should().BeTrue(result[n].Advice!.Report);
+        }
     }
 
     [SkippableFact]
