@@ -87,6 +87,63 @@ public static partial class FashionMnist
         return new FashionMnistData(train, test, full);
     }
 
+    /// <summary>The bundled subset's folder, relative to the repository root.</summary>
+    public const string SubsetRelativePath = "samples/data/fashion-mnist-subset";
+
+    /// <summary>
+    /// Loads the small subset of Fashion-MNIST bundled with the repository's samples (a seeded, stratified draw of
+    /// 800 training and 100 test images per class, same file names and format), for runs without the full data set.
+    /// </summary>
+    /// <remarks>
+    /// Without <paramref name="directory"/>, looks for <see cref="SubsetRelativePath"/> in the current directory,
+    /// the application's directory and each of their parents. A sample that uses it must say so (print
+    /// <see cref="FashionMnistData.Description"/>): accuracy on 8,000 training images is not accuracy on 60,000.
+    /// </remarks>
+    /// <param name="directory">The subset's folder; <see langword="null"/> (the default) to search for it.</param>
+    /// <returns>The two sets and the folder they came from.</returns>
+    /// <exception cref="DirectoryNotFoundException">No folder given, and none found above the current or the application's directory.</exception>
+    /// <exception cref="FileNotFoundException">A file is missing from the folder.</exception>
+    /// <exception cref="DataFormatException">A file is malformed.</exception>
+    public static FashionMnistData LoadSubset(string? directory = null)
+    {
+        if (directory is not null)
+        {
+            return LoadFrom(directory);
+        }
+
+        var starts = new[] { Environment.CurrentDirectory, AppContext.BaseDirectory };
+        foreach (string start in starts)
+        {
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+            {
+                string candidate = Path.Combine(d.FullName, SubsetRelativePath);
+                if (HasAllFiles(candidate))
+                {
+                    return LoadFrom(candidate);
+                }
+            }
+        }
+
+        throw new DirectoryNotFoundException(
+            $"Expected the bundled Fashion-MNIST subset in {SubsetRelativePath} above '{starts[0]}' or '{starts[1]}' but found none; pass its folder to LoadSubset.");
+    }
+
+    /// <summary>
+    /// Loads the full data set when one is found (as <see cref="Load"/> searches), otherwise the bundled subset
+    /// (as <see cref="LoadSubset"/> finds it): what a sample should call so that it runs anywhere. Print the
+    /// result's <see cref="FashionMnistData.Description"/> so that readers know which data the numbers come from.
+    /// </summary>
+    /// <param name="directory">A folder to look in first for the full set; <see langword="null"/> (the default) for the usual places.</param>
+    /// <returns>The full set, or else the subset (<see cref="FashionMnistData.IsFullSet"/> tells which).</returns>
+    /// <exception cref="DirectoryNotFoundException">Neither the full set nor the subset was found.</exception>
+    /// <exception cref="DataFormatException">A file is malformed.</exception>
+    public static FashionMnistData LoadFullOrSubset(string? directory = null) =>
+        LoadFullOrSubset(directory, Environment.GetEnvironmentVariable(DirectoryVariable), SystemDirectory);
+
+    /// <summary>The same with the search's inputs explicit (for tests).</summary>
+    internal static FashionMnistData LoadFullOrSubset(string? directory, string? environmentDirectory, string systemDirectory) =>
+        FindDirectory(directory, environmentDirectory, systemDirectory) is { } full ? LoadFrom(full) : LoadSubset();
+
     private static IEnumerable<string> Candidates(string? directory, string? environmentDirectory, string systemDirectory)
     {
         if (!string.IsNullOrEmpty(directory))

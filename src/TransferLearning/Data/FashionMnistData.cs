@@ -12,6 +12,9 @@ public sealed record FashionMnistData(Dataset Train, Dataset Test, string Direct
     public string Description => string.Create(
         CultureInfo.InvariantCulture, $"Fashion-MNIST, {Train.Count:N0} training and {Test.Count:N0} test images, from {Directory}");
 
+    /// <summary>Gets a value indicating whether these are all 60,000 training and 10,000 test images (not a subset).</summary>
+    public bool IsFullSet => Train.Count == 60_000 && Test.Count == 10_000;
+
     /// <inheritdoc />
     public override string ToString() => Description;
 }

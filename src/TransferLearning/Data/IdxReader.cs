@@ -57,6 +57,7 @@ public static class IdxReader
         ReadExactly(stream, sizeBytes, path, 4, offsetKind, Invariant.F($"{rank} dimension sizes"));
         var dimensions = new int[rank];
         long count = 1;
+        long itemSize = 1;   // the product of all but the first dimension: checked too, in case the first is 0
         for (int d = 0; d < rank; d++)
         {
             uint size = BinaryPrimitives.ReadUInt32BigEndian(sizeBytes.AsSpan(4 * d));
@@ -68,12 +69,13 @@ public static class IdxReader
 
             dimensions[d] = (int)size;
             count *= size;
-            if (count > Array.MaxLength)
+            itemSize *= d > 0 ? size : 1;
+            if (count > Array.MaxLength || itemSize > Array.MaxLength)
             {
                 throw new DataFormatException(
                     path,
                     Invariant.F($"{offsetKind} {4 + (4 * d)}"),
-                    Invariant.F($"Expected at most {Array.MaxLength:N0} values but dimensions {string.Join(" × ", dimensions[..(d + 1)])} hold {count:N0}."));
+                    Invariant.F($"Expected at most {Array.MaxLength:N0} values but dimensions {string.Join(" × ", dimensions[..(d + 1)])} hold {Math.Max(count, itemSize):N0}."));
             }
         }
 
@@ -91,7 +93,7 @@ public static class IdxReader
                 Invariant.F($"Expected the file to end after {end:N0} bytes (a {header}-byte header and {count:N0} values of {width} byte(s) for dimensions {string.Join(" × ", dimensions)}) but it goes on."));
         }
 
-        return new IdxTensor(path, type, dimensions, values, header);
+        return new IdxTensor(path, type, dimensions, values, header, offsetKind);
     }
 
     /// <summary>Reads an IDX label file: one integer label per item (a 1-dimensional file of an integer type).</summary>
@@ -143,14 +145,14 @@ public static class IdxReader
         {
             throw new DataFormatException(
                 featuresPath,
-                "byte offset 4 (the item count)",
+                $"{features.OffsetKind} 4 (the item count)",
                 Invariant.F($"Expected {labels.Length:N0} items, one per label in {labelsPath}, but the file holds {features.Count:N0}."));
         }
 
         if (features.Count == 0 || features.ItemSize == 0)
         {
             throw new DataFormatException(
-                featuresPath, "byte offset 4 (the dimensions)", Invariant.F($"Expected at least one item of at least one value but the dimensions are {string.Join(" × ", features.Dimensions)}."));
+                featuresPath, $"{features.OffsetKind} 4 (the dimensions)", Invariant.F($"Expected at least one item of at least one value but the dimensions are {string.Join(" × ", features.Dimensions)}."));
         }
 
         int inferred = classCount ?? (labels.Max() + 1);
@@ -173,13 +175,13 @@ public static class IdxReader
         if (tensor.Dimensions.Count != 1)
         {
             throw new DataFormatException(
-                tensor.FilePath, "byte offset 3 (the number of dimensions)", Invariant.F($"Expected a label file of 1 dimension but it has {tensor.Dimensions.Count} ({string.Join(" × ", tensor.Dimensions)})."));
+                tensor.FilePath, $"{tensor.OffsetKind} 3 (the number of dimensions)", Invariant.F($"Expected a label file of 1 dimension but it has {tensor.Dimensions.Count} ({string.Join(" × ", tensor.Dimensions)})."));
         }
 
         if (tensor.DataType is IdxDataType.Single or IdxDataType.Double)
         {
             throw new DataFormatException(
-                tensor.FilePath, "byte offset 2 (the element type)", Invariant.F($"Expected labels of an integer type (08, 09, 0B or 0C) but the file holds {tensor.DataType}."));
+                tensor.FilePath, $"{tensor.OffsetKind} 2 (the element type)", Invariant.F($"Expected labels of an integer type (08, 09, 0B or 0C) but the file holds {tensor.DataType}."));
         }
 
         var values = tensor.Values;
@@ -193,7 +195,7 @@ public static class IdxReader
                 string range = classCount is int c ? Invariant.F($"[0, {c})") : "[0, ∞)";
                 throw new DataFormatException(
                     tensor.FilePath,
-                    Invariant.F($"byte offset {tensor.HeaderLength + ((long)i * width)} (label {i})"),
+                    Invariant.F($"{tensor.OffsetKind} {tensor.HeaderLength + ((long)i * width)} (label {i})"),
                     Invariant.F($"Expected labels in {range} but label {i} is {label}."));
             }
 

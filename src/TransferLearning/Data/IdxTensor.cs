@@ -15,8 +15,9 @@ public sealed class IdxTensor
     private readonly float[] _values;
     private readonly int[] _dimensions;
 
-    internal IdxTensor(string filePath, IdxDataType dataType, int[] dimensions, float[] values, int headerLength)
+    internal IdxTensor(string filePath, IdxDataType dataType, int[] dimensions, float[] values, int headerLength, string offsetKind)
     {
+        OffsetKind = offsetKind;
         FilePath = filePath;
         DataType = dataType;
         _dimensions = dimensions;
@@ -44,6 +45,9 @@ public sealed class IdxTensor
 
     /// <summary>The length in bytes of the header (magic number and dimensions): the offset of the first value.</summary>
     internal int HeaderLength { get; }
+
+    /// <summary>"byte offset", or "decompressed byte offset" for a gzip file: how error messages name a place in it.</summary>
+    internal string OffsetKind { get; }
 
     /// <summary>The values array itself (not copied), for building a <see cref="Dataset"/> without a second copy.</summary>
     internal float[] Storage => _values;

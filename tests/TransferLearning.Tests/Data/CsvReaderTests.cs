@@ -75,20 +75,21 @@ public sealed class CsvReaderTests : IDisposable
     [Fact]
     public void ReadDataset_UnderACommaDecimalCulture_StillParsesInvariantly()
     {
-        var culture = CultureInfo.CurrentCulture;
+        // A culture that writes 1.5 as "1,5" (built by hand: the tests run with InvariantGlobalization).
+        var commaDecimal = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        commaDecimal.NumberFormat.NumberDecimalSeparator = ",";
+        commaDecimal.NumberFormat.NumberGroupSeparator = ".";
+        var saved = CultureInfo.CurrentCulture;
         try
         {
-            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
-            CsvReader.ReadDataset(new StringReader("x,y\n1.5,0\n"), "inline").Features[0, 0].Should().Be(1.5f);
-        }
-        catch (CultureNotFoundException)
-        {
-            // InvariantGlobalization: only the invariant culture exists, which is what the reader uses anyway.
+            CultureInfo.CurrentCulture = commaDecimal;
+            float.Parse("1.5").Should().Be(15f, "the culture really does read '.' as a group separator");
+
             CsvReader.ReadDataset(new StringReader("x,y\n1.5,0\n"), "inline").Features[0, 0].Should().Be(1.5f);
         }
         finally
         {
-            CultureInfo.CurrentCulture = culture;
+            CultureInfo.CurrentCulture = saved;
         }
     }
 

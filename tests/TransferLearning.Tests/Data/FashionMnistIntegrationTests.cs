@@ -13,6 +13,7 @@ public class FashionMnistIntegrationTests
     {
         var data = FashionMnistFixture.Require();
 
+        data.IsFullSet.Should().BeTrue();
         data.Train.Count.Should().Be(60_000);
         data.Test.Count.Should().Be(10_000);
         data.Train.FeatureCount.Should().Be(784);
@@ -23,6 +24,14 @@ public class FashionMnistIntegrationTests
         var pixels = data.Train.Features.Column(0);
         pixels.Minimum().Should().Be(0f);
         pixels.Maximum().Should().Be(1f, "the brightest pixel of an image is 255, scaled to 1");
+    }
+
+    [SkippableFact]
+    public void LoadFullOrSubset_FullSetInstalled_LoadsTheFullSet()
+    {
+        var installed = FashionMnistFixture.Require();
+
+        FashionMnist.LoadFullOrSubset().Directory.Should().Be(installed.Directory);
     }
 
     [SkippableFact]

@@ -73,6 +73,6 @@ public sealed class FashionMnistTests : IDisposable
         string labels = _files.Write(FashionMnist.TestLabelsFile, IdxFiles.Bytes([2], [3, 10]), gzip: true);
 
         Assert.Throws<DataFormatException>(() => FashionMnist.LoadFrom(_files.Directory)).Message
-            .Should().Be($"{labels}, byte offset 9 (label 1): Expected labels in [0, 10) but label 1 is 10.");
+            .Should().Be($"{labels}, decompressed byte offset 9 (label 1): Expected labels in [0, 10) but label 1 is 10.");
     }
 }

@@ -191,6 +191,15 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_DimensionsTooLargeForAnArray_ThrowsBeforeAllocating()
+    {
+        string path = _files.Write("huge", IdxFiles.Bytes([0, 100_000, 100_000], []));
+
+        Assert.Throws<DataFormatException>(() => IdxReader.Read(path)).Message
+            .Should().Be($"{path}, byte offset 12: Expected at most {Array.MaxLength:N0} values but dimensions 0 × 100000 × 100000 hold 10,000,000,000.");
+    }
+
+    [Fact]
     public void Read_MissingFile_ThrowsFileNotFound() =>
         Assert.Throws<FileNotFoundException>(() => IdxReader.Read(Path.Combine(_files.Directory, "absent")));
 

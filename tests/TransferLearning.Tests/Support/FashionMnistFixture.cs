@@ -16,16 +16,18 @@ public static class FashionMnistFixture
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Returns the full data set, or skips the test (locally) / fails it (under CI) when it is not installed.</summary>
-    public static FashionMnistData Require()
+    public static FashionMnistData Require() => Require(Data.Value, IsCi);
+
+    /// <summary>The decision with its inputs explicit: the data, or a skip (locally), or a failure (under CI).</summary>
+    public static FashionMnistData Require(FashionMnistData? data, bool isCi)
     {
-        var data = Data.Value;
         if (data is not null)
         {
             return data;
         }
 
         string why = $"Fashion-MNIST is not installed (looked in {FashionMnist.DirectoryVariable} and {FashionMnist.SystemDirectory}; apt-get install dataset-fashion-mnist).";
-        if (IsCi)
+        if (isCi)
         {
             throw new InvalidOperationException($"CI=true: {why} CI must install it, so this is a failure, not a skip.");
         }
