@@ -34,6 +34,9 @@ internal static class SafeTensorsBytes
     public static string Header(byte[] file) =>
         Encoding.UTF8.GetString(file, 8, (int)BinaryPrimitives.ReadUInt64LittleEndian(file));
 
+    /// <summary>The data section of a file (everything after the header).</summary>
+    public static byte[] Data(byte[] file) => file[(8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(file))..];
+
     /// <summary>Loads a network from bytes, as <c>Network.Load</c> would from a file named <c>model.safetensors</c>.</summary>
     public static Network Load(byte[] file)
     {
