@@ -14,9 +14,10 @@ namespace TransferLearning.Networks;
 /// </remarks>
 public sealed class Parameter
 {
-    internal Parameter(string name, int rows, int columns, float[] data)
+    internal Parameter(string localName, int rows, int columns, float[] data)
     {
-        Name = name;
+        Name = localName;
+        LocalName = localName;
         Rows = rows;
         Columns = columns;
         Data = data;
@@ -25,6 +26,9 @@ public sealed class Parameter
 
     /// <summary>Gets the stable dotted name, such as <c>layers.1.weight</c>.</summary>
     public string Name { get; internal set; }
+
+    /// <summary>The name within its layer (<c>weight</c>, <c>running_mean</c>): the last part of <see cref="Name"/>.</summary>
+    internal string LocalName { get; }
 
     /// <summary>Gets the number of rows (<c>n[l]</c> for both weight and bias).</summary>
     public int Rows { get; }
@@ -90,9 +94,7 @@ public sealed class Parameter
     public override string ToString() =>
         $"{Name} [{Rows} × {Columns}]{(IsFrozen ? " frozen" : string.Empty)}";
 
-    internal Parameter Clone(string name)
-    {
-        var clone = new Parameter(name, Rows, Columns, (float[])Data.Clone()) { IsFrozen = IsFrozen };
-        return clone;
-    }
+    /// <summary>A deep copy with the same name and freezing.</summary>
+    internal Parameter Clone() =>
+        new(LocalName, Rows, Columns, (float[])Data.Clone()) { Name = Name, IsFrozen = IsFrozen };
 }

@@ -56,12 +56,12 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(train);
-        network.EnsureFits(train, nameof(train));
+        NetworkEvaluation.EnsureFits(network, train, nameof(train));
         var loss = Options.Loss ?? Loss.For(network.OutputLayer.Activation);
         loss.Validate(network.OutputLayer, train, nameof(train));
         if (validation is not null)
         {
-            network.EnsureFits(validation, nameof(validation));
+            NetworkEvaluation.EnsureFits(network, validation, nameof(validation));
             loss.Validate(network.OutputLayer, validation, nameof(validation));
         }
 
@@ -78,7 +78,9 @@ public sealed class Trainer
         var trainSet = first > 0 ? FeaturesAt(network, train, first) : train;
         var validationSet = validation is not null && first > 0 ? FeaturesAt(network, validation, first) : validation;
 
-        var run = new Run(network, loss, optimizer, trainable, trainSet, first, Options, progress, cancellationToken);
+        // A divergence or restore-best puts back the trainable parameters and the running statistics that move with them.
+        var checkpointed = trainable.Concat(network.Layers.Where(l => !l.IsFrozen).SelectMany(l => l.Buffers)).ToArray();
+        var run = new Run(network, loss, optimizer, checkpointed, trainSet, first, Options, progress, cancellationToken);
         return run.Execute(validationSet);
     }
 
@@ -95,9 +97,10 @@ public sealed class Trainer
 
     private static Dataset FeaturesAt(Network network, Dataset data, int layer)
     {
-        var features = new float[network.Layers[layer - 1].OutputSize * data.Count];
+        int rows = network.InputRowsOf(layer);
+        var features = new float[rows * data.Count];
         network.Infer(data.FeatureData, data.Count, 0, layer, features);
-        return data.WithFeatures(features, network.Layers[layer - 1].OutputSize);
+        return data.WithFeatures(features, rows);
     }
 
     /// <summary>The state of one call to <see cref="Fit"/>; every buffer is allocated here, once.</summary>
@@ -112,7 +115,10 @@ public sealed class Trainer
         private readonly TrainingOptions _options;
         private readonly IProgress<TrainingProgress>? _progress;
         private readonly CancellationToken _cancellationToken;
-        private readonly Workspace _workspace;
+        private readonly TrainingStep _step;
+        private readonly int _capacity;
+        private readonly float[] _input;
+        private readonly int[] _labels;
         private readonly int[] _order;
         private readonly float[] _targets;
         private readonly float[][] _lastGood;
@@ -134,7 +140,10 @@ public sealed class Trainer
             _progress = progress;
             _cancellationToken = cancellationToken;
             int capacity = Math.Min(options.BatchSize, train.Count);
-            _workspace = new Workspace(network, capacity, first);
+            _capacity = capacity;
+            _step = new TrainingStep(network, loss, capacity, first);
+            _input = new float[train.FeatureCount * capacity];
+            _labels = new int[capacity];
             _order = Enumerable.Range(0, train.Count).ToArray();
             _targets = new float[train.TargetCount * capacity];
             _lastGood = trainable.Select(p => new float[p.Length]).ToArray();
@@ -146,8 +155,8 @@ public sealed class Trainer
         public TrainingHistory Execute(Dataset? validation)
         {
             var clock = Stopwatch.StartNew();
-            var reports = new List<EpochReport>(_options.Epochs);
-            int batchSize = _workspace.Capacity;
+            var reports = new List<EpochReport>(Math.Min(_options.Epochs, 1024)); // not pre-sized for Epochs = int.MaxValue
+            int batchSize = _capacity;
             int batches = (_train.Count + batchSize - 1) / batchSize;
             double bestLoss = double.PositiveInfinity;
             int bestEpoch = 0;
@@ -183,7 +192,7 @@ public sealed class Trainer
                     throw Diverged(epoch, 0, double.NaN);
                 }
 
-                Evaluation? scored = validation is null ? null : _network.Evaluate(validation.FeatureData, validation, _first, _loss);
+                Evaluation? scored = validation is null ? null : NetworkEvaluation.Evaluate(_network, validation.FeatureData, validation, _first, _loss);
                 double trainLoss = lossSum / _train.Count;
                 var report = new EpochReport(
                     epoch,
@@ -237,19 +246,11 @@ public sealed class Trainer
         /// </summary>
         private double Step(int epoch, int batch, int start, int count, ref int correct)
         {
-            var ws = _workspace;
             ReadOnlySpan<float> input = Gather(start, count);
-            _network.Forward(ws, input, count);
-
-            int last = _network.Layers.Count - 1;
-            int rows = _network.OutputSize;
-            int size = rows * count;
             var targets = _train.IsClassification
-                ? new Losses.BatchTargets(ws.Labels.AsSpan(0, count), default)
+                ? new Losses.BatchTargets(_labels.AsSpan(0, count), default)
                 : new Losses.BatchTargets(default, _targets.AsSpan(0, _train.TargetCount * count));
-            var z = ws.Z[last].AsSpan(0, size);
-            var a = ws.A[last].AsSpan(0, size);
-            double batchLoss = _loss.Sum(z, a, rows, targets) / count;
+            double batchLoss = _step.ComputeGradients(input, targets, count);
             if (!double.IsFinite(batchLoss))
             {
                 return batchLoss;
@@ -263,11 +264,9 @@ public sealed class Trainer
 
             if (_train.IsClassification)
             {
-                correct += Network.CountCorrect(a, rows, targets.Labels);
+                correct += NetworkEvaluation.CountCorrect(_step.Output(count), _network.OutputSize, targets.Labels);
             }
 
-            _loss.OutputGradient(z, a, rows, targets, _network.OutputLayer.Activation, ws.DZ[last].AsSpan(0, size));
-            _network.Backward(ws, input, count);
             _optimizer.Step();
             return batchLoss;
         }
@@ -275,7 +274,6 @@ public sealed class Trainer
         /// <summary>Copies the batch's columns (in shuffled order) into the workspace; unshuffled batches are used in place.</summary>
         private ReadOnlySpan<float> Gather(int start, int count)
         {
-            var ws = _workspace;
             int n = _train.FeatureCount;
             int t = _train.TargetCount;
             var features = _train.FeatureData;
@@ -283,7 +281,7 @@ public sealed class Trainer
             var targets = _train.TargetArray;
             if (!_options.Shuffle)
             {
-                labels?.AsSpan(start, count).CopyTo(ws.Labels);
+                labels?.AsSpan(start, count).CopyTo(_labels);
                 targets?.AsSpan(start * t, count * t).CopyTo(_targets);
                 return features.Slice(start * n, count * n);
             }
@@ -291,10 +289,10 @@ public sealed class Trainer
             for (int j = 0; j < count; j++)
             {
                 int src = _order[start + j];
-                features.Slice(src * n, n).CopyTo(ws.Input.AsSpan(j * n, n));
+                features.Slice(src * n, n).CopyTo(_input.AsSpan(j * n, n));
                 if (labels is not null)
                 {
-                    ws.Labels[j] = labels[src];
+                    _labels[j] = labels[src];
                 }
                 else
                 {
@@ -302,7 +300,7 @@ public sealed class Trainer
                 }
             }
 
-            return ws.Input.AsSpan(0, count * n);
+            return _input.AsSpan(0, count * n);
         }
 
         private static void Copy(Parameter[] from, float[][] to)
