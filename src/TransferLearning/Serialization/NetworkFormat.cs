@@ -9,15 +9,18 @@ namespace TransferLearning.Serialization;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Tensors carry the parameters' names: <c>layers.{i}.weight</c> as <c>[n_out, n_in]</c> and
-/// <c>layers.{i}.bias</c> as <c>[n_out]</c>, float32, row-major (PyTorch's <c>nn.Linear</c> layout).
+/// Tensors carry the parameters' and buffers' names, float32, row-major, in PyTorch's layouts:
+/// a dense layer's <c>layers.{i}.weight</c> as <c>[n_out, n_in]</c> and <c>layers.{i}.bias</c> as <c>[n_out]</c>
+/// (<c>nn.Linear</c>); a batch-normalisation layer's <c>weight</c> (<c>γ</c>), <c>bias</c> (<c>β</c>),
+/// <c>running_mean</c> and <c>running_var</c> as <c>[n]</c> (<c>nn.BatchNorm1d</c>). Dropout has no tensor.
 /// </para>
 /// <para>
 /// <c>__metadata__</c> holds <c>format</c> (<c>TransferLearning</c>), <c>format_version</c> (<c>1</c>),
 /// <c>network.input_size</c>, <c>network.seed</c>, <c>network.layer_count</c>, and per layer
-/// <c>layers.{i}.kind</c> (<c>dense</c>), <c>layers.{i}.units</c>, <c>layers.{i}.activation</c> and, per
-/// parameter, <c>{name}.frozen</c>. The mapping from kind to layer is a closed list in this class: nothing
-/// in a file names a type to create.
+/// <c>layers.{i}.kind</c> — <c>dense</c> (with <c>units</c> and <c>activation</c>), <c>dropout</c> (with
+/// <c>rate</c>, <c>seed</c> and <c>frozen</c>) or <c>batchnorm</c> (with <c>momentum</c> and <c>epsilon</c>) —
+/// and, per parameter, <c>{name}.frozen</c>. The mapping from kind to layer is the closed list in this class:
+/// nothing in a file names a type to create.
 /// </para>
 /// </remarks>
 internal static class NetworkFormat
@@ -35,6 +38,8 @@ internal static class NetworkFormat
     public const int MaxLayers = 10_000;
 
     private const string DenseKind = "dense";
+    private const string DropoutKind = "dropout";
+    private const string BatchNormKind = "batchnorm";
 
     /// <summary>The metadata and tensors that describe <paramref name="network"/>.</summary>
     public static (MetadataWriter Metadata, List<SavedTensor> Tensors) Describe(Network network)
@@ -45,28 +50,59 @@ internal static class NetworkFormat
         metadata.Set("network.input_size", network.InputSize);
         metadata.Set("network.seed", network.Seed);
         metadata.Set("network.layer_count", network.Layers.Count);
-        var tensors = new List<SavedTensor>();
         for (int l = 0; l < network.Layers.Count; l++)
         {
-            var layer = network.Layers[l];
             string prefix = LayerKey(l);
-            metadata.Set(prefix + "kind", DenseKind);
-            metadata.Set(prefix + "units", layer.OutputSize);
-            metadata.Set(prefix + "activation", ActivationFormat.Name(layer.Activation));
-            tensors.Add(new SavedTensor(layer.Weight.Name, [layer.OutputSize, layer.InputSize], RowMajor(layer.Weight)));
-            tensors.Add(new SavedTensor(layer.Bias.Name, [layer.OutputSize], RowMajor(layer.Bias)));
-            foreach (var p in layer.Parameters)
+            switch (network.Layers[l])
+            {
+                case DenseLayer dense:
+                    metadata.Set(prefix + "kind", DenseKind);
+                    metadata.Set(prefix + "units", dense.OutputSize);
+                    metadata.Set(prefix + "activation", ActivationFormat.Name(dense.Activation));
+                    break;
+                case DropoutLayer dropout:
+                    metadata.Set(prefix + "kind", DropoutKind);
+                    metadata.Set(prefix + "rate", dropout.Rate);
+                    metadata.Set(prefix + "seed", dropout.Seed);
+                    metadata.Set(prefix + "frozen", dropout.IsFrozen);
+                    break;
+                case BatchNormLayer batchNorm:
+                    metadata.Set(prefix + "kind", BatchNormKind);
+                    metadata.Set(prefix + "momentum", batchNorm.Momentum);
+                    metadata.Set(prefix + "epsilon", batchNorm.Epsilon);
+                    break;
+                default:
+                    throw new NotSupportedException($"Layer {l} ({network.Layers[l]}) has no stored form.");
+            }
+
+            foreach (var p in network.Layers[l].Parameters)
             {
                 metadata.Set(p.Name + ".frozen", p.IsFrozen);
             }
         }
 
+        var tensors = Tensors(network).Select(t => new SavedTensor(t.Parameter.Name, t.Shape, RowMajor(t.Parameter))).ToList();
         return (metadata, tensors);
     }
 
-    /// <summary>The shape a parameter has in a file: <c>[rows, columns]</c>, or <c>[rows]</c> for a bias.</summary>
-    public static int[] FileShape(Parameter parameter) =>
-        parameter.Name.EndsWith(".bias", StringComparison.Ordinal) ? [parameter.Rows] : [parameter.Rows, parameter.Columns];
+    /// <summary>Every parameter and buffer of <paramref name="network"/> with the shape it has in a file, input side first.</summary>
+    public static IEnumerable<(Parameter Parameter, int[] Shape)> Tensors(Network network)
+    {
+        foreach (var layer in network.Layers)
+        {
+            if (layer is DenseLayer dense)
+            {
+                yield return (dense.Weight, [dense.OutputSize, dense.InputSize]);
+                yield return (dense.Bias, [dense.OutputSize]);
+                continue;
+            }
+
+            foreach (var p in layer.Parameters.Concat(layer.Buffers))
+            {
+                yield return (p, [p.Length]);
+            }
+        }
+    }
 
     /// <summary>Checks that the metadata is of this library's format and a version it reads.</summary>
     /// <exception cref="ModelFormatException">Not this library's metadata, or another version.</exception>
@@ -96,50 +132,39 @@ internal static class NetworkFormat
         int inputSize = metadata.Int("network.input_size", 1, MaxUnits);
         int seed = metadata.Int("network.seed");
         int layerCount = metadata.Int("network.layer_count", 1, MaxLayers);
-        var plan = new List<(Activation Activation, TensorEntry Weight, TensorEntry Bias)>();
+        var plan = new List<Func<Layer>>();
+        var expected = new HashSet<string>(StringComparer.Ordinal);
         int inputs = inputSize;
         for (int l = 0; l < layerCount; l++)
         {
             string prefix = LayerKey(l);
             string kind = metadata.String(prefix + "kind");
-            if (kind != DenseKind)
+            plan.Add(kind switch
             {
-                throw metadata.Error($"metadata '{prefix}kind' is '{kind}'; expected {DenseKind}.");
-            }
-
-            int units = metadata.Int(prefix + "units", 1, MaxUnits);
-            var activation = ActivationFormat.Parse(metadata, prefix + "activation");
-            if (activation.IsOutputOnly && l < layerCount - 1)
-            {
-                throw metadata.Error($"layer {l} is {activation.Name}, which may only be the output layer, but {layerCount} layers are listed.");
-            }
-
-            var weight = Expect(reader, metadata, $"layers.{l}.weight", [units, inputs]);
-            var bias = Expect(reader, metadata, $"layers.{l}.bias", [units]);
-            plan.Add((activation, weight, bias));
-            inputs = units;
+                DenseKind => PlanDense(reader, metadata, l, layerCount, ref inputs, expected),
+                DropoutKind => PlanDropout(metadata, prefix, inputs),
+                BatchNormKind => PlanBatchNorm(reader, metadata, l, inputs, expected),
+                _ => throw metadata.Error($"metadata '{prefix}kind' is '{kind}'; expected {DenseKind}, {DropoutKind} or {BatchNormKind}."),
+            });
         }
 
-        int expected = 2 * layerCount;
-        if (reader.Header.Tensors.Count != expected)
+        var extra = reader.Header.Tensors.FirstOrDefault(t => !expected.Contains(t.Name));
+        if (extra is not null)
         {
-            var known = plan.SelectMany(p => new[] { p.Weight.Name, p.Bias.Name }).ToHashSet(StringComparer.Ordinal);
-            string extra = reader.Header.Tensors.First(t => !known.Contains(t.Name)).Name;
-            throw metadata.Error($"tensor '{extra}' belongs to no layer of the architecture ({layerCount} layers, {expected} tensors).");
+            throw metadata.Error($"tensor '{extra.Name}' belongs to no layer of the architecture ({layerCount} layers, {expected.Count} tensors).");
         }
 
         var network = Network.Create(inputSize, seed);
-        foreach (var (activation, weightEntry, biasEntry) in plan)
+        try
         {
-            var w = ColumnMajor(reader.ReadFloats(weightEntry), weightEntry.Shape[0], weightEntry.Shape[1]);
-            var b = reader.ReadFloats(biasEntry);
-            var layer = DenseLayer.FromWeights(
-                Matrix<float>.Build.Dense(weightEntry.Shape[0], weightEntry.Shape[1], w), Vector<float>.Build.Dense(b), activation);
-            network.Add(layer);
-            foreach (var p in layer.Parameters)
+            foreach (var build in plan)
             {
-                p.IsFrozen = metadata.Bool(p.Name + ".frozen");
+                network.Add(build());
             }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw metadata.Error($"the architecture it describes is not valid: {e.Message}");
         }
 
         return network;
@@ -183,7 +208,93 @@ internal static class NetworkFormat
         return columnMajor;
     }
 
-    private static TensorEntry Expect(SafeTensorsReader reader, MetadataReader metadata, string name, int[] shape)
+    private static Func<Layer> PlanDense(SafeTensorsReader reader, MetadataReader metadata, int l, int layerCount, ref int inputs, HashSet<string> expected)
+    {
+        string prefix = LayerKey(l);
+        int units = metadata.Int(prefix + "units", 1, MaxUnits);
+        var activation = ActivationFormat.Parse(metadata, prefix + "activation");
+        if (activation.IsOutputOnly && l < layerCount - 1)
+        {
+            throw metadata.Error($"layer {l} is {activation.Name}, which may only be the output layer, but {layerCount} layers are listed.");
+        }
+
+        var weight = Expect(reader, metadata, prefix + "weight", [units, inputs], expected);
+        var bias = Expect(reader, metadata, prefix + "bias", [units], expected);
+        bool weightFrozen = metadata.Bool(prefix + "weight.frozen");
+        bool biasFrozen = metadata.Bool(prefix + "bias.frozen");
+        inputs = units;
+        return () =>
+        {
+            var w = Matrix<float>.Build.Dense(weight.Shape[0], weight.Shape[1], ColumnMajor(reader.ReadFloats(weight), weight.Shape[0], weight.Shape[1]));
+            var layer = DenseLayer.FromWeights(w, Vector<float>.Build.Dense(reader.ReadFloats(bias)), activation);
+            layer.Weight.IsFrozen = weightFrozen;
+            layer.Bias.IsFrozen = biasFrozen;
+            return layer;
+        };
+    }
+
+    private static Func<Layer> PlanDropout(MetadataReader metadata, string prefix, int inputs)
+    {
+        float rate = metadata.Float(prefix + "rate");
+        if (!(rate >= 0f && rate < 1f))
+        {
+            throw metadata.Error($"metadata '{prefix}rate' is {rate.ToString(CultureInfo.InvariantCulture)}; expected a rate in [0, 1).");
+        }
+
+        int seed = metadata.Int(prefix + "seed");
+        bool frozen = metadata.Bool(prefix + "frozen");
+        return () =>
+        {
+            var layer = DropoutLayer.Create(inputs, rate, seed);
+            if (frozen)
+            {
+                layer.Freeze();
+            }
+
+            return layer;
+        };
+    }
+
+    private static Func<Layer> PlanBatchNorm(SafeTensorsReader reader, MetadataReader metadata, int l, int inputs, HashSet<string> expected)
+    {
+        string prefix = LayerKey(l);
+        float momentum = metadata.Float(prefix + "momentum");
+        float epsilon = metadata.Float(prefix + "epsilon");
+        if (!(momentum > 0f && momentum <= 1f) || !(epsilon > 0f))
+        {
+            throw metadata.Error($"layer {l}: momentum {momentum.ToString(CultureInfo.InvariantCulture)} must be in (0, 1] and epsilon {epsilon.ToString(CultureInfo.InvariantCulture)} positive.");
+        }
+
+        string[] names = ["weight", "bias", "running_mean", "running_var"];
+        var entries = names.Select(n => Expect(reader, metadata, prefix + n, [inputs], expected)).ToArray();
+        bool scaleFrozen = metadata.Bool(prefix + "weight.frozen");
+        bool shiftFrozen = metadata.Bool(prefix + "bias.frozen");
+        return () =>
+        {
+            var layer = BatchNormLayer.Create(inputs, momentum, epsilon);
+            Parameter[] targets = [layer.Scale, layer.Shift, layer.RunningMean, layer.RunningVariance];
+            for (int k = 0; k < targets.Length; k++)
+            {
+                targets[k].SetValues(Matrix<float>.Build.Dense(inputs, 1, reader.ReadFloats(entries[k])));
+            }
+
+            CheckVariance(reader, prefix + "running_var", layer.RunningVariance, layer.RunningVariance.Values);
+            layer.Scale.IsFrozen = scaleFrozen;
+            layer.Shift.IsFrozen = shiftFrozen;
+            return layer;
+        };
+    }
+
+    /// <summary>A running variance must not be negative (its square root would be NaN).</summary>
+    public static void CheckVariance(SafeTensorsReader reader, string tensorName, Parameter target, ReadOnlySpan<float> values)
+    {
+        if (target.LocalName == "running_var" && values.IndexOfAnyInRange(float.MinValue, -float.Epsilon) is int at and >= 0)
+        {
+            throw reader.Error($"tensor '{tensorName}' holds the negative variance {values[at].ToString(CultureInfo.InvariantCulture)} at element {at}.");
+        }
+    }
+
+    private static TensorEntry Expect(SafeTensorsReader reader, MetadataReader metadata, string name, int[] shape, HashSet<string> expected)
     {
         var entry = reader.Header.Find(name) ?? throw metadata.Error($"tensor '{name}' of the architecture is missing.");
         if (!entry.HasShape(shape))
@@ -191,6 +302,7 @@ internal static class NetworkFormat
             throw metadata.Error($"tensor '{name}' is {entry.ShapeText} but the architecture needs {TensorEntry.FormatShape(shape)}.");
         }
 
+        expected.Add(name);
         return entry;
     }
 

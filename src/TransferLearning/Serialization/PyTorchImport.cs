@@ -17,8 +17,10 @@ namespace TransferLearning.Serialization;
 /// </para>
 /// <para>
 /// Without a name map, the file is read as an <c>nn.Sequential</c>: tensors named <c>{k}.weight</c> and
-/// <c>{k}.bias</c>, the modules taken in increasing order of <c>k</c> (<c>0</c>, <c>2</c>, <c>4</c>, … with
-/// activations between them), the i-th module's tensors going to layer i. Any other model loads with a map
+/// <c>{k}.bias</c> (and, for <c>nn.BatchNorm1d</c>, <c>{k}.running_mean</c> and <c>{k}.running_var</c>), the
+/// modules taken in increasing order of <c>k</c> (<c>0</c>, <c>2</c>, <c>4</c>, … with activations and dropout
+/// between them), the i-th such module's tensors going to the i-th layer that has parameters (dense or
+/// batch normalisation). <c>num_batches_tracked</c> is skipped. Any other model loads with a map
 /// from the file's names to the network's (<c>"body.0.weight" → "layers.0.weight"</c>). Tensors that map to
 /// nothing are listed as skipped in the report.
 /// </para>
@@ -59,17 +61,18 @@ public static partial class PyTorchImport
             .OrderBy(g => g.Key)
             .ToList();
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < modules.Count && i < network.Layers.Count; i++)
+        var layers = Enumerable.Range(0, network.Layers.Count).Where(l => network.Layers[l].Parameters.Count > 0).ToList();
+        for (int i = 0; i < modules.Count && i < layers.Count; i++)
         {
             foreach (var match in modules[i])
             {
-                map[match.Value] = string.Create(CultureInfo.InvariantCulture, $"layers.{i}.{match.Groups[2].Value}");
+                map[match.Value] = string.Create(CultureInfo.InvariantCulture, $"layers.{layers[i]}.{match.Groups[2].Value}");
             }
         }
 
         return map;
     }
 
-    [GeneratedRegex(@"^(\d{1,9})\.(weight|bias)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(\d{1,9})\.(weight|bias|running_mean|running_var)$", RegexOptions.CultureInvariant)]
     private static partial Regex SequentialKey();
 }

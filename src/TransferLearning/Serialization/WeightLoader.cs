@@ -15,20 +15,21 @@ internal static class WeightLoader
     /// <paramref name="requireEveryParameter"/> is set and a parameter has no tensor. The network is then unchanged.</exception>
     public static LoadReport Load(Network network, SafeTensorsReader reader, Func<string, string?> parameterName, bool requireEveryParameter = false)
     {
-        var parameters = network.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var tensors = NetworkFormat.Tensors(network).ToList();
+        var parameters = tensors.ToDictionary(t => t.Parameter.Name, StringComparer.Ordinal);
         var matched = new List<(Parameter Parameter, TensorEntry Tensor)>();
         var skipped = new List<SkippedTensor>();
         var taken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var tensor in reader.Header.Tensors)
         {
             string? name = parameterName(tensor.Name);
-            if (name is null || !parameters.TryGetValue(name, out var parameter))
+            if (name is null || !parameters.TryGetValue(name, out var target))
             {
                 skipped.Add(new SkippedTensor(tensor.Name, name is null ? "not mapped to a parameter" : $"the network has no parameter '{name}'"));
                 continue;
             }
 
-            int[] shape = NetworkFormat.FileShape(parameter);
+            var (parameter, shape) = target;
             if (!tensor.HasShape(shape))
             {
                 skipped.Add(new SkippedTensor(tensor.Name, $"shape {tensor.ShapeText} in the file, {TensorEntry.FormatShape(shape)} in the network"));
@@ -43,7 +44,7 @@ internal static class WeightLoader
             matched.Add((parameter, tensor));
         }
 
-        var fresh = network.Parameters.Select(p => p.Name).Where(n => !taken.Contains(n)).ToList();
+        var fresh = tensors.Select(t => t.Parameter.Name).Where(n => !taken.Contains(n)).ToList();
         if (requireEveryParameter && fresh.Count > 0)
         {
             throw reader.Error(
@@ -52,6 +53,11 @@ internal static class WeightLoader
         }
 
         var values = matched.Select(m => NetworkFormat.ColumnMajor(reader.ReadFloats(m.Tensor), m.Parameter.Rows, m.Parameter.Columns)).ToList();
+        for (int i = 0; i < matched.Count; i++)
+        {
+            NetworkFormat.CheckVariance(reader, matched[i].Tensor.Name, matched[i].Parameter, values[i]);
+        }
+
         for (int i = 0; i < matched.Count; i++)
         {
             matched[i].Parameter.SetValues(Matrix<float>.Build.Dense(matched[i].Parameter.Rows, matched[i].Parameter.Columns, values[i]));

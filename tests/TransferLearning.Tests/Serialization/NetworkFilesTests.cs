@@ -19,7 +19,7 @@ public class NetworkFilesTests
     {
         var network = Trained();
         network.Layers[0].Freeze();
-        network.Layers[1].Bias.IsFrozen = true;
+        network.DenseLayers[1].Bias.IsFrozen = true;
         using var folder = new TempFolder();
         string path = folder.File("net.safetensors");
 
@@ -32,6 +32,56 @@ public class NetworkFilesTests
         loaded.Seed.Should().Be(network.Seed);
         loaded.ToString().Should().Be(network.ToString());
         loaded.Predict(Inputs).AsColumnMajorArray().Should().Equal(network.Predict(Inputs).AsColumnMajorArray());
+    }
+
+    [Fact]
+    public void SaveLoad_EveryLayerKind_WeightsRunningStatisticsFrozenFlagsAndPredictionsAreBitIdentical()
+    {
+        var network = Network.Create(4, seed: 5)
+            .Dense(8, Activation.ReLU).BatchNorm(momentum: 0.2f, epsilon: 1e-3f).Dropout(0.25f)
+            .Dense(6, Activation.Tanh).BatchNorm().Dropout(0.1f)
+            .Dense(3, Activation.Softmax);
+        Train(network, epochs: 2);
+        network.Layers[1].Freeze();   // a frozen BatchNorm
+        network.Layers[5].Freeze();   // a frozen Dropout
+        using var folder = new TempFolder();
+        string path = folder.File("kinds.safetensors");
+
+        network.Save(path);
+        var loaded = Network.Load(path);
+
+        loaded.Layers.Select(l => l.ToString()).Should().Equal(network.Layers.Select(l => l.ToString()));
+        Weights.ShouldBeIdentical(Weights.Of(loaded), Weights.Of(network));
+        Weights.ShouldBeIdentical(Buffers(loaded), Buffers(network));
+        Buffers(network).SelectMany(b => b).Should().Contain(v => v != 0f && v != 1f, "the running statistics moved in training");
+        loaded.Parameters.Select(p => p.IsFrozen).Should().Equal(network.Parameters.Select(p => p.IsFrozen));
+        loaded.Layers.Select(l => l.IsFrozen).Should().Equal(network.Layers.Select(l => l.IsFrozen));
+        var original = (BatchNormLayer)network.Layers[1];
+        var copy = (BatchNormLayer)loaded.Layers[1];
+        (copy.Momentum, copy.Epsilon).Should().Be((original.Momentum, original.Epsilon));
+        ((DropoutLayer)loaded.Layers[2]).Seed.Should().Be(((DropoutLayer)network.Layers[2]).Seed);
+        ((DropoutLayer)loaded.Layers[2]).Rate.Should().Be(0.25f);
+        loaded.Predict(Inputs).AsColumnMajorArray().Should().Equal(network.Predict(Inputs).AsColumnMajorArray());
+
+        // Training on from the file goes exactly as training on in memory: same masks, same statistics.
+        Train(network, epochs: 1);
+        Train(loaded, epochs: 1);
+        Weights.ShouldBeIdentical(Weights.Of(loaded), Weights.Of(network));
+        Weights.ShouldBeIdentical(Buffers(loaded), Buffers(network));
+    }
+
+    [Fact]
+    public void Save_BatchNorm_WritesPyTorchBatchNorm1dTensors()
+    {
+        var file = SafeTensorsBytes.Of(Network.Create(3).Dense(5, Activation.ReLU).BatchNorm().Dense(2, Activation.Softmax));
+
+        using var header = JsonDocument.Parse(SafeTensorsBytes.Header(file));
+        foreach (string name in new[] { "weight", "bias", "running_mean", "running_var" })
+        {
+            header.RootElement.GetProperty($"layers.1.{name}").GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).Should().Equal(5);
+        }
+
+        header.RootElement.GetProperty("__metadata__").GetProperty("layers.1.kind").GetString().Should().Be("batchnorm");
     }
 
     [Theory]
@@ -53,7 +103,7 @@ public class NetworkFilesTests
         network.Save(path);
         var loaded = Network.Load(path);
 
-        loaded.Layers[0].Activation.Name.Should().Be(activation.Name);
+        loaded.DenseLayers[0].Activation.Name.Should().Be(activation.Name);
         loaded.Predict(Inputs).AsColumnMajorArray().Should().Equal(network.Predict(Inputs).AsColumnMajorArray());
     }
 
@@ -140,12 +190,17 @@ public class NetworkFilesTests
         FluentActions.Invoking(() => Network.Load(folder.File("absent.safetensors"))).Should().Throw<FileNotFoundException>();
     }
 
+    private static float[][] Buffers(Network network) => network.Buffers.Select(b => b.Values.ToArray()).ToArray();
+
+    private static void Train(Network network, int epochs) =>
+        new Trainer(new TrainingOptions { Epochs = epochs, BatchSize = 8, Optimizer = Optimizers.Adam(1e-2f), Seed = 1 })
+            .Fit(network, TestData.Blobs(perClass: 20, classes: 3, features: 4, seed: 2));
+
     /// <summary>4 → 6 (ReLU) → 5 (tanh) → 3 (softmax), trained a few epochs so that no weight is at its initial value.</summary>
     internal static Network Trained()
     {
         var network = Network.Create(4, seed: 11).Dense(6, Activation.ReLU).Dense(5, Activation.Tanh).Dense(3, Activation.Softmax);
-        new Trainer(new TrainingOptions { Epochs = 3, BatchSize = 8, Optimizer = Optimizers.Adam(1e-2f), Seed = 1 })
-            .Fit(network, TestData.Blobs(perClass: 20, classes: 3, features: 4, seed: 2));
+        Train(network, epochs: 3);
         return network;
     }
 }

@@ -41,6 +41,20 @@ public class PyTorchImportTests
     }
 
     [Fact]
+    public void Load_SequentialWithBatchNormAndDropout_LoadsRunningStatisticsAndPredictsWhatPyTorchPredicted()
+    {
+        var network = Network.Create(6, seed: 1).Dense(8, Activation.ReLU).BatchNorm().Dropout(0.3f).Dense(3, Activation.Softmax);
+
+        var report = PyTorchImport.Load(network, Path.Combine(Fixtures, "batchnorm.safetensors"));
+
+        report.NewlyInitialized.Should().BeEmpty();
+        report.Loaded.Should().Contain(["layers.1.running_mean", "layers.1.running_var", "layers.1.weight", "layers.3.weight"]);
+        report.Skipped.Should().Equal(new SkippedTensor("2.num_batches_tracked", "not mapped to a parameter"));
+        ((BatchNormLayer)network.Layers[1]).RunningVariance.Values.ToArray().Should().NotEqual(Enumerable.Repeat(1f, 8), "PyTorch's training moved them");
+        MaxDifference(network.Predict(Inputs()), Expected("batchnorm").GetProperty("exact")).Should().BeLessThanOrEqualTo(1e-6);
+    }
+
+    [Fact]
     public void Load_WithANameMap_LoadsAModuleThatIsNotASequential()
     {
         var network = Network.Create(6, seed: 1).Dense(8, Activation.LeakyReLU(0.1f)).Dense(3, Activation.Sigmoid);
