@@ -14,7 +14,7 @@ namespace TransferLearning.Tests.Serialization;
 /// </summary>
 public class PyTorchImportTests
 {
-    private static readonly string Fixtures = Path.Combine(RepositoryRoot(), "tests", "fixtures", "pytorch");
+    private static readonly string Fixtures = Path.Combine(Repository.Root, "tests", "fixtures", "pytorch");
 
     public static TheoryData<string, double> DTypes => new()
     {
@@ -127,16 +127,5 @@ public class PyTorchImportTests
 
         j.Should().Be(predicted.ColumnCount);
         return max;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TransferLearning.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException($"No TransferLearning.sln above {AppContext.BaseDirectory}.");
     }
 }
