@@ -110,6 +110,7 @@ public sealed class Network
         Guard.AtLeast(units, 1, nameof(units));
         ArgumentNullException.ThrowIfNull(activation);
         DenseLayer.EnsureWeightFits(OutputSize, units, nameof(units));
+        DenseLayer.EnsureSoftmaxHasClasses(units, activation, nameof(units));
         EnsureCanAppend();
         return Add(DenseLayer.Create(OutputSize, units, activation, _random, initializer));
     }

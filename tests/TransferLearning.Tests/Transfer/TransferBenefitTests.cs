@@ -10,6 +10,7 @@ namespace TransferLearning.Tests.Transfer;
 /// pretrained body with a new head beats training from scratch; on tasks built so that they do not,
 /// the advisor says so and Auto does not fall for negative transfer.
 /// </summary>
+[Trait("Category", "Slow")]
 public class TransferBenefitTests(TransferBenefitTests.Pretrained fixture) : IClassFixture<TransferBenefitTests.Pretrained>
 {
     private const int Seeds = 5;

@@ -190,7 +190,8 @@ public sealed class DenseLayer : Layer
         }
     }
 
-    private static void EnsureSoftmaxHasClasses(int units, Activation activation, string paramName)
+    /// <summary>Throws when a softmax (or another output-only activation) would have a single unit: its output is the constant 1.</summary>
+    internal static void EnsureSoftmaxHasClasses(int units, Activation activation, string paramName)
     {
         if (units == 1 && activation.IsOutputOnly)
         {

@@ -13,11 +13,13 @@ public sealed record DenseSpec : LayerSpec
     /// <param name="initializer">The initialiser, or <see langword="null"/> (the default) for the activation's default.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="units"/> is less than 1.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="activation"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="activation"/> is a softmax with one unit.</exception>
     public DenseSpec(int units, Activation activation, Initializer? initializer = null)
     {
         Units = units;
         Activation = activation;
         Initializer = initializer;
+        DenseLayer.EnsureSoftmaxHasClasses(units, activation, nameof(units));
     }
 
     /// <summary>Gets <c>n[l]</c>, at least 1.</summary>
@@ -49,7 +51,7 @@ public sealed record DenseSpec : LayerSpec
     /// <summary>Returns the number of parameters the layer has on top of <paramref name="inputSize"/> inputs: <c>n[l]·(n[l-1] + 1)</c>.</summary>
     /// <param name="inputSize"><c>n[l-1]</c>.</param>
     /// <returns>The parameter count.</returns>
-    public override long ParameterCount(int inputSize) => (long)Units * (inputSize + 1);
+    public override long ParameterCount(int inputSize) => (long)Units * ((long)inputSize + 1);
 
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Dense({Units}, {Activation.Name})");
