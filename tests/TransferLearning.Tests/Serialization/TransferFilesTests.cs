@@ -1,6 +1,7 @@
 using TransferLearning.Networks;
 using TransferLearning.Serialization;
 using TransferLearning.Tests.Support;
+using TransferLearning.Training;
 using TransferLearning.Transfer;
 
 namespace TransferLearning.Tests.Serialization;
@@ -39,6 +40,25 @@ public class TransferFilesTests(SmallTransfer small) : IClassFixture<SmallTransf
 
         Weights.ShouldBeIdentical(Weights.Of(fromFile.Network), Weights.Of(fromMemory.Network));
         fromFile.Decision.Reasons.Should().Equal(fromMemory.Decision.Reasons);
+        var x = small.Tasks.TargetTest.Features;
+        fromFile.Network.Predict(x).AsColumnMajorArray().Should().Equal(fromMemory.Network.Predict(x).AsColumnMajorArray());
+    }
+
+    [Fact]
+    public void Transfer_HeadOnlyFromALoadedBodyWithBatchNormAndDropout_EqualsTheSameTransferInMemoryBitForBit()
+    {
+        var architecture = Network.Create(32, seed: 2).Dense(24, Activation.ReLU).BatchNorm().Dropout(0.2f).Dense(16, Activation.ReLU).Dense(64, Activation.Softmax);
+        var pretrained = new TransferPipeline().Pretrain(architecture, small.Tasks.Source, new TrainingOptions { Epochs = 1, BatchSize = 64 });
+        using var folder = new TempFolder();
+        string path = folder.File("pretrained.safetensors");
+        pretrained.Save(path);
+        var options = SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 6);
+
+        var fromMemory = new TransferPipeline().Transfer(pretrained, small.Tasks.Target, options);
+        var fromFile = new TransferPipeline().Transfer(PretrainedNetwork.Load(path), small.Tasks.Target, options);
+
+        Weights.ShouldBeIdentical(Weights.Of(fromFile.Network), Weights.Of(fromMemory.Network));
+        fromFile.Network.Buffers.SelectMany(b => b.Values.ToArray()).Should().Equal(fromMemory.Network.Buffers.SelectMany(b => b.Values.ToArray()));
         var x = small.Tasks.TargetTest.Features;
         fromFile.Network.Predict(x).AsColumnMajorArray().Should().Equal(fromMemory.Network.Predict(x).AsColumnMajorArray());
     }
