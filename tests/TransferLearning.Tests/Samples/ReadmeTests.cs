@@ -14,7 +14,13 @@ public class ReadmeTests
     {
         string root = Repository.Root;
         var sample = File.ReadAllLines(Path.Combine(root, "samples", "QuickStart", "Program.cs")).Select(l => l.Trim()).ToHashSet();
-        var blocks = CSharpBlocks(QuickStartSection(File.ReadAllText(Path.Combine(root, "README.md"))));
+        // Only the quick start is an excerpt of the sample; the other sections' blocks are programs of their own
+        // ("Load your own data" is compiled and run below; every block is compiled in a fresh console app that
+        // references the package by .ci/consumer-test.sh).
+        var blocks = CSharpBlocks(File.ReadAllText(Path.Combine(root, "README.md")))
+            .Where(b => b.Section == QuickStart)
+            .Select(b => b.Lines)
+            .ToList();
 
         blocks.Should().HaveCountGreaterThanOrEqualTo(2, "the README shows the dense core and the transfer");
         var missing = blocks
@@ -26,25 +32,47 @@ public class ReadmeTests
         missing.Should().BeEmpty("every code line of the README must stand in samples/QuickStart/Program.cs");
     }
 
-    /// <summary>From "## Quick start" to the next second-level heading.</summary>
-    private static string QuickStartSection(string markdown)
+    private const string QuickStart = "## Quick start";
+
+    private const string LoadYourOwnData = "## Load your own data";
+
+    [SkippableFact]
+    [Trait("Category", "Slow")]
+    public void LoadYourOwnData_CompilesAndRunsAsAConsoleApp()
     {
-        int start = markdown.IndexOf("\n## Quick start", StringComparison.Ordinal);
-        start.Should().BeGreaterThanOrEqualTo(0, "the README has a quick start");
-        int end = markdown.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-        return end < 0 ? markdown[start..] : markdown[start..end];
+        var block = CSharpBlocks(File.ReadAllText(Path.Combine(Repository.Root, "README.md"))).Single(b => b.Section == LoadYourOwnData);
+
+        var (errors, assembly) = ConsoleAppCompiler.Compile(string.Join('\n', block.Lines));
+
+        errors.Should().BeEmpty("the block must compile, as it stands, in a new console app that references the package");
+        FashionMnistFixture.Require();   // it reads the installed Fashion-MNIST
+        try
+        {
+            ConsoleAppCompiler.Run(assembly);
+        }
+        finally
+        {
+            File.Delete("flowers.csv");
+        }
     }
 
-    private static List<string[]> CSharpBlocks(string markdown)
+    /// <summary>Each ```csharp block with the "## " heading it stands under.</summary>
+    private static List<(string Section, string[] Lines)> CSharpBlocks(string markdown)
     {
-        var blocks = new List<string[]>();
+        var blocks = new List<(string, string[])>();
         var lines = markdown.Split('\n');
+        string section = "";
         for (int i = 0; i < lines.Length; i++)
         {
+            if (lines[i].StartsWith("## ", StringComparison.Ordinal))
+            {
+                section = lines[i].TrimEnd();
+            }
+
             if (lines[i].TrimEnd() == "```csharp")
             {
                 int end = Array.FindIndex(lines, i + 1, l => l.TrimEnd() == "```");
-                blocks.Add(lines[(i + 1)..end]);
+                blocks.Add((section, lines[(i + 1)..end]));
                 i = end;
             }
         }
