@@ -44,14 +44,5 @@ public class ReadmeTests
         return comment >= 0 ? line[..comment] : line;
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TransferLearning.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException($"No TransferLearning.sln above {AppContext.BaseDirectory}.");
-    }
+    private static string RepositoryRoot() => Support.Repository.Root();
 }
