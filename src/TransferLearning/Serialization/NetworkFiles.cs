@@ -59,10 +59,7 @@ public static class NetworkFiles
                 return WeightLoader.Load(network, reader, name => name);
             });
         }
-    }
 
-    extension(Network)
-    {
         /// <summary>Loads a network saved by <see cref="Save(Network, string)"/>.</summary>
         /// <param name="path">The file.</param>
         /// <returns>A new network with the saved architecture, weights, frozen flags and seed.</returns>

@@ -19,8 +19,10 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         var target = context.Target;
         if (target.Count < 2)
         {
+#pragma warning disable CA2208 // The argument at fault is the caller's target of TransferPipeline.Transfer, not a parameter of Choose.
             throw new ArgumentException(
                 $"Auto cross-validates on the target and needs at least 2 target examples but got {target.Count}.", "target");
+#pragma warning restore CA2208
         }
 
         int kept = context.Pretrained.DenseLayers.Count - context.Options.RemovedLayers;

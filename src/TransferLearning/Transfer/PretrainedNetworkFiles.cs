@@ -25,10 +25,7 @@ public static class PretrainedNetworkFiles
             ArgumentNullException.ThrowIfNull(pretrained);
             NetworkFiles.Save(pretrained.Network, path, null, m => TransferFormat.WritePretrained(m, pretrained));
         }
-    }
 
-    extension(PretrainedNetwork)
-    {
         /// <summary>Loads a pretrained network saved by <c>pretrained.Save(path)</c>.</summary>
         /// <param name="path">The file.</param>
         /// <returns>The network with its source example count, class count, class names and history.</returns>

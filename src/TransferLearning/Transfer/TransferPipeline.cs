@@ -227,7 +227,7 @@ public sealed class TransferPipeline
     }
 
     /// <summary>The new layers in one group, the trainable pretrained layers in another (own rate, L2-SP).</summary>
-    private static IReadOnlyList<ParameterGroup> Groups(Network network, int kept, TransferOptions options, float pretrainedScale, float newScale)
+    private static List<ParameterGroup> Groups(Network network, int kept, TransferOptions options, float pretrainedScale, float newScale)
     {
         var groups = new List<ParameterGroup>();
         var pretrained = network.Layers.Take(kept).SelectMany(l => l.Parameters).Where(p => !p.IsFrozen).ToArray();

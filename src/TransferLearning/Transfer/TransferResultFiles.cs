@@ -25,10 +25,7 @@ public static class TransferResultFiles
             ArgumentNullException.ThrowIfNull(result);
             NetworkFiles.Save(result.Network, path, null, m => TransferFormat.WriteResult(m, result));
         }
-    }
 
-    extension(TransferResult)
-    {
         /// <summary>Loads a transfer result saved by <c>result.Save(path)</c>.</summary>
         /// <param name="path">The file.</param>
         /// <returns>The network with the decision, its reasons and the history.</returns>

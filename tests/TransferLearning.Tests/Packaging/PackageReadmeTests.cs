@@ -9,7 +9,7 @@ public partial class PackageReadmeTests
     [Fact]
     public void Links_PointOutsideTheRepository()
     {
-        string readme = File.ReadAllText(Path.Combine(Repository.Root, "src", "TransferLearning", "PACKAGE.md"));
+        string readme = File.ReadAllText(Path.Combine(Repository.Root(), "src", "TransferLearning", "PACKAGE.md"));
 
         var relative = MarkdownLink().Matches(readme).Select(m => m.Groups[1].Value).Where(url => !url.StartsWith("https://", StringComparison.Ordinal)).ToList();
 
@@ -20,13 +20,13 @@ public partial class PackageReadmeTests
     [Fact]
     public void Project_PacksThePackageReadmeAndTheLicence()
     {
-        string project = File.ReadAllText(Path.Combine(Repository.Root, "src", "TransferLearning", "TransferLearning.csproj"));
+        string project = File.ReadAllText(Path.Combine(Repository.Root(), "src", "TransferLearning", "TransferLearning.csproj"));
 
         project.Should().Contain("<None Include=\"PACKAGE.md\" Pack=\"true\" PackagePath=\"/README.md\" />")
             .And.Contain("<None Include=\"../../LICENSE\" Pack=\"true\" PackagePath=\"/\" />")
             .And.Contain("<PackageLicenseExpression>MIT</PackageLicenseExpression>")
             .And.Contain("<EnablePackageValidation>true</EnablePackageValidation>");
-        File.ReadAllText(Path.Combine(Repository.Root, "LICENSE")).Should().StartWith("MIT License").And.Contain("TransferLearning contributors");
+        File.ReadAllText(Path.Combine(Repository.Root(), "LICENSE")).Should().StartWith("MIT License").And.Contain("TransferLearning contributors");
     }
 
     [GeneratedRegex(@"\]\(([^)\s]+)")]

@@ -12,7 +12,7 @@ public class ReadmeTests
     [Fact]
     public void CodeBlocks_AreLineForLineExcerptsOfTheQuickStartSample()
     {
-        string root = Repository.Root;
+        string root = Repository.Root();
         var sample = File.ReadAllLines(Path.Combine(root, "samples", "QuickStart", "Program.cs")).Select(l => l.Trim()).ToHashSet();
         // Only the quick start is an excerpt of the sample; the other sections' blocks are programs of their own
         // ("Load your own data" is compiled and run below; every block is compiled in a fresh console app that
@@ -40,7 +40,7 @@ public class ReadmeTests
     [Trait("Category", "Slow")]
     public void LoadYourOwnData_CompilesAndRunsAsAConsoleApp()
     {
-        var block = CSharpBlocks(File.ReadAllText(Path.Combine(Repository.Root, "README.md"))).Single(b => b.Section == LoadYourOwnData);
+        var block = CSharpBlocks(File.ReadAllText(Path.Combine(Repository.Root(), "README.md"))).Single(b => b.Section == LoadYourOwnData);
 
         var (errors, assembly) = ConsoleAppCompiler.Compile(string.Join('\n', block.Lines));
 

@@ -30,7 +30,7 @@ public class PyTorchExportTests
         network.Save(model);
         File.WriteAllText(inputs, JsonSerializer.Serialize(Enumerable.Range(0, x.ColumnCount).Select(j => x.Column(j).ToArray())));
 
-        var rows = JsonSerializer.Deserialize<float[][]>(Run(Repository.File("tests", "fixtures", "pytorch", "load_transferlearning.py"), model, inputs))!;
+        var rows = JsonSerializer.Deserialize<float[][]>(Run(Path.Combine(Repository.Root(), "tests", "fixtures", "pytorch", "load_transferlearning.py"), model, inputs))!;
 
         var expected = network.Predict(x);
         rows.Should().HaveCount(x.ColumnCount);

@@ -14,7 +14,7 @@ namespace TransferLearning.Tests.Serialization;
 /// </summary>
 public class PyTorchImportTests
 {
-    private static readonly string Fixtures = Path.Combine(Repository.Root, "tests", "fixtures", "pytorch");
+    private static readonly string Fixtures = Path.Combine(Repository.Root(), "tests", "fixtures", "pytorch");
 
     public static TheoryData<string, double> DTypes => new()
     {
