@@ -15,6 +15,6 @@ public sealed record PretrainedNetwork(Network Network, long SourceExampleCount,
     public int? SourceClassCount { get; init; }
 
     /// <summary>Gets the names of the source task's classes, in label order (empty when unknown).</summary>
-    /// <value>The default is empty.</value>
+    /// <value>The default is empty; <see cref="TransferPipeline.Pretrain"/> sets the source data's <see cref="Data.Dataset.ClassNames"/>.</value>
     public IReadOnlyList<string> ClassNames { get; init; } = [];
 }

@@ -27,6 +27,24 @@ public class TransferFilesTests(SmallTransfer small) : IClassFixture<SmallTransf
     }
 
     [Fact]
+    public void Pretrain_SourceWithClassNames_RecordsTheCountAndNamesAndTheFileKeepsThem()
+    {
+        var names = Enumerable.Range(0, 64).Select(c => $"class {c}").ToList();
+        var source = small.Tasks.Source.WithClassNames(names);
+        var pretrained = new TransferPipeline().Pretrain(small.Pretrained.Network, source, new TrainingOptions { Epochs = 1, BatchSize = 256 });
+        using var folder = new TempFolder();
+        string path = folder.File("pretrained.safetensors");
+
+        pretrained.Save(path);
+        var loaded = PretrainedNetwork.Load(path);
+
+        pretrained.SourceClassCount.Should().Be(64);
+        pretrained.ClassNames.Should().Equal(names);
+        loaded.ClassNames.Should().Equal(names);
+        loaded.SourceClassCount.Should().Be(64);
+    }
+
+    [Fact]
     public void Transfer_HeadOnlyFromALoadedPretrainedNetwork_EqualsTheSameTransferInMemoryBitForBit()
     {
         using var folder = new TempFolder();
