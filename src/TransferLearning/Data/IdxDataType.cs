@@ -1,7 +1,6 @@
 namespace TransferLearning.Data;
 
 /// <summary>The element type of an IDX file: the third byte of its magic number.</summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The members name the IDX format's element types.")]
 public enum IdxDataType
 {
     /// <summary>0x08: unsigned byte (the MNIST family's pixels and labels).</summary>

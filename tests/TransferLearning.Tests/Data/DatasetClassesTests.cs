@@ -25,7 +25,7 @@ public class DatasetClassesTests
         kept.ClassCount.Should().Be(3, "a filtered set has as many classes as were kept, not the original count");
         kept.Count.Should().Be(6);
         kept.Features.Row(1).Select(v => (int)v).Should().Equal(2, 3, 4, 2, 3, 4);
-        kept.Labels.Should().Equal([2, 0, 1, 2, 0, 1], "classes[i] becomes label i");
+        kept.Labels.Should().Equal(new[] { 2, 0, 1, 2, 0, 1 }, "classes[i] becomes label i");
         kept.ClassNames.Should().Equal("three", "four", "two");
     }
 
