@@ -104,7 +104,10 @@ public sealed record AutoSelectionOptions
     /// <summary>
     /// Gets how sure the measurement must be before a transfer strategy replaces the FromScratch baseline:
     /// its mean gain over FromScratch, per held-out example, must exceed this many standard errors of the
-    /// per-example gains. ≥ 0; 0 picks the best mean. The default is 0.5.
+    /// per-example gains. ≥ 0; 0 picks the best mean. The default is 1.5 (about 93 % one-sided; measured: on
+    /// Fashion-MNIST 0–4 → 5–9 at 10 per class, LastLayers(1) beat FromScratch on 50 held-out examples by 1.0
+    /// and 1.4 standard errors although it is 3 points worse on the test set; on the related synthetic tasks
+    /// the real gains are 1.75 to 3.6 standard errors).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
     public double RequiredStandardErrors
@@ -115,7 +118,7 @@ public sealed record AutoSelectionOptions
             Guard.NonNegative(value, nameof(RequiredStandardErrors));
             field = value;
         }
-    } = 0.5;
+    } = 1.5;
 
     /// <summary>Gets the seed of the held-out parts. The default is 0.</summary>
     public int Seed { get; init; }

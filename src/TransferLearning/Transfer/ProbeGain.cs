@@ -9,6 +9,7 @@ namespace TransferLearning.Transfer;
 /// <param name="Gain">The mean held-out gain (accuracy, or R² for regression) over the resamples.</param>
 /// <param name="Lower">The lower end of the confidence interval of <paramref name="Gain"/>.</param>
 /// <param name="Upper">The upper end of the confidence interval of <paramref name="Gain"/>.</param>
+/// <param name="StandardError">The standard error of <paramref name="Gain"/> (corrected for overlapping training parts).</param>
 /// <param name="ConfidenceLevel">The interval's confidence level, such as 0.95.</param>
 /// <param name="PermutationBaseline">
 /// The largest gain of the best layer over the raw inputs on the shuffled targets (negative infinity when
@@ -23,6 +24,7 @@ public sealed record ProbeGain(
     double Gain,
     double Lower,
     double Upper,
+    double StandardError,
     double ConfidenceLevel,
     double PermutationBaseline,
     int Permutations,

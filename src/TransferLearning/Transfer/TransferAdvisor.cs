@@ -259,6 +259,7 @@ public sealed class TransferAdvisor
             gain,
             gain - (t * se),
             gain + (t * se),
+            se,
             Options.ConfidenceLevel,
             Options.Permutations > 0 ? baseline : double.NegativeInfinity,
             Options.Permutations,

@@ -1,4 +1,3 @@
-using System.Globalization;
 using TransferLearning.Data;
 using TransferLearning.Networks;
 using TransferLearning.Training;
@@ -44,7 +43,11 @@ public sealed class TransferPipeline
         ArgumentNullException.ThrowIfNull(source);
         var network = architecture.Clone();
         var history = new Trainer(options).Fit(network, source, validation, progress, cancellationToken);
-        return new PretrainedNetwork(network, source.Count, history);
+        return new PretrainedNetwork(network, source.Count, history)
+        {
+            SourceClassCount = source.IsClassification ? source.ClassCount : null,
+            ClassNames = source.ClassNames ?? [],
+        };
     }
 
     /// <summary>Transfers a network pretrained by <see cref="Pretrain"/>; its source example count informs the policy.</summary>
@@ -98,10 +101,9 @@ public sealed class TransferPipeline
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        options ??= new TransferOptions();
-        var decision = Decide(pretrained, target, options, cancellationToken);
-        var setup = new TransferSetup(pretrained, ResolveNewLayers(target, options), options);
-        var run = new TransferRun(setup, decision.Strategy).Train(target, validation, options.EpochsFor(target.Count), progress, cancellationToken);
+        var setup = TransferSetup.For(pretrained, target, options ?? new TransferOptions());
+        var decision = Decide(setup, target, cancellationToken);
+        var run = new TransferRun(setup, decision.Strategy).Train(target, validation, setup.Options.EpochsFor(target.Count), progress, cancellationToken);
         return new TransferResult(run.Network, decision, run.History!);
     }
 
@@ -144,13 +146,7 @@ public sealed class TransferPipeline
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public TransferDecision Decide(Network pretrained, Dataset target, TransferOptions? options = null, CancellationToken cancellationToken = default)
     {
-        options ??= new TransferOptions();
-        var newLayers = Validate(pretrained, target, options);
-        var setup = new TransferSetup(pretrained, newLayers, options);
-        var situation = Situation(pretrained, target, options, newLayers);
-        var decision = options.Policy.Choose(new TransferContext(setup, target, situation, strategy => new TransferRun(setup, strategy), cancellationToken));
-        Fitting(decision.Strategy, pretrained, options, nameof(options));
-        return decision;
+        return Decide(TransferSetup.For(pretrained, target, options ?? new TransferOptions()), target, cancellationToken);
     }
 
     /// <summary>
@@ -169,98 +165,15 @@ public sealed class TransferPipeline
     public Network Build(Network pretrained, Dataset target, TransferStrategy strategy, TransferOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(strategy);
-        options ??= new TransferOptions();
-        var newLayers = Validate(pretrained, target, options);
-        return new TransferRun(new TransferSetup(pretrained, newLayers, options), Fitting(strategy, pretrained, options, nameof(strategy))).Network;
+        var setup = TransferSetup.For(pretrained, target, options ?? new TransferOptions());
+        return new TransferRun(setup, setup.Fitting(strategy, nameof(strategy))).Network;
     }
 
-    private static TransferSituation Situation(Network pretrained, Dataset target, TransferOptions options, IReadOnlyList<LayerSpec> newLayers)
+    private static TransferDecision Decide(TransferSetup setup, Dataset target, CancellationToken cancellationToken)
     {
-        int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
-        var keptCounts = PretrainedBody.ParameterCountsPerDenseLayer(pretrained, kept);
-        long newCount = 0;
-        int inputs = pretrained.Layers[kept - 1].OutputSize;
-        foreach (var spec in newLayers)
-        {
-            newCount += spec.ParameterCount(inputs);
-            inputs = spec.OutputSize(inputs);
-        }
-
-        int? smallestClass = target.IsClassification ? target.CountPerClass().Where(c => c > 0).Min() : null;
-        return new TransferSituation(
-            pretrained.InputSize, options.SourceExampleCount, target.FeatureCount, target.Count, target.ClassCount, keptCounts, newCount, smallestClass);
+        var context = new TransferContext(setup, target, setup.Situation(target), strategy => new TransferRun(setup, strategy), cancellationToken);
+        var decision = setup.Options.Policy.Choose(context);
+        setup.Fitting(decision.Strategy, "options");
+        return decision;
     }
-
-    private static IReadOnlyList<LayerSpec> Validate(Network pretrained, Dataset target, TransferOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(pretrained);
-        ArgumentNullException.ThrowIfNull(target);
-        if (pretrained.Layers.Count == 0)
-        {
-            throw new ArgumentException("Expected a pretrained network with layers but it has none.", nameof(pretrained));
-        }
-
-        if (target.FeatureCount != pretrained.InputSize)
-        {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"Transfer needs the same input x: expected target examples with {pretrained.InputSize} features (the pretrained network's input size) but got {target.FeatureCount}."),
-                nameof(target));
-        }
-
-        if (target.IsClassification && target.ClassCount < 2)
-        {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"Expected a target with at least 2 classes but it has {target.ClassCount}."), nameof(target));
-        }
-
-        if (options.RemovedLayers >= pretrained.DenseLayers.Count)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(options),
-                options.RemovedLayers,
-                string.Create(CultureInfo.InvariantCulture, $"Expected RemovedLayers less than the pretrained network's number of dense layers ({pretrained.DenseLayers.Count}) but got {options.RemovedLayers}: at least one pretrained dense layer must remain."));
-        }
-
-        int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
-        var newLayers = ResolveNewLayers(target, options);
-        if (newLayers.Count == 0)
-        {
-            throw new ArgumentException(
-                Invariant.F($"Expected at least one new layer in TransferOptions.NewLayers (the target's output layer, such as Layer.Dense({(target.IsClassification ? target.ClassCount : target.TargetCount)}, Activation.{(target.IsClassification ? "Softmax" : "Identity")})) but it is empty: the network would end in the kept pretrained layer {pretrained.Layers[kept - 1]}, which is no output layer for the target."),
-                nameof(options));
-        }
-
-        if (newLayers[^1] is not DenseSpec last)
-        {
-            throw new ArgumentException(
-                Invariant.F($"Expected the last new layer to be a Dense layer (the target's output) but it is {newLayers[^1]}."), nameof(options));
-        }
-
-        if (target.IsClassification && last.Units < target.ClassCount)
-        {
-            throw new ArgumentException(
-                Invariant.F($"Expected the last new layer to have at least {target.ClassCount} units (one per target class) but it has {last.Units}."), nameof(options));
-        }
-
-        if (!target.IsClassification && last.Units != target.TargetCount)
-        {
-            throw new ArgumentException(
-                Invariant.F($"Expected the last new layer to have exactly {target.TargetCount} units (one per regression target) but it has {last.Units}."), nameof(options));
-        }
-
-        return newLayers;
-    }
-
-    /// <summary>The strategy, checked against the network it would train; <paramref name="paramName"/> is the argument blamed.</summary>
-    internal static TransferStrategy Fitting(TransferStrategy strategy, Network pretrained, TransferOptions options, string paramName)
-    {
-        int keptDense = pretrained.DenseLayers.Count - options.RemovedLayers;
-        strategy.EnsureFits(keptDense, Invariant.F($"removing {options.RemovedLayers} of {pretrained.DenseLayers.Count}"), paramName);
-        return strategy;
-    }
-
-    private static IReadOnlyList<LayerSpec> ResolveNewLayers(Dataset target, TransferOptions options) =>
-        options.NewLayers ?? (target.IsClassification
-            ? [Layer.Dense(target.ClassCount, Activation.Softmax)]
-            : [Layer.Dense(target.TargetCount, Activation.Identity)]);
 }

@@ -17,6 +17,8 @@ public static class QuickRunner
         new GemmQuickWorkload(),
         new GemmQuickWorkload(training: true),
         new Workloads.TrainingQuickWorkload(),
+        new Transfer.AutoCostQuickWorkload(perClass: 300),
+        new Transfer.AutoCostQuickWorkload(perClass: 1000),
     ];
 
     public static int Run(ReadOnlySpan<string> args)
@@ -39,7 +41,7 @@ public static class QuickRunner
             }
         }
 
-        var workloads = Workloads.Where(w => selected.Count == 0 || selected.Contains(w.Id)).ToList();
+        var workloads = Workloads.Where(w => selected.Count == 0 ? w.RunsByDefault : selected.Contains(w.Id)).ToList();
         foreach (IQuickWorkload workload in workloads)
         {
             Console.WriteLine($"{workload.Id,-3} {workload.Title}");

@@ -158,7 +158,18 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
         auto.Survivors.Should().Be(1);
         auto.MinHeldOutExamples.Should().Be(100);
         auto.Progress.Should().BeNull();
-        auto.RequiredStandardErrors.Should().Be(0.5);
+        auto.RequiredStandardErrors.Should().Be(1.5);
+        DataSizePolicy.Default.RequiredStandardErrors.Should().Be(0.5);
+        DataSizePolicy.Default.CheckFeatures.Should().BeTrue();
+        DataSizePolicy.RuleOfThumb.CheckFeatures.Should().BeFalse();
+        DataSizePolicy.Default.FeatureCheck.ProbeRepeats.Should().Be(2);
+        var advisor = new AdvisorOptions();
+        advisor.ProbeFolds.Should().Be(10);
+        advisor.ProbeRepeats.Should().Be(3);
+        advisor.Permutations.Should().Be(19);
+        advisor.ConfidenceLevel.Should().Be(0.95);
+        advisor.ProbeRidge.Should().Be(10);
+        advisor.MinProbeGain.Should().Be(0.02);
         auto.Candidates.Select(c => c.ToString()).Should().Equal("FromScratch", "HeadOnly", "LastLayers(1)", "FullFineTune", "TwoPhase");
     }
 }

@@ -52,7 +52,7 @@ public class TransferBenefitTests(TransferBenefitTests.Pretrained fixture) : ICl
         }
 
         string because = $"the guarded policy averaged {guarded:P1} and FromScratch {scratch:P1} at {perClass} per class; decisions:{Environment.NewLine}{string.Join(Environment.NewLine, decisions)}";
-        frozen.Should().BeGreaterThanOrEqualTo(Seeds - 1, because);
+        frozen.Should().BeGreaterThanOrEqualTo(3, because);
         (guarded - scratch).Should().BeGreaterThanOrEqualTo(0.03, because);
     }
 
