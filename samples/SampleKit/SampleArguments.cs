@@ -69,7 +69,7 @@ public sealed record SampleArguments
                 "--plot" => result with { PlotPath = Value() },
                 "--data" => result with { DataDirectory = Value() },
                 "--dataset" => result with { Dataset = Value() },
-                "--seeds" => result with { Seeds = ParseSeeds(Value()) },
+                "--seeds" => result with { Seeds = ParseSeeds(Value()) ?? throw new ArgumentException($"Expected --seeds to be a whole number ≥ 1 but got '{args[i]}'.", nameof(args)) },
                 _ => throw new ArgumentException(
                     $"Unknown argument '{name}'. Expected --quick, --subset, --json PATH, --plot PATH, --data DIR, --dataset NAME or --seeds N.", nameof(args)),
             };
@@ -78,8 +78,6 @@ public sealed record SampleArguments
         return result;
     }
 
-    private static int ParseSeeds(string text) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seeds) && seeds >= 1
-            ? seeds
-            : throw new ArgumentException($"Expected --seeds to be a whole number ≥ 1 but got '{text}'.", "args");
+    private static int? ParseSeeds(string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seeds) && seeds >= 1 ? seeds : null;
 }
