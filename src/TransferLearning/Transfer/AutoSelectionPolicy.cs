@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TransferLearning.Data;
+using TransferLearning.Networks;
 
 namespace TransferLearning.Transfer;
 
@@ -152,13 +153,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
             var column = output.AsSpan(j * rows, rows);
             if (holdout.IsClassification)
             {
-                int predicted = 0;
-                for (int r = 1; r < rows; r++)
-                {
-                    predicted = column[r] > column[predicted] ? r : predicted;
-                }
-
-                score[j] = predicted == holdout.LabelArray![j] ? 1 : 0;
+                score[j] = Network.ArgMax(column) == holdout.LabelArray![j] ? 1 : 0; // one sigmoid unit: class 1 when a ≥ 0.5
             }
             else
             {

@@ -9,7 +9,10 @@ public sealed record TransferOptions
     /// <summary>
     /// Gets the new layers put on top of the kept pretrained layers, randomly initialised from
     /// <see cref="Seed"/>; <see langword="null"/> (the default) means one output layer sized to the target:
-    /// softmax over its classes, or identity over its regression targets.
+    /// softmax over its classes, or identity over its regression targets. The last layer must be dense: for a
+    /// classification target with at least one unit per class, or for a 2-class target one
+    /// <see cref="Activation.Sigmoid"/> unit (a binary classifier trained with binary cross-entropy, class 1 when
+    /// <c>a ≥ 0.5</c>); for a regression target one unit per target row.
     /// </summary>
     public IReadOnlyList<LayerSpec>? NewLayers { get; init; }
 

@@ -117,10 +117,11 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
                 Invariant.F($"Expected the last new layer to be a Dense layer (the target's output) but it is {newLayers[^1]}."), nameof(options));
         }
 
-        if (target.IsClassification && last.Units < target.ClassCount)
+        if (target.IsClassification && !FitsClasses(last, target.ClassCount))
         {
             throw new ArgumentException(
-                Invariant.F($"Expected the last new layer to have at least {target.ClassCount} units (one per target class) but it has {last.Units}."), nameof(options));
+                Invariant.F($"Expected the last new layer to have at least {target.ClassCount} units (one per target class), or for a 2-class target to be one Sigmoid unit (a binary classifier), but it is {last}."),
+                nameof(options));
         }
 
         if (!target.IsClassification && last.Units != target.TargetCount)
@@ -138,6 +139,13 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
         strategy.EnsureFits(KeptDense, Invariant.F($"removing {Options.RemovedLayers} of {Pretrained.DenseLayers.Count}"), paramName);
         return strategy;
     }
+
+    /// <summary>
+    /// Whether an output layer can classify <paramref name="classes"/> classes: one unit per class (arg-max), or
+    /// for two classes a single sigmoid unit <c>a = σ(z) = P(class 1)</c>, class 1 when <c>a ≥ 0.5</c>.
+    /// </summary>
+    private static bool FitsClasses(DenseSpec output, int classes) =>
+        output.Units >= classes || (classes == 2 && output.Units == 1 && output.Activation == Activation.Sigmoid);
 
     private static IReadOnlyList<LayerSpec> ResolveNewLayers(Dataset target, TransferOptions options) =>
         options.NewLayers ?? (target.IsClassification

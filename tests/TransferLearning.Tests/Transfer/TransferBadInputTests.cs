@@ -109,7 +109,7 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         var act = () => _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 
-        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("Expected the last new layer to have at least 5 units (one per target class) but it has 3.*");
+        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("Expected the last new layer to have at least 5 units (one per target class)*but it is Dense(3, Softmax).*");
     }
 
     [Fact]
