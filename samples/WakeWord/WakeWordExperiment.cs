@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Data;
 using TransferLearning.Networks;
 using TransferLearning.Training;
@@ -36,7 +35,8 @@ public static class WakeWordExperiment
         var pretrained = pipeline.Pretrain(architecture, source, options.Training with { Epochs = options.PretrainEpochs, BatchSize = 128, Seed = 1 }, cancellationToken: cancellationToken);
         double sourceAccuracy = pretrained.Network.Evaluate(images.Test.FilterClasses(others)).Accuracy ?? double.NaN;
 
-        // The target: the detected class against all others, on the other images; training and validation
+        // The target: the detected class (label 1) against all others (label 0), on the other images — a 2-class
+        // set the one-sigmoid head classifies (binary cross-entropy; a = P(wake word)); training and validation
         // draws come from disjoint halves. The test: every test image.
         var (trainPool, validationPool) = targetImages.OneVsRest(options.DetectedClass).Split(0.5, seed: 11);
         var test = images.Test.OneVsRest(options.DetectedClass);
@@ -45,11 +45,11 @@ public static class WakeWordExperiment
 
         Step("the policy");
         var first = trainPool.TakeWithRatio(options.Positives, options.NegativesPerPositive, seed: 100);
-        var decision = pipeline.Decide(pretrained, ZeroOne(first), Transfer(options, TransferStrategy.HeadOnly, 0) with { Policy = DataSizePolicy.Default }, cancellationToken);
+        var decision = pipeline.Decide(pretrained, first, Transfer(options, TransferStrategy.HeadOnly, 0) with { Policy = DataSizePolicy.Default }, cancellationToken);
         int validationNegatives = 0;
         for (int seed = 0; seed < options.Seeds; seed++)
         {
-            var train = ZeroOne(trainPool.TakeWithRatio(options.Positives, options.NegativesPerPositive, seed: 100 + seed));
+            var train = trainPool.TakeWithRatio(options.Positives, options.NegativesPerPositive, seed: 100 + seed);
             var validation = validationPool.TakeWithRatio(options.ValidationPositives, options.NegativesPerPositive, seed: 200 + seed);
             validationNegatives = validation.Count - options.ValidationPositives;
             var validationPositive = validation.Labels.Select(l => l == 1).ToArray();
@@ -96,11 +96,7 @@ public static class WakeWordExperiment
         Training = options.Training with { Seed = seed },
     };
 
-    // One sigmoid unit learns from 0/1 targets (binary cross-entropy): the pipeline sizes a classification
-    // head by the class count (2), so the detector's labels go in as a 1 × m target row.
-    private static Dataset ZeroOne(Dataset binary) =>
-        Dataset.ForRegression(binary.Features, Matrix<float>.Build.Dense(1, binary.Count, (i, j) => binary.Labels[j]));
-
+    /// <summary>The detector's score per example: the sigmoid output <c>a = P(class 1)</c>.</summary>
     private static float[] Scores(Network network, Dataset data) => [.. network.Predict(data.Features).Row(0)];
 
     private static IReadOnlyList<DetectionScore> Thin(IReadOnlyList<DetectionScore> curve, int points)

@@ -20,6 +20,9 @@ public class WakeWordTests
         using var json = run.Json();
         var detectors = json.RootElement.GetProperty("detectors").EnumerateArray().ToList();
         detectors.Select(d => d.GetProperty("strategy").GetString()).Should().Equal("HeadOnly", "FullFineTune", "FromScratch");
+        var reasons = json.RootElement.GetProperty("policyReasons").EnumerateArray().Select(r => r.GetString()!).ToList();
+        reasons.Should().Contain(r => r.Contains("accuracy", StringComparison.Ordinal), "the detector's target is a 2-class set, so the policy probes it as classification")
+            .And.NotContain(r => r.Contains("R²", StringComparison.Ordinal));
         foreach (var detector in detectors)
         {
             var test = detector.GetProperty("test")[0];
