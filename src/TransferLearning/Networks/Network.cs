@@ -22,10 +22,11 @@ namespace TransferLearning.Networks;
 /// <remarks>
 /// Examples are columns: <c>X</c> is <c>n_x × m</c>. Every random choice comes from the seed given to
 /// <see cref="Create(int, int)"/>: the same seed and the same calls give the same weights. Inference
-/// (<see cref="Predict(Matrix{float})"/>, <see cref="Evaluate(Dataset, Loss?)"/>) uses only buffers of its own,
-/// so a network that is not training may predict from many threads at once.
+/// (<see cref="Predict(ReadOnlySpan{float}, Span{float})"/> and its overloads, <see cref="Evaluate(Dataset, Loss?)"/>)
+/// uses only buffers of its own, so a network that is not training may predict from many threads at once; while
+/// it trains, predictions from other threads are refused with <see cref="InvalidOperationException"/>.
 /// </remarks>
-public sealed class Network
+public sealed partial class Network
 {
     private const int InferenceChunk = 1024;
     private readonly List<DenseLayer> _layers = [];
@@ -189,7 +190,7 @@ public sealed class Network
     {
         var data = ValidatedInput(x, nameof(x));
         var output = new float[OutputSize * x.ColumnCount];
-        Infer(data, x.ColumnCount, 0, _layers.Count, output);
+        PredictCore(data, x.ColumnCount, output);
         return Matrix<float>.Build.Dense(OutputSize, x.ColumnCount, output);
     }
 
@@ -318,34 +319,14 @@ public sealed class Network
         }
 
         chunk = Math.Min(chunk, columns);
-        int widest = 0;
-        for (int l = first; l < end; l++)
-        {
-            widest = Math.Max(widest, _layers[l].OutputSize);
-        }
-
-        int size = widest * chunk;
+        int size = WidestOutput(first, end) * chunk;
         var pool = ArrayPool<float>.Shared;
         float[] z = pool.Rent(size);
         float[] ping = pool.Rent(size);
         float[] pong = pool.Rent(size);
         try
         {
-            int inputRows = first == 0 ? InputSize : _layers[first - 1].OutputSize;
-            int outputRows = _layers[end - 1].OutputSize;
-            for (int start = 0; start < columns; start += chunk)
-            {
-                int m = Math.Min(chunk, columns - start);
-                ReadOnlySpan<float> input = x.Slice(start * inputRows, m * inputRows);
-                for (int l = first; l < end; l++)
-                {
-                    bool last = l == end - 1;
-                    Span<float> target = last ? output.Slice(start * outputRows, m * outputRows) : ((l - first) % 2 == 0 ? ping : pong);
-                    Span<float> zTarget = last && !lastZ.IsEmpty ? lastZ.Slice(start * outputRows, m * outputRows) : z;
-                    _layers[l].Forward(_backend, input, zTarget, target, m);
-                    input = target;
-                }
-            }
+            Infer(x, columns, first, end, output, chunk, lastZ, new InferenceScratch(z, ping, pong));
         }
         finally
         {
@@ -353,6 +334,39 @@ public sealed class Network
             pool.Return(ping);
             pool.Return(z);
         }
+    }
+
+    /// <summary>As above, in buffers the caller provides (each at least the widest layer × <paramref name="chunk"/> floats).</summary>
+    internal void Infer(ReadOnlySpan<float> x, int columns, int first, int end, Span<float> output, int chunk, Span<float> lastZ, InferenceScratch scratch)
+    {
+        chunk = Math.Min(chunk, columns);
+        int inputRows = first == 0 ? InputSize : _layers[first - 1].OutputSize;
+        int outputRows = _layers[end - 1].OutputSize;
+        for (int start = 0; start < columns; start += chunk)
+        {
+            int m = Math.Min(chunk, columns - start);
+            ReadOnlySpan<float> input = x.Slice(start * inputRows, m * inputRows);
+            for (int l = first; l < end; l++)
+            {
+                bool last = l == end - 1;
+                Span<float> target = last ? output.Slice(start * outputRows, m * outputRows) : ((l - first) % 2 == 0 ? scratch.Ping : scratch.Pong);
+                Span<float> zTarget = last && !lastZ.IsEmpty ? lastZ.Slice(start * outputRows, m * outputRows) : scratch.Z;
+                _layers[l].Forward(_backend, input, zTarget, target, m);
+                input = target;
+            }
+        }
+    }
+
+    /// <summary>The widest output of layers <c>[first, end)</c>.</summary>
+    internal int WidestOutput(int first, int end)
+    {
+        int widest = 0;
+        for (int l = first; l < end; l++)
+        {
+            widest = Math.Max(widest, _layers[l].OutputSize);
+        }
+
+        return widest;
     }
 
     /// <summary>Mean loss and accuracy of layers <c>[first, L)</c> on features <paramref name="x"/> of <paramref name="data"/>'s examples.</summary>

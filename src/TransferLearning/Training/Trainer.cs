@@ -78,6 +78,7 @@ public sealed class Trainer
         var trainSet = first > 0 ? FeaturesAt(network, train, first) : train;
         var validationSet = validation is not null && first > 0 ? FeaturesAt(network, validation, first) : validation;
 
+        using var training = network.BeginTraining();
         var run = new Run(network, loss, optimizer, trainable, trainSet, first, Options, progress, cancellationToken);
         return run.Execute(validationSet);
     }
@@ -318,6 +319,7 @@ public sealed class Trainer
             for (int i = 0; i < to.Length; i++)
             {
                 from[i].CopyTo(to[i].Data, 0);
+                to[i].MarkChanged();
             }
         }
     }
