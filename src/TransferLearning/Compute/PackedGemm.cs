@@ -15,16 +15,19 @@ namespace TransferLearning.Compute;
 // calling thread and the shared worker pool; small ones never hand off.
 internal static unsafe class PackedGemm
 {
-    // Below this many multiply-adds a product stays on the calling thread: a hand-off costs a few µs, and on
-    // a busy machine a late worker costs a p99. Measured in tests/TransferLearning.Benchmarks (quick, W4T):
-    // the 784 → 512 layer at batch 1 (401,408) gains from a second thread, the 512 → 256 one (131,072) does not.
-    internal const long ParallelThreshold = 200_000;
+    // Below this many multiply-adds a product stays on the calling thread. Measured in the benchmarks' quick
+    // mode (W4 and W5 with 1 and 2 threads, a shared 2-core machine): at batch 1 a second thread did not lower
+    // the median (the product is bound by reading the weights) and tripled the p99 (a worker descheduled in the
+    // middle of its part), so no matrix–vector product of a 784-512-256 network (≤ 401,408) hands off; at
+    // batch 32 the 784 → 512 and 512 → 256 products (12.8 M and 4.2 M) do.
+    internal const long ParallelThreshold = 1_000_000;
 
     private static readonly PackedJob SharedJob = new();
 
-    // Floats of the packed-input buffer that Multiply needs for n columns of k values.
+    // Floats of the packed-input buffer that Multiply needs for n columns of k values (for one column: its
+    // non-zero values and their indices).
     public static int PackedInputFloats(GemmKernelKind kernel, int k, int n) =>
-        n <= 1 ? 0 : k * RoundUp(n, ManagedComputeBackend.TileOf(kernel).Nr);
+        n <= 1 ? 2 * k : k * RoundUp(n, ManagedComputeBackend.TileOf(kernel).Nr);
 
     // Columns of Y that Multiply may write for n columns (whole Nr-wide tiles when n > 1).
     public static int PaddedColumns(GemmKernelKind kernel, int n) =>
@@ -33,14 +36,17 @@ internal static unsafe class PackedGemm
     // Y ← act(W·X + b); act is LeakyReLU(slope) when fuseSlope is a number (0: ReLU), the identity when NaN.
     public static void Multiply(PackedWeights w, float* x, int ldx, int n, float* y, int ldy, float* packedInput, float fuseSlope, int maxThreads)
     {
-        var args = new Arguments(w, x, ldx, n, y, ldy, packedInput, fuseSlope);
+        int nonzeros = n == 1 ? Condense(x, w.Columns, packedInput, (int*)(packedInput + w.Columns)) : 0;
+        var args = new Arguments(w, x, ldx, n, y, ldy, packedInput, fuseSlope, nonzeros);
         if (n > 1)
         {
             PackInput(args);
         }
 
-        int parts = Math.Min(Math.Min(maxThreads, w.PanelCount), GemmWorkerPool.Shared.WorkerCount + 1);
-        if (parts > 1 && (long)w.Rows * w.Columns * n >= ParallelThreshold && GemmWorkerPool.Shared.TryAcquire())
+        // Four parts per thread: parts are claimed, so a worker that wakes late still takes some.
+        int threads = Math.Min(maxThreads, GemmWorkerPool.Shared.WorkerCount + 1);
+        int parts = Math.Min(4 * threads, w.PanelCount);
+        if (threads > 1 && parts > 1 && (long)w.Rows * w.Columns * n >= ParallelThreshold && GemmWorkerPool.Shared.TryAcquire())
         {
             try
             {
@@ -60,6 +66,23 @@ internal static unsafe class PackedGemm
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    // The non-zero entries of x (values and indices, in order), without branches; returns how many. A zero
+    // input adds nothing to W·x, so the matrix–vector product skips its column of W: ReLU outputs are often half
+    // zero, and so are images' background pixels, and the product is bound by reading the weights.
+    private static int Condense(float* x, int k, float* values, int* indices)
+    {
+        int count = 0;
+        for (int j = 0; j < k; j++)
+        {
+            float v = x[j];
+            values[count] = v;
+            indices[count] = j;
+            count += v != 0f ? 1 : 0;
+        }
+
+        return count;
+    }
 
     // X's columns into Nr-wide tiles, k steps of Nr values each; missing columns of the last tile are zero.
     private static void PackInput(in Arguments args)
@@ -121,7 +144,15 @@ internal static unsafe class PackedGemm
             float* y = args.Y + (p * mr);
             if (args.N == 1)
             {
-                Gemv(w.Kernel, panel, args.X, k, y);
+                if (args.Nonzeros * 8 < k * 7)
+                {
+                    SparseGemv(w.Kernel, panel, args.PackedInput, (int*)(args.PackedInput + k), args.Nonzeros, y);
+                }
+                else
+                {
+                    Gemv(w.Kernel, panel, args.X, k, y);
+                }
+
                 Epilogue(y, bias, mr, 1, args.Ldy, args.FuseSlope);
                 continue;
             }
@@ -158,6 +189,116 @@ internal static unsafe class PackedGemm
             default:
                 GemvScalar(panel, x, k, y, ScalarMicroKernel.Mr);
                 break;
+        }
+    }
+
+    // As Gemv, over the non-zero inputs only (fewer than 7 in 8): y = Σ_t values[t] · panel column indices[t].
+    private static void SparseGemv(GemmKernelKind kernel, float* panel, float* values, int* indices, int count, float* y)
+    {
+        switch (kernel)
+        {
+            case GemmKernelKind.Avx512:
+                SparseGemv512(panel, values, indices, count, y);
+                break;
+            case GemmKernelKind.Avx2:
+                SparseGemv256(panel, values, indices, count, y);
+                break;
+            default:
+                SparseGemvScalar(panel, values, indices, count, y, ScalarMicroKernel.Mr);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SparseGemv512(float* a, float* values, int* indices, int count, float* y)
+    {
+        Vector512<float> s0 = default, s1 = default, t0 = default, t1 = default;
+        Vector512<float> u0 = default, u1 = default, v0 = default, v1 = default;
+        int t = 0;
+        for (; t + 4 <= count; t += 4)
+        {
+            float* a0 = a + (indices[t] * 32);
+            float* a1 = a + (indices[t + 1] * 32);
+            float* a2 = a + (indices[t + 2] * 32);
+            float* a3 = a + (indices[t + 3] * 32);
+            var x0 = Vector512.Create(values[t]);
+            var x1 = Vector512.Create(values[t + 1]);
+            var x2 = Vector512.Create(values[t + 2]);
+            var x3 = Vector512.Create(values[t + 3]);
+            s0 = Avx512F.FusedMultiplyAdd(Vector512.Load(a0), x0, s0);
+            s1 = Avx512F.FusedMultiplyAdd(Vector512.Load(a0 + 16), x0, s1);
+            t0 = Avx512F.FusedMultiplyAdd(Vector512.Load(a1), x1, t0);
+            t1 = Avx512F.FusedMultiplyAdd(Vector512.Load(a1 + 16), x1, t1);
+            u0 = Avx512F.FusedMultiplyAdd(Vector512.Load(a2), x2, u0);
+            u1 = Avx512F.FusedMultiplyAdd(Vector512.Load(a2 + 16), x2, u1);
+            v0 = Avx512F.FusedMultiplyAdd(Vector512.Load(a3), x3, v0);
+            v1 = Avx512F.FusedMultiplyAdd(Vector512.Load(a3 + 16), x3, v1);
+        }
+
+        for (; t < count; t++)
+        {
+            float* aj = a + (indices[t] * 32);
+            var xj = Vector512.Create(values[t]);
+            s0 = Avx512F.FusedMultiplyAdd(Vector512.Load(aj), xj, s0);
+            s1 = Avx512F.FusedMultiplyAdd(Vector512.Load(aj + 16), xj, s1);
+        }
+
+        Vector512.Store((s0 + t0) + (u0 + v0), y);
+        Vector512.Store((s1 + t1) + (u1 + v1), y + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SparseGemv256(float* a, float* values, int* indices, int count, float* y)
+    {
+        Vector256<float> s0 = default, s1 = default, t0 = default, t1 = default;
+        Vector256<float> u0 = default, u1 = default, v0 = default, v1 = default;
+        int t = 0;
+        for (; t + 4 <= count; t += 4)
+        {
+            float* a0 = a + (indices[t] * 16);
+            float* a1 = a + (indices[t + 1] * 16);
+            float* a2 = a + (indices[t + 2] * 16);
+            float* a3 = a + (indices[t + 3] * 16);
+            var x0 = Vector256.Create(values[t]);
+            var x1 = Vector256.Create(values[t + 1]);
+            var x2 = Vector256.Create(values[t + 2]);
+            var x3 = Vector256.Create(values[t + 3]);
+            s0 = Fma.MultiplyAdd(Vector256.Load(a0), x0, s0);
+            s1 = Fma.MultiplyAdd(Vector256.Load(a0 + 8), x0, s1);
+            t0 = Fma.MultiplyAdd(Vector256.Load(a1), x1, t0);
+            t1 = Fma.MultiplyAdd(Vector256.Load(a1 + 8), x1, t1);
+            u0 = Fma.MultiplyAdd(Vector256.Load(a2), x2, u0);
+            u1 = Fma.MultiplyAdd(Vector256.Load(a2 + 8), x2, u1);
+            v0 = Fma.MultiplyAdd(Vector256.Load(a3), x3, v0);
+            v1 = Fma.MultiplyAdd(Vector256.Load(a3 + 8), x3, v1);
+        }
+
+        for (; t < count; t++)
+        {
+            float* aj = a + (indices[t] * 16);
+            var xj = Vector256.Create(values[t]);
+            s0 = Fma.MultiplyAdd(Vector256.Load(aj), xj, s0);
+            s1 = Fma.MultiplyAdd(Vector256.Load(aj + 8), xj, s1);
+        }
+
+        Vector256.Store((s0 + t0) + (u0 + v0), y);
+        Vector256.Store((s1 + t1) + (u1 + v1), y + 8);
+    }
+
+    private static void SparseGemvScalar(float* a, float* values, int* indices, int count, float* y, int mr)
+    {
+        for (int r = 0; r < mr; r++)
+        {
+            y[r] = 0f;
+        }
+
+        for (int t = 0; t < count; t++)
+        {
+            float* aj = a + (indices[t] * mr);
+            for (int r = 0; r < mr; r++)
+            {
+                y[r] += aj[r] * values[t];
+            }
         }
     }
 
@@ -285,7 +426,7 @@ internal static unsafe class PackedGemm
         }
     }
 
-    private readonly struct Arguments(PackedWeights w, float* x, int ldx, int n, float* y, int ldy, float* packedInput, float fuseSlope)
+    private readonly struct Arguments(PackedWeights w, float* x, int ldx, int n, float* y, int ldy, float* packedInput, float fuseSlope, int nonzeros)
     {
         public PackedWeights W { get; } = w;
 
@@ -302,6 +443,9 @@ internal static unsafe class PackedGemm
         public float* PackedInput { get; } = packedInput;
 
         public float FuseSlope { get; } = fuseSlope;
+
+        // For one column: how many of its k inputs are not zero (their values and indices are in PackedInput).
+        public int Nonzeros { get; } = nonzeros;
     }
 
     // The panels split into contiguous ranges, one per part. Guarded by the pool's lock.

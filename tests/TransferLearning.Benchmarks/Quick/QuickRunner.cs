@@ -87,6 +87,7 @@ public static class QuickRunner
             c.Iteration();
         }
 
+        samples.EnsureCapacity(samples.Count + c.MaxSamples);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var watch = Stopwatch.StartNew();
         c.Iteration();

@@ -34,6 +34,32 @@ public sealed class InferenceQuickWorkload : IQuickWorkload
                 yield return W3("ours", name, (x, y) => network.PredictBatch(x, y));
             }
         }
+
+        // The same weights in ONNX Runtime; the largest difference from ours is printed once, as a check.
+        var reference = TrainingWorkloadData.Mlp(ComputeBackend.Default);
+        var ort = new OnnxRuntimeReference(reference);
+        var ortOutput = new float[TrainingWorkloadData.Classes * 1000];
+        int ortNext = 0;
+        PrintLargestDifference(reference, ort, test);
+        yield return Latency("W4", "batch 1", ort.Name, () => ort.Predict(Example(test, ref ortNext, 1), ortOutput.AsSpan(0, 10)), SingleCalls);
+        yield return Latency("W5", "batch 32", ort.Name, () => ort.Predict(Example(test, ref ortNext, 32), ortOutput.AsSpan(0, 320)), 1_500);
+        yield return W3("onnxruntime", ort.Name, ort.Predict);
+    }
+
+    private static void PrintLargestDifference(Network network, OnnxRuntimeReference ort, float[] test)
+    {
+        var x = test.AsSpan(0, 1000 * TrainingWorkloadData.Inputs);
+        var ours = new float[TrainingWorkloadData.Classes * 1000];
+        var theirs = new float[ours.Length];
+        network.PredictBatch(x, ours);
+        ort.Predict(x, theirs);
+        float worst = 0;
+        for (int i = 0; i < ours.Length; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(ours[i] - theirs[i]));
+        }
+
+        Console.WriteLine($"Same weights in both engines: largest output difference over 1,000 examples {worst:E1}.");
     }
 
     // The next `count` examples of the test set, cycling, so that calls do not see one example only.

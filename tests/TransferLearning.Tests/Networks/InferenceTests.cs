@@ -66,6 +66,28 @@ public class InferenceTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Predict_MostlyZeroExample_MatchesTheBlockedGemmPath(string backendName)
+    {
+        // Zero inputs skip their weight columns (as background pixels and ReLU outputs do): same numbers.
+        var network = MixedNetwork(BackendNamed(backendName));
+        foreach (int zeroEvery in new[] { 2, 3, 1_000 })
+        {
+            var x = Examples(1, Features, seed: zeroEvery).Select((v, i) => i % zeroEvery == 0 ? 0f : v).ToArray();
+            var output = new float[network.OutputSize];
+
+            network.Predict(x, output);
+
+            AssertClose(output, Reference(network, x, 1), $"{backendName}, every {zeroEvery}th input zero");
+        }
+
+        var zeros = new float[Features];
+        var fromZeros = new float[network.OutputSize];
+        network.Predict(zeros, fromZeros);
+        AssertClose(fromZeros, Reference(network, zeros, 1), $"{backendName}, all inputs zero");
+    }
+
     [Fact]
     public void Predict_MatrixIntoResult_EqualsTheAllocatingOverload()
     {
