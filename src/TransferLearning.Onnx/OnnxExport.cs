@@ -22,7 +22,9 @@ namespace TransferLearning.Onnx;
 /// initialisers keep the parameters' names and PyTorch's <c>nn.Linear</c> layout (<c>layers.0.weight</c>
 /// <c>[n[l], n[l-1]]</c>, <c>layers.0.bias</c> <c>[n[l]]</c>), then its activation: <c>Relu</c>,
 /// <c>LeakyRelu</c> (with its slope as <c>alpha</c>), <c>Sigmoid</c>, <c>Tanh</c>, <c>Softmax</c> over the last
-/// axis, or nothing for the identity. Opset 17 of the default domain, IR version 8.
+/// axis, or nothing for the identity. Dropout is left out (the identity at inference); batch normalisation is
+/// one <c>BatchNormalization</c> in inference mode with its running statistics (<c>layers.{l}.weight</c>,
+/// <c>bias</c>, <c>running_mean</c>, <c>running_var</c> as named here). Opset 17 of the default domain, IR version 8.
 /// </para>
 /// <para>
 /// ONNX Runtime reproduces <see cref="Network.Predict(MathNet.Numerics.LinearAlgebra.Matrix{float})"/> within 1e-5 (a test checks it); the
@@ -43,7 +45,7 @@ public static class OnnxExport
     /// <returns>The bytes of the model (an ONNX <c>ModelProto</c>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
-    /// <exception cref="NotSupportedException">A layer has an activation that has no ONNX operator here.</exception>
+    /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
     public static byte[] ToOnnx(this Network network, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -54,10 +56,29 @@ public static class OnnxExport
         }
 
         var graph = new ProtoMessage().String(GraphName, "TransferLearning");
-        string previous = options.InputName;
-        for (int l = 0; l < network.Layers.Count; l++)
+        var layers = network.Layers;
+        int lastNode = -1;
+        for (int l = 0; l < layers.Count; l++)
         {
-            previous = AddDense(graph, network.Layers[l], l, previous, l == network.Layers.Count - 1 ? options.OutputName : null);
+            lastNode = layers[l] is DropoutLayer ? lastNode : l;
+        }
+
+        string previous = options.InputName;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            string? graphOutput = l == lastNode ? options.OutputName : null;
+            previous = layers[l] switch
+            {
+                DropoutLayer => previous,   // the identity at inference
+                DenseLayer dense => AddDense(graph, dense, l, previous, graphOutput),
+                BatchNormLayer norm => AddBatchNorm(graph, norm, l, previous, graphOutput),
+                var other => throw new NotSupportedException($"Layer {l} ({other}) has no ONNX export."),
+            };
+        }
+
+        if (lastNode < 0)
+        {
+            graph.Message(GraphNode, Node("identity", "Identity", [options.InputName], options.OutputName, null));
         }
 
         graph.Message(GraphInput, ValueInfo(options.InputName, options.BatchDimension, network.InputSize));
@@ -78,7 +99,7 @@ public static class OnnxExport
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="stream"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
-    /// <exception cref="NotSupportedException">A layer has an activation that has no ONNX operator here.</exception>
+    /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
     public static void ExportOnnx(this Network network, Stream stream, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -101,7 +122,7 @@ public static class OnnxExport
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="path"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
-    /// <exception cref="NotSupportedException">A layer has an activation that has no ONNX operator here.</exception>
+    /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
     /// <exception cref="IOException">The file could not be written.</exception>
     public static void ExportOnnx(this Network network, string path, OnnxExportOptions? options = null)
     {
@@ -145,6 +166,22 @@ public static class OnnxExport
         string a = graphOutput ?? $"{prefix}.a";
         graph.Message(GraphNode, Node($"{prefix}.{op.ToLowerInvariant()}", op, [z], a, attribute));
         return a;
+    }
+
+    // BatchNormalization in inference mode: y = γ·(x − μ_run)/√(σ²_run + ε) + β over dimension 1 of [batch, n].
+    private static string AddBatchNorm(ProtoMessage graph, BatchNormLayer layer, int l, string input, string? graphOutput)
+    {
+        string prefix = string.Create(CultureInfo.InvariantCulture, $"layers.{l}");
+        Parameter[] tensors = [layer.Scale, layer.Shift, layer.RunningMean, layer.RunningVariance];
+        foreach (var p in tensors)
+        {
+            graph.Message(GraphInitializer, Tensor(p.Name, p.Values.ToArray(), p.Length));
+        }
+
+        string output = graphOutput ?? $"{prefix}.a";
+        graph.Message(GraphNode, Node(
+            $"{prefix}.batchnorm", "BatchNormalization", [input, .. tensors.Select(p => p.Name)], output, FloatAttribute("epsilon", layer.Epsilon)));
+        return output;
     }
 
     private static (string? Op, ProtoMessage? Attribute) OperatorOf(Activation activation) => activation switch

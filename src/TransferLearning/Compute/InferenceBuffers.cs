@@ -6,7 +6,7 @@ namespace TransferLearning.Compute;
 // of threads may predict at once.
 internal sealed unsafe class InferenceBuffers
 {
-    private const int Slots = 3;
+    private const int Slots = 4;
 
     [ThreadStatic]
     private static InferenceBuffers? _current;
@@ -17,7 +17,7 @@ internal sealed unsafe class InferenceBuffers
 
     public static InferenceBuffers Current => _current ??= new InferenceBuffers();
 
-    // Activations of layers 0, 2, 4, … use slot 0, the others slot 1; slot 2 holds the packed input.
+    // Activations of layers use slots 0 and 1 in turn; slot 2 holds the packed input, slot 3 a layer's own scratch.
     public float* Get(int slot, int floats)
     {
         if (floats > _capacities[slot])
@@ -29,7 +29,7 @@ internal sealed unsafe class InferenceBuffers
         return (float*)_pointers[slot];
     }
 
-    // The three slots as the scratch of a chunked forward pass, each of `floats` floats.
-    public Networks.InferenceScratch Scratch(int floats) =>
-        new(new Span<float>(Get(2, floats), floats), new Span<float>(Get(0, floats), floats), new Span<float>(Get(1, floats), floats));
+    // Three slots as the scratch of a chunked forward pass: a layer's scratch, and two activation buffers.
+    public Networks.InferenceScratch Scratch(int scratchFloats, int floats) =>
+        new(new Span<float>(Get(2, scratchFloats), scratchFloats), new Span<float>(Get(0, floats), floats), new Span<float>(Get(1, floats), floats));
 }

@@ -17,6 +17,7 @@ internal sealed class InferencePlan
     private PackedLayer?[] _layers = [];
 
     /// <summary><c>output ← A[L]</c> for <paramref name="columns"/> examples of <paramref name="x"/> (each contiguous).</summary>
+    /// <remarks>Dropout is the identity at inference and is skipped; any other kind of layer (batch normalisation with its running statistics) runs its own inference pass, column by column.</remarks>
     public unsafe void Run(Network network, ReadOnlySpan<float> x, int columns, Span<float> output)
     {
         var (kernel, threads) = KernelOf(network.Backend);
@@ -27,27 +28,50 @@ internal sealed class InferencePlan
         {
             float* input = px;
             int ldx = network.InputSize;
+            int slot = 0;
             for (int l = 0; l < layers.Count; l++)
             {
-                var layer = layers[l];
-                var packed = Packed(l, layer, kernel);
-                int ldy = packed.PaddedRows;
-                float* y = buffers.Get(l % 2, ldy * paddedColumns);
-                float* packedInput = buffers.Get(2, PackedGemm.PackedInputFloats(kernel, layer.InputSize, columns));
-                var activation = layer.Activation;
-                float fuseSlope = activation is LeakyReluActivation relu ? relu.Slope : float.NaN;
-                PackedGemm.Multiply(packed, input, ldx, columns, y, ldy, packedInput, fuseSlope, threads);
-                if (float.IsNaN(fuseSlope) && activation is not IdentityActivation)
+                float* y;
+                int ldy;
+                switch (layers[l])
                 {
-                    for (int c = 0; c < columns; c++)
-                    {
-                        var z = new Span<float>(y + ((nint)c * ldy), layer.OutputSize);
-                        activation.Forward(z, z, layer.OutputSize);
-                    }
+                    case DropoutLayer:
+                        continue;
+                    case DenseLayer dense:
+                        var packed = Packed(l, dense, kernel);
+                        ldy = packed.PaddedRows;
+                        y = buffers.Get(slot, ldy * paddedColumns);
+                        float* packedInput = buffers.Get(2, PackedGemm.PackedInputFloats(kernel, dense.InputSize, columns));
+                        var activation = dense.Activation;
+                        float fuseSlope = activation is LeakyReluActivation relu ? relu.Slope : float.NaN;
+                        PackedGemm.Multiply(packed, input, ldx, columns, y, ldy, packedInput, fuseSlope, threads);
+                        if (float.IsNaN(fuseSlope) && activation is not IdentityActivation)
+                        {
+                            for (int c = 0; c < columns; c++)
+                            {
+                                var z = new Span<float>(y + ((nint)c * ldy), dense.OutputSize);
+                                activation.Forward(z, z, dense.OutputSize);
+                            }
+                        }
+
+                        break;
+                    default:
+                        var layer = layers[l];
+                        ldy = layer.OutputSize;
+                        y = buffers.Get(slot, ldy * columns);
+                        int scratchRows = layer.InferenceScratchRows;
+                        var scratch = new Span<float>(buffers.Get(3, scratchRows), scratchRows);
+                        for (int c = 0; c < columns; c++)
+                        {
+                            layer.Infer(network.Backend, new ReadOnlySpan<float>(input + ((nint)c * ldx), layer.InputSize), new Span<float>(y + ((nint)c * ldy), ldy), scratch, 1);
+                        }
+
+                        break;
                 }
 
                 input = y;
                 ldx = ldy;
+                slot = 1 - slot;
             }
 
             int rows = network.OutputSize;
@@ -68,7 +92,7 @@ internal sealed class InferencePlan
         var cache = Volatile.Read(ref _layers);
         while (index >= cache.Length)
         {
-            var grown = new PackedLayer?[layer.Owner?.Layers.Count ?? index + 1];
+            var grown = new PackedLayer?[Math.Max(index + 1, layer.Owner?.Layers.Count ?? 0)];
             Array.Copy(cache, grown, Math.Min(cache.Length, grown.Length));
             Interlocked.CompareExchange(ref _layers, grown, cache);
             cache = Volatile.Read(ref _layers);

@@ -39,7 +39,7 @@ public sealed partial class Network
         EnsureLength(example.Length, InputSize, "inputs", nameof(example));
         EnsureLength(output.Length, OutputSize, "outputs", nameof(output));
         Guard.AllFinite(example, nameof(example));
-        PredictCore(example, 1, output);
+        PredictCore(example, 1, output, nameof(example));
     }
 
     /// <summary>
@@ -68,7 +68,7 @@ public sealed partial class Network
         int count = examples.Length / InputSize;
         EnsureLength(outputs.Length, count * OutputSize, "outputs", nameof(outputs));
         Guard.AllFinite(examples, nameof(examples), InputSize);
-        PredictCore(examples, count, outputs);
+        PredictCore(examples, count, outputs, nameof(examples));
     }
 
     /// <summary>Predicts the class of one example: the arg-max of <c>A[L]</c>, or <c>a ≥ 0.5</c> for a single output unit.</summary>
@@ -87,7 +87,7 @@ public sealed partial class Network
         try
         {
             output = output[..OutputSize];
-            PredictCore(example, 1, output);
+            PredictCore(example, 1, output, nameof(example));
             return ArgMax(output);
         }
         finally
@@ -118,7 +118,7 @@ public sealed partial class Network
                 nameof(result));
         }
 
-        PredictCore(data, x.ColumnCount, target);
+        PredictCore(data, x.ColumnCount, target, nameof(x));
     }
 
     /// <summary>Marks the network as training until the scope is disposed (predictions from other threads are refused meanwhile).</summary>
@@ -134,7 +134,7 @@ public sealed partial class Network
     /// Every public prediction, after validation, guarded against concurrent training: the small-batch plan, or
     /// the blocked GEMM in chunks of 1,024 columns in this thread's scratch (kept for the thread's next call).
     /// </summary>
-    private void PredictCore(ReadOnlySpan<float> x, int columns, Span<float> output)
+    private void PredictCore(ReadOnlySpan<float> x, int columns, Span<float> output, string paramName)
     {
         int starts = Volatile.Read(ref _trainingStarts);
         EnsureNotTrainingElsewhere();
@@ -145,10 +145,12 @@ public sealed partial class Network
         else
         {
             int chunk = Math.Min(InferenceChunk, columns);
-            var scratch = InferenceBuffers.Current.Scratch(WidestOutput(0, _layers.Count) * chunk);
+            var (rows, scratchRows) = ScratchRowsOf(0, _layers.Count);
+            var scratch = InferenceBuffers.Current.Scratch(Math.Max(scratchRows * chunk, 1), rows * chunk);
             Infer(x, columns, 0, _layers.Count, output, chunk, default, scratch);
         }
 
+        EnsureFiniteOutput(output, paramName);
         if (Volatile.Read(ref _trainingStarts) != starts)
         {
             EnsureNotTrainingElsewhere();

@@ -4,32 +4,33 @@ using System.Text;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Random;
 using TransferLearning.Compute;
-using TransferLearning.Data;
-using TransferLearning.Training;
-using TransferLearning.Training.Losses;
 
 namespace TransferLearning.Networks;
 
 /// <summary>
-/// An ordered stack of dense layers, <c>A[0] = X → A[1] → … → A[L]</c>, built fluently:
+/// An ordered stack of layers, <c>A[0] = X → A[1] → … → A[L]</c>, built fluently:
 /// <code>
 /// var net = Network.Create(inputSize: 784, seed: 7)
 ///     .Dense(512, Activation.ReLU)
+///     .BatchNorm()
 ///     .Dense(256, Activation.ReLU)
+///     .Dropout(0.2f)
 ///     .Dense(10, Activation.Softmax);
 /// </code>
 /// </summary>
 /// <remarks>
 /// Examples are columns: <c>X</c> is <c>n_x × m</c>. Every random choice comes from the seed given to
-/// <see cref="Create(int, int)"/>: the same seed and the same calls give the same weights. Inference
-/// (<see cref="Predict(ReadOnlySpan{float}, Span{float})"/> and its overloads, <see cref="Evaluate(Dataset, Loss?)"/>)
-/// uses only buffers of its own, so a network that is not training may predict from many threads at once; while
-/// it trains, predictions from other threads are refused with <see cref="InvalidOperationException"/>.
+/// <see cref="Create(int, int)"/>: the same seed and the same calls give the same weights (and dropout masks).
+/// Inference (<see cref="Predict(ReadOnlySpan{float}, Span{float})"/> and its overloads) uses only buffers of its
+/// own, so a network that is not training may predict from many threads at once; while it trains, predictions
+/// from other threads are refused with <see cref="InvalidOperationException"/>. The network knows no loss, label or data set: training
+/// and evaluation live in <c>TransferLearning.Training</c>.
 /// </remarks>
 public sealed partial class Network
 {
     private const int InferenceChunk = 1024;
-    private readonly List<DenseLayer> _layers = [];
+    private readonly List<Layer> _layers = [];
+    private readonly List<DenseLayer> _denseLayers = [];
     private readonly Random _random;
     private ComputeBackend _backend;
 
@@ -44,21 +45,30 @@ public sealed partial class Network
     /// <summary>Gets <c>n_x</c>, the number of inputs.</summary>
     public int InputSize { get; }
 
-    /// <summary>Gets the seed that new layers' weights are drawn from.</summary>
+    /// <summary>Gets the seed that new layers' weights (and dropout seeds) are drawn from.</summary>
     public int Seed { get; }
 
     /// <summary>Gets <c>n[L]</c>, the size of the output layer (the input size when there are no layers).</summary>
     public int OutputSize => _layers.Count == 0 ? InputSize : _layers[^1].OutputSize;
 
-    /// <summary>Gets the layers, input side first.</summary>
-    public IReadOnlyList<DenseLayer> Layers => _layers;
+    /// <summary>Gets the layers of every kind, input side first; <c>Layers[l]</c> owns the parameters named <c>layers.{l}.…</c>.</summary>
+    public IReadOnlyList<Layer> Layers => _layers;
 
-    /// <summary>Gets the output layer <c>L</c>.</summary>
-    /// <exception cref="InvalidOperationException">The network has no layers.</exception>
-    public DenseLayer OutputLayer => _layers.Count > 0 ? _layers[^1] : throw new InvalidOperationException("The network has no layers.");
+    /// <summary>Gets the dense layers only, input side first (for a network of dense layers only, the same as <see cref="Layers"/>).</summary>
+    public IReadOnlyList<DenseLayer> DenseLayers => _denseLayers;
+
+    /// <summary>Gets the output layer <c>L</c>, which must be a dense layer.</summary>
+    /// <exception cref="InvalidOperationException">The network has no layers, or its top layer is not a dense layer.</exception>
+    public DenseLayer OutputLayer => _layers.Count == 0
+        ? throw new InvalidOperationException("The network has no layers.")
+        : _layers[^1] as DenseLayer ?? throw new InvalidOperationException(
+            $"Expected a Dense output layer but the top layer is {_layers[^1]}: add a Dense layer on top.");
 
     /// <summary>Gets every parameter with its stable name (<c>layers.0.weight</c>, <c>layers.0.bias</c>, …), input side first.</summary>
     public IEnumerable<Parameter> Parameters => _layers.SelectMany(l => l.Parameters);
+
+    /// <summary>Gets every buffer (state saved with the network but never trained, such as <c>layers.1.running_mean</c>), input side first.</summary>
+    public IEnumerable<Parameter> Buffers => _layers.SelectMany(l => l.Buffers);
 
     /// <summary>Gets the total number of scalar parameters.</summary>
     public long ParameterCount => _layers.Sum(l => (long)l.ParameterCount);
@@ -92,35 +102,55 @@ public sealed partial class Network
     /// <param name="activation">The activation <c>g[l]</c>.</param>
     /// <param name="initializer">The initialiser; <see langword="null"/> picks the activation's default (He for ReLU, Xavier otherwise).</param>
     /// <returns>This network.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="units"/> is less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="units"/> is less than 1, or <c>units × inputs</c> weights exceed the largest array .NET can hold.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="activation"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="activation"/> is a softmax with one unit.</exception>
     /// <exception cref="InvalidOperationException">The current last layer is a softmax, which may only be the output.</exception>
     public Network Dense(int units, Activation activation, Initializer? initializer = null)
     {
         Guard.AtLeast(units, 1, nameof(units));
         ArgumentNullException.ThrowIfNull(activation);
+        DenseLayer.EnsureWeightFits(OutputSize, units, nameof(units));
+        DenseLayer.EnsureSoftmaxHasClasses(units, activation, nameof(units));
         EnsureCanAppend();
         return Add(DenseLayer.Create(OutputSize, units, activation, _random, initializer));
     }
 
-    /// <summary>Appends a layer built from <paramref name="spec"/>, with weights drawn from the network's seeded generator.</summary>
-    /// <param name="spec">The layer's size, activation and initialiser.</param>
+    /// <summary>Appends an inverted-dropout layer whose mask seed is drawn from the network's seeded generator.</summary>
+    /// <param name="rate">The drop probability <c>p</c>, in [0, 1).</param>
+    /// <returns>This network.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rate"/> is outside [0, 1) or NaN.</exception>
+    /// <exception cref="InvalidOperationException">The current last layer is a softmax, which may only be the output.</exception>
+    public Network Dropout(float rate) => Add(Layer.Dropout(rate));
+
+    /// <summary>Appends a batch-normalisation layer over the current outputs.</summary>
+    /// <param name="momentum">The weight of a batch's statistics in the running ones, in (0, 1]. The default is 0.1.</param>
+    /// <param name="epsilon">The variance floor <c>ε</c>, positive. The default is 1e-5.</param>
+    /// <returns>This network.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The current last layer is a softmax, which may only be the output.</exception>
+    public Network BatchNorm(float momentum = BatchNormLayer.DefaultMomentum, float epsilon = BatchNormLayer.DefaultEpsilon) =>
+        Add(Layer.BatchNorm(momentum, epsilon));
+
+    /// <summary>Appends a layer built from <paramref name="spec"/>, with any random value drawn from the network's seeded generator.</summary>
+    /// <param name="spec">The layer's kind and settings.</param>
     /// <returns>This network.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="spec"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">The current last layer is a softmax, which may only be the output.</exception>
-    public Network Dense(LayerSpec spec)
+    public Network Add(LayerSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return Dense(spec.Units, spec.Activation, spec.Initializer);
+        EnsureCanAppend();
+        return Add(spec.Build(OutputSize, _random));
     }
 
     /// <summary>Appends an existing layer (it becomes part of this network; its parameters are renamed).</summary>
     /// <param name="layer">A layer whose input size equals this network's current output size.</param>
     /// <returns>This network.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="layer"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The layer's input size differs from the current output size, or it already belongs to a network (append <see cref="DenseLayer.Clone()"/> instead).</exception>
+    /// <exception cref="ArgumentException">The layer's input size differs from the current output size, or it already belongs to a network (append <see cref="Layer.Clone()"/> instead).</exception>
     /// <exception cref="InvalidOperationException">The current last layer is a softmax, which may only be the output.</exception>
-    public Network Add(DenseLayer layer)
+    public Network Add(Layer layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
         if (layer.InputSize != OutputSize)
@@ -158,13 +188,17 @@ public sealed partial class Network
         foreach (var layer in _layers.Skip(_layers.Count - count))
         {
             layer.Owner = null;
+            if (layer is DenseLayer dense)
+            {
+                _denseLayers.Remove(dense);
+            }
         }
 
         _layers.RemoveRange(_layers.Count - count, count);
         return this;
     }
 
-    /// <summary>Returns a deep copy: same weights, freezing and backend. Layers appended to the copy draw from a fresh generator seeded with <see cref="Seed"/>.</summary>
+    /// <summary>Returns a deep copy: same weights, buffers, freezing and backend. Layers appended to the copy draw from a fresh generator seeded with <see cref="Seed"/>.</summary>
     /// <returns>The copy; training it does not change this network.</returns>
     public Network Clone() => Clone(_layers.Count, Seed);
 
@@ -174,23 +208,23 @@ public sealed partial class Network
         var copy = new Network(InputSize, seed, new Xoshiro256StarStar(seed), _backend);
         for (int l = 0; l < layerCount; l++)
         {
-            copy.Append(_layers[l].Clone(l));
+            copy.Append(_layers[l].Clone());
         }
 
         return copy;
     }
 
-    /// <summary>Computes <c>A[L]</c> for every column of <paramref name="x"/>.</summary>
+    /// <summary>Computes <c>A[L]</c> for every column of <paramref name="x"/> (inference: dropout passes through, batch normalisation uses its running statistics).</summary>
     /// <param name="x"><c>X</c>, <c>n_x × m</c>, finite.</param>
     /// <returns>A new <c>n[L] × m</c> matrix: class probabilities for a softmax output.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="x"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="x"/> does not have <see cref="InputSize"/> rows, has no columns, or holds NaN or ∞.</exception>
+    /// <exception cref="ArgumentException"><paramref name="x"/> does not have <see cref="InputSize"/> rows, has no columns, holds NaN or ∞, or holds finite values that overflow inside the network (a NaN or ∞ output).</exception>
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
     public Matrix<float> Predict(Matrix<float> x)
     {
         var data = ValidatedInput(x, nameof(x));
         var output = new float[OutputSize * x.ColumnCount];
-        PredictCore(data, x.ColumnCount, output);
+        PredictCore(data, x.ColumnCount, output, nameof(x));
         return Matrix<float>.Build.Dense(OutputSize, x.ColumnCount, output);
     }
 
@@ -214,22 +248,6 @@ public sealed partial class Network
         return classes;
     }
 
-    /// <summary>Computes the mean loss and, for a classification set, the accuracy.</summary>
-    /// <param name="data">The examples; <see cref="Dataset.FeatureCount"/> must equal <see cref="InputSize"/>.</param>
-    /// <param name="loss">The loss; <see langword="null"/> (the default) picks <see cref="Loss.For(Activation)"/> of the output activation.</param>
-    /// <returns>The loss and the accuracy.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="data"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The data does not fit the network or the loss.</exception>
-    /// <exception cref="InvalidOperationException">The network has no layers.</exception>
-    public Evaluation Evaluate(Dataset data, Loss? loss = null)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        EnsureFits(data, nameof(data));
-        loss ??= Loss.For(OutputLayer.Activation);
-        loss.Validate(OutputLayer, data, nameof(data));
-        return Evaluate(data.FeatureData, data, 0, loss);
-    }
-
     /// <summary>Returns a readable summary: one line per layer and the parameter counts.</summary>
     /// <returns>The summary.</returns>
     public override string ToString()
@@ -244,9 +262,48 @@ public sealed partial class Network
         return sb.ToString();
     }
 
+    /// <summary>Throws when an output computed from finite inputs is NaN or ∞ (the inputs overflowed inside the network).</summary>
+    internal void EnsureFiniteOutput(ReadOnlySpan<float> output, string paramName)
+    {
+        if (Guard.IsAllFinite(output))
+        {
+            return;
+        }
+
+        int index = 0;
+        while (float.IsFinite(output[index]))
+        {
+            index++;
+        }
+
+        throw new ArgumentException(
+            Invariant.F($"Expected inputs whose outputs are finite but example {index / OutputSize} gives {output[index]}: finite values overflowed inside the network (inputs too large for its weights?)."),
+            paramName);
+    }
+
+    /// <summary>The arg-max of a column, or <c>a ≥ 0.5</c> for a single unit.</summary>
+    internal static int ArgMax(ReadOnlySpan<float> column)
+    {
+        if (column.Length == 1)
+        {
+            return column[0] >= 0.5f ? 1 : 0;
+        }
+
+        int best = 0;
+        for (int i = 1; i < column.Length; i++)
+        {
+            if (column[i] > column[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>
-    /// The number of bottom layers that are wholly frozen: their outputs can be cached, and it is the index
-    /// of the lowest layer with a parameter that trains (<c>Layers.Count</c> when none trains).
+    /// The number of bottom layers that are wholly frozen: their outputs can be cached (a frozen layer behaves
+    /// as at inference), and it is the index of the lowest layer that trains (<c>Layers.Count</c> when none does).
     /// </summary>
     internal int FrozenPrefixLength()
     {
@@ -259,56 +316,46 @@ public sealed partial class Network
         return l;
     }
 
-    internal void EnsureFits(Dataset data, string paramName)
-    {
-        if (_layers.Count == 0)
-        {
-            throw new InvalidOperationException("The network has no layers.");
-        }
+    /// <summary>The number of rows of <c>A[l-1]</c>, the input of layer <paramref name="layer"/>.</summary>
+    internal int InputRowsOf(int layer) => layer == 0 ? InputSize : _layers[layer - 1].OutputSize;
 
-        if (data.FeatureCount != InputSize)
-        {
-            throw new ArgumentException(
-                $"Expected data with {InputSize} feature rows (the network's input size) but got {data.FeatureCount}.", paramName);
-        }
-    }
-
-    /// <summary>Forward pass through layers <c>[ws.FirstLayer, L)</c> for a batch whose input to <c>ws.FirstLayer</c> is <paramref name="input"/>.</summary>
+    /// <summary>Training forward pass through layers <c>[ws.FirstLayer, L)</c> for a batch whose input to <c>ws.FirstLayer</c> is <paramref name="input"/>.</summary>
     internal void Forward(Workspace ws, ReadOnlySpan<float> input, int batch)
     {
         for (int l = ws.FirstLayer; l < _layers.Count; l++)
         {
-            _layers[l].Forward(_backend, input, ws.Z[l], ws.A[l], batch);
+            _layers[l].Forward(_backend, input, ws.A[l], ws.States[l], batch);
             input = ws.A[l];
         }
     }
 
     /// <summary>
-    /// Backward pass given <c>dZ[L]</c> in <c>ws.DZ[L]</c>: gradients of every parameter that trains,
-    /// stopping at the lowest trainable layer (no work below it).
+    /// Backward pass given <c>dZ[L]</c> — the gradient at the output layer's pre-activation, which the loss
+    /// writes into <see cref="Workspace.OutputGradient"/> — down to the lowest layer that trains (no work below it).
     /// </summary>
     internal void Backward(Workspace ws, ReadOnlySpan<float> input, int batch)
     {
+        int last = _layers.Count - 1;
         int lowest = Math.Max(FrozenPrefixLength(), ws.FirstLayer);
-        for (int l = _layers.Count - 1; l >= lowest; l--)
+        for (int l = last; l >= lowest; l--)
         {
-            var layer = _layers[l];
-            if (l < _layers.Count - 1)
-            {
-                int size = layer.OutputSize * batch;
-                layer.Activation.Backward(ws.Z[l].AsSpan(0, size), ws.A[l].AsSpan(0, size), ws.DA[l].AsSpan(0, size), ws.DZ[l].AsSpan(0, size), layer.OutputSize);
-            }
-
             ReadOnlySpan<float> aPrev = l == ws.FirstLayer ? input : ws.A[l - 1];
             Span<float> dAPrev = l > lowest ? ws.DA[l - 1] : [];
-            layer.Backward(_backend, aPrev, ws.DZ[l], dAPrev, batch);
+            if (l == last)
+            {
+                ((DenseLayer)_layers[l]).BackwardFromPreActivation(_backend, aPrev, ws.DA[l], dAPrev, batch);
+            }
+            else
+            {
+                _layers[l].Backward(_backend, aPrev, ws.A[l], ws.DA[l], dAPrev, ws.States[l], batch);
+            }
         }
     }
 
     /// <summary>
     /// Inference through layers <c>[first, end)</c> in chunks of <paramref name="chunk"/> columns, with
     /// buffers of its own (rented from the shared pool, so concurrent calls never share them). When
-    /// <paramref name="lastZ"/> is not empty it receives the last layer's pre-activation <c>Z</c>.
+    /// <paramref name="lastZ"/> is not empty it receives the last (dense) layer's pre-activation <c>Z</c>.
     /// </summary>
     internal void Infer(ReadOnlySpan<float> x, int columns, int first, int end, Span<float> output, int chunk = InferenceChunk, Span<float> lastZ = default)
     {
@@ -319,28 +366,28 @@ public sealed partial class Network
         }
 
         chunk = Math.Min(chunk, columns);
-        int size = WidestOutput(first, end) * chunk;
+        var (rows, scratchRows) = ScratchRowsOf(first, end);
         var pool = ArrayPool<float>.Shared;
-        float[] z = pool.Rent(size);
-        float[] ping = pool.Rent(size);
-        float[] pong = pool.Rent(size);
+        float[] scratch = pool.Rent(Math.Max(scratchRows * chunk, 1));
+        float[] ping = pool.Rent(rows * chunk);
+        float[] pong = pool.Rent(rows * chunk);
         try
         {
-            Infer(x, columns, first, end, output, chunk, lastZ, new InferenceScratch(z, ping, pong));
+            Infer(x, columns, first, end, output, chunk, lastZ, new InferenceScratch(scratch, ping, pong));
         }
         finally
         {
             pool.Return(pong);
             pool.Return(ping);
-            pool.Return(z);
+            pool.Return(scratch);
         }
     }
 
-    /// <summary>As above, in buffers the caller provides (each at least the widest layer × <paramref name="chunk"/> floats).</summary>
+    /// <summary>As above, in buffers the caller provides (sized by <see cref="ScratchRowsOf"/> × <paramref name="chunk"/>).</summary>
     internal void Infer(ReadOnlySpan<float> x, int columns, int first, int end, Span<float> output, int chunk, Span<float> lastZ, InferenceScratch scratch)
     {
         chunk = Math.Min(chunk, columns);
-        int inputRows = first == 0 ? InputSize : _layers[first - 1].OutputSize;
+        int inputRows = InputRowsOf(first);
         int outputRows = _layers[end - 1].OutputSize;
         for (int start = 0; start < columns; start += chunk)
         {
@@ -351,77 +398,24 @@ public sealed partial class Network
                 bool last = l == end - 1;
                 Span<float> target = last ? output.Slice(start * outputRows, m * outputRows) : ((l - first) % 2 == 0 ? scratch.Ping : scratch.Pong);
                 Span<float> zTarget = last && !lastZ.IsEmpty ? lastZ.Slice(start * outputRows, m * outputRows) : scratch.Z;
-                _layers[l].Forward(_backend, input, zTarget, target, m);
+                _layers[l].Infer(_backend, input, target, zTarget, m);
                 input = target;
             }
         }
     }
 
-    /// <summary>The widest output of layers <c>[first, end)</c>.</summary>
-    internal int WidestOutput(int first, int end)
+    /// <summary>Per example: the widest output of layers <c>[first, end)</c>, and the most scratch one of them needs.</summary>
+    internal (int Rows, int ScratchRows) ScratchRowsOf(int first, int end)
     {
         int widest = 0;
+        int scratchRows = 0;
         for (int l = first; l < end; l++)
         {
             widest = Math.Max(widest, _layers[l].OutputSize);
+            scratchRows = Math.Max(scratchRows, _layers[l].InferenceScratchRows);
         }
 
-        return widest;
-    }
-
-    /// <summary>Mean loss and accuracy of layers <c>[first, L)</c> on features <paramref name="x"/> of <paramref name="data"/>'s examples.</summary>
-    internal Evaluation Evaluate(ReadOnlySpan<float> x, Dataset data, int first, Loss loss)
-    {
-        int m = data.Count;
-        int rows = OutputSize;
-        int chunk = Math.Min(InferenceChunk, m);
-        int inputRows = first == 0 ? InputSize : _layers[first - 1].OutputSize;
-        var pool = ArrayPool<float>.Shared;
-        float[] output = pool.Rent(rows * chunk);
-        float[] z = pool.Rent(rows * chunk);
-        try
-        {
-            double lossSum = 0;
-            int correct = 0;
-            for (int start = 0; start < m; start += chunk)
-            {
-                int count = Math.Min(chunk, m - start);
-                var a = output.AsSpan(0, rows * count);
-                var zc = z.AsSpan(0, rows * count);
-                Infer(x.Slice(start * inputRows, count * inputRows), count, first, _layers.Count, a, chunk, zc);
-                var targets = TargetsOf(data, start, count);
-                lossSum += loss.Sum(zc, a, rows, targets);
-                if (data.IsClassification)
-                {
-                    correct += CountCorrect(a, rows, targets.Labels);
-                }
-            }
-
-            return new Evaluation(lossSum / m, data.IsClassification ? (double)correct / m : null, m);
-        }
-        finally
-        {
-            pool.Return(z);
-            pool.Return(output);
-        }
-    }
-
-    internal static BatchTargets TargetsOf(Dataset data, int start, int count) => data.IsClassification
-        ? new BatchTargets(data.LabelArray.AsSpan(start, count), default)
-        : new BatchTargets(default, data.TargetArray.AsSpan(start * data.TargetCount, count * data.TargetCount));
-
-    internal static int CountCorrect(ReadOnlySpan<float> output, int rows, ReadOnlySpan<int> labels)
-    {
-        int correct = 0;
-        for (int j = 0; j < labels.Length; j++)
-        {
-            if (ArgMax(output.Slice(j * rows, rows)) == labels[j])
-            {
-                correct++;
-            }
-        }
-
-        return correct;
+        return (widest, scratchRows);
     }
 
     internal float[] ValidatedInput(Matrix<float> x, string paramName)
@@ -447,38 +441,23 @@ public sealed partial class Network
         return data;
     }
 
-    private static int ArgMax(ReadOnlySpan<float> column)
-    {
-        if (column.Length == 1)
-        {
-            return column[0] >= 0.5f ? 1 : 0;
-        }
-
-        int best = 0;
-        for (int i = 1; i < column.Length; i++)
-        {
-            if (column[i] > column[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
-    }
-
-    private void Append(DenseLayer layer)
+    private void Append(Layer layer)
     {
         layer.Rename(_layers.Count);
         layer.Owner = this;
         _layers.Add(layer);
+        if (layer is DenseLayer dense)
+        {
+            _denseLayers.Add(dense);
+        }
     }
 
     private void EnsureCanAppend()
     {
-        if (_layers.Count > 0 && _layers[^1].Activation.IsOutputOnly)
+        if (_layers.Count > 0 && _layers[^1] is DenseLayer { Activation.IsOutputOnly: true } top)
         {
             throw new InvalidOperationException(
-                $"{_layers[^1].Activation.Name} may only be used in the output layer, but layer {_layers.Count - 1} ({_layers[^1]}) would no longer be the output.");
+                $"{top.Activation.Name} may only be used in the output layer, but layer {_layers.Count - 1} ({top}) would no longer be the output.");
         }
     }
 }

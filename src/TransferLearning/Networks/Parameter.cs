@@ -16,9 +16,10 @@ public sealed class Parameter
 {
     private int _version;
 
-    internal Parameter(string name, int rows, int columns, float[] data)
+    internal Parameter(string localName, int rows, int columns, float[] data)
     {
-        Name = name;
+        Name = localName;
+        LocalName = localName;
         Rows = rows;
         Columns = columns;
         Data = data;
@@ -27,6 +28,9 @@ public sealed class Parameter
 
     /// <summary>Gets the stable dotted name, such as <c>layers.1.weight</c>.</summary>
     public string Name { get; internal set; }
+
+    /// <summary>The name within its layer (<c>weight</c>, <c>running_mean</c>): the last part of <see cref="Name"/>.</summary>
+    internal string LocalName { get; }
 
     /// <summary>Gets the number of rows (<c>n[l]</c> for both weight and bias).</summary>
     public int Rows { get; }
@@ -65,8 +69,9 @@ public sealed class Parameter
     internal float[] Data { get; }
 
     /// <summary>
-    /// Counts writes to <see cref="Data"/> (optimiser steps, <see cref="SetValues"/>, restored checkpoints), so
-    /// that layouts derived from the values (the packed weights of inference) are rebuilt only when they change.
+    /// Counts writes to <see cref="Data"/> (optimiser steps, <see cref="SetValues"/>, restored checkpoints, running
+    /// statistics), so that layouts derived from the values (the packed weights of inference) are rebuilt only
+    /// when they change.
     /// </summary>
     internal int Version => Volatile.Read(ref _version);
 
@@ -103,9 +108,7 @@ public sealed class Parameter
     /// <summary>Records that <see cref="Data"/> was written.</summary>
     internal void MarkChanged() => Interlocked.Increment(ref _version);
 
-    internal Parameter Clone(string name)
-    {
-        var clone = new Parameter(name, Rows, Columns, (float[])Data.Clone()) { IsFrozen = IsFrozen };
-        return clone;
-    }
+    /// <summary>A deep copy with the same name and freezing.</summary>
+    internal Parameter Clone() =>
+        new(LocalName, Rows, Columns, (float[])Data.Clone()) { Name = Name, IsFrozen = IsFrozen };
 }

@@ -1,9 +1,10 @@
 namespace TransferLearning.Networks;
 
 /// <summary>
-/// The per-batch buffers of one training run: <c>Z[l]</c>, <c>A[l]</c>, <c>dZ[l]</c> and <c>dA[l]</c>
-/// for every layer, sized once for a batch capacity and reused across steps (a smaller last batch uses
-/// a prefix of each buffer). Inference never touches a workspace, so a network can predict from many
+/// The per-batch buffers of one training run: the output <c>A[l]</c> and its gradient <c>dA[l]</c> of every
+/// layer, and what each layer keeps between its forward and backward passes (<see cref="LayerState"/>), sized
+/// once for a batch capacity and reused across steps (a smaller last batch uses a prefix of each buffer).
+/// It holds no labels or targets. Inference never touches a workspace, so a network can predict from many
 /// threads while it is not training.
 /// </summary>
 internal sealed class Workspace
@@ -13,22 +14,17 @@ internal sealed class Workspace
         Capacity = capacity;
         FirstLayer = firstLayer;
         int count = network.Layers.Count;
-        Z = new float[count][];
         A = new float[count][];
-        DZ = new float[count][];
         DA = new float[count][];
+        States = new LayerState[count];
         for (int l = firstLayer; l < count; l++)
         {
-            int size = network.Layers[l].OutputSize * capacity;
-            Z[l] = new float[size];
+            var layer = network.Layers[l];
+            int size = layer.OutputSize * capacity;
             A[l] = new float[size];
-            DZ[l] = new float[size];
-            DA[l] = l < count - 1 ? new float[size] : [];
+            DA[l] = new float[size];
+            States[l] = layer.CreateState(capacity);
         }
-
-        int inputSize = firstLayer == 0 ? network.InputSize : network.Layers[firstLayer - 1].OutputSize;
-        Input = new float[inputSize * capacity];
-        Labels = new int[capacity];
     }
 
     public int Capacity { get; }
@@ -36,15 +32,23 @@ internal sealed class Workspace
     /// <summary>The first layer this workspace computes (layers below it are served from cached features).</summary>
     public int FirstLayer { get; }
 
-    public float[] Input { get; }
-
-    public int[] Labels { get; }
-
-    public float[][] Z { get; }
-
+    /// <summary><c>A[l]</c>, the output of layer <c>l</c>.</summary>
     public float[][] A { get; }
 
-    public float[][] DZ { get; }
-
+    /// <summary><c>dA[l]</c>, the gradient at the output of layer <c>l</c> (for the output layer: <c>dZ[L]</c>, see <see cref="OutputGradient"/>).</summary>
     public float[][] DA { get; }
+
+    public LayerState[] States { get; }
+
+    /// <summary>The pre-activation buffer <c>Z[l]</c> of dense layer <paramref name="layer"/> (diagnostics for tests).</summary>
+    public Span<float> PreActivationOf(int layer) => DenseLayer.PreActivation(States[layer], A[layer].Length);
+
+    /// <summary><c>A[L]</c> for a batch of <paramref name="batch"/> columns.</summary>
+    public Span<float> Output(int batch) => A[^1].AsSpan(0, batch * (A[^1].Length / Capacity));
+
+    /// <summary><c>Z[L]</c>, the output (dense) layer's pre-activation, for a batch of <paramref name="batch"/> columns.</summary>
+    public Span<float> OutputPreActivation(int batch) => DenseLayer.PreActivation(States[^1], batch * (A[^1].Length / Capacity));
+
+    /// <summary>Where the loss writes <c>dZ[L]</c>, the gradient at the output layer's pre-activation, for a batch of <paramref name="batch"/> columns.</summary>
+    public Span<float> OutputGradient(int batch) => DA[^1].AsSpan(0, batch * (A[^1].Length / Capacity));
 }

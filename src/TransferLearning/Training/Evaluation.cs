@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace TransferLearning.Training;
 
-/// <summary>The result of <see cref="Networks.Network.Evaluate(Data.Dataset, Loss?)"/>.</summary>
+/// <summary>The result of <see cref="NetworkEvaluation.Evaluate(Networks.Network, Data.Dataset, Loss?)"/>.</summary>
 /// <param name="Loss">The mean loss over the examples.</param>
 /// <param name="Accuracy">The share of examples classified correctly, or <see langword="null"/> for a regression set.</param>
 /// <param name="Count">The number of examples.</param>

@@ -6,7 +6,8 @@ using TransferLearning.Networks;
 namespace TransferLearning.Training;
 
 /// <summary>
-/// Mini-batch gradient descent: shuffle (seeded) every epoch, forward, loss, backward, optimiser step;
+/// Mini-batch gradient descent: shuffle (seeded) every epoch, then per mini-batch the public <see cref="TrainingStep"/>
+/// (forward, loss, backward) and the optimiser step;
 /// optional validation, early stopping with restore-best, learning-rate schedules, progress and cancellation.
 /// </summary>
 /// <remarks>
@@ -16,8 +17,10 @@ namespace TransferLearning.Training;
 /// once per data set and reused every epoch (<see cref="TrainingOptions.CacheFrozenFeatures"/>).
 /// </para>
 /// <para>
-/// A non-finite loss or non-finite weights stop the run with <see cref="TrainingDivergedException"/>
-/// and the network reset to its last checkpoint: weights whose mini-batch loss was finite, taken every
+/// A diverging run — a mini-batch loss that is NaN or ∞ or exceeds <see cref="TrainingOptions.DivergenceLossFactor"/>
+/// × the larger of the run's first mini-batch loss and its best epoch loss, or non-finite weights or outputs
+/// at the end of an epoch — stops with <see cref="TrainingDivergedException"/>
+/// and the network reset to its last checkpoint: weights whose mini-batch loss had not diverged, taken every
 /// <see cref="TrainingOptions.DivergenceCheckpointInterval"/> mini-batches (every one when it is 1). Cancellation is checked before every
 /// mini-batch: the run stops within one mini-batch with <see cref="OperationCanceledException"/>, and
 /// the network holds the weights after the last completed step.
@@ -43,9 +46,9 @@ public sealed class Trainer
     /// <param name="cancellationToken">Stops the run before the next mini-batch.</param>
     /// <returns>The history of the run.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="train"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The data does not fit the network or the loss.</exception>
-    /// <exception cref="InvalidOperationException">The network has no layers, or no parameter trains.</exception>
-    /// <exception cref="TrainingDivergedException">The loss or the weights became NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">The data does not fit the network or the loss, or <see cref="TrainingOptions.ParameterGroups"/> names a parameter of another network.</exception>
+    /// <exception cref="InvalidOperationException">The network has no layers, its top layer is not dense, or no parameter trains.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or the weights became NaN or infinite, or the loss exploded past <see cref="TrainingOptions.DivergenceLossFactor"/> × its reference.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public TrainingHistory Fit(
         Network network,
@@ -56,16 +59,17 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(train);
-        network.EnsureFits(train, nameof(train));
+        NetworkEvaluation.EnsureFits(network, train, nameof(train));
         var loss = Options.Loss ?? Loss.For(network.OutputLayer.Activation);
         loss.Validate(network.OutputLayer, train, nameof(train));
         if (validation is not null)
         {
-            network.EnsureFits(validation, nameof(validation));
+            NetworkEvaluation.EnsureFits(network, validation, nameof(validation));
             loss.Validate(network.OutputLayer, validation, nameof(validation));
         }
 
         var groups = Options.ParameterGroups?.Invoke(network) ?? DefaultGroups(network);
+        EnsureOwnParameters(network, groups);
         var optimizer = Options.Optimizer.Create(groups);
         var trainable = groups.SelectMany(g => g.Parameters).Where(p => !p.IsFrozen).Distinct().ToArray();
         if (trainable.Length == 0)
@@ -78,8 +82,10 @@ public sealed class Trainer
         var trainSet = first > 0 ? FeaturesAt(network, train, first) : train;
         var validationSet = validation is not null && first > 0 ? FeaturesAt(network, validation, first) : validation;
 
+        // A divergence or restore-best puts back the trainable parameters and the running statistics that move with them.
+        var checkpointed = trainable.Concat(network.Layers.Where(l => !l.IsFrozen).SelectMany(l => l.Buffers)).ToArray();
         using var training = network.BeginTraining();
-        var run = new Run(network, loss, optimizer, trainable, trainSet, first, Options, progress, cancellationToken);
+        var run = new Run(network, loss, optimizer, checkpointed, trainSet, first, Options, progress, cancellationToken);
         return run.Execute(validationSet);
     }
 
@@ -94,233 +100,113 @@ public sealed class Trainer
         return [new ParameterGroup(parameters)];
     }
 
-    private static Dataset FeaturesAt(Network network, Dataset data, int layer)
+    /// <summary>Throws when a parameter group names a parameter of another network (training would change that network).</summary>
+    private static void EnsureOwnParameters(Network network, IReadOnlyList<ParameterGroup> groups)
     {
-        var features = new float[network.Layers[layer - 1].OutputSize * data.Count];
-        network.Infer(data.FeatureData, data.Count, 0, layer, features);
-        return data.WithFeatures(features, network.Layers[layer - 1].OutputSize);
+        var own = network.Parameters.ToHashSet();
+        foreach (var p in groups.SelectMany(g => g.Parameters))
+        {
+            if (!own.Contains(p))
+            {
+                throw new ArgumentException(
+                    $"Expected parameter groups of the network being trained but parameter '{p.Name}' belongs to another network (TrainingOptions.ParameterGroups must select from the network it is given).",
+                    nameof(network));
+            }
+        }
     }
 
-    /// <summary>The state of one call to <see cref="Fit"/>; every buffer is allocated here, once.</summary>
-    private sealed class Run
+    private static Dataset FeaturesAt(Network network, Dataset data, int layer)
     {
-        private readonly Network _network;
-        private readonly Loss _loss;
-        private readonly Optimizer _optimizer;
-        private readonly Parameter[] _trainable;
-        private readonly Dataset _train;
-        private readonly int _first;
-        private readonly TrainingOptions _options;
-        private readonly IProgress<TrainingProgress>? _progress;
-        private readonly CancellationToken _cancellationToken;
-        private readonly Workspace _workspace;
-        private readonly int[] _order;
-        private readonly float[] _targets;
-        private readonly float[][] _lastGood;
-        private readonly float[][]? _best;
-        private readonly Random _random;
-        private long _stepsSinceCheckpoint;
-        private int _lastGoodEpoch = 1;
-        private int _lastGoodBatch = 1;
+        int rows = network.InputRowsOf(layer);
+        var features = new float[rows * data.Count];
+        network.Infer(data.FeatureData, data.Count, 0, layer, features);
+        return data.WithFeatures(features, rows);
+    }
 
-        public Run(Network network, Loss loss, Optimizer optimizer, Parameter[] trainable, Dataset train, int first, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
-        {
-            _network = network;
-            _loss = loss;
-            _optimizer = optimizer;
-            _trainable = trainable;
-            _train = train;
-            _first = first;
-            _options = options;
-            _progress = progress;
-            _cancellationToken = cancellationToken;
-            int capacity = Math.Min(options.BatchSize, train.Count);
-            _workspace = new Workspace(network, capacity, first);
-            _order = Enumerable.Range(0, train.Count).ToArray();
-            _targets = new float[train.TargetCount * capacity];
-            _lastGood = trainable.Select(p => new float[p.Length]).ToArray();
-            Copy(trainable, _lastGood); // the starting weights, until the first finite loss is seen
-            _best = options.EarlyStopping is { RestoreBest: true } ? trainable.Select(p => new float[p.Length]).ToArray() : null;
-            _random = new Xoshiro256StarStar(options.Seed);
-        }
+    /// <summary>The epoch loop of one call to <see cref="Fit"/>; every buffer is allocated here, once.</summary>
+    private sealed class Run(Network network, Loss loss, Optimizer optimizer, Parameter[] state, Dataset train, int first, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        private readonly TrainingStep _step = new(network, loss, Math.Min(options.BatchSize, train.Count), first);
+        private readonly MiniBatches _batches = new(train, options.BatchSize, options.Shuffle, new Xoshiro256StarStar(options.Seed));
+        private readonly DivergenceGuard _divergence = new(state, options);
+        private readonly EarlyStoppingMonitor _stopping = new(state, options.EarlyStopping);
 
         public TrainingHistory Execute(Dataset? validation)
         {
             var clock = Stopwatch.StartNew();
-            var reports = new List<EpochReport>(_options.Epochs);
-            int batchSize = _workspace.Capacity;
-            int batches = (_train.Count + batchSize - 1) / batchSize;
-            double bestLoss = double.PositiveInfinity;
-            int bestEpoch = 0;
+            var reports = new List<EpochReport>(Math.Min(options.Epochs, 1024)); // not pre-sized for Epochs = int.MaxValue
             bool stoppedEarly = false;
-            for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 var epochClock = Stopwatch.StartNew();
-                _optimizer.LearningRateFactor = _options.Schedule.Factor(epoch - 1, _options.Epochs);
-                if (_options.Shuffle)
+                optimizer.LearningRateFactor = options.Schedule.Factor(epoch - 1, options.Epochs);
+                var (trainLoss, trainAccuracy) = TrainEpoch(epoch);
+                if (!_divergence.WeightsAreFinite())
                 {
-                    Dataset.Shuffle(_order, _random);
+                    throw _divergence.Diverged(epoch, 0, double.NaN);
                 }
 
-                double lossSum = 0;
-                int correct = 0;
-                for (int b = 0; b < batches; b++)
+                _divergence.EpochCompleted(trainLoss);
+                Evaluation? scored = validation is null ? null : NetworkEvaluation.Evaluate(network, validation.FeatureData, validation, first, loss);
+                if (scored is not null && !double.IsFinite(scored.Loss))
                 {
-                    _cancellationToken.ThrowIfCancellationRequested();
-                    int start = b * batchSize;
-                    int count = Math.Min(batchSize, _train.Count - start);
-                    double batchLoss = Step(epoch, b + 1, start, count, ref correct);
-                    if (!double.IsFinite(batchLoss))
-                    {
-                        throw Diverged(epoch, b + 1, batchLoss);
-                    }
-
-                    lossSum += batchLoss * count;
-                    _progress?.Report(new TrainingProgress(epoch, b + 1, batches, batchLoss, null));
+                    throw _divergence.Diverged(epoch, 0, double.NaN);
                 }
 
-                if (!_trainable.All(p => Guard.IsAllFinite(p.Values)))
-                {
-                    throw Diverged(epoch, 0, double.NaN);
-                }
-
-                Evaluation? scored = validation is null ? null : _network.Evaluate(validation.FeatureData, validation, _first, _loss);
-                double trainLoss = lossSum / _train.Count;
                 var report = new EpochReport(
-                    epoch,
-                    trainLoss,
-                    _train.IsClassification ? (double)correct / _train.Count : null,
-                    scored?.Loss,
-                    scored?.Accuracy,
-                    _optimizer.LearningRate * _optimizer.LearningRateFactor,
-                    epochClock.Elapsed);
+                    epoch, trainLoss, trainAccuracy, scored?.Loss, scored?.Accuracy, optimizer.LearningRate * optimizer.LearningRateFactor, epochClock.Elapsed);
                 reports.Add(report);
-                _progress?.Report(new TrainingProgress(epoch, batches, batches, trainLoss, report));
-
-                double monitored = scored?.Loss ?? trainLoss;
-                var stopping = _options.EarlyStopping;
-                if (monitored < bestLoss - (stopping?.MinDelta ?? 0))
+                progress?.Report(new TrainingProgress(epoch, _batches.Count, _batches.Count, trainLoss, report));
+                if (_stopping.ShouldStop(epoch, scored?.Loss ?? trainLoss))
                 {
-                    bestLoss = monitored;
-                    bestEpoch = epoch;
-                    if (_best is not null)
-                    {
-                        Copy(_trainable, _best);
-                    }
-                }
-                else if (stopping is not null && epoch - bestEpoch >= stopping.Patience)
-                {
-                    stoppedEarly = epoch < _options.Epochs;
+                    stoppedEarly = epoch < options.Epochs;
                     break;
                 }
             }
 
-            bool restored = false;
-            if (_best is not null && bestEpoch > 0 && bestEpoch != reports.Count)
-            {
-                Copy(_best, _trainable);
-                restored = true;
-            }
-
-            return new TrainingHistory(reports, Math.Max(bestEpoch, 1), stoppedEarly, restored, clock.Elapsed);
+            bool restored = _stopping.RestoreBest(reports.Count);
+            return new TrainingHistory(reports, Math.Max(_stopping.BestEpoch, 1), stoppedEarly, restored, clock.Elapsed);
         }
 
-        /// <summary>Puts the last checkpoint back and describes the divergence.</summary>
-        private TrainingDivergedException Diverged(int epoch, int batch, double loss)
+        /// <summary>One pass over the mini-batches; returns the mean training loss and accuracy.</summary>
+        private (double Loss, double? Accuracy) TrainEpoch(int epoch)
         {
-            Copy(_lastGood, _trainable);
-            return new TrainingDivergedException(epoch, batch, loss, _lastGoodEpoch, _lastGoodBatch);
+            _batches.StartEpoch();
+            double lossSum = 0;
+            int correct = 0;
+            for (int b = 0; b < _batches.Count; b++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int count = _batches.CountOf(b);
+                double batchLoss = Step(epoch, b, count, ref correct);
+                lossSum += batchLoss * count;
+                progress?.Report(new TrainingProgress(epoch, b + 1, _batches.Count, batchLoss, null));
+            }
+
+            return (lossSum / train.Count, train.IsClassification ? (double)correct / train.Count : null);
         }
 
         /// <summary>
-        /// One mini-batch: gather, forward, loss, backward, step. Returns the batch's mean loss; when it is
-        /// finite, the weights that produced it may become the checkpoint a divergence goes back to.
+        /// One mini-batch: gather, the public step (forward, loss, backward), then the optimiser. A diverging loss
+        /// stops the run; a good one may first checkpoint the weights that produced it.
         /// </summary>
-        private double Step(int epoch, int batch, int start, int count, ref int correct)
+        private double Step(int epoch, int b, int count, ref int correct)
         {
-            var ws = _workspace;
-            ReadOnlySpan<float> input = Gather(start, count);
-            _network.Forward(ws, input, count);
-
-            int last = _network.Layers.Count - 1;
-            int rows = _network.OutputSize;
-            int size = rows * count;
-            var targets = _train.IsClassification
-                ? new Losses.BatchTargets(ws.Labels.AsSpan(0, count), default)
-                : new Losses.BatchTargets(default, _targets.AsSpan(0, _train.TargetCount * count));
-            var z = ws.Z[last].AsSpan(0, size);
-            var a = ws.A[last].AsSpan(0, size);
-            double batchLoss = _loss.Sum(z, a, rows, targets) / count;
-            if (!double.IsFinite(batchLoss))
+            var input = _batches.Gather(b, out var targets);
+            double batchLoss = _step.ComputeGradients(input, targets, count);
+            if (_divergence.HasDiverged(batchLoss))
             {
-                return batchLoss;
+                throw _divergence.Diverged(epoch, b + 1, batchLoss);
             }
 
-            if (_stepsSinceCheckpoint++ % _options.DivergenceCheckpointInterval == 0)
+            _divergence.Passed(batchLoss, epoch, b + 1);
+            if (train.IsClassification)
             {
-                Copy(_trainable, _lastGood);
-                (_lastGoodEpoch, _lastGoodBatch) = (epoch, batch);
+                correct += NetworkEvaluation.CountCorrect(_step.Output(count), network.OutputSize, targets.Labels);
             }
 
-            if (_train.IsClassification)
-            {
-                correct += Network.CountCorrect(a, rows, targets.Labels);
-            }
-
-            _loss.OutputGradient(z, a, rows, targets, _network.OutputLayer.Activation, ws.DZ[last].AsSpan(0, size));
-            _network.Backward(ws, input, count);
-            _optimizer.Step();
+            optimizer.Step();
             return batchLoss;
-        }
-
-        /// <summary>Copies the batch's columns (in shuffled order) into the workspace; unshuffled batches are used in place.</summary>
-        private ReadOnlySpan<float> Gather(int start, int count)
-        {
-            var ws = _workspace;
-            int n = _train.FeatureCount;
-            int t = _train.TargetCount;
-            var features = _train.FeatureData;
-            var labels = _train.LabelArray;
-            var targets = _train.TargetArray;
-            if (!_options.Shuffle)
-            {
-                labels?.AsSpan(start, count).CopyTo(ws.Labels);
-                targets?.AsSpan(start * t, count * t).CopyTo(_targets);
-                return features.Slice(start * n, count * n);
-            }
-
-            for (int j = 0; j < count; j++)
-            {
-                int src = _order[start + j];
-                features.Slice(src * n, n).CopyTo(ws.Input.AsSpan(j * n, n));
-                if (labels is not null)
-                {
-                    ws.Labels[j] = labels[src];
-                }
-                else
-                {
-                    targets.AsSpan(src * t, t).CopyTo(_targets.AsSpan(j * t, t));
-                }
-            }
-
-            return ws.Input.AsSpan(0, count * n);
-        }
-
-        private static void Copy(Parameter[] from, float[][] to)
-        {
-            for (int i = 0; i < from.Length; i++)
-            {
-                from[i].Values.CopyTo(to[i]);
-            }
-        }
-
-        private static void Copy(float[][] from, Parameter[] to)
-        {
-            for (int i = 0; i < to.Length; i++)
-            {
-                from[i].CopyTo(to[i].Data, 0);
-                to[i].MarkChanged();
-            }
         }
     }
 }

@@ -1,7 +1,8 @@
 namespace TransferLearning.Training;
 
 /// <summary>
-/// Training produced a non-finite loss or non-finite weights. The network has been reset to its last
+/// Training diverged: a mini-batch loss was NaN or ∞ or exploded past <see cref="TrainingOptions.DivergenceLossFactor"/>
+/// times its reference, or the weights became non-finite. The network has been reset to its last
 /// checkpoint: weights whose mini-batch loss was finite, from at most
 /// <see cref="TrainingOptions.DivergenceCheckpointInterval"/> mini-batches back
 /// (<see cref="RestoredEpoch"/>, <see cref="RestoredBatch"/>).
@@ -28,16 +29,22 @@ public sealed class TrainingDivergedException : Exception
     {
     }
 
-    internal TrainingDivergedException(int epoch, int batch, double loss, int restoredEpoch, int restoredBatch)
-        : base($"Training diverged in epoch {epoch}, {(batch > 0 ? $"mini-batch {batch}: the loss is {loss}" : "at its end: the weights are no longer finite")}. " +
-               $"The network holds the weights checkpointed before mini-batch {restoredBatch} of epoch {restoredEpoch}, whose loss was finite. Lower the learning rate or check the data.")
+    internal TrainingDivergedException(int epoch, int batch, double loss, int restoredEpoch, int restoredBatch, double? lossLimit = null, double factor = 0)
+        : base(Describe(epoch, batch, loss, restoredEpoch, restoredBatch, lossLimit, factor))
     {
         Epoch = epoch;
         Batch = batch;
         Loss = loss;
+        LossLimit = lossLimit;
         RestoredEpoch = restoredEpoch;
         RestoredBatch = restoredBatch;
     }
+
+    /// <summary>
+    /// Gets the limit a finite loss exceeded (<see cref="TrainingOptions.DivergenceLossFactor"/> × the larger of the
+    /// run's first mini-batch loss and its best epoch loss), or <see langword="null"/> when the loss or the weights were NaN or ∞.
+    /// </summary>
+    public double? LossLimit { get; }
 
     /// <summary>Gets the epoch (from 1) of the checkpoint the network was reset to.</summary>
     public int RestoredEpoch { get; }
@@ -51,6 +58,15 @@ public sealed class TrainingDivergedException : Exception
     /// <summary>Gets the mini-batch (from 1) in which it was found, or 0 when found at the end of the epoch.</summary>
     public int Batch { get; }
 
-    /// <summary>Gets the non-finite loss (NaN when the weights, not the loss, became non-finite).</summary>
+    /// <summary>Gets the diverging loss: NaN or ∞, a finite loss above <see cref="LossLimit"/>, or NaN when the weights, not the loss, became non-finite.</summary>
     public double Loss { get; }
+
+    private static string Describe(int epoch, int batch, double loss, int restoredEpoch, int restoredBatch, double? lossLimit, double factor)
+    {
+        string what = batch == 0 ? "at its end: the weights or the outputs are no longer finite"
+            : lossLimit is { } limit ? Invariant.F($"mini-batch {batch}: the loss {loss:G4} exceeds {limit:G4} ({factor:N0} × the larger of the run's first mini-batch loss and its best epoch loss)")
+            : Invariant.F($"mini-batch {batch}: the loss is {loss}");
+        return Invariant.F($"Training diverged in epoch {epoch}, {what}. ") +
+               Invariant.F($"The network holds the weights checkpointed before mini-batch {restoredBatch} of epoch {restoredEpoch}, whose loss had not diverged. Lower the learning rate or check the data.");
+    }
 }

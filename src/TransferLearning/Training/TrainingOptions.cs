@@ -69,6 +69,28 @@ public sealed record TrainingOptions
         }
     } = 10;
 
+    /// <summary>
+    /// Gets the factor by which a finite mini-batch loss may exceed its reference before the run counts as
+    /// diverged: the reference is the larger of the run's first mini-batch loss and the lowest mean training
+    /// loss of a completed epoch. A NaN or ∞ loss always diverges; <see cref="double.PositiveInfinity"/> keeps
+    /// only that test. Greater than 1.
+    /// </summary>
+    /// <value>The default is 10,000 (a softmax loss that starts near ln 10 ≈ 2.3 diverges above 23,000).</value>
+    /// <exception cref="ArgumentOutOfRangeException">Set to 1 or less, or NaN.</exception>
+    public double DivergenceLossFactor
+    {
+        get;
+        init
+        {
+            if (!(value > 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(DivergenceLossFactor), value, Invariant.F($"Expected a factor greater than 1 but got {value}."));
+            }
+
+            field = value;
+        }
+    } = 1e4;
+
     /// <summary>Gets the seed of the shuffle. The default is 0.</summary>
     public int Seed { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using TransferLearning.Training;
 
 namespace TransferLearning.Transfer;
 
@@ -22,7 +23,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
                 $"Auto cross-validates on the target and needs at least 2 target examples but got {target.Count}.", "target");
         }
 
-        int kept = context.Pretrained.Layers.Count - context.Options.RemovedLayers;
+        int kept = context.Pretrained.DenseLayers.Count - context.Options.RemovedLayers;
         var candidates = Candidates(kept);
         int folds = Math.Min(Options.Folds, target.Count);
         var splits = target.StratifiedFolds(folds, Options.Seed);

@@ -14,8 +14,9 @@ public sealed record TransferOptions
     public IReadOnlyList<LayerSpec>? NewLayers { get; init; }
 
     /// <summary>
-    /// Gets how many top layers of the pretrained network are removed (the output layer <c>W[L]</c>,
-    /// <c>b[L]</c> and, for more than 1, the layers below it). At least 1, and less than the network's depth. The default is 1.
+    /// Gets how many top dense layers of the pretrained network are removed (the output layer <c>W[L]</c>,
+    /// <c>b[L]</c> and, for more than 1, the dense layers below it), with any dropout or batch-normalisation layer
+    /// above the last dense layer that remains. At least 1, and less than the network's number of dense layers. The default is 1.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
     public int RemovedLayers

@@ -141,7 +141,7 @@ public sealed class TransferPipeline
     {
         var newLayers = ResolveNewLayers(target, options);
         var network = Build(pretrained, newLayers, options, strategy, nameof(options));
-        int kept = pretrained.Layers.Count - options.RemovedLayers;
+        int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
         if (strategy.Kind == TransferStrategyKind.FromScratch)
         {
             kept = 0; // every layer is new: no pretrained values to anchor to or to slow down
@@ -172,13 +172,14 @@ public sealed class TransferPipeline
     /// <summary>The network a strategy trains; <paramref name="paramName"/> is the argument a bad strategy is blamed on.</summary>
     private static Network Build(Network pretrained, IReadOnlyList<LayerSpec> newLayers, TransferOptions options, TransferStrategy strategy, string paramName)
     {
-        int kept = pretrained.Layers.Count - options.RemovedLayers;
-        if (strategy.Kind == TransferStrategyKind.LastLayers && strategy.PretrainedLayersToTrain > kept)
+        int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
+        int keptDense = pretrained.DenseLayers.Count - options.RemovedLayers;
+        if (strategy.Kind == TransferStrategyKind.LastLayers && strategy.PretrainedLayersToTrain > keptDense)
         {
             throw new ArgumentOutOfRangeException(
                 paramName,
                 strategy.PretrainedLayersToTrain,
-                string.Create(CultureInfo.InvariantCulture, $"Expected LastLayers(k) with k ≤ {kept} (the pretrained layers kept after removing {options.RemovedLayers} of {pretrained.Layers.Count}) but got k = {strategy.PretrainedLayersToTrain}."));
+                string.Create(CultureInfo.InvariantCulture, $"Expected LastLayers(k) with k ≤ {keptDense} (the pretrained dense layers kept after removing {options.RemovedLayers} of {pretrained.DenseLayers.Count}) but got k = {strategy.PretrainedLayersToTrain}."));
         }
 
         if (newLayers.Count == 0 && strategy.Kind is TransferStrategyKind.HeadOnly or TransferStrategyKind.TwoPhase)
@@ -194,7 +195,7 @@ public sealed class TransferPipeline
             network.Backend = pretrained.Backend;
             for (int l = 0; l < kept; l++)
             {
-                network.Dense(pretrained.Layers[l].OutputSize, pretrained.Layers[l].Activation);
+                network.Add(pretrained.Layers[l].ToSpec());
             }
         }
         else
@@ -208,13 +209,13 @@ public sealed class TransferPipeline
 
         foreach (var spec in newLayers)
         {
-            network.Dense(spec);
+            network.Add(spec);
         }
 
         int frozen = strategy.Kind switch
         {
             TransferStrategyKind.HeadOnly or TransferStrategyKind.TwoPhase => kept,
-            TransferStrategyKind.LastLayers => kept - strategy.PretrainedLayersToTrain,
+            TransferStrategyKind.LastLayers => PretrainedBody.FirstTrainedLayer(network, kept, strategy.PretrainedLayersToTrain),
             _ => 0,
         };
         for (int l = 0; l < frozen; l++)
@@ -260,14 +261,14 @@ public sealed class TransferPipeline
 
     private static TransferSituation Situation(Network pretrained, Dataset target, TransferOptions options, IReadOnlyList<LayerSpec> newLayers)
     {
-        int kept = pretrained.Layers.Count - options.RemovedLayers;
-        var keptCounts = pretrained.Layers.Take(kept).Select(l => (long)l.ParameterCount).ToArray();
+        int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
+        var keptCounts = PretrainedBody.ParameterCountsPerDenseLayer(pretrained, kept);
         long newCount = 0;
         int inputs = pretrained.Layers[kept - 1].OutputSize;
         foreach (var spec in newLayers)
         {
             newCount += spec.ParameterCount(inputs);
-            inputs = spec.Units;
+            inputs = spec.OutputSize(inputs);
         }
 
         int? smallestClass = target.IsClassification ? target.CountPerClass().Where(c => c > 0).Min() : null;
@@ -297,18 +298,23 @@ public sealed class TransferPipeline
                 string.Create(CultureInfo.InvariantCulture, $"Expected a target with at least 2 classes but it has {target.ClassCount}."), nameof(target));
         }
 
-        if (options.RemovedLayers >= pretrained.Layers.Count)
+        if (options.RemovedLayers >= pretrained.DenseLayers.Count)
         {
             throw new ArgumentOutOfRangeException(
                 nameof(options),
                 options.RemovedLayers,
-                string.Create(CultureInfo.InvariantCulture, $"Expected RemovedLayers less than the pretrained network's depth ({pretrained.Layers.Count}) but got {options.RemovedLayers}: at least one pretrained layer must remain."));
+                string.Create(CultureInfo.InvariantCulture, $"Expected RemovedLayers less than the pretrained network's number of dense layers ({pretrained.DenseLayers.Count}) but got {options.RemovedLayers}: at least one pretrained dense layer must remain."));
         }
 
         var newLayers = ResolveNewLayers(target, options);
         if (newLayers.Count > 0)
         {
-            var last = newLayers[^1];
+            if (newLayers[^1] is not DenseSpec last)
+            {
+                throw new ArgumentException(
+                    Invariant.F($"Expected the last new layer to be a Dense layer (the target's output) but it is {newLayers[^1]}."), nameof(options));
+            }
+
             bool fits = target.IsClassification ? last.Units >= target.ClassCount : last.Units == target.TargetCount;
             if (!fits)
             {

@@ -33,7 +33,7 @@ public class TrainingBenchmarks
         _features = new float[256 * TrainingWorkloadData.TrainCount];
         _w2.Infer(TrainingWorkloadData.Train.FeatureData, TrainingWorkloadData.TrainCount, 0, 2, _features);
         _cached = TrainingWorkloadData.Train.WithFeatures((float[])_features.Clone(), 256);
-        _head = Network.Create(256, seed: 7).Add(_w2.Layers[2].Clone(0));
+        _head = Network.Create(256, seed: 7).Add(_w2.DenseLayers[2].Clone());
         _head.Backend = backend;
         _output = new float[TrainingWorkloadData.Classes * TrainingWorkloadData.TestCount];
     }

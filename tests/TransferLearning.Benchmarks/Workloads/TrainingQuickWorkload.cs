@@ -48,7 +48,7 @@ public sealed class TrainingQuickWorkload : IQuickWorkload
                     var f = new float[256 * TrainingWorkloadData.TrainCount];
                     network.Infer(TrainingWorkloadData.Train.FeatureData, TrainingWorkloadData.TrainCount, 0, 2, f);
                     cached = TrainingWorkloadData.Train.WithFeatures(f, 256);
-                    head = Network.Create(256, seed: 7).Add(network.Layers[2].Clone(0));
+                    head = Network.Create(256, seed: 7).Add(network.DenseLayers[2].Clone());
                     head.Backend = backend;
                 },
                 () => new Trainer(TrainingWorkloadData.EpochOptions).Fit(head!, cached!));

@@ -59,8 +59,8 @@ public static class TrainingWorkloadData
     public static Network FrozenBodyMlp(ComputeBackend backend)
     {
         var network = Mlp(backend);
-        network.Layers[0].Freeze();
-        network.Layers[1].Freeze();
+        network.DenseLayers[0].Freeze();
+        network.DenseLayers[1].Freeze();
         return network;
     }
 

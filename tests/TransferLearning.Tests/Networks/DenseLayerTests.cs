@@ -37,14 +37,14 @@ public class DenseLayerTests
         network.Parameters.Select(p => p.Name).Should().Equal("layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias");
         network.Parameters.Select(p => (p.Rows, p.Columns)).Should().Equal((3, 4), (3, 1), (2, 3), (2, 1));
         network.ParameterCount.Should().Be((3 * 4) + 3 + (2 * 3) + 2);
-        network.Layers[1].Bias.Values.ToArray().Should().OnlyContain(b => b == 0f, "biases start at zero");
+        network.DenseLayers[1].Bias.Values.ToArray().Should().OnlyContain(b => b == 0f, "biases start at zero");
     }
 
     [Fact]
     public void Network_ToString_ListsLayersAndTrainableCount()
     {
         var network = Network.Create(4, seed: 1).Dense(3, Activation.ReLU).Dense(2, Activation.Softmax);
-        network.Layers[0].Freeze();
+        network.DenseLayers[0].Freeze();
 
         network.ToString().Should().Be(
             "Network(4 inputs, 2 layers, 23 params, 8 trainable)" + Environment.NewLine +
@@ -100,13 +100,13 @@ public class DenseLayerTests
     public void Clone_IsDeepAndKeepsFreezing()
     {
         var network = Network.Create(2, seed: 1).Dense(3, Activation.ReLU).Dense(2, Activation.Softmax);
-        network.Layers[0].Freeze();
+        network.DenseLayers[0].Freeze();
 
         var copy = network.Clone();
-        copy.Layers[1].Weight.SetValues(Matrix<float>.Build.Dense(2, 3, 9f));
+        copy.DenseLayers[1].Weight.SetValues(Matrix<float>.Build.Dense(2, 3, 9f));
 
-        copy.Layers[0].IsFrozen.Should().BeTrue();
-        network.Layers[1].Weight.Values.ToArray().Should().NotContain(9f);
-        copy.Layers[0].Weight.Values.ToArray().Should().Equal(network.Layers[0].Weight.Values.ToArray());
+        copy.DenseLayers[0].IsFrozen.Should().BeTrue();
+        network.DenseLayers[1].Weight.Values.ToArray().Should().NotContain(9f);
+        copy.DenseLayers[0].Weight.Values.ToArray().Should().Equal(network.DenseLayers[0].Weight.Values.ToArray());
     }
 }

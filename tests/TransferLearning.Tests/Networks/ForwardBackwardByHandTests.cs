@@ -43,11 +43,11 @@ public class ForwardBackwardByHandTests
         var ws = GradientChecker.ComputeGradients(network, data, Loss.SoftmaxCrossEntropy);
 
         // Z1: x1 → (1·1 − 1·2 + 0, 0.5·1 + 2·2 − 1) = (−1, 3.5); x2 → (3 + 1, 1.5 − 2 − 1) = (4, −1.5).
-        ShouldBeClose(ws.Z[0], [-1, 3.5, 4, -1.5]);
+        ShouldBeClose(ws.PreActivationOf(0).ToArray(), [-1, 3.5, 4, -1.5]);
         ShouldBeClose(ws.A[0], [0, 3.5, 4, 0]);
 
         // Z2 = W2·A1 + b2: x1 → (0.5·3.5 + 0.1, 0.25·3.5 − 0.1) = (1.85, 0.775); x2 → (4 + 0.1, −4 − 0.1).
-        ShouldBeClose(ws.Z[1], [1.85, 0.775, 4.1, -4.1]);
+        ShouldBeClose(ws.PreActivationOf(1).ToArray(), [1.85, 0.775, 4.1, -4.1]);
         var (p0, p1) = Softmax2(1.85, 0.775);
         var (q0, q1) = Softmax2(4.1, -4.1);
         ShouldBeClose(ws.A[1], [p0, p1, q0, q1]);
@@ -103,10 +103,10 @@ public class ForwardBackwardByHandTests
         };
         double[] db1 = [0.5 * dz1X2Unit0, 0.5 * dz1X1Unit1];
 
-        ShouldBeClose(network.Layers[1].Weight.Gradients, ColumnMajor(dw2));
-        ShouldBeClose(network.Layers[1].Bias.Gradients, db2);
-        ShouldBeClose(network.Layers[0].Weight.Gradients, ColumnMajor(dw1));
-        ShouldBeClose(network.Layers[0].Bias.Gradients, db1);
+        ShouldBeClose(network.DenseLayers[1].Weight.Gradients, ColumnMajor(dw2));
+        ShouldBeClose(network.DenseLayers[1].Bias.Gradients, db2);
+        ShouldBeClose(network.DenseLayers[0].Weight.Gradients, ColumnMajor(dw1));
+        ShouldBeClose(network.DenseLayers[0].Bias.Gradients, db1);
     }
 
     [Fact]
@@ -131,9 +131,9 @@ public class ForwardBackwardByHandTests
         double a1 = Math.Tanh(0.6), a2 = Math.Tanh(0.25);
         double z = (1.5 * a1) - (2 * a2) + 0.3;
         double a = 1 / (1 + Math.Exp(-z));
-        ShouldBeClose(ws.Z[0], [0.6, 0.25]);
+        ShouldBeClose(ws.PreActivationOf(0).ToArray(), [0.6, 0.25]);
         ShouldBeClose(ws.A[0], [a1, a2]);
-        ShouldBeClose(ws.Z[1], [z]);
+        ShouldBeClose(ws.PreActivationOf(1).ToArray(), [z]);
         ShouldBeClose(ws.A[1], [a]);
         network.Evaluate(data).Loss.Should().BeApproximately(-Math.Log(a), Tolerance, "BCE with y = 1 is −log a");
 
@@ -141,10 +141,10 @@ public class ForwardBackwardByHandTests
         double dz2 = a - 1;
         double dz1A = 1.5 * dz2 * (1 - (a1 * a1));
         double dz1B = -2 * dz2 * (1 - (a2 * a2));
-        ShouldBeClose(network.Layers[1].Weight.Gradients, [dz2 * a1, dz2 * a2]);
-        ShouldBeClose(network.Layers[1].Bias.Gradients, [dz2]);
-        ShouldBeClose(network.Layers[0].Weight.Gradients, ColumnMajor(new[,] { { dz1A * 0.5, dz1A * -1 }, { dz1B * 0.5, dz1B * -1 } }));
-        ShouldBeClose(network.Layers[0].Bias.Gradients, [dz1A, dz1B]);
+        ShouldBeClose(network.DenseLayers[1].Weight.Gradients, [dz2 * a1, dz2 * a2]);
+        ShouldBeClose(network.DenseLayers[1].Bias.Gradients, [dz2]);
+        ShouldBeClose(network.DenseLayers[0].Weight.Gradients, ColumnMajor(new[,] { { dz1A * 0.5, dz1A * -1 }, { dz1B * 0.5, dz1B * -1 } }));
+        ShouldBeClose(network.DenseLayers[0].Bias.Gradients, [dz1A, dz1B]);
     }
 
     [Fact]
@@ -167,12 +167,12 @@ public class ForwardBackwardByHandTests
         evaluation.Accuracy.Should().BeNull("a regression set has no accuracy");
 
         // dZ = (2/n_y)·(A − Y) = A − Y here; dW = ½·dZ·Xᵀ; db = ½·Σ dZ.
-        ShouldBeClose(network.Layers[0].Weight.Gradients, ColumnMajor(new[,]
+        ShouldBeClose(network.DenseLayers[0].Weight.Gradients, ColumnMajor(new[,]
         {
             { 0.5 * ((0.5 * 1) + (0 * 0)), 0.5 * ((0.5 * 1) + (0 * 2)) },
             { 0.5 * ((-1 * 1) + (2 * 0)), 0.5 * ((-1 * 1) + (2 * 2)) },
         }));
-        ShouldBeClose(network.Layers[0].Bias.Gradients, [0.5 * (0.5 + 0), 0.5 * (-1 + 2)]);
+        ShouldBeClose(network.DenseLayers[0].Bias.Gradients, [0.5 * (0.5 + 0), 0.5 * (-1 + 2)]);
     }
 
     private static (double P0, double P1) Softmax2(double z0, double z1)

@@ -88,6 +88,22 @@ public class InferenceTests
         AssertClose(fromZeros, Reference(network, zeros, 1), $"{backendName}, all inputs zero");
     }
 
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void PredictBatch_DropoutAndBatchNorm_MatchTheLayersOwnInference(string backendName)
+    {
+        var network = TrainedNetworkWithEveryLayerKind(BackendNamed(backendName));
+        foreach (int m in new[] { 1, 4, 13, 64, 70 })
+        {
+            var x = Examples(m, 6, seed: m);
+            var actual = new float[m * network.OutputSize];
+
+            network.PredictBatch(x, actual);
+
+            AssertClose(actual, Reference(network, x, m), $"{backendName}, batch of {m}");
+        }
+    }
+
     [Fact]
     public void Predict_MatrixIntoResult_EqualsTheAllocatingOverload()
     {
@@ -125,7 +141,7 @@ public class InferenceTests
         var output = new float[network.OutputSize];
         network.Predict(example, output);
 
-        network.Layers[0].Weight.SetValues(network.Layers[0].Weight.ToMatrix() * 0.5f);
+        network.DenseLayers[0].Weight.SetValues(network.DenseLayers[0].Weight.ToMatrix() * 0.5f);
         network.Predict(example, output);
         AssertClose(output, Reference(network, example, 1), "after SetValues");
 
@@ -257,6 +273,23 @@ public class InferenceTests
             .Dense(9, Activation.ReLU)
             .Dense(5, Activation.Softmax);
         network.Backend = backend;
+        return network;
+    }
+
+    /// <summary>Dense, batch normalisation (running statistics moved by training) and dropout, trained a little.</summary>
+    internal static Network TrainedNetworkWithEveryLayerKind(ComputeBackend backend)
+    {
+        var network = Network.Create(6, seed: 8)
+            .Dense(40, Activation.Identity)
+            .BatchNorm()
+            .Dense(40, Activation.ReLU)
+            .Dropout(0.3f)
+            .Dense(24, Activation.Tanh)
+            .BatchNorm()
+            .Dense(4, Activation.Softmax);
+        network.Backend = backend;
+        var data = TestData.Blobs(perClass: 40, classes: 4, features: 6, seed: 9);
+        new Trainer(new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = Optimizers.Adam(0.01f) }).Fit(network, data);
         return network;
     }
 

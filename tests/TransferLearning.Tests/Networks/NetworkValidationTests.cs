@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Data;
 using TransferLearning.Networks;
+using TransferLearning.Training;
 using TransferLearning.Tests.Support;
 
 namespace TransferLearning.Tests.Networks;
@@ -122,7 +123,7 @@ public class NetworkValidationTests
     [Fact]
     public void SetValues_WrongShape_ThrowsNamingValues() =>
         Throws.Argument<ArgumentException>(
-            () => Small().Layers[0].Weight.SetValues(Matrix<float>.Build.Dense(2, 3)), "values", "3 × 2", "layers.0.weight", "got 2 × 3");
+            () => Small().DenseLayers[0].Weight.SetValues(Matrix<float>.Build.Dense(2, 3)), "values", "3 × 2", "layers.0.weight", "got 2 × 3");
 
     [Fact]
     public void Backend_SetToNull_ThrowsArgumentNull() =>

@@ -3,6 +3,7 @@ using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Random;
 using TransferLearning.Data;
 using TransferLearning.Networks;
+using TransferLearning.Training;
 
 namespace TransferLearning.Tests.Networks;
 
@@ -129,7 +130,7 @@ public class PredictTests
     private static Matrix<float> ReferenceForward(Network network, Matrix<float> x)
     {
         var a = x.Map(v => (double)v);
-        foreach (var layer in network.Layers)
+        foreach (var layer in network.DenseLayers)
         {
             var w = layer.Weight.ToMatrix().Map(v => (double)v);
             var b = layer.Bias.ToMatrix().Map(v => (double)v);

@@ -35,6 +35,14 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void ExportOnnx_DropoutAndBatchNorm_DropoutLeftOutAndBatchNormMatchesWithin1e5()
+    {
+        var network = InferenceTests.TrainedNetworkWithEveryLayerKind(ComputeBackend.Managed);
+
+        AssertOnnxRuntimeMatches(network, network.ToOnnx(), batch: 25, seed: 7);
+    }
+
+    [Fact]
     public void ExportOnnx_BenchmarkNetworkToFile_LoadsWithASymbolicBatchAndMatches()
     {
         var network = InferenceTests.BenchmarkShapedNetwork(ComputeBackend.Managed);
@@ -61,8 +69,8 @@ public class OnnxExportTests
     public void ExportOnnx_InitializersKeepTheParameterNamesInNnLinearLayout()
     {
         var network = Network.Create(3, seed: 1).Dense(2, Activation.Identity);
-        network.Layers[0].Weight.SetValues(Matrix<float>.Build.DenseOfArray(new float[,] { { 1, 2, 3 }, { 4, 5, 6 } }));
-        network.Layers[0].Bias.SetValues(Matrix<float>.Build.DenseOfArray(new float[,] { { 10 }, { 20 } }));
+        network.DenseLayers[0].Weight.SetValues(Matrix<float>.Build.DenseOfArray(new float[,] { { 1, 2, 3 }, { 4, 5, 6 } }));
+        network.DenseLayers[0].Bias.SetValues(Matrix<float>.Build.DenseOfArray(new float[,] { { 10 }, { 20 } }));
 
         using var session = new InferenceSession(network.ToOnnx());
         using var input = OrtValue.CreateTensorValueFromMemory(new float[] { 1, 0, -1 }, [1, 3]);

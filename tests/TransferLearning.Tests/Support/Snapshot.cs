@@ -7,9 +7,9 @@ internal static class Snapshot
 {
     public static float[][] Of(Network network) => network.Parameters.Select(p => p.Values.ToArray()).ToArray();
 
-    public static float[][] Of(DenseLayer layer) => layer.Parameters.Select(p => p.Values.ToArray()).ToArray();
+    public static float[][] Of(Layer layer) => layer.Parameters.Select(p => p.Values.ToArray()).ToArray();
 
-    public static bool Same(float[][] before, DenseLayer layer) =>
+    public static bool Same(float[][] before, Layer layer) =>
         layer.Parameters.Select((p, i) => p.Values.SequenceEqual(before[i])).All(x => x);
 
     public static bool Same(float[][] before, Network network) =>

@@ -9,7 +9,7 @@ internal static class Weights
     public static float[][] Of(Network network) => network.Parameters.Select(p => p.Values.ToArray()).ToArray();
 
     /// <summary>A copy of one layer's weight and bias values.</summary>
-    public static float[][] Of(DenseLayer layer) => layer.Parameters.Select(p => p.Values.ToArray()).ToArray();
+    public static float[][] Of(Layer layer) => layer.Parameters.Select(p => p.Values.ToArray()).ToArray();
 
     /// <summary>True when both snapshots hold the same number of tensors and every tensor is bit-identical.</summary>
     public static bool AreIdentical(float[][] expected, float[][] actual) =>

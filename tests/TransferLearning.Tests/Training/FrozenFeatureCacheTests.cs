@@ -23,17 +23,17 @@ public class FrozenFeatureCacheTests
     public void Fit_CacheOn_FrozenPrefixRunsOncePerDataSetWhateverTheEpochs(int frozenLayers, int epochs)
     {
         var network = FrozenNetwork(frozenLayers);
-        var before = network.Layers.Select(l => l.ForwardCount).ToArray();
+        var before = network.DenseLayers.Select(l => l.ForwardCount).ToArray();
 
         new Trainer(Options(epochs, cache: true)).Fit(network, Train, Validation);
 
         for (int l = 0; l < frozenLayers; l++)
         {
-            (network.Layers[l].ForwardCount - before[l]).Should().Be(2, "frozen layer {0} runs once over the training set and once over the validation set", l);
+            (network.DenseLayers[l].ForwardCount - before[l]).Should().Be(2, "frozen layer {0} runs once over the training set and once over the validation set", l);
         }
 
         int batches = Train.Count / BatchSize;
-        (network.Layers[^1].ForwardCount - before[^1]).Should().Be((epochs * batches) + epochs, "the trainable head runs every batch and every validation");
+        (network.DenseLayers[^1].ForwardCount - before[^1]).Should().Be((epochs * batches) + epochs, "the trainable head runs every batch and every validation");
     }
 
     [Fact]
@@ -41,11 +41,11 @@ public class FrozenFeatureCacheTests
     {
         const int epochs = 3;
         var network = FrozenNetwork(frozenLayers: 1);
-        int before = network.Layers[0].ForwardCount;
+        int before = network.DenseLayers[0].ForwardCount;
 
         new Trainer(Options(epochs, cache: false)).Fit(network, Train, Validation);
 
-        (network.Layers[0].ForwardCount - before).Should().Be((epochs * (Train.Count / BatchSize)) + epochs);
+        (network.DenseLayers[0].ForwardCount - before).Should().Be((epochs * (Train.Count / BatchSize)) + epochs);
     }
 
     [Theory]
@@ -77,7 +77,7 @@ public class FrozenFeatureCacheTests
         var network = FrozenLayerTests.MakeNetwork();
         for (int l = 0; l < frozenLayers; l++)
         {
-            network.Layers[l].Freeze();
+            network.DenseLayers[l].Freeze();
         }
 
         return network;

@@ -29,33 +29,33 @@ public class FrozenLayerTests
     public void Fit_FrozenLayer_IsBitIdenticalAndOthersTrain(string optimizer, int frozenLayer)
     {
         var network = MakeNetwork();
-        network.Layers[frozenLayer].Freeze();
-        var frozenBefore = Weights.Of(network.Layers[frozenLayer]);
+        network.DenseLayers[frozenLayer].Freeze();
+        var frozenBefore = Weights.Of(network.DenseLayers[frozenLayer]);
         var trainableBefore = TrainableLayers(network, frozenLayer).Select(Weights.Of).ToArray();
 
         new Trainer(OptionsFor(optimizer)).Fit(network, Data);
 
-        Weights.ShouldBeIdentical(Weights.Of(network.Layers[frozenLayer]), frozenBefore, $"layer {frozenLayer} is frozen ({optimizer})");
+        Weights.ShouldBeIdentical(Weights.Of(network.DenseLayers[frozenLayer]), frozenBefore, $"layer {frozenLayer} is frozen ({optimizer})");
         TrainableLayers(network, frozenLayer).Select(Weights.Of).Zip(trainableBefore)
             .Should().OnlyContain(pair => !Weights.AreIdentical(pair.First, pair.Second), "every other layer trains");
-        network.Layers[frozenLayer].Weight.Gradients.ToArray().Should().OnlyContain(g => g == 0f, "a frozen weight gets no gradient");
-        network.Layers[frozenLayer].Bias.Gradients.ToArray().Should().OnlyContain(g => g == 0f, "a frozen bias gets no gradient");
+        network.DenseLayers[frozenLayer].Weight.Gradients.ToArray().Should().OnlyContain(g => g == 0f, "a frozen weight gets no gradient");
+        network.DenseLayers[frozenLayer].Bias.Gradients.ToArray().Should().OnlyContain(g => g == 0f, "a frozen bias gets no gradient");
     }
 
     [Fact]
     public void Fit_OnlyBiasFrozen_BiasUnchangedWeightTrains()
     {
         var network = MakeNetwork();
-        var bias = network.Layers[1].Bias;
+        var bias = network.DenseLayers[1].Bias;
         bias.IsFrozen = true;
         var biasBefore = bias.Values.ToArray();
-        var weightBefore = network.Layers[1].Weight.Values.ToArray();
+        var weightBefore = network.DenseLayers[1].Weight.Values.ToArray();
 
         new Trainer(OptionsFor("SgdMomentum")).Fit(network, Data);
 
         bias.Values.ToArray().Should().Equal(biasBefore);
-        network.Layers[1].Weight.Values.ToArray().Should().NotEqual(weightBefore);
-        network.Layers[1].ToString().Should().EndWith("partly frozen]");
+        network.DenseLayers[1].Weight.Values.ToArray().Should().NotEqual(weightBefore);
+        network.DenseLayers[1].ToString().Should().EndWith("partly frozen]");
     }
 
     [Fact]
@@ -65,21 +65,21 @@ public class FrozenLayerTests
         // "all zero for a frozen parameter", not the stale gradient of the last backward pass.
         var network = MakeNetwork();
         new Trainer(OptionsFor("Adam")).Fit(network, Data);
-        network.Layers[0].Weight.Gradients.ToArray().Should().Contain(g => g != 0f, "the pretraining computed gradients");
+        network.DenseLayers[0].Weight.Gradients.ToArray().Should().Contain(g => g != 0f, "the pretraining computed gradients");
 
-        network.Layers[0].Freeze();
+        network.DenseLayers[0].Freeze();
         GradientChecker.ComputeGradients(network, Data, Loss.SoftmaxCrossEntropy);
 
-        network.Layers[0].Weight.Gradients.ToArray().Should().OnlyContain(g => g == 0f);
-        network.Layers[0].Bias.Gradients.ToArray().Should().OnlyContain(g => g == 0f);
-        network.Layers[1].Weight.Gradients.ToArray().Should().Contain(g => g != 0f);
+        network.DenseLayers[0].Weight.Gradients.ToArray().Should().OnlyContain(g => g == 0f);
+        network.DenseLayers[0].Bias.Gradients.ToArray().Should().OnlyContain(g => g == 0f);
+        network.DenseLayers[1].Weight.Gradients.ToArray().Should().Contain(g => g != 0f);
     }
 
     [Fact]
     public void Fit_EveryParameterFrozen_ThrowsInvalidOperation()
     {
         var network = MakeNetwork();
-        foreach (var layer in network.Layers)
+        foreach (var layer in network.DenseLayers)
         {
             layer.Freeze();
         }
@@ -93,7 +93,7 @@ public class FrozenLayerTests
     public void Fit_EveryParameterFrozenWithCustomGroups_ThrowsInvalidOperation()
     {
         var network = MakeNetwork();
-        foreach (var layer in network.Layers)
+        foreach (var layer in network.DenseLayers)
         {
             layer.Freeze();
         }
@@ -108,7 +108,7 @@ public class FrozenLayerTests
         Network.Create(2, seed: 3).Dense(8, Activation.ReLU).Dense(8, Activation.ReLU).Dense(3, Activation.Softmax);
 
     private static IEnumerable<DenseLayer> TrainableLayers(Network network, int frozenLayer) =>
-        network.Layers.Where((_, l) => l != frozenLayer);
+        network.DenseLayers.Where((_, l) => l != frozenLayer);
 
     private static TrainingOptions OptionsFor(string optimizer) => new()
     {

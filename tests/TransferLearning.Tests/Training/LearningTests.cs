@@ -66,9 +66,9 @@ public class LearningTests
 
         history.Last.TrainLoss.Should().BeLessThan(1e-3);
         history.Last.TrainAccuracy.Should().BeNull();
-        var w = network.Layers[0].Weight.Values.ToArray();
+        var w = network.DenseLayers[0].Weight.Values.ToArray();
         w[0].Should().BeApproximately(2f, 0.02f);
         w[1].Should().BeApproximately(-1f, 0.02f);
-        network.Layers[0].Bias.Values[0].Should().BeApproximately(0.5f, 0.02f);
+        network.DenseLayers[0].Bias.Values[0].Should().BeApproximately(0.5f, 0.02f);
     }
 }

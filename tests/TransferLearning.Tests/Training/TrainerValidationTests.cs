@@ -47,7 +47,7 @@ public class TrainerValidationTests
     [Fact]
     public void Fit_SoftmaxCrossEntropyOnRegressionTargets_ThrowsNamingTrain() =>
         Throws.Argument<ArgumentException>(
-            () => Fit(Softmax(outputs: 1), TestData.Linear(8)), "train", "class labels", "regression targets");
+            () => Fit(Softmax(outputs: 2), TestData.Linear(8)), "train", "class labels", "regression targets");
 
     [Fact]
     public void Fit_MoreClassesThanSoftmaxUnits_ThrowsNamingTrain() =>
@@ -102,7 +102,7 @@ public class TrainerValidationTests
         var options = new TrainingOptions
         {
             Epochs = 1,
-            ParameterGroups = network => [new ParameterGroup(network.Parameters), new ParameterGroup([network.Layers[1].Weight])],
+            ParameterGroups = network => [new ParameterGroup(network.Parameters), new ParameterGroup([network.DenseLayers[1].Weight])],
         };
 
         Throws.Argument<ArgumentException>(() => Fit(Softmax(), TwoClasses, options: options), "groups", "layers.1.weight", "more than one group");

@@ -12,10 +12,11 @@ namespace TransferLearning.Tests.Training;
 public class TrainingAllocationTests
 {
     [Theory]
-    [InlineData("Sgd", true)]
-    [InlineData("Adam", true)]
-    [InlineData("Adam", false)]
-    public void Fit_SteadyState_AllocatesNothingPerMiniBatch(string optimizer, bool shuffle)
+    [InlineData("Sgd", true, false)]
+    [InlineData("Adam", true, false)]
+    [InlineData("Adam", false, false)]
+    [InlineData("Adam", true, true)]
+    public void Fit_SteadyState_AllocatesNothingPerMiniBatch(string optimizer, bool shuffle, bool withBatchNormAndDropout)
     {
         // 2,010 examples in batches of 20: 101 mini-batches per epoch, the last one smaller.
         var x = Matrix<float>.Build.Dense(40, 2010, (i, j) => ((i * 7) + (j * 13)) % 17 / 17f);
@@ -24,7 +25,13 @@ public class TrainingAllocationTests
 
         long Allocated(int epochs)
         {
-            var network = Network.Create(40, seed: 1).Dense(128, Activation.ReLU).Dense(64, Activation.Tanh).Dense(10, Activation.Softmax);
+            var network = Network.Create(40, seed: 1).Dense(128, Activation.ReLU);
+            if (withBatchNormAndDropout)
+            {
+                network.BatchNorm().Dropout(0.2f);
+            }
+
+            network.Dense(64, Activation.Tanh).Dense(10, Activation.Softmax);
             network.Backend = ComputeBackend.Managed;
             var trainer = new Trainer(new TrainingOptions { Epochs = epochs, BatchSize = 20, Optimizer = settings, Shuffle = shuffle });
             var pool = GemmWorkerPool.Shared;

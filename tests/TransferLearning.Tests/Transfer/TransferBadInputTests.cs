@@ -61,7 +61,7 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         var act = () => _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 
-        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("options").WithMessage("*less than the pretrained network's depth (3)*got 3*");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("options").WithMessage("*less than the pretrained network's number of dense layers (3)*got 3*");
     }
 
     [Fact]

@@ -18,19 +18,19 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.HeadOnly));
 
         var net = result.Network;
-        net.Layers.Should().HaveCount(3);
+        net.DenseLayers.Should().HaveCount(3);
         for (int l = 0; l < 2; l++)
         {
-            net.Layers[l].Weight.Values.ToArray().Should().Equal(Pretrained.Layers[l].Weight.Values.ToArray());
-            net.Layers[l].Bias.Values.ToArray().Should().Equal(Pretrained.Layers[l].Bias.Values.ToArray());
+            net.DenseLayers[l].Weight.Values.ToArray().Should().Equal(Pretrained.DenseLayers[l].Weight.Values.ToArray());
+            net.DenseLayers[l].Bias.Values.ToArray().Should().Equal(Pretrained.DenseLayers[l].Bias.Values.ToArray());
         }
 
-        var head = net.Layers[2];
+        var head = net.DenseLayers[2];
         head.Weight.Rows.Should().Be(5, "the new head is sized to the target's 5 classes");
         head.Weight.Columns.Should().Be(16);
         head.Activation.Should().Be(Activation.Softmax);
-        Pretrained.Layers[2].Weight.Rows.Should().Be(64, "the old head had the source's 64 classes");
-        head.Weight.Values.ToArray().Should().NotEqual(Pretrained.Layers[2].Weight.Values[..head.Weight.Length].ToArray());
+        Pretrained.DenseLayers[2].Weight.Rows.Should().Be(64, "the old head had the source's 64 classes");
+        head.Weight.Values.ToArray().Should().NotEqual(Pretrained.DenseLayers[2].Weight.Values[..head.Weight.Length].ToArray());
         Snapshot.Same(before, Pretrained).Should().BeTrue("the network passed in is never modified");
     }
 
@@ -41,11 +41,11 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         var b = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 3));
         var c = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 4));
 
-        a.Layers[2].Weight.Values.ToArray().Should().Equal(b.Layers[2].Weight.Values.ToArray());
-        a.Layers[2].Weight.Values.ToArray().Should().NotEqual(c.Layers[2].Weight.Values.ToArray());
-        a.Layers[2].Bias.Values.ToArray().Should().OnlyContain(v => v == 0f, "new biases start at zero");
-        a.Layers.Take(2).Should().OnlyContain(l => l.IsFrozen);
-        a.Layers[2].IsFrozen.Should().BeFalse();
+        a.DenseLayers[2].Weight.Values.ToArray().Should().Equal(b.DenseLayers[2].Weight.Values.ToArray());
+        a.DenseLayers[2].Weight.Values.ToArray().Should().NotEqual(c.DenseLayers[2].Weight.Values.ToArray());
+        a.DenseLayers[2].Bias.Values.ToArray().Should().OnlyContain(v => v == 0f, "new biases start at zero");
+        a.DenseLayers.Take(2).Should().OnlyContain(l => l.IsFrozen);
+        a.DenseLayers[2].IsFrozen.Should().BeFalse();
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         for (int l = 0; l < 2; l++)
         {
-            Snapshot.Same(Snapshot.Of(Pretrained.Layers[l]), net.Layers[l]).Should().BeFalse($"layer {l} trains under FullFineTune");
+            Snapshot.Same(Snapshot.Of(Pretrained.DenseLayers[l]), net.DenseLayers[l]).Should().BeFalse($"layer {l} trains under FullFineTune");
         }
 
         Snapshot.Same(before, Pretrained).Should().BeTrue();
@@ -78,13 +78,13 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     {
         var before = Snapshot.Of(Pretrained);
         var built = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.LastLayers(1), SmallTransfer.Options(TransferStrategy.LastLayers(1)));
-        var initialHead = Snapshot.Of(built.Layers[2]);
+        var initialHead = Snapshot.Of(built.DenseLayers[2]);
 
         var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.LastLayers(1))).Network;
 
-        Snapshot.Same(Snapshot.Of(Pretrained.Layers[0]), net.Layers[0]).Should().BeTrue("layer 0 stays frozen");
-        Snapshot.Same(Snapshot.Of(Pretrained.Layers[1]), net.Layers[1]).Should().BeFalse("the top pretrained layer trains");
-        Snapshot.Same(initialHead, net.Layers[2]).Should().BeFalse("the new head trains");
+        Snapshot.Same(Snapshot.Of(Pretrained.DenseLayers[0]), net.DenseLayers[0]).Should().BeTrue("layer 0 stays frozen");
+        Snapshot.Same(Snapshot.Of(Pretrained.DenseLayers[1]), net.DenseLayers[1]).Should().BeFalse("the top pretrained layer trains");
+        Snapshot.Same(initialHead, net.DenseLayers[2]).Should().BeFalse("the new head trains");
         Snapshot.Same(before, Pretrained).Should().BeTrue();
     }
 
@@ -96,8 +96,8 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.FromScratch)).Network;
 
         Snapshot.Same(before, Pretrained).Should().BeTrue();
-        net.Layers.Select(l => (l.InputSize, l.OutputSize)).Should().Equal((32, 24), (24, 16), (16, 5));
-        net.Layers[0].Weight.Values.ToArray().Should().NotEqual(Pretrained.Layers[0].Weight.Values.ToArray());
+        net.DenseLayers.Select(l => (l.InputSize, l.OutputSize)).Should().Equal((32, 24), (24, 16), (16, 5));
+        net.DenseLayers[0].Weight.Values.ToArray().Should().NotEqual(Pretrained.DenseLayers[0].Weight.Values.ToArray());
     }
 
     [Fact]
@@ -113,8 +113,8 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         result.History.Epochs.Select(e => e.Epoch).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
         result.History.Epochs[^1].LearningRate.Should().BeApproximately(options.Training.Optimizer.LearningRate, 1e-9f,
             "the reported rate is the base rate; the 0.1 scale lives in the parameter groups");
-        Snapshot.Same(Snapshot.Of(Pretrained.Layers[0]), result.Network.Layers[0]).Should().BeFalse("phase two fine-tunes the body");
-        result.Network.Layers.Should().OnlyContain(l => !l.IsFrozen);
+        Snapshot.Same(Snapshot.Of(Pretrained.DenseLayers[0]), result.Network.DenseLayers[0]).Should().BeFalse("phase two fine-tunes the body");
+        result.Network.DenseLayers.Should().OnlyContain(l => !l.IsFrozen);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options).Network;
 
-        net.Layers.Select(l => (l.InputSize, l.OutputSize)).Should().Equal((32, 24), (24, 16), (16, 12), (12, 5));
+        net.DenseLayers.Select(l => (l.InputSize, l.OutputSize)).Should().Equal((32, 24), (24, 16), (16, 12), (12, 5));
         net.TrainableParameterCount.Should().Be((16 * 12) + 12 + (12 * 5) + 5);
     }
 
@@ -138,7 +138,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options).Network;
 
-        net.Layers.Select(l => (l.InputSize, l.OutputSize)).Should().Equal((32, 24), (24, 5));
+        net.DenseLayers.Select(l => (l.InputSize, l.OutputSize)).Should().Equal((32, 24), (24, 5));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         var anchored = plain with { AnchorDecay = 5f };
 
         double Drift(Network net) => Enumerable.Range(0, 2).Sum(l =>
-            net.Layers[l].Weight.Values.ToArray().Zip(Pretrained.Layers[l].Weight.Values.ToArray(), (a, b) => (double)(a - b) * (a - b)).Sum());
+            net.DenseLayers[l].Weight.Values.ToArray().Zip(Pretrained.DenseLayers[l].Weight.Values.ToArray(), (a, b) => (double)(a - b) * (a - b)).Sum());
 
         double free = Drift(_pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, plain).Network);
         double held = Drift(_pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, anchored).Network);
@@ -166,15 +166,15 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         };
         var cached = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, options);
         var uncached = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, options);
-        int before = cached.Layers[1].ForwardCount;
+        int before = cached.DenseLayers[1].ForwardCount;
 
         new TransferLearning.Training.Trainer(options.Training).Fit(cached, fixture.Tasks.Target, fixture.Tasks.TargetTest);
         new TransferLearning.Training.Trainer(options.Training with { CacheFrozenFeatures = false }).Fit(uncached, fixture.Tasks.Target, fixture.Tasks.TargetTest);
 
-        (cached.Layers[1].ForwardCount - before).Should().Be(2, "once for the training set and once for the validation set, not once per epoch");
-        uncached.Layers[1].ForwardCount.Should().BeGreaterThan(6);
-        cached.Layers[2].Weight.Values.ToArray().Should().Equal(uncached.Layers[2].Weight.Values.ToArray());
-        cached.Layers[2].Bias.Values.ToArray().Should().Equal(uncached.Layers[2].Bias.Values.ToArray());
+        (cached.DenseLayers[1].ForwardCount - before).Should().Be(2, "once for the training set and once for the validation set, not once per epoch");
+        uncached.DenseLayers[1].ForwardCount.Should().BeGreaterThan(6);
+        cached.DenseLayers[2].Weight.Values.ToArray().Should().Equal(uncached.DenseLayers[2].Weight.Values.ToArray());
+        cached.DenseLayers[2].Bias.Values.ToArray().Should().Equal(uncached.DenseLayers[2].Bias.Values.ToArray());
     }
 
     [Fact]
@@ -207,13 +207,13 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     public void Add_LayerOfAnotherNetwork_IsRefused_ButItsCloneIsWelcome()
     {
         var other = Network.Create(16, seed: 2);
-        var layer = Pretrained.Layers[2];
+        var layer = Pretrained.DenseLayers[2];
 
         var act = () => other.Add(layer);
 
         act.Should().Throw<ArgumentException>().WithParameterName("layer").WithMessage("*belongs to another network*Clone*");
         layer.Weight.Name.Should().Be("layers.2.weight", "the refused layer keeps its name");
-        other.Add(layer.Clone()).Layers[0].Weight.Name.Should().Be("layers.0.weight");
-        other.Layers[0].Weight.Values.ToArray().Should().Equal(layer.Weight.Values.ToArray());
+        other.Add(layer.Clone()).DenseLayers[0].Weight.Name.Should().Be("layers.0.weight");
+        other.DenseLayers[0].Weight.Values.ToArray().Should().Equal(layer.Weight.Values.ToArray());
     }
 }

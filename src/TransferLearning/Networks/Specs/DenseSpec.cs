@@ -3,10 +3,9 @@ using System.Globalization;
 namespace TransferLearning.Networks;
 
 /// <summary>
-/// A dense layer yet to be built: its size, activation and initialiser. Its input size and weights are
-/// fixed when it is appended to a network (see <see cref="Layer.Dense(int, Activation, Initializer?)"/>).
+/// A dense layer yet to be built: its size, activation and initialiser (see <see cref="Layer.Dense(int, Activation, Initializer?)"/>).
 /// </summary>
-public sealed record LayerSpec
+public sealed record DenseSpec : LayerSpec
 {
     /// <summary>Creates the specification.</summary>
     /// <param name="units"><c>n[l]</c>, at least 1.</param>
@@ -14,11 +13,13 @@ public sealed record LayerSpec
     /// <param name="initializer">The initialiser, or <see langword="null"/> (the default) for the activation's default.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="units"/> is less than 1.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="activation"/> is <see langword="null"/>.</exception>
-    public LayerSpec(int units, Activation activation, Initializer? initializer = null)
+    /// <exception cref="ArgumentException"><paramref name="activation"/> is a softmax with one unit.</exception>
+    public DenseSpec(int units, Activation activation, Initializer? initializer = null)
     {
         Units = units;
         Activation = activation;
         Initializer = initializer;
+        DenseLayer.EnsureSoftmaxHasClasses(units, activation, nameof(units));
     }
 
     /// <summary>Gets <c>n[l]</c>, at least 1.</summary>
@@ -44,11 +45,16 @@ public sealed record LayerSpec
     /// <summary>Gets the initialiser, or <see langword="null"/> for the activation's default.</summary>
     public Initializer? Initializer { get; init; }
 
+    /// <inheritdoc />
+    public override int OutputSize(int inputSize) => Units;
+
     /// <summary>Returns the number of parameters the layer has on top of <paramref name="inputSize"/> inputs: <c>n[l]·(n[l-1] + 1)</c>.</summary>
     /// <param name="inputSize"><c>n[l-1]</c>.</param>
     /// <returns>The parameter count.</returns>
-    public long ParameterCount(int inputSize) => (long)Units * (inputSize + 1);
+    public override long ParameterCount(int inputSize) => (long)Units * ((long)inputSize + 1);
 
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Dense({Units}, {Activation.Name})");
+
+    internal override Layer Build(int inputSize, Random random) => DenseLayer.Create(inputSize, Units, Activation, random, Initializer);
 }

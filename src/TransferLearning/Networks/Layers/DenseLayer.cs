@@ -1,0 +1,224 @@
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+using TransferLearning.Compute;
+
+namespace TransferLearning.Networks;
+
+/// <summary>
+/// A fully connected layer <c>l</c>: <c>Z[l] = W[l]·A[l-1] + b[l]</c>, <c>A[l] = g[l](Z[l])</c>, with examples as columns.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <c>W[l]</c> is <c>n[l] × n[l-1]</c> and <c>b[l]</c> is <c>n[l]</c>. Backward, given <c>dA[l]</c> for a
+/// mini-batch of <c>m</c> columns: <c>dZ[l] = dA[l] ⊙ g′[l](Z[l])</c>, <c>dW[l] = (1/m)·dZ[l]·A[l-1]ᵀ</c>,
+/// <c>db[l] = (1/m)·Σ_columns dZ[l]</c>, <c>dA[l-1] = W[l]ᵀ·dZ[l]</c>. For the output layer the loss
+/// gives <c>dZ[L]</c> directly (<c>A[L] − Y</c> for softmax or sigmoid with cross-entropy).
+/// </para>
+/// <para>
+/// A frozen parameter receives no gradient (its product is not computed); when nothing below a layer
+/// trains, <c>dA[l-1]</c> is not computed either.
+/// </para>
+/// </remarks>
+public sealed class DenseLayer : Layer
+{
+    private int _forwardCount;
+
+    private DenseLayer(Parameter weight, Parameter bias, Activation activation)
+    {
+        Weight = weight;
+        Bias = bias;
+        Activation = activation;
+        Parameters = [weight, bias];
+    }
+
+    /// <summary>Gets <c>n[l-1]</c>, the number of inputs.</summary>
+    public override int InputSize => Weight.Columns;
+
+    /// <summary>Gets <c>n[l]</c>, the number of units.</summary>
+    public override int OutputSize => Weight.Rows;
+
+    /// <summary>Gets the activation <c>g[l]</c>.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>Gets <c>W[l]</c>, <c>n[l] × n[l-1]</c>.</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>Gets <c>b[l]</c>, <c>n[l] × 1</c>.</summary>
+    public Parameter Bias { get; }
+
+    /// <summary>Gets the layer's parameters: <see cref="Weight"/> then <see cref="Bias"/>.</summary>
+    public override IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>Counts forward passes (diagnostics for tests of frozen-feature caching).</summary>
+    internal int ForwardCount => Volatile.Read(ref _forwardCount);
+
+    internal override int InferenceScratchRows => OutputSize;
+
+    /// <summary>Creates a layer with weights drawn from <paramref name="random"/> and zero biases.</summary>
+    /// <param name="inputSize"><c>n[l-1]</c>, at least 1.</param>
+    /// <param name="outputSize"><c>n[l]</c>, at least 1.</param>
+    /// <param name="activation">The activation <c>g[l]</c>.</param>
+    /// <param name="random">The generator the weights are drawn from.</param>
+    /// <param name="initializer">The initialiser; <see langword="null"/> (the default) picks the activation's <see cref="Activation.DefaultInitializer"/>.</param>
+    /// <returns>The new layer.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A size is less than 1, or <c>n[l]·n[l-1]</c> exceeds the largest array .NET can hold.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="activation"/> or <paramref name="random"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="activation"/> is a softmax with a single unit (a constant output of 1).</exception>
+    public static DenseLayer Create(int inputSize, int outputSize, Activation activation, Random random, Initializer? initializer = null)
+    {
+        Guard.AtLeast(inputSize, 1, nameof(inputSize));
+        Guard.AtLeast(outputSize, 1, nameof(outputSize));
+        ArgumentNullException.ThrowIfNull(activation);
+        ArgumentNullException.ThrowIfNull(random);
+        EnsureWeightFits(inputSize, outputSize, nameof(outputSize));
+        EnsureSoftmaxHasClasses(outputSize, activation, nameof(outputSize));
+        var w = new float[outputSize * inputSize];
+        (initializer ?? activation.DefaultInitializer).Fill(w, inputSize, outputSize, random);
+        return new DenseLayer(
+            new Parameter("weight", outputSize, inputSize, w),
+            new Parameter("bias", outputSize, 1, new float[outputSize]),
+            activation);
+    }
+
+    /// <summary>Creates a layer from existing weights (copied).</summary>
+    /// <param name="weight"><c>W[l]</c>, <c>n[l] × n[l-1]</c>, finite.</param>
+    /// <param name="bias"><c>b[l]</c>, length <c>n[l]</c>, finite.</param>
+    /// <param name="activation">The activation <c>g[l]</c>.</param>
+    /// <returns>The new layer.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The bias length differs from the weight's row count, a value is NaN or infinite, or the activation is a one-unit softmax.</exception>
+    public static DenseLayer FromWeights(Matrix<float> weight, Vector<float> bias, Activation activation)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(bias);
+        ArgumentNullException.ThrowIfNull(activation);
+        if (bias.Count != weight.RowCount)
+        {
+            throw new ArgumentException(
+                $"Expected a bias of length {weight.RowCount} (the weight's row count) but got {bias.Count}.", nameof(bias));
+        }
+
+        EnsureSoftmaxHasClasses(weight.RowCount, activation, nameof(weight));
+        var w = weight.ToColumnMajorArray();
+        var b = bias.ToArray();
+        Guard.AllFinite(w, nameof(weight), weight.RowCount);
+        Guard.AllFinite(b, nameof(bias));
+        return new DenseLayer(
+            new Parameter("weight", weight.RowCount, weight.ColumnCount, w),
+            new Parameter("bias", weight.RowCount, 1, b),
+            activation);
+    }
+
+    /// <inheritdoc />
+    public override DenseSpec ToSpec() => new(OutputSize, Activation);
+
+    /// <summary>Returns a readable description, such as <c>Dense(784 → 512, ReLU) [401,920 params, frozen]</c>.</summary>
+    /// <returns>The description.</returns>
+    public override string ToString()
+    {
+        string state = IsFrozen ? ", frozen" : Weight.IsFrozen || Bias.IsFrozen ? ", partly frozen" : string.Empty;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"Dense({InputSize} → {OutputSize}, {Activation.Name}) [{ParameterCount:N0} params{state}]");
+    }
+
+    /// <summary>Returns a deep copy (same weights, activation and freezing) that belongs to no network.</summary>
+    /// <returns>The copy; changing it does not change this layer.</returns>
+    public override DenseLayer Clone() => new(Weight.Clone(), Bias.Clone(), Activation);
+
+    /// <summary>Throws when an <paramref name="outputSize"/> × <paramref name="inputSize"/> weight would not fit in one array.</summary>
+    internal static void EnsureWeightFits(int inputSize, int outputSize, string paramName)
+    {
+        long length = (long)outputSize * inputSize;
+        if (length > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(
+                paramName,
+                outputSize,
+                Invariant.F($"Expected at most {Array.MaxLength:N0} weights (n[l] × n[l-1]) but {outputSize:N0} units × {inputSize:N0} inputs is {length:N0}."));
+        }
+    }
+
+    internal override LayerState CreateState(int capacity) => new DenseState(capacity, OutputSize);
+
+    // Z = W·A_prev + b,  A = g(Z)
+    internal override void Infer(ComputeBackend backend, ReadOnlySpan<float> input, Span<float> output, Span<float> scratch, int batch)
+    {
+        Interlocked.Increment(ref _forwardCount);
+        int size = OutputSize * batch;
+        var z = scratch[..size];
+        AffineTransform(backend, input, z, batch);
+        Activation.Forward(z, output[..size], OutputSize);
+    }
+
+    internal override void Forward(ComputeBackend backend, ReadOnlySpan<float> input, Span<float> output, LayerState state, int batch) =>
+        Infer(backend, input, output, ((DenseState)state).Z, batch);
+
+    // dZ = dA ⊙ g′(Z), then the gradients of the affine part.
+    internal override void Backward(
+        ComputeBackend backend, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> dOutput, Span<float> dInput, LayerState state, int batch)
+    {
+        int size = OutputSize * batch;
+        var dZ = dOutput[..size];
+        Activation.Backward(((DenseState)state).Z.AsSpan(0, size), output[..size], dZ, dZ, OutputSize);
+        BackwardFromPreActivation(backend, input, dZ, dInput, batch);
+    }
+
+    /// <summary>The pre-activation <c>Z</c> of the last training forward pass that used <paramref name="state"/>.</summary>
+    internal static Span<float> PreActivation(LayerState state, int size) => ((DenseState)state).Z.AsSpan(0, size);
+
+    /// <summary>
+    /// Given <c>dZ</c>: <c>dW = (1/m)·dZ·A_prevᵀ</c>, <c>db = (1/m)·Σ_columns dZ</c>, <c>dA_prev = Wᵀ·dZ</c>
+    /// (only for the parameters that train, and only when <paramref name="dInput"/> is not empty).
+    /// </summary>
+    internal void BackwardFromPreActivation(ComputeBackend backend, ReadOnlySpan<float> input, ReadOnlySpan<float> dZ, Span<float> dInput, int batch)
+    {
+        float invM = 1f / batch;
+        if (!Weight.IsFrozen)
+        {
+            WeightGradient(backend, dZ, input, invM, batch);
+        }
+
+        if (!Bias.IsFrozen)
+        {
+            Elementwise.RowSums(dZ[..(OutputSize * batch)], batch, invM, Bias.Gradient);
+        }
+
+        if (!dInput.IsEmpty)
+        {
+            InputGradient(backend, dZ, dInput, batch);
+        }
+    }
+
+    /// <summary>Throws when a softmax (or another output-only activation) would have a single unit: its output is the constant 1.</summary>
+    internal static void EnsureSoftmaxHasClasses(int units, Activation activation, string paramName)
+    {
+        if (units == 1 && activation.IsOutputOnly)
+        {
+            throw new ArgumentException(
+                $"Expected at least 2 units for a {activation.Name} layer (a one-unit softmax always outputs 1) but got 1; use Activation.Sigmoid for a single unit.",
+                paramName);
+        }
+    }
+
+    /// <summary><c>Z = W·A_prev + b</c> (<c>b</c> broadcast over the columns).</summary>
+    private void AffineTransform(ComputeBackend backend, ReadOnlySpan<float> aPrev, Span<float> z, int batch)
+    {
+        int n = OutputSize;
+        Elementwise.BroadcastColumns(Bias.Data, z, batch);
+        backend.Gemm(false, false, n, batch, InputSize, 1f, Weight.Data, n, aPrev, InputSize, 1f, z, n);
+    }
+
+    /// <summary><c>dW = scale·dZ·A_prevᵀ</c>.</summary>
+    private void WeightGradient(ComputeBackend backend, ReadOnlySpan<float> dZ, ReadOnlySpan<float> aPrev, float scale, int batch) =>
+        backend.Gemm(false, true, OutputSize, InputSize, batch, scale, dZ, OutputSize, aPrev, InputSize, 0f, Weight.Gradient, OutputSize);
+
+    /// <summary><c>dA_prev = Wᵀ·dZ</c>.</summary>
+    private void InputGradient(ComputeBackend backend, ReadOnlySpan<float> dZ, Span<float> dAPrev, int batch) =>
+        backend.Gemm(true, false, InputSize, batch, OutputSize, 1f, Weight.Data, OutputSize, dZ, OutputSize, 0f, dAPrev, InputSize);
+
+    private sealed class DenseState(int capacity, int rows) : LayerState(capacity)
+    {
+        public float[] Z { get; } = new float[rows * capacity];
+    }
+}

@@ -1,0 +1,92 @@
+using TransferLearning.Data;
+using TransferLearning.Training.Losses;
+
+namespace TransferLearning.Training;
+
+/// <summary>
+/// The mini-batches of one training run: a seeded shuffle of the example order every epoch, and the
+/// gathering of a batch's columns, labels and targets into buffers sized once (unshuffled batches are used in place).
+/// </summary>
+internal sealed class MiniBatches
+{
+    private readonly Dataset _data;
+    private readonly bool _shuffle;
+    private readonly Random _random;
+    private readonly int[] _order;
+    private readonly float[] _input;
+    private readonly int[] _labels;
+    private readonly float[] _targets;
+
+    public MiniBatches(Dataset data, int batchSize, bool shuffle, Random random)
+    {
+        _data = data;
+        _shuffle = shuffle;
+        _random = random;
+        Size = Math.Min(batchSize, data.Count);
+        Count = (data.Count + Size - 1) / Size;
+        _order = Enumerable.Range(0, data.Count).ToArray();
+        _input = new float[data.FeatureCount * Size];
+        _labels = new int[Size];
+        _targets = new float[data.TargetCount * Size];
+    }
+
+    /// <summary>Gets the size of a full mini-batch (the last one may be smaller).</summary>
+    public int Size { get; }
+
+    /// <summary>Gets the number of mini-batches per epoch.</summary>
+    public int Count { get; }
+
+    /// <summary>Starts an epoch: a new seeded order when shuffling.</summary>
+    public void StartEpoch()
+    {
+        if (_shuffle)
+        {
+            Dataset.Shuffle(_order, _random);
+        }
+    }
+
+    /// <summary>The number of examples in mini-batch <paramref name="b"/> (from 0).</summary>
+    public int CountOf(int b) => Math.Min(Size, _data.Count - (b * Size));
+
+    /// <summary>Gathers mini-batch <paramref name="b"/>: its features (one column per example) and its targets.</summary>
+    public ReadOnlySpan<float> Gather(int b, out BatchTargets targets)
+    {
+        int start = b * Size;
+        int count = CountOf(b);
+        int n = _data.FeatureCount;
+        int t = _data.TargetCount;
+        var features = _data.FeatureData;
+        var labels = _data.LabelArray;
+        var values = _data.TargetArray;
+        ReadOnlySpan<float> input;
+        if (!_shuffle)
+        {
+            labels?.AsSpan(start, count).CopyTo(_labels);
+            values?.AsSpan(start * t, count * t).CopyTo(_targets);
+            input = features.Slice(start * n, count * n);
+        }
+        else
+        {
+            for (int j = 0; j < count; j++)
+            {
+                int src = _order[start + j];
+                features.Slice(src * n, n).CopyTo(_input.AsSpan(j * n, n));
+                if (labels is not null)
+                {
+                    _labels[j] = labels[src];
+                }
+                else
+                {
+                    values.AsSpan(src * t, t).CopyTo(_targets.AsSpan(j * t, t));
+                }
+            }
+
+            input = _input.AsSpan(0, count * n);
+        }
+
+        targets = _data.IsClassification
+            ? new BatchTargets(_labels.AsSpan(0, count), default)
+            : new BatchTargets(default, _targets.AsSpan(0, t * count));
+        return input;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Buffers;
+using TransferLearning.Data;
+using TransferLearning.Networks;
+using TransferLearning.Training.Losses;
+
+namespace TransferLearning.Training;
+
+/// <summary>Scores a network on a data set: <c>network.Evaluate(test)</c>.</summary>
+public static class NetworkEvaluation
+{
+    private const int Chunk = 1024;
+
+    /// <summary>Computes the mean loss and, for a classification set, the accuracy (inference: dropout off, batch normalisation on running statistics).</summary>
+    /// <param name="network">The network.</param>
+    /// <param name="data">The examples; <see cref="Dataset.FeatureCount"/> must equal the network's input size.</param>
+    /// <param name="loss">The loss; <see langword="null"/> (the default) picks <see cref="Loss.For(Activation)"/> of the output activation.</param>
+    /// <returns>The loss and the accuracy.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="data"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The data does not fit the network or the loss, or gives non-finite outputs (finite inputs that overflow inside the network).</exception>
+    /// <exception cref="InvalidOperationException">The network has no layers or its top layer is not dense.</exception>
+    public static Evaluation Evaluate(this Network network, Dataset data, Loss? loss = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        EnsureFits(network, data, nameof(data));
+        loss ??= Loss.For(network.OutputLayer.Activation);
+        loss.Validate(network.OutputLayer, data, nameof(data));
+        var result = Evaluate(network, data.FeatureData, data, 0, loss);
+        if (!double.IsFinite(result.Loss))
+        {
+            var output = new float[network.OutputSize * data.Count];
+            network.Infer(data.FeatureData, data.Count, 0, network.Layers.Count, output);
+            network.EnsureFiniteOutput(output, nameof(data));
+            throw new ArgumentException(Invariant.F($"Expected a finite loss but got {result.Loss}."), nameof(data));
+        }
+
+        return result;
+    }
+
+    /// <summary>Throws unless <paramref name="data"/>'s features fit <paramref name="network"/>'s inputs and its top layer is dense.</summary>
+    internal static void EnsureFits(Network network, Dataset data, string paramName)
+    {
+        _ = network.OutputLayer; // throws when there are no layers or the top layer is not dense
+        if (data.FeatureCount != network.InputSize)
+        {
+            throw new ArgumentException(
+                $"Expected data with {network.InputSize} feature rows (the network's input size) but got {data.FeatureCount}.", paramName);
+        }
+    }
+
+    /// <summary>Mean loss and accuracy of layers <c>[first, L)</c> on features <paramref name="x"/> of <paramref name="data"/>'s examples.</summary>
+    internal static Evaluation Evaluate(Network network, ReadOnlySpan<float> x, Dataset data, int first, Loss loss)
+    {
+        int m = data.Count;
+        int rows = network.OutputSize;
+        int chunk = Math.Min(Chunk, m);
+        int inputRows = network.InputRowsOf(first);
+        var pool = ArrayPool<float>.Shared;
+        float[] output = pool.Rent(rows * chunk);
+        float[] z = pool.Rent(rows * chunk);
+        try
+        {
+            double lossSum = 0;
+            int correct = 0;
+            for (int start = 0; start < m; start += chunk)
+            {
+                int count = Math.Min(chunk, m - start);
+                var a = output.AsSpan(0, rows * count);
+                var zc = z.AsSpan(0, rows * count);
+                network.Infer(x.Slice(start * inputRows, count * inputRows), count, first, network.Layers.Count, a, chunk, zc);
+                if (!Guard.IsAllFinite(a) || !Guard.IsAllFinite(zc))
+                {
+                    return new Evaluation(double.NaN, null, m); // non-finite outputs: no loss, no accuracy
+                }
+
+                var targets = TargetsOf(data, start, count);
+                lossSum += loss.Sum(zc, a, rows, targets);
+                if (data.IsClassification)
+                {
+                    correct += CountCorrect(a, rows, targets.Labels);
+                }
+            }
+
+            return new Evaluation(lossSum / m, data.IsClassification ? (double)correct / m : null, m);
+        }
+        finally
+        {
+            pool.Return(z);
+            pool.Return(output);
+        }
+    }
+
+    internal static BatchTargets TargetsOf(Dataset data, int start, int count) => data.IsClassification
+        ? new BatchTargets(data.LabelArray.AsSpan(start, count), default)
+        : new BatchTargets(default, data.TargetArray.AsSpan(start * data.TargetCount, count * data.TargetCount));
+
+    internal static int CountCorrect(ReadOnlySpan<float> output, int rows, ReadOnlySpan<int> labels)
+    {
+        int correct = 0;
+        for (int j = 0; j < labels.Length; j++)
+        {
+            if (Network.ArgMax(output.Slice(j * rows, rows)) == labels[j])
+            {
+                correct++;
+            }
+        }
+
+        return correct;
+    }
+}

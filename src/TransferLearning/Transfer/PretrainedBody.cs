@@ -1,0 +1,75 @@
+using TransferLearning.Networks;
+
+namespace TransferLearning.Transfer;
+
+/// <summary>
+/// Where the pretrained body ends and which of its layers a strategy trains, counted in dense layers: the
+/// dropout and batch-normalisation layers between them go with the dense layer below them.
+/// </summary>
+internal static class PretrainedBody
+{
+    /// <summary>
+    /// The number of bottom layers kept after removing the top <paramref name="removedDenseLayers"/> dense layers
+    /// and anything above the body's last dense layer (the old head's dropout or normalisation).
+    /// </summary>
+    public static int KeptLayers(Network pretrained, int removedDenseLayers)
+    {
+        var dense = pretrained.DenseLayers;
+        var lastKept = dense[dense.Count - removedDenseLayers - 1];
+        return IndexOf(pretrained, lastKept) + 1;
+    }
+
+    /// <summary>
+    /// The index of the lowest layer that trains when the top <paramref name="trainedDenseLayers"/> dense layers of
+    /// the body (its bottom <paramref name="kept"/> layers) train, with everything above them.
+    /// </summary>
+    public static int FirstTrainedLayer(Network network, int kept, int trainedDenseLayers)
+    {
+        int remaining = trainedDenseLayers;
+        for (int l = kept - 1; l >= 0; l--)
+        {
+            if (network.Layers[l] is DenseLayer && --remaining == 0)
+            {
+                return l;
+            }
+        }
+
+        return trainedDenseLayers <= 0 ? kept : 0;
+    }
+
+    /// <summary>
+    /// The parameter count of each dense layer of the body, the layers above it up to the next dense layer included
+    /// (what LastLayers trains per step of k).
+    /// </summary>
+    public static long[] ParameterCountsPerDenseLayer(Network pretrained, int kept)
+    {
+        var counts = new List<long>();
+        for (int l = 0; l < kept; l++)
+        {
+            var layer = pretrained.Layers[l];
+            if (layer is DenseLayer || counts.Count == 0)
+            {
+                counts.Add(layer.ParameterCount);
+            }
+            else
+            {
+                counts[^1] += layer.ParameterCount;
+            }
+        }
+
+        return [.. counts];
+    }
+
+    private static int IndexOf(Network network, Layer layer)
+    {
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            if (ReferenceEquals(network.Layers[l], layer))
+            {
+                return l;
+            }
+        }
+
+        throw new ArgumentException("The layer is not part of the network.", nameof(layer));
+    }
+}
