@@ -5,14 +5,11 @@ using System.Runtime.Intrinsics.X86;
 
 namespace TransferLearning.Compute;
 
-// Inference products for small batches on pre-packed weights: Y ← g(W·X + b), with X n columns of k values
-// (leading dimension ldx) and Y PaddedRows × n (leading dimension ldy, at least n rounded up to the kernel's
-// Nr columns when n > 1). One column (a single example) is a matrix–vector product that streams each
-// packed panel once with eight independent accumulators; more columns run the GEMM micro-kernel over each
-// panel and n packed into Nr-wide tiles (about k·n floats to pack, against k·rows for the weights, which the
-// general GEMM would pack on every call). Bias and a ReLU-family activation are applied to each tile while
-// it is in L1 ("fused"); other activations are the caller's. Large products split the panels between the
-// calling thread and the shared worker pool; small ones never hand off.
+// The inference product for one example on pre-packed weights: y ← g(W·x + b), a matrix–vector product that
+// streams each packed panel of W (Mr rows, see PackedWeights) once with eight independent accumulators, and skips
+// the columns of W whose input is zero. Bias and a ReLU-family activation are applied to each panel's outputs
+// while they are in L1 ("fused"); other activations are the caller's. Bound by reading the weights, so it stays
+// on the calling thread unless a product is large (ParallelThreshold); batches of 2 to 64 run PackedBatchGemm.
 internal static unsafe class PackedGemm
 {
     // Below this many multiply-adds a product stays on the calling thread. Measured in the benchmarks' quick
@@ -24,29 +21,20 @@ internal static unsafe class PackedGemm
 
     private static readonly PackedJob SharedJob = new();
 
-    // Floats of the packed-input buffer that Multiply needs for n columns of k values (for one column: its
-    // non-zero values and their indices).
-    public static int PackedInputFloats(GemmKernelKind kernel, int k, int n) =>
-        n <= 1 ? 2 * k : k * RoundUp(n, ManagedComputeBackend.TileOf(kernel).Nr);
+    // Floats of the scratch that Multiply needs for k inputs: their non-zero values and their indices.
+    public static int ScratchFloats(int k) => 2 * k;
 
-    // Columns of Y that Multiply may write for n columns (whole Nr-wide tiles when n > 1).
-    public static int PaddedColumns(GemmKernelKind kernel, int n) =>
-        n <= 1 ? 1 : RoundUp(n, ManagedComputeBackend.TileOf(kernel).Nr);
-
-    // Y ← act(W·X + b); act is LeakyReLU(slope) when fuseSlope is a number (0: ReLU), the identity when NaN.
-    public static void Multiply(PackedWeights w, float* x, int ldx, int n, float* y, int ldy, float* packedInput, float fuseSlope, int maxThreads)
+    // y ← act(W·x + b) for one example x; y has w.PaddedRows values. act is LeakyReLU(slope) when fuseSlope is a
+    // number (0: ReLU), the identity when NaN.
+    public static void Multiply(PackedWeights w, float* x, float* y, float* scratch, float fuseSlope, int maxThreads)
     {
-        int nonzeros = n == 1 ? Condense(x, w.Columns, packedInput, (int*)(packedInput + w.Columns)) : 0;
-        var args = new Arguments(w, x, ldx, n, y, ldy, packedInput, fuseSlope, nonzeros);
-        if (n > 1)
-        {
-            PackInput(args);
-        }
+        int nonzeros = Condense(x, w.Columns, scratch, (int*)(scratch + w.Columns));
+        var args = new Arguments(w, x, y, scratch, fuseSlope, nonzeros);
 
         // Four parts per thread: parts are claimed, so a worker that wakes late still takes some.
         int threads = Math.Min(maxThreads, GemmWorkerPool.Shared.WorkerCount + 1);
         int parts = Math.Min(4 * threads, w.PanelCount);
-        if (threads > 1 && parts > 1 && (long)w.Rows * w.Columns * n >= ParallelThreshold && GemmWorkerPool.Shared.TryAcquire())
+        if (threads > 1 && parts > 1 && (long)w.Rows * w.Columns >= ParallelThreshold && GemmWorkerPool.Shared.TryAcquire())
         {
             try
             {
@@ -65,8 +53,6 @@ internal static unsafe class PackedGemm
         RunPanels(args, 0, w.PanelCount);
     }
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
-
     // The non-zero entries of x (values and indices, in order), without branches; returns how many. A zero
     // input adds nothing to W·x, so the matrix–vector product skips its column of W: ReLU outputs are often half
     // zero, and so are images' background pixels, and the product is bound by reading the weights.
@@ -84,95 +70,25 @@ internal static unsafe class PackedGemm
         return count;
     }
 
-    // X's columns into Nr-wide tiles, k steps of Nr values each; missing columns of the last tile are zero.
-    private static void PackInput(in Arguments args)
-    {
-        int nr = ManagedComputeBackend.TileOf(args.W.Kernel).Nr;
-        int k = args.W.Columns;
-        for (int t = 0; t * nr < args.N; t++)
-        {
-            float* tile = args.PackedInput + ((nint)t * k * nr);
-            int width = Math.Min(nr, args.N - (t * nr));
-            for (int c = 0; c < nr; c++)
-            {
-                if (c >= width)
-                {
-                    for (int j = 0; j < k; j++)
-                    {
-                        tile[(j * nr) + c] = 0f;
-                    }
-
-                    continue;
-                }
-
-                float* column = args.X + ((nint)((t * nr) + c) * args.Ldx);
-                for (int j = 0; j < k; j++)
-                {
-                    tile[(j * nr) + c] = column[j];
-                }
-            }
-        }
-    }
-
     private static void RunPanels(in Arguments args, int first, int last)
-    {
-        switch (args.W.Kernel)
-        {
-            case GemmKernelKind.Avx512:
-                RunPanels<Avx512MicroKernel>(args, first, last);
-                break;
-            case GemmKernelKind.Avx2:
-                RunPanels<Avx2MicroKernel>(args, first, last);
-                break;
-            default:
-                RunPanels<ScalarMicroKernel>(args, first, last);
-                break;
-        }
-    }
-
-    private static void RunPanels<TKernel>(in Arguments args, int first, int last)
-        where TKernel : struct, IGemmMicroKernel
     {
         PackedWeights w = args.W;
         int k = w.Columns;
-        int mr = TKernel.Mr;
-        int nr = TKernel.Nr;
+        int mr = w.Height;
         for (int p = first; p < last; p++)
         {
             float* panel = w.Panels + ((nint)p * mr * k);
-            float* bias = w.Bias + (p * mr);
             float* y = args.Y + (p * mr);
-            if (args.N == 1)
+            if (args.Nonzeros * 8 < k * 7)
             {
-                if (args.Nonzeros * 8 < k * 7)
-                {
-                    SparseGemv(w.Kernel, panel, args.PackedInput, (int*)(args.PackedInput + k), args.Nonzeros, y);
-                }
-                else
-                {
-                    Gemv(w.Kernel, panel, args.X, k, y);
-                }
-
-                Epilogue(y, bias, mr, 1, args.Ldy, args.FuseSlope);
-                continue;
+                SparseGemv(w.Kernel, panel, args.Scratch, (int*)(args.Scratch + k), args.Nonzeros, y);
+            }
+            else
+            {
+                Gemv(w.Kernel, panel, args.X, k, y);
             }
 
-            bool half = w.Rows - (p * mr) <= mr / 2;
-            for (int t = 0; t * nr < args.N; t++)
-            {
-                float* tile = args.PackedInput + ((nint)t * k * nr);
-                float* c = y + ((nint)t * nr * args.Ldy);
-                if (half)
-                {
-                    TKernel.RunHalf(k, panel, tile, c, args.Ldy, 1f, 0f);
-                }
-                else
-                {
-                    TKernel.Run(k, panel, tile, c, args.Ldy, 1f, 0f);
-                }
-
-                Epilogue(c, bias, half ? mr / 2 : mr, Math.Min(nr, args.N - (t * nr)), args.Ldy, args.FuseSlope);
-            }
+            Epilogue(y, w.Bias + (p * mr), mr, args.FuseSlope);
         }
     }
 
@@ -394,57 +310,47 @@ internal static unsafe class PackedGemm
         }
     }
 
-    // y[r, c] ← act(y[r, c] + b[r]) over a rows × columns tile (leading dimension ldy) while it is in L1.
-    private static void Epilogue(float* y, float* bias, int rows, int columns, int ldy, float fuseSlope)
+    // y[r] ← act(y[r] + b[r]) over a panel's outputs while they are in L1.
+    private static void Epilogue(float* y, float* bias, int rows, float fuseSlope)
     {
         bool fuse = !float.IsNaN(fuseSlope);
         int width = Vector<float>.Count;
         var slope = new Vector<float>(fuse ? fuseSlope : 1f);
-        for (int c = 0; c < columns; c++)
+        int r = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            float* column = y + ((nint)c * ldy);
-            int r = 0;
-            if (Vector.IsHardwareAccelerated)
+            for (; r + width <= rows; r += width)
             {
-                for (; r + width <= rows; r += width)
+                var z = Vector.Load(y + r) + Vector.Load(bias + r);
+                if (fuse)
                 {
-                    var z = Vector.Load(column + r) + Vector.Load(bias + r);
-                    if (fuse)
-                    {
-                        z = Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<float>.Zero), z, z * slope);
-                    }
-
-                    Vector.Store(z, column + r);
+                    z = Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<float>.Zero), z, z * slope);
                 }
-            }
 
-            for (; r < rows; r++)
-            {
-                float z = column[r] + bias[r];
-                column[r] = fuse && !(z > 0) ? z * fuseSlope : z;
+                Vector.Store(z, y + r);
             }
+        }
+
+        for (; r < rows; r++)
+        {
+            float z = y[r] + bias[r];
+            y[r] = fuse && !(z > 0) ? z * fuseSlope : z;
         }
     }
 
-    private readonly struct Arguments(PackedWeights w, float* x, int ldx, int n, float* y, int ldy, float* packedInput, float fuseSlope, int nonzeros)
+    private readonly struct Arguments(PackedWeights w, float* x, float* y, float* scratch, float fuseSlope, int nonzeros)
     {
         public PackedWeights W { get; } = w;
 
         public float* X { get; } = x;
 
-        public int Ldx { get; } = ldx;
-
-        public int N { get; } = n;
-
         public float* Y { get; } = y;
 
-        public int Ldy { get; } = ldy;
-
-        public float* PackedInput { get; } = packedInput;
+        // The non-zero inputs' values, then their indices (as ints).
+        public float* Scratch { get; } = scratch;
 
         public float FuseSlope { get; } = fuseSlope;
 
-        // For one column: how many of its k inputs are not zero (their values and indices are in PackedInput).
         public int Nonzeros { get; } = nonzeros;
     }
 

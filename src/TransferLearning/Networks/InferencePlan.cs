@@ -17,67 +17,23 @@ internal sealed class InferencePlan
     private PackedLayer?[] _layers = [];
 
     /// <summary><c>output ← A[L]</c> for <paramref name="columns"/> examples of <paramref name="x"/> (each contiguous).</summary>
-    /// <remarks>Dropout is the identity at inference and is skipped; any other kind of layer (batch normalisation with its running statistics) runs its own inference pass, column by column.</remarks>
+    /// <remarks>
+    /// Dropout is the identity at inference and is skipped; any other kind of layer (batch normalisation with its
+    /// running statistics) runs its own inference pass on column-major examples.
+    /// </remarks>
     public unsafe void Run(Network network, ReadOnlySpan<float> x, int columns, Span<float> output)
     {
         var (kernel, threads) = KernelOf(network.Backend);
-        var layers = network.Layers;
-        var buffers = InferenceBuffers.Current;
-        int paddedColumns = PackedGemm.PaddedColumns(kernel, columns);
         fixed (float* px = x)
+        fixed (float* po = output)
         {
-            float* input = px;
-            int ldx = network.InputSize;
-            int slot = 0;
-            for (int l = 0; l < layers.Count; l++)
+            if (columns == 1)
             {
-                float* y;
-                int ldy;
-                switch (layers[l])
-                {
-                    case DropoutLayer:
-                        continue;
-                    case DenseLayer dense:
-                        var packed = Packed(l, dense, kernel);
-                        ldy = packed.PaddedRows;
-                        y = buffers.Get(slot, ldy * paddedColumns);
-                        float* packedInput = buffers.Get(2, PackedGemm.PackedInputFloats(kernel, dense.InputSize, columns));
-                        var activation = dense.Activation;
-                        float fuseSlope = activation is LeakyReluActivation relu ? relu.Slope : float.NaN;
-                        PackedGemm.Multiply(packed, input, ldx, columns, y, ldy, packedInput, fuseSlope, threads);
-                        if (float.IsNaN(fuseSlope) && activation is not IdentityActivation)
-                        {
-                            for (int c = 0; c < columns; c++)
-                            {
-                                var z = new Span<float>(y + ((nint)c * ldy), dense.OutputSize);
-                                activation.Forward(z, z, dense.OutputSize);
-                            }
-                        }
-
-                        break;
-                    default:
-                        var layer = layers[l];
-                        ldy = layer.OutputSize;
-                        y = buffers.Get(slot, ldy * columns);
-                        int scratchRows = layer.InferenceScratchRows;
-                        var scratch = new Span<float>(buffers.Get(3, scratchRows), scratchRows);
-                        for (int c = 0; c < columns; c++)
-                        {
-                            layer.Infer(network.Backend, new ReadOnlySpan<float>(input + ((nint)c * ldx), layer.InputSize), new Span<float>(y + ((nint)c * ldy), ldy), scratch, 1);
-                        }
-
-                        break;
-                }
-
-                input = y;
-                ldx = ldy;
-                slot = 1 - slot;
+                RunOne(network, kernel, threads, px, po);
             }
-
-            int rows = network.OutputSize;
-            for (int c = 0; c < columns; c++)
+            else
             {
-                new ReadOnlySpan<float>(input + ((nint)c * ldx), rows).CopyTo(output.Slice(c * rows, rows));
+                RunBatch(network, kernel, threads, px, columns, po);
             }
         }
     }
@@ -87,26 +43,189 @@ internal sealed class InferencePlan
         ? (managed.Kernel, managed.MaxThreads)
         : (ManagedComputeBackend.BestKernel(), Environment.ProcessorCount);
 
-    private PackedWeights Packed(int index, DenseLayer layer, GemmKernelKind kernel)
+    /// <summary><c>A = g(Z)</c> in place, for an activation the kernels did not fuse, over <paramref name="columns"/> columns of <paramref name="rows"/> values.</summary>
+    private static unsafe void Activate(Activation activation, float* a, int rows, int columns, int lda)
     {
-        var cache = Volatile.Read(ref _layers);
-        while (index >= cache.Length)
+        for (int c = 0; c < columns; c++)
         {
-            var grown = new PackedLayer?[Math.Max(index + 1, layer.Owner?.Layers.Count ?? 0)];
+            var z = new Span<float>(a + ((nint)c * lda), rows);
+            activation.Forward(z, z, rows);
+        }
+    }
+
+    private static float FuseSlopeOf(Activation activation) => activation is LeakyReluActivation relu ? relu.Slope : float.NaN;
+
+    private static bool IsFused(Activation activation) => activation is LeakyReluActivation or IdentityActivation;
+
+    /// <summary>One example: a matrix–vector product per dense layer on its Mr-row panels.</summary>
+    private unsafe void RunOne(Network network, GemmKernelKind kernel, int threads, float* x, float* output)
+    {
+        var layers = network.Layers;
+        var buffers = InferenceBuffers.Current;
+        int mr = ManagedComputeBackend.TileOf(kernel).Mr;
+        float* input = x;
+        int slot = 0;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var layer = layers[l];
+            if (layer is DropoutLayer)
+            {
+                continue;
+            }
+
+            float* y = buffers.Get(slot, ((layer.OutputSize + mr - 1) / mr) * mr);
+            if (layer is DenseLayer dense)
+            {
+                var packed = Packed(l, dense, kernel, mr);
+                float* scratch = buffers.Get(2, PackedGemm.ScratchFloats(dense.InputSize));
+                PackedGemm.Multiply(packed, input, y, scratch, FuseSlopeOf(dense.Activation), threads);
+                if (!IsFused(dense.Activation))
+                {
+                    Activate(dense.Activation, y, dense.OutputSize, 1, dense.OutputSize);
+                }
+            }
+            else
+            {
+                InferLayer(network, layer, input, 1, y);
+            }
+
+            input = y;
+            slot = 1 - slot;
+        }
+
+        new ReadOnlySpan<float>(input, network.OutputSize).CopyTo(new Span<float>(output, network.OutputSize));
+    }
+
+    /// <summary>
+    /// 2 to 64 examples: per dense layer, <c>Yᵀ = Xᵀ·Wᵀ</c> on Nr-row panels of <c>W</c>, the examples kept in the
+    /// micro-kernel's packed-A panels from one dense layer to the next; unpacked to columns only where a layer
+    /// needs whole examples (softmax, batch normalisation) and at the end.
+    /// </summary>
+    private unsafe void RunBatch(Network network, GemmKernelKind kernel, int threads, float* x, int columns, float* output)
+    {
+        var layers = network.Layers;
+        var buffers = InferenceBuffers.Current;
+        var (mr, nr) = ManagedComputeBackend.TileOf(kernel);
+        int panels = PackedBatchGemm.PanelsFor(kernel, columns);
+        float* data = x;
+        int rows = network.InputSize;
+        int stride = rows;   // columns: the leading dimension; panels: floats per panel
+        bool inPanels = false;
+        int slot = 0;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var layer = layers[l];
+            if (layer is DropoutLayer)
+            {
+                continue;
+            }
+
+            if (layer is DenseLayer dense)
+            {
+                if (!inPanels)
+                {
+                    float* packedInput = buffers.Get(2, panels * mr * rows);
+                    PackedBatchGemm.PackExamples(kernel, data, stride, columns, rows, packedInput);
+                    data = packedInput;
+                    stride = mr * rows;
+                    inPanels = true;
+                }
+
+                var packed = Packed(l, dense, kernel, nr);
+                float* y = buffers.Get(slot, panels * mr * packed.PaddedRows);
+                PackedBatchGemm.Multiply(packed, data, stride, columns, y, FuseSlopeOf(dense.Activation), threads);
+                data = y;
+                stride = mr * packed.PaddedRows;
+                rows = dense.OutputSize;
+                slot = 1 - slot;
+                if (IsFused(dense.Activation))
+                {
+                    continue;
+                }
+
+                if (!dense.Activation.IsOutputOnly)
+                {
+                    // Element-wise: the layout does not matter (the padding is never read).
+                    Activate(dense.Activation, data, panels * stride, 1, 0);
+                    continue;
+                }
+            }
+
+            if (inPanels)
+            {
+                float* unpacked = buffers.Get(slot, columns * rows);
+                PackedBatchGemm.UnpackExamples(kernel, data, stride, columns, rows, unpacked, rows);
+                data = unpacked;
+                stride = rows;
+                inPanels = false;
+                slot = 1 - slot;
+            }
+
+            if (layer is DenseLayer outputOnly)
+            {
+                Activate(outputOnly.Activation, data, rows, columns, stride);
+                continue;
+            }
+
+            float* z = buffers.Get(slot, columns * layer.OutputSize);
+            InferLayer(network, layer, data, columns, z);
+            data = z;
+            stride = layer.OutputSize;
+            rows = layer.OutputSize;
+            slot = 1 - slot;
+        }
+
+        int outputs = network.OutputSize;
+        if (inPanels)
+        {
+            PackedBatchGemm.UnpackExamples(kernel, data, stride, columns, outputs, output, outputs);
+        }
+        else
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                new ReadOnlySpan<float>(data + ((nint)c * stride), outputs).CopyTo(new Span<float>(output + ((nint)c * outputs), outputs));
+            }
+        }
+    }
+
+    /// <summary>A layer that is not dense runs its own inference pass over contiguous columns.</summary>
+    private static unsafe void InferLayer(Network network, Layer layer, float* input, int columns, float* output)
+    {
+        var buffers = InferenceBuffers.Current;
+        int scratchFloats = layer.InferenceScratchRows * columns;
+        var scratch = new Span<float>(buffers.Get(3, scratchFloats), scratchFloats);
+        layer.Infer(
+            network.Backend,
+            new ReadOnlySpan<float>(input, layer.InputSize * columns),
+            new Span<float>(output, layer.OutputSize * columns),
+            scratch,
+            columns);
+    }
+
+    /// <summary>Layer <paramref name="index"/>'s weights in panels of <paramref name="height"/> rows, packed again only when their version changed.</summary>
+    private PackedWeights Packed(int index, DenseLayer layer, GemmKernelKind kernel, int height)
+    {
+        // Two packings per layer: Mr-row panels (one example) and Nr-row panels (a batch); the same when Mr = Nr.
+        int slot = (2 * index) + (height == ManagedComputeBackend.TileOf(kernel).Mr ? 0 : 1);
+        var cache = Volatile.Read(ref _layers);
+        while (slot >= cache.Length)
+        {
+            var grown = new PackedLayer?[2 * Math.Max(index + 1, layer.Owner?.Layers.Count ?? 0)];
             Array.Copy(cache, grown, Math.Min(cache.Length, grown.Length));
             Interlocked.CompareExchange(ref _layers, grown, cache);
             cache = Volatile.Read(ref _layers);
         }
 
-        var entry = Volatile.Read(ref cache[index]);
+        var entry = Volatile.Read(ref cache[slot]);
         int weightVersion = layer.Weight.Version;
         int biasVersion = layer.Bias.Version;
-        if (entry is null || entry.Layer != layer || !entry.Weights.Matches(kernel, weightVersion, biasVersion))
+        if (entry is null || entry.Layer != layer || entry.Weights.Height != height || !entry.Weights.Matches(kernel, weightVersion, biasVersion))
         {
             var weights = PackedWeights.Pack(
-                kernel, layer.Weight.Data, layer.OutputSize, layer.InputSize, layer.Bias.Data, weightVersion, biasVersion);
+                kernel, height, layer.Weight.Data, layer.OutputSize, layer.InputSize, layer.Bias.Data, weightVersion, biasVersion);
             entry = new PackedLayer(layer, weights);
-            Volatile.Write(ref cache[index], entry);
+            Volatile.Write(ref cache[slot], entry);
         }
 
         return entry.Weights;
