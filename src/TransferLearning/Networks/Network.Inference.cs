@@ -29,7 +29,10 @@ public sealed partial class Network
     /// (<see cref="Training.Trainer.Fit"/>) refuses predictions from other threads with
     /// <see cref="InvalidOperationException"/>, and a prediction during which training started throws too,
     /// rather than return outputs of half-updated weights. The training thread itself (a progress callback)
-    /// may predict: it runs between steps.
+    /// may predict: it runs between steps. A training loop of your own (<see cref="Training.TrainingStep"/> and
+    /// <see cref="Training.Optimizer.Step"/>) is not watched: do not predict from other threads while it runs.
+    /// Predicting never changes the network (dropout passes through, batch normalisation uses its running
+    /// statistics).
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="example"/> does not hold <see cref="InputSize"/> values or holds NaN or ∞, or <paramref name="output"/> does not hold <see cref="OutputSize"/> values.</exception>

@@ -28,7 +28,7 @@ public sealed class OnnxRuntimeReference : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         _session = new InferenceSession(network.ToOnnx(), _options);
-        Name = $"ONNX Runtime {OrtEnv.Instance().GetVersionString()} ({threads} threads)";
+        Name = $"ONNX Runtime {OrtEnv.Instance().GetVersionString()} ({threads} thread{(threads == 1 ? string.Empty : "s")})";
     }
 
     public string Name { get; }

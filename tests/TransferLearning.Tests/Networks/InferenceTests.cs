@@ -68,6 +68,23 @@ public class InferenceTests
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public void PredictBatch_LayersLargeEnoughToSplit_MatchTheBlockedGemmPath(string backendName)
+    {
+        // 784 → 512 at 8 and 40 examples (3.2 M and 16 M multiply-adds) split between threads; 1 example does not.
+        var network = BenchmarkShapedNetwork(BackendNamed(backendName));
+        foreach (int m in new[] { 1, 8, 40 })
+        {
+            var x = Examples(m, 784, seed: m);
+            var actual = new float[m * 10];
+
+            network.PredictBatch(x, actual);
+
+            AssertClose(actual, Reference(network, x, m), $"{backendName}, batch of {m}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public void Predict_MostlyZeroExample_MatchesTheBlockedGemmPath(string backendName)
     {
         // Zero inputs skip their weight columns (as background pixels and ReLU outputs do): same numbers.
