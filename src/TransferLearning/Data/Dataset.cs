@@ -9,17 +9,28 @@ namespace TransferLearning.Data;
 /// (classification) or a target matrix <c>Y</c> (<c>n_y × m</c>, regression or multi-label).
 /// </summary>
 /// <remarks>
+/// <para>
+/// Build one from a MathNet matrix with examples as columns (<see cref="ForClassification(Matrix{float}, IReadOnlyList{int}, int?)"/>),
+/// from row-major arrays with one example per row — the layout of a CSV file or scikit-learn's <c>X</c>, no
+/// transpose needed (<see cref="ForClassification(float[,], IReadOnlyList{int}, int?)"/> and its overloads) — or
+/// read one with <see cref="IdxReader"/>, <see cref="CsvReader"/> or <see cref="FashionMnist"/>.
+/// Splits, class filters, relabelling, per-class and ratio sampling all take a seed and are reproducible.
+/// </para>
+/// <para>
 /// The factories validate everything once — shape, finiteness, label range — so that training never
 /// meets garbage. A dense feature matrix is used without copying: do not modify it afterwards.
+/// </para>
 /// </remarks>
-public sealed class Dataset
+public sealed partial class Dataset
 {
     private readonly float[] _features;
     private readonly int[]? _labels;
     private readonly float[]? _targets;
+    private readonly string[]? _classNames;
 
-    private Dataset(float[] features, int featureCount, int count, int[]? labels, int classCount, float[]? targets, int targetCount)
+    private Dataset(float[] features, int featureCount, int count, int[]? labels, int classCount, float[]? targets, int targetCount, string[]? classNames = null)
     {
+        _classNames = classNames;
         _features = features;
         FeatureCount = featureCount;
         Count = count;
@@ -43,6 +54,12 @@ public sealed class Dataset
 
     /// <summary>Gets a value indicating whether the set has class labels.</summary>
     public bool IsClassification => _labels is not null;
+
+    /// <summary>
+    /// Gets the name of each class (index = label), or <see langword="null"/> when the set has none
+    /// (see <see cref="WithClassNames"/>). Subsets keep the names; <c>WhereClasses</c> keeps those of the classes it keeps.
+    /// </summary>
+    public IReadOnlyList<string>? ClassNames => _classNames;
 
     /// <summary>Gets the class labels, one per example (empty for a regression set).</summary>
     public IReadOnlyList<int> Labels => _labels ?? [];
@@ -172,143 +189,20 @@ public sealed class Dataset
             }
         }
 
-        return new Dataset(x, n, indices.Count, labels, ClassCount, targets, TargetCount);
-    }
-
-    /// <summary>
-    /// Splits the set in two at random; for a classification set the split is stratified, so that each
-    /// class keeps its share on both sides (every class with at least two examples appears on both sides).
-    /// </summary>
-    /// <param name="firstFraction">The share of examples in the first part, in (0, 1).</param>
-    /// <param name="seed">The seed of the shuffle.</param>
-    /// <returns>The two parts; both non-empty.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="firstFraction"/> is not in (0, 1).</exception>
-    /// <exception cref="InvalidOperationException">The set has fewer than 2 examples.</exception>
-    public (Dataset First, Dataset Second) Split(double firstFraction, int seed)
-    {
-        Guard.Fraction(firstFraction, nameof(firstFraction));
-        if (Count < 2)
-        {
-            throw new InvalidOperationException($"Cannot split a set of {Count} example(s) in two.");
-        }
-
-        var random = new MathNet.Numerics.Random.Xoshiro256StarStar(seed);
-        var first = new List<int>();
-        var second = new List<int>();
-        IEnumerable<IEnumerable<int>> strata = _labels is null
-            ? [Enumerable.Range(0, Count)]
-            : Enumerable.Range(0, Count).GroupBy(i => _labels[i]).OrderBy(g => g.Key).Select(g => (IEnumerable<int>)g);
-        foreach (var stratum in strata)
-        {
-            var items = stratum.ToArray();
-            Shuffle(items, random);
-            int take = (int)Math.Round(items.Length * firstFraction);
-            if (items.Length >= 2)
-            {
-                take = Math.Clamp(take, 1, items.Length - 1);
-            }
-
-            first.AddRange(items.Take(take));
-            second.AddRange(items.Skip(take));
-        }
-
-        if (first.Count == 0 || second.Count == 0)
-        {
-            // Degenerate strata (every class has one example): fall back to a plain split.
-            var all = Enumerable.Range(0, Count).ToArray();
-            Shuffle(all, random);
-            int take = Math.Clamp((int)Math.Round(Count * firstFraction), 1, Count - 1);
-            return (Subset(all[..take]), Subset(all[take..]));
-        }
-
-        return (Subset(first), Subset(second));
-    }
-
-    /// <summary>
-    /// Splits the set into <paramref name="folds"/> stratified folds for cross-validation: every example is
-    /// held out exactly once, and each class is spread evenly over the folds.
-    /// </summary>
-    /// <param name="folds">The number of folds, from 2 to <see cref="Count"/>.</param>
-    /// <param name="seed">The seed of the shuffle.</param>
-    /// <returns>For each fold, the training part (all other folds) and the held-out part.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="folds"/> is less than 2 or more than <see cref="Count"/>.</exception>
-    public IReadOnlyList<(Dataset Train, Dataset Holdout)> StratifiedFolds(int folds, int seed)
-    {
-        if (folds < 2 || folds > Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(folds), folds, $"Expected between 2 and {Count} folds (the number of examples) but got {folds}.");
-        }
-
-        var random = new MathNet.Numerics.Random.Xoshiro256StarStar(seed);
-        var assignment = new int[Count];
-        int next = 0;
-        IEnumerable<int[]> strata = _labels is null
-            ? [Enumerable.Range(0, Count).ToArray()]
-            : Enumerable.Range(0, Count).GroupBy(i => _labels[i]).OrderBy(g => g.Key).Select(g => g.ToArray());
-        foreach (var stratum in strata)
-        {
-            Shuffle(stratum, random);
-            foreach (int i in stratum)
-            {
-                assignment[i] = next;
-                next = (next + 1) % folds;
-            }
-        }
-
-        var result = new List<(Dataset, Dataset)>(folds);
-        for (int f = 0; f < folds; f++)
-        {
-            var holdout = Enumerable.Range(0, Count).Where(i => assignment[i] == f).ToArray();
-            var train = Enumerable.Range(0, Count).Where(i => assignment[i] != f).ToArray();
-            result.Add((Subset(train), Subset(holdout)));
-        }
-
-        return result;
-    }
-
-    /// <summary>Returns a random subset with at most <paramref name="perClass"/> examples of each class.</summary>
-    /// <param name="perClass">The number of examples to keep per class, at least 1.</param>
-    /// <param name="seed">The seed of the draw.</param>
-    /// <returns>The subset, ordered by class then draw.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="perClass"/> is less than 1.</exception>
-    /// <exception cref="InvalidOperationException">The set has no class labels.</exception>
-    public Dataset TakePerClass(int perClass, int seed)
-    {
-        Guard.AtLeast(perClass, 1, nameof(perClass));
-        if (_labels is null)
-        {
-            throw new InvalidOperationException("TakePerClass needs a classification set; this one has regression targets.");
-        }
-
-        var random = new MathNet.Numerics.Random.Xoshiro256StarStar(seed);
-        var chosen = new List<int>();
-        foreach (var group in Enumerable.Range(0, Count).GroupBy(i => _labels[i]).OrderBy(g => g.Key))
-        {
-            var items = group.ToArray();
-            Shuffle(items, random);
-            chosen.AddRange(items.Take(perClass));
-        }
-
-        return Subset(chosen);
+        return new Dataset(x, n, indices.Count, labels, ClassCount, targets, TargetCount, _classNames);
     }
 
     /// <summary>Returns a copy with features replaced by <paramref name="features"/> (same examples, same labels or targets).</summary>
     internal Dataset WithFeatures(float[] features, int featureCount) =>
-        new(features, featureCount, Count, _labels, ClassCount, _targets, TargetCount);
+        new(features, featureCount, Count, _labels, ClassCount, _targets, TargetCount, _classNames);
 
     /// <inheritdoc />
     public override string ToString() => IsClassification
         ? string.Create(CultureInfo.InvariantCulture, $"Dataset({Count:N0} examples × {FeatureCount} features, {ClassCount} classes)")
         : string.Create(CultureInfo.InvariantCulture, $"Dataset({Count:N0} examples × {FeatureCount} features, {TargetCount} targets)");
 
-    internal static void Shuffle(int[] items, Random random)
-    {
-        for (int i = items.Length - 1; i > 0; i--)
-        {
-            int j = random.Next(i + 1);
-            (items[i], items[j]) = (items[j], items[i]);
-        }
-    }
+    /// <summary>Fisher–Yates shuffle in place (see <see cref="Strata.Shuffle"/>).</summary>
+    internal static void Shuffle(int[] items, Random random) => Strata.Shuffle(items, random);
 
     private static float[] ValidatedFeatures(Matrix<float> features)
     {

@@ -1,5 +1,6 @@
 using TransferLearning.Benchmarks.Quick;
 using TransferLearning.Compute;
+using TransferLearning.Data;
 using TransferLearning.Networks;
 
 namespace TransferLearning.Benchmarks.Workloads;
@@ -17,21 +18,10 @@ public sealed class InferenceQuickWorkload : IQuickWorkload
 
     public string Title => "Inference latency, 784-512-256-10: one example (W4), a batch of 32 (W5), 10,000 in batches of 1,000 (W3)";
 
-    // Fashion-MNIST's 10,000 test images (pixels / 255), when installed: about half their pixels are 0, which
-    // the one-example product skips. Read here until the library's IDX loader lands on main.
+    // Fashion-MNIST's 10,000 test images (pixels in [0, 1]), when installed: about half their pixels are 0,
+    // which the one-example product skips.
     private static readonly Lazy<float[]?> FashionMnistTest = new(() =>
-    {
-        const string Path = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
-        if (!File.Exists(Path))
-        {
-            return null;
-        }
-
-        using var file = new System.IO.Compression.GZipStream(File.OpenRead(Path), System.IO.Compression.CompressionMode.Decompress);
-        var bytes = new byte[16 + (TrainingWorkloadData.TestCount * TrainingWorkloadData.Inputs)];
-        file.ReadExactly(bytes);
-        return bytes.Skip(16).Select(b => b / 255f).ToArray();
-    });
+        FashionMnist.FindDirectory() is null ? null : FashionMnist.Load().Test.FeatureData.ToArray());
 
     public IEnumerable<QuickCase> CreateCases()
     {

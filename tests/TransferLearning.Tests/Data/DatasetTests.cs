@@ -81,13 +81,13 @@ public class DatasetTests
     }
 
     [Fact]
-    public void TakePerClass_TakesAtMostNOfEachClassReproducibly()
+    public void TakePerClass_AllowFewer_TakesAtMostNOfEachClassReproducibly()
     {
         var data = Imbalanced();
 
-        var taken = data.TakePerClass(12, seed: 4);
-        var again = data.TakePerClass(12, seed: 4);
-        var other = data.TakePerClass(12, seed: 5);
+        var taken = data.TakePerClass(12, seed: 4, allowFewer: true);
+        var again = data.TakePerClass(12, seed: 4, allowFewer: true);
+        var other = data.TakePerClass(12, seed: 5, allowFewer: true);
 
         taken.CountPerClass().Should().Equal(12, 12, 10);
         taken.Labels.Should().BeInAscendingOrder("the subset is ordered by class");

@@ -93,7 +93,7 @@ public class DatasetValidationTests
     [Fact]
     public void ForClassification_NullArguments_ThrowArgumentNull()
     {
-        Throws.Argument<ArgumentNullException>(() => Dataset.ForClassification(null!, [0]), "features");
+        Throws.Argument<ArgumentNullException>(() => Dataset.ForClassification((Matrix<float>)null!, [0]), "features");
         Throws.Argument<ArgumentNullException>(() => Dataset.ForClassification(X(), null!), "labels");
     }
 

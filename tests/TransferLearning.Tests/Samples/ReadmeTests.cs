@@ -1,3 +1,5 @@
+using TransferLearning.Tests.Support;
+
 namespace TransferLearning.Tests.Samples;
 
 /// <summary>The README's code is the QuickStart sample's code, which compiles and which QuickStartTests runs.</summary>
@@ -8,7 +10,11 @@ public class ReadmeTests
     {
         string root = RepositoryRoot();
         var sample = File.ReadAllLines(Path.Combine(root, "samples", "QuickStart", "Program.cs")).Select(l => l.Trim()).ToHashSet();
-        var blocks = CSharpBlocks(File.ReadAllText(Path.Combine(root, "README.md")));
+        // "Load your own data" is a program of its own, compiled and run by LoadYourOwnData_CompilesAndRunsAsAConsoleApp.
+        var blocks = CSharpBlocks(File.ReadAllText(Path.Combine(root, "README.md")))
+            .Where(b => b.Section != LoadYourOwnData)
+            .Select(b => b.Lines)
+            .ToList();
 
         blocks.Should().HaveCountGreaterThanOrEqualTo(2, "the README shows the dense core and the transfer");
         var missing = blocks
@@ -20,16 +26,45 @@ public class ReadmeTests
         missing.Should().BeEmpty("every code line of the README must stand in samples/QuickStart/Program.cs");
     }
 
-    private static List<string[]> CSharpBlocks(string markdown)
+    private const string LoadYourOwnData = "## Load your own data";
+
+    [SkippableFact]
+    [Trait("Category", "Slow")]
+    public void LoadYourOwnData_CompilesAndRunsAsAConsoleApp()
     {
-        var blocks = new List<string[]>();
+        var block = CSharpBlocks(File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"))).Single(b => b.Section == LoadYourOwnData);
+
+        var (errors, assembly) = ConsoleAppCompiler.Compile(string.Join('\n', block.Lines));
+
+        errors.Should().BeEmpty("the block must compile, as it stands, in a new console app that references the package");
+        FashionMnistFixture.Require();   // it reads the installed Fashion-MNIST
+        try
+        {
+            ConsoleAppCompiler.Run(assembly);
+        }
+        finally
+        {
+            File.Delete("flowers.csv");
+        }
+    }
+
+    /// <summary>Each ```csharp block with the "## " heading it stands under.</summary>
+    private static List<(string Section, string[] Lines)> CSharpBlocks(string markdown)
+    {
+        var blocks = new List<(string, string[])>();
         var lines = markdown.Split('\n');
+        string section = "";
         for (int i = 0; i < lines.Length; i++)
         {
+            if (lines[i].StartsWith("## ", StringComparison.Ordinal))
+            {
+                section = lines[i].TrimEnd();
+            }
+
             if (lines[i].TrimEnd() == "```csharp")
             {
                 int end = Array.FindIndex(lines, i + 1, l => l.TrimEnd() == "```");
-                blocks.Add(lines[(i + 1)..end]);
+                blocks.Add((section, lines[(i + 1)..end]));
                 i = end;
             }
         }

@@ -1,0 +1,300 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Compression;
+using System.Numerics.Tensors;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace TransferLearning.Data;
+
+/// <summary>
+/// Reads IDX files, the format of MNIST, Fashion-MNIST, KMNIST and EMNIST: raw, or gzip-compressed (told
+/// apart by the gzip magic bytes <c>1F 8B</c>, not by the file name).
+/// </summary>
+/// <remarks>
+/// An IDX file is a magic number <c>00 00 t d</c> — <c>t</c> the element type (<see cref="IdxDataType"/>),
+/// <c>d</c> the number of dimensions — then <c>d</c> big-endian 32-bit sizes, then the values in row-major
+/// order, big-endian. Every defect (a truncated file, a wrong magic number, trailing bytes, images and
+/// labels whose counts disagree, a label out of range) is a <see cref="DataFormatException"/> naming the
+/// file, the byte offset (in the decompressed data for a gzip file) and what is wrong.
+/// </remarks>
+public static class IdxReader
+{
+    private const int MaxDimensions = 16;
+
+    /// <summary>Reads an IDX file of any element type.</summary>
+    /// <param name="path">The file, raw or gzip.</param>
+    /// <param name="scale">Each value is multiplied by this (e.g. <c>1f / 255</c> to bring pixels to [0, 1]). The default is 1.</param>
+    /// <returns>The tensor.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty, or <paramref name="scale"/> is not finite.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="DataFormatException">The file is not a well-formed IDX file.</exception>
+    public static IdxTensor Read(string path, float scale = 1f)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!float.IsFinite(scale))
+        {
+            throw new ArgumentException(Invariant.F($"Expected a finite scale but got {scale}."), nameof(scale));
+        }
+
+        using var file = File.OpenRead(path);
+        bool gzip = IsGzip(file);
+        using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        string offsetKind = gzip ? "decompressed byte offset" : "byte offset";
+
+        var magic = new byte[4];
+        ReadExactly(stream, magic, path, 0, offsetKind, "the 4-byte magic number");
+        if (magic[0] != 0 || magic[1] != 0 || !Enum.IsDefined((IdxDataType)magic[2]) || magic[3] is 0 or > MaxDimensions)
+        {
+            throw new DataFormatException(
+                path,
+                Invariant.F($"{offsetKind} 0"),
+                Invariant.F($"Expected an IDX magic number 00 00 <type 08, 09, 0B, 0C, 0D or 0E> <dimensions 1 to {MaxDimensions}> but found {Convert.ToHexString(magic)}."));
+        }
+
+        var type = (IdxDataType)magic[2];
+        int rank = magic[3];
+        var sizeBytes = new byte[4 * rank];
+        ReadExactly(stream, sizeBytes, path, 4, offsetKind, Invariant.F($"{rank} dimension sizes"));
+        var dimensions = new int[rank];
+        long count = 1;
+        long itemSize = 1;   // the product of all but the first dimension: checked too, in case the first is 0
+        for (int d = 0; d < rank; d++)
+        {
+            uint size = BinaryPrimitives.ReadUInt32BigEndian(sizeBytes.AsSpan(4 * d));
+            if (size > int.MaxValue)
+            {
+                throw new DataFormatException(
+                    path, Invariant.F($"{offsetKind} {4 + (4 * d)}"), Invariant.F($"Expected dimension {d} to be at most {int.MaxValue} but it is {size}."));
+            }
+
+            dimensions[d] = (int)size;
+            count *= size;
+            itemSize *= d > 0 ? size : 1;
+            if (count > Array.MaxLength || itemSize > Array.MaxLength)
+            {
+                throw new DataFormatException(
+                    path,
+                    Invariant.F($"{offsetKind} {4 + (4 * d)}"),
+                    Invariant.F($"Expected at most {Array.MaxLength:N0} values but dimensions {string.Join(" × ", dimensions[..(d + 1)])} hold {Math.Max(count, itemSize):N0}."));
+            }
+        }
+
+        int header = 4 + (4 * rank);
+        int width = ElementSize(type);
+        var values = new float[count];
+        ReadValues(stream, type, width, values, scale, path, header, offsetKind);
+
+        if (stream.ReadByte() >= 0)
+        {
+            long end = header + (count * width);
+            throw new DataFormatException(
+                path,
+                Invariant.F($"{offsetKind} {end}"),
+                Invariant.F($"Expected the file to end after {end:N0} bytes (a {header}-byte header and {count:N0} values of {width} byte(s) for dimensions {string.Join(" × ", dimensions)}) but it goes on."));
+        }
+
+        return new IdxTensor(path, type, dimensions, values, header, offsetKind);
+    }
+
+    /// <summary>Reads an IDX label file: one integer label per item (a 1-dimensional file of an integer type).</summary>
+    /// <param name="path">The file, raw or gzip.</param>
+    /// <param name="classCount">When given, every label must lie in <c>[0, classCount)</c>.</param>
+    /// <returns>The labels.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is less than 1.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="DataFormatException">The file is malformed, not 1-dimensional, not of an integer type, or holds a label out of range.</exception>
+    public static int[] ReadLabels(string path, int? classCount = null)
+    {
+        if (classCount is int classes)
+        {
+            Guard.AtLeast(classes, 1, nameof(classCount));
+        }
+
+        var tensor = Read(path);
+        return Labels(tensor, classCount);
+    }
+
+    /// <summary>
+    /// Reads an image (or feature) file and its label file as a classification <see cref="Dataset"/>: item
+    /// <c>i</c> of the first file, flattened, is example <c>i</c> with label <c>i</c> of the second.
+    /// </summary>
+    /// <param name="featuresPath">The images (any rank ≥ 1: an <c>m × 28 × 28</c> file gives 784 features).</param>
+    /// <param name="labelsPath">The labels, one per image.</param>
+    /// <param name="classCount">The number of classes; <see langword="null"/> (the default) means the largest label + 1.</param>
+    /// <param name="scale">Each feature is multiplied by this; <c>1f / 255</c> brings byte pixels to [0, 1]. The default is 1.</param>
+    /// <param name="classNames">Optional class names, one per class.</param>
+    /// <returns>The data set, features as columns.</returns>
+    /// <exception cref="ArgumentException">A path is null or empty, <paramref name="scale"/> is not finite, or <paramref name="classNames"/> does not hold one name per class.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is less than 1.</exception>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="DataFormatException">A file is malformed, the counts disagree, the set is empty, or a label is out of range.</exception>
+    public static Dataset ReadDataset(string featuresPath, string labelsPath, int? classCount = null, float scale = 1f, IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(featuresPath);
+        ArgumentException.ThrowIfNullOrEmpty(labelsPath);
+        if (classCount is int classes)
+        {
+            Guard.AtLeast(classes, 1, nameof(classCount));
+        }
+
+        var labelTensor = Read(labelsPath);
+        var labels = Labels(labelTensor, classCount);
+        var features = Read(featuresPath, scale);
+        if (features.Count != labels.Length)
+        {
+            throw new DataFormatException(
+                featuresPath,
+                $"{features.OffsetKind} 4 (the item count)",
+                Invariant.F($"Expected {labels.Length:N0} items, one per label in {labelsPath}, but the file holds {features.Count:N0}."));
+        }
+
+        if (features.Count == 0 || features.ItemSize == 0)
+        {
+            throw new DataFormatException(
+                featuresPath, $"{features.OffsetKind} 4 (the dimensions)", Invariant.F($"Expected at least one item of at least one value but the dimensions are {string.Join(" × ", features.Dimensions)}."));
+        }
+
+        int inferred = classCount ?? (labels.Max() + 1);
+        var x = Matrix<float>.Build.Dense(features.ItemSize, features.Count, features.Storage);
+        var data = Dataset.ForClassification(x, labels, inferred);
+        return classNames is null ? data : data.WithClassNames(classNames);
+    }
+
+    /// <summary>Returns true when the stream starts with the gzip magic bytes 1F 8B; leaves the stream at its start.</summary>
+    internal static bool IsGzip(Stream stream)
+    {
+        int b0 = stream.ReadByte();
+        int b1 = stream.ReadByte();
+        stream.Position = 0;
+        return b0 == 0x1F && b1 == 0x8B;
+    }
+
+    private static int[] Labels(IdxTensor tensor, int? classCount)
+    {
+        if (tensor.Dimensions.Count != 1)
+        {
+            throw new DataFormatException(
+                tensor.FilePath, $"{tensor.OffsetKind} 3 (the number of dimensions)", Invariant.F($"Expected a label file of 1 dimension but it has {tensor.Dimensions.Count} ({string.Join(" × ", tensor.Dimensions)})."));
+        }
+
+        if (tensor.DataType is IdxDataType.Single or IdxDataType.Double)
+        {
+            throw new DataFormatException(
+                tensor.FilePath, $"{tensor.OffsetKind} 2 (the element type)", Invariant.F($"Expected labels of an integer type (08, 09, 0B or 0C) but the file holds {tensor.DataType}."));
+        }
+
+        var values = tensor.Values;
+        var labels = new int[values.Length];
+        int width = ElementSize(tensor.DataType);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int label = (int)values[i];
+            if (label < 0 || (classCount is int classes && label >= classes))
+            {
+                string range = classCount is int c ? Invariant.F($"[0, {c})") : "[0, ∞)";
+                throw new DataFormatException(
+                    tensor.FilePath,
+                    Invariant.F($"{tensor.OffsetKind} {tensor.HeaderLength + ((long)i * width)} (label {i})"),
+                    Invariant.F($"Expected labels in {range} but label {i} is {label}."));
+            }
+
+            labels[i] = label;
+        }
+
+        return labels;
+    }
+
+    private static int ElementSize(IdxDataType type) => type switch
+    {
+        IdxDataType.UnsignedByte or IdxDataType.SignedByte => 1,
+        IdxDataType.Int16 => 2,
+        IdxDataType.Int32 or IdxDataType.Single => 4,
+        IdxDataType.Double => 8,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Not an IDX element type."),
+    };
+
+    /// <summary>Reads the values in chunks, converting each to float and scaling it.</summary>
+    private static void ReadValues(Stream stream, IdxDataType type, int width, float[] values, float scale, string path, int header, string offsetKind)
+    {
+        const int ChunkValues = 1 << 16;
+        var buffer = new byte[ChunkValues * width];
+        for (int start = 0; start < values.Length; start += ChunkValues)
+        {
+            int n = Math.Min(ChunkValues, values.Length - start);
+            var bytes = buffer.AsSpan(0, n * width);
+            ReadExactly(
+                stream,
+                bytes,
+                path,
+                header + ((long)start * width),
+                offsetKind,
+                Invariant.F($"{values.Length:N0} values of {width} byte(s) after the {header}-byte header"));
+            var target = values.AsSpan(start, n);
+            switch (type)
+            {
+                case IdxDataType.UnsignedByte:
+                    TensorPrimitives.ConvertChecked<byte, float>(bytes, target);
+                    break;
+                case IdxDataType.SignedByte:
+                    TensorPrimitives.ConvertChecked<sbyte, float>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(bytes), target);
+                    break;
+                default:
+                    for (int i = 0; i < n; i++)
+                    {
+                        var v = bytes.Slice(i * width, width);
+                        target[i] = type switch
+                        {
+                            IdxDataType.Int16 => BinaryPrimitives.ReadInt16BigEndian(v),
+                            IdxDataType.Int32 => BinaryPrimitives.ReadInt32BigEndian(v),
+                            IdxDataType.Single => BinaryPrimitives.ReadSingleBigEndian(v),
+                            _ => (float)BinaryPrimitives.ReadDoubleBigEndian(v),
+                        };
+                    }
+
+                    break;
+            }
+
+            if (scale != 1f)
+            {
+                TensorPrimitives.Multiply(target, scale, target);
+            }
+        }
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> or throws a <see cref="DataFormatException"/> saying where the file ended.</summary>
+    private static void ReadExactly(Stream stream, Span<byte> buffer, string path, long offset, string offsetKind, string what)
+    {
+        int read = 0;
+        try
+        {
+            while (read < buffer.Length)
+            {
+                int n = stream.Read(buffer[read..]);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            // The gzip layer found a corrupt or cut-off compressed stream.
+            throw new DataFormatException(
+                path,
+                Invariant.F($"{offsetKind} {offset + read}"),
+                Invariant.F($"The gzip data is damaged or cut off while reading {what}: {e.Message}"),
+                e);
+        }
+
+        if (read < buffer.Length)
+        {
+            throw new DataFormatException(
+                path,
+                Invariant.F($"{offsetKind} {offset + read}"),
+                Invariant.F($"The file is truncated: it ends while reading {what}."));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using TransferLearning.Data;
+
+namespace TransferLearning.Tests.Support;
+
+/// <summary>
+/// Compiles C# as a new console app that references the package would: top-level statements, the SDK's
+/// implicit usings, references to the runtime, TransferLearning and MathNet.Numerics. For README code blocks.
+/// </summary>
+public static class ConsoleAppCompiler
+{
+    // What `dotnet new console` turns on with <ImplicitUsings>enable</ImplicitUsings>.
+    private const string ImplicitUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Net.Http;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        """;
+
+    /// <summary>Compiles <paramref name="program"/>; returns the errors (empty when it compiles) and the assembly bytes.</summary>
+    public static (IReadOnlyList<string> Errors, byte[] Assembly) Compile(string program)
+    {
+        var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        var trees = new[] { CSharpSyntaxTree.ParseText(ImplicitUsings, parse), CSharpSyntaxTree.ParseText(program, parse) };
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Concat([typeof(Dataset).Assembly.Location, typeof(MathNet.Numerics.LinearAlgebra.Matrix<float>).Assembly.Location])
+            .Distinct(StringComparer.Ordinal)
+            .Select(path => MetadataReference.CreateFromFile(path));
+        var compilation = CSharpCompilation.Create(
+            "ReadmeProgram",
+            trees,
+            references,
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+        using var output = new MemoryStream();
+        var result = compilation.Emit(output);
+        var errors = result.Diagnostics
+            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .Select(d => d.ToString())
+            .ToList();
+        return (errors, output.ToArray());
+    }
+
+    /// <summary>Runs a compiled program's entry point in this process.</summary>
+    public static void Run(byte[] assembly)
+    {
+        var entry = Assembly.Load(assembly).EntryPoint ?? throw new InvalidOperationException("The program has no entry point.");
+        object? result = entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
+        if (result is Task task)
+        {
+            task.GetAwaiter().GetResult();
+        }
+    }
+}
