@@ -28,7 +28,12 @@ internal static unsafe class PackedGemm
     // number (0: ReLU), the identity when NaN.
     public static void Multiply(PackedWeights w, float* x, float* y, float* scratch, float fuseSlope, int maxThreads)
     {
-        int nonzeros = Condense(x, w.Columns, scratch, (int*)(scratch + w.Columns));
+        int nonzeros = CountNonzeros(x, w.Columns);
+        if (WorthCondensing(nonzeros, w.Columns))
+        {
+            Condense(x, w.Columns, scratch, (int*)(scratch + w.Columns));
+        }
+
         var args = new Arguments(w, x, y, scratch, fuseSlope, nonzeros);
 
         // Four parts per thread: parts are claimed, so a worker that wakes late still takes some.
@@ -53,22 +58,67 @@ internal static unsafe class PackedGemm
         RunPanels(args, 0, w.PanelCount);
     }
 
-    // The non-zero entries of x (values and indices, in order), without branches; returns how many. A zero
-    // input adds nothing to W·x, so the matrix–vector product skips its column of W: ReLU outputs are often half
-    // zero, and so are images' background pixels, and the product is bound by reading the weights.
-    private static int Condense(float* x, int k, float* values, int* indices)
+    // How many of x's k values are not zero, counted eight at a time.
+    internal static int CountNonzeros(float* x, int k)
     {
         int count = 0;
-        for (int j = 0; j < k; j++)
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            float v = x[j];
-            values[count] = v;
-            indices[count] = j;
-            count += v != 0f ? 1 : 0;
+            for (; j + 8 <= k; j += 8)
+            {
+                uint zeros = Vector256.Equals(Vector256.Load(x + j), Vector256<float>.Zero).ExtractMostSignificantBits();
+                count += 8 - BitOperations.PopCount(zeros);
+            }
+        }
+
+        for (; j < k; j++)
+        {
+            count += x[j] != 0f ? 1 : 0;
         }
 
         return count;
     }
+
+    // The non-zero entries of x (values and indices, in order); returns how many. A zero input adds nothing to
+    // W·x, so the matrix–vector product skips its column of W: ReLU outputs are often half zero, and so are
+    // images' background pixels, and the product is bound by reading the weights. Eight at a time: a mask of
+    // the non-zero lanes, then one store per set bit.
+    internal static int Condense(float* x, int k, float* values, int* indices)
+    {
+        int count = 0;
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + 8 <= k; j += 8)
+            {
+                uint nonzero = ~Vector256.Equals(Vector256.Load(x + j), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFFu;
+                while (nonzero != 0)
+                {
+                    int lane = BitOperations.TrailingZeroCount(nonzero);
+                    values[count] = x[j + lane];
+                    indices[count] = j + lane;
+                    count++;
+                    nonzero &= nonzero - 1;
+                }
+            }
+        }
+
+        for (; j < k; j++)
+        {
+            if (x[j] != 0f)
+            {
+                values[count] = x[j];
+                indices[count] = j;
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    // Skip the zero inputs when fewer than 7 in 8 are not zero (below that the gather costs more than it saves).
+    private static bool WorthCondensing(int nonzeros, int k) => nonzeros * 8 < k * 7;
 
     private static void RunPanels(in Arguments args, int first, int last)
     {
@@ -79,7 +129,7 @@ internal static unsafe class PackedGemm
         {
             float* panel = w.Panels + ((nint)p * mr * k);
             float* y = args.Y + (p * mr);
-            if (args.Nonzeros * 8 < k * 7)
+            if (WorthCondensing(args.Nonzeros, k))
             {
                 SparseGemv(w.Kernel, panel, args.Scratch, (int*)(args.Scratch + k), args.Nonzeros, y);
             }
