@@ -64,6 +64,8 @@ internal sealed class GemmWorkerPool
 
     public long WorkerAllocatedBytes => Sum(_workerAllocatedBytes);
 
+    public long JobsOf(int worker) => Volatile.Read(ref _workerJobs[worker]);
+
     public bool TryAcquire() => WorkerCount > 0 && Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
 
     public void Release() => Volatile.Write(ref _busy, 0);

@@ -65,6 +65,21 @@ public sealed partial class Dataset
             throw new ArgumentOutOfRangeException(nameof(folds), folds, $"Expected between 2 and {Count} folds (the number of examples) but got {folds}.");
         }
 
+        var assignment = StratifiedFoldAssignment(folds, seed);
+        var result = new List<(Dataset, Dataset)>(folds);
+        for (int f = 0; f < folds; f++)
+        {
+            var holdout = Enumerable.Range(0, Count).Where(i => assignment[i] == f).ToArray();
+            var train = Enumerable.Range(0, Count).Where(i => assignment[i] != f).ToArray();
+            result.Add((Subset(train), Subset(holdout)));
+        }
+
+        return result;
+    }
+
+    /// <summary>The fold (in <c>[0, folds)</c>) of each example: each class dealt round-robin over the folds after a seeded shuffle.</summary>
+    internal int[] StratifiedFoldAssignment(int folds, int seed)
+    {
         var random = new Xoshiro256StarStar(seed);
         var assignment = new int[Count];
         int next = 0;
@@ -77,15 +92,7 @@ public sealed partial class Dataset
             }
         }
 
-        var result = new List<(Dataset, Dataset)>(folds);
-        for (int f = 0; f < folds; f++)
-        {
-            var holdout = Enumerable.Range(0, Count).Where(i => assignment[i] == f).ToArray();
-            var train = Enumerable.Range(0, Count).Where(i => assignment[i] != f).ToArray();
-            result.Add((Subset(train), Subset(holdout)));
-        }
-
-        return result;
+        return assignment;
     }
 
     /// <summary>Returns a random subset with <paramref name="perClass"/> examples of each class.</summary>

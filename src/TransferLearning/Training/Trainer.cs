@@ -55,7 +55,17 @@ public sealed class Trainer
         Dataset train,
         Dataset? validation = null,
         IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        FitWithGroups(network, train, validation, null, progress, cancellationToken);
+
+    /// <summary>Trains with the given parameter groups (<see langword="null"/>: <see cref="TrainingOptions.ParameterGroups"/>, or every parameter that is not frozen).</summary>
+    internal TrainingHistory FitWithGroups(
+        Network network,
+        Dataset train,
+        Dataset? validation,
+        IReadOnlyList<ParameterGroup>? groups,
+        IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(train);
@@ -68,7 +78,7 @@ public sealed class Trainer
             loss.Validate(network.OutputLayer, validation, nameof(validation));
         }
 
-        var groups = Options.ParameterGroups?.Invoke(network) ?? DefaultGroups(network);
+        groups ??= Options.ParameterGroups?.Invoke(network) ?? DefaultGroups(network);
         EnsureOwnParameters(network, groups);
         var optimizer = Options.Optimizer.Create(groups);
         var trainable = groups.SelectMany(g => g.Parameters).Where(p => !p.IsFrozen).Distinct().ToArray();

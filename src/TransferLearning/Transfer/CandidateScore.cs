@@ -1,16 +1,15 @@
-using System.Globalization;
-
 namespace TransferLearning.Transfer;
 
-/// <summary>How one candidate strategy scored on the held-out target data when <c>Auto</c> measured it.</summary>
+/// <summary>How one candidate strategy scored on held-out target data when <c>Auto</c> measured it.</summary>
 /// <param name="Strategy">The strategy.</param>
-/// <param name="Accuracy">The mean held-out accuracy over the folds (<see langword="null"/> for a regression target).</param>
-/// <param name="Loss">The mean held-out loss over the folds.</param>
-/// <param name="Elapsed">The total training and scoring time over the folds.</param>
-public sealed record CandidateScore(TransferStrategy Strategy, double? Accuracy, double Loss, TimeSpan Elapsed)
+/// <param name="Accuracy">The held-out accuracy (<see langword="null"/> for a regression target).</param>
+/// <param name="SquaredError">The held-out mean squared error (<see langword="null"/> for a classification target).</param>
+/// <param name="Epochs">The epochs it had trained when scored: all of them for the survivors of successive halving, fewer for those dropped early.</param>
+/// <param name="Elapsed">The time spent training and scoring it.</param>
+public sealed record CandidateScore(TransferStrategy Strategy, double? Accuracy, double? SquaredError, int Epochs, TimeSpan Elapsed)
 {
     /// <inheritdoc />
     public override string ToString() => Accuracy is { } accuracy
-        ? string.Create(CultureInfo.InvariantCulture, $"{Strategy}: accuracy {accuracy:P1}, loss {Loss:F4}, {Elapsed.TotalSeconds:F2} s")
-        : string.Create(CultureInfo.InvariantCulture, $"{Strategy}: loss {Loss:F4}, {Elapsed.TotalSeconds:F2} s");
+        ? Invariant.F($"{Strategy}: accuracy {accuracy:P1} after {Epochs} epochs, {Elapsed.TotalSeconds:F2} s")
+        : Invariant.F($"{Strategy}: squared error {SquaredError:F4} after {Epochs} epochs, {Elapsed.TotalSeconds:F2} s");
 }

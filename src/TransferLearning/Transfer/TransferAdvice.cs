@@ -5,14 +5,16 @@ namespace TransferLearning.Transfer;
 /// <summary>
 /// "Does transfer make sense here?", answered with the source text's three conditions, each with its
 /// evidence: (a) the same input x, (b) far more source than target data, (c) the source's features help
-/// the target (a linear probe on each pretrained layer's activations against one on the raw inputs).
+/// the target (a linear probe on each pretrained layer's activations against one on the raw inputs, with the
+/// gain's confidence interval and a label-permutation baseline).
 /// </summary>
 public sealed record TransferAdvice
 {
-    internal TransferAdvice(IReadOnlyList<AdviceCondition> conditions, IReadOnlyList<ProbeScore> probes)
+    internal TransferAdvice(IReadOnlyList<AdviceCondition> conditions, IReadOnlyList<ProbeScore> probes, ProbeGain? gain)
     {
         Conditions = conditions;
         Probes = probes;
+        Gain = gain;
     }
 
     /// <summary>Gets the three conditions, in order (a), (b), (c).</summary>
@@ -20,6 +22,9 @@ public sealed record TransferAdvice
 
     /// <summary>Gets the linear probes' scores: the raw inputs first, then each pretrained layer (empty when (a) fails).</summary>
     public IReadOnlyList<ProbeScore> Probes { get; }
+
+    /// <summary>Gets the best layer's gain over the raw inputs with its confidence interval and permutation baseline, or <see langword="null"/> when nothing was probed.</summary>
+    public ProbeGain? Gain { get; }
 
     /// <summary>Gets condition (a): the same input x.</summary>
     public AdviceCondition SameInput => Conditions[0];
@@ -31,7 +36,7 @@ public sealed record TransferAdvice
     public AdviceCondition FeaturesHelp => Conditions[2];
 
     /// <summary>Gets the pretrained layer whose features transfer best, or <see langword="null"/> when nothing was probed.</summary>
-    public ProbeScore? BestLayer => Probes.Where(p => p.Layer >= 0).MaxBy(p => p.Score);
+    public ProbeScore? BestLayer => Gain is { } gain ? Probes.First(p => p.Layer == gain.Layer) : null;
 
     /// <summary>Gets a value indicating whether no condition fails (one that could not be checked does not count against).</summary>
     public bool MakesSense => Conditions.All(c => c.Holds != false);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Data;
 using TransferLearning.Networks;
 using TransferLearning.Training;
@@ -9,8 +8,25 @@ namespace TransferLearning.Transfer;
 /// <summary>
 /// Answers "does transfer make sense here?" with the source text's three conditions: (a) A and B have
 /// the same input x; (b) A has far more data than B; (c) A's features help B — measured by linear probes
-/// (a softmax layer trained on a held-out split) on each pretrained layer's activations against the raw inputs.
+/// (ridge regression, scored on held-out folds) on each pretrained layer's activations against the raw inputs.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Condition (c) holds only when the measured gain is more than noise. The probes are scored by
+/// <see cref="AdvisorOptions.ProbeRepeats"/> × <see cref="AdvisorOptions.ProbeFolds"/>-fold stratified
+/// cross-validation; the gain is the best layer's mean held-out score minus the raw inputs', with a
+/// confidence interval from the per-fold gains (Student's t, the variance corrected for overlapping
+/// training parts by Nadeau and Bengio's <c>1/n + n_test/n_train</c>). The features help when
+/// </para>
+/// <list type="number">
+/// <item>the interval excludes zero;</item>
+/// <item>the gain beats the permutation baseline: the largest gain that the same probes, with the best
+/// layer chosen the same way, reach on <see cref="AdvisorOptions.Permutations"/> shuffles of the target
+/// (with 19, a one-sided test at the 5 % level, corrected for choosing the best of the layers);</item>
+/// <item>the gain is at least <see cref="AdvisorOptions.MinProbeGain"/>; and, for regression, the best
+/// layer's R² is above 0 (a probe that does not beat predicting the mean never helps).</item>
+/// </list>
+/// </remarks>
 public sealed class TransferAdvisor
 {
     /// <summary>Creates an advisor.</summary>
@@ -44,7 +60,11 @@ public sealed class TransferAdvisor
     /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The network has no layers, or the target has fewer than 2 examples.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sourceExampleCount"/> is less than 1.</exception>
-    public TransferAdvice Advise(Network pretrained, long? sourceExampleCount, Dataset target, CancellationToken cancellationToken = default)
+    public TransferAdvice Advise(Network pretrained, long? sourceExampleCount, Dataset target, CancellationToken cancellationToken = default) =>
+        Advise(pretrained, sourceExampleCount, target, null, cancellationToken);
+
+    /// <summary>Advises, probing only the layers <paramref name="layersToProbe"/> (all when <see langword="null"/>).</summary>
+    internal TransferAdvice Advise(Network pretrained, long? sourceExampleCount, Dataset target, IReadOnlyList<int>? layersToProbe, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pretrained);
         ArgumentNullException.ThrowIfNull(target);
@@ -89,144 +109,212 @@ public sealed class TransferAdvisor
 
         if (!sameInput)
         {
-            return new TransferAdvice([a, b, new AdviceCondition("(c) the source's features help", null, "not measured: the inputs differ")], []);
+            return new TransferAdvice([a, b, new AdviceCondition("(c) the source's features help", null, "not measured: the inputs differ")], [], null);
         }
 
-        var probes = Probe(pretrained, target, cancellationToken);
-        var raw = probes[0];
-        var best = probes.Skip(1).MaxBy(p => p.Score)!;
+        var (probes, gain) = Probe(pretrained, target, layersToProbe ?? Enumerable.Range(0, pretrained.Layers.Count).ToArray(), cancellationToken);
         string metric = target.IsClassification ? "accuracy" : "R²";
-        bool helps = best.Score >= raw.Score + Options.MinProbeGain;
+        var best = probes.First(p => p.Layer == gain.Layer);
+        bool beatsMean = target.IsClassification || best.Score > 0;
+        bool helps = gain.Lower > 0 && gain.Gain > gain.PermutationBaseline && gain.Gain >= Options.MinProbeGain && beatsMean;
+        string why = helps
+            ? "so the features help"
+            : !beatsMean
+                ? Invariant.F($"but an R² of {best.Score:F3} does not beat predicting the mean, so the features do not help")
+                : gain.Lower <= 0
+                    ? "the interval includes zero, so the features do not measurably help"
+                    : gain.Gain <= gain.PermutationBaseline
+                        ? "no more than the probes gain on shuffled labels, so the features do not measurably help"
+                        : Invariant.F($"less than the {Options.MinProbeGain * 100:0.#} points asked for, so the features do not help enough");
         var c = new AdviceCondition(
             "(c) the source's features help",
             helps,
-            Invariant.F($"a linear probe on {best.Description} scores {metric} {best.Score:F3} on held-out target data against {raw.Score:F3} on the raw inputs ({(best.Score - raw.Score) * 100:+0.0;-0.0;0.0} points; {Options.MinProbeGain * 100:0.#} needed)"));
-        return new TransferAdvice([a, b, c], probes);
+            Invariant.F($"a linear probe on {best.Description} scores {metric} {best.Score:F3} on held-out target data against {probes[0].Score:F3} on the raw inputs: {gain}; {why}"));
+        return new TransferAdvice([a, b, c], probes, gain);
     }
 
-    private List<ProbeScore> Probe(Network pretrained, Dataset target, CancellationToken cancellationToken)
+    /// <summary>
+    /// Scores a ridge probe on the raw inputs and on each of the layers <paramref name="probed"/> by
+    /// repeated stratified k-fold, on the real targets and on <see cref="AdvisorOptions.Permutations"/>
+    /// shuffles of them; returns the mean scores and the best layer's gain over the raw inputs.
+    /// </summary>
+    private (List<ProbeScore> Probes, ProbeGain Gain) Probe(Network pretrained, Dataset target, IReadOnlyList<int> probed, CancellationToken cancellationToken)
     {
-        int layers = pretrained.Layers.Count;
-        var scores = new double[layers + 1];
-        for (int repeat = 0; repeat < Options.ProbeRepeats; repeat++)
+        int layers = probed.Count;
+        int count = target.Count;
+        int folds = Math.Min(Options.ProbeFolds, count);
+        int blocks = 1 + Options.Permutations;
+        int outputs = target.IsClassification ? target.ClassCount : target.TargetCount;
+        int q = outputs * blocks;
+
+        // The real targets (block 0) and their shuffles, as count × q columns; the labels of each block.
+        var random = new MathNet.Numerics.Random.Xoshiro256StarStar(Options.Seed);
+        var targets = new float[count * q];
+        var labels = new int[blocks][];
+        for (int p = 0; p < blocks; p++)
         {
-            var (train, test) = target.Split(1 - Options.ProbeHoldoutFraction, Options.Seed + repeat);
-            for (int l = -1; l < layers; l++)
+            var order = Enumerable.Range(0, count).ToArray();
+            if (p > 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var trainFeatures = FeaturesOf(pretrained, train, l);
-                var testFeatures = FeaturesOf(pretrained, test, l);
-                Standardize(trainFeatures, testFeatures);
-                scores[l + 1] += ProbeScoreOf(trainFeatures, testFeatures, Options.Seed + repeat, cancellationToken) / Options.ProbeRepeats;
-            }
-        }
-
-        var result = new List<ProbeScore> { new(-1, Invariant.F($"raw inputs ({target.FeatureCount} features)"), scores[0]) };
-        for (int l = 0; l < layers; l++)
-        {
-            result.Add(new ProbeScore(l, Invariant.F($"layer {l}: {pretrained.Layers[l]}"), scores[l + 1]));
-        }
-
-        return result;
-    }
-
-    /// <summary>Held-out accuracy (or R²) of a softmax (or linear) layer trained on the features.</summary>
-    private double ProbeScoreOf(Dataset train, Dataset test, int seed, CancellationToken cancellationToken)
-    {
-        int outputs = train.IsClassification ? train.ClassCount : train.TargetCount;
-        var probe = Network.Create(train.FeatureCount, seed)
-            .Dense(outputs, train.IsClassification ? Activation.Softmax : Activation.Identity);
-        var options = new TrainingOptions
-        {
-            Epochs = Options.ProbeEpochs,
-            BatchSize = 32,
-            Optimizer = Optimizers.Adam(Options.ProbeLearningRate),
-            Seed = seed,
-        };
-        new Trainer(options).Fit(probe, train, null, null, cancellationToken);
-        var score = probe.Evaluate(test);
-        if (score.Accuracy is { } accuracy)
-        {
-            return accuracy;
-        }
-
-        // R² = 1 − MSE / Var(y): the loss is the squared error averaged over rows and examples, so the
-        // variance is each row's own variance (about its own mean), averaged over the rows.
-        var y = test.TargetArray!;
-        int rows = test.TargetCount;
-        double variance = 0;
-        for (int r = 0; r < rows; r++)
-        {
-            double mean = 0;
-            for (int j = 0; j < test.Count; j++)
-            {
-                mean += y[(j * rows) + r];
+                Strata.Shuffle(order, random);
             }
 
-            mean /= test.Count;
-            double sum = 0;
-            for (int j = 0; j < test.Count; j++)
+            labels[p] = new int[count];
+            for (int j = 0; j < count; j++)
             {
-                double d = y[(j * rows) + r] - mean;
-                sum += d * d;
-            }
-
-            variance += sum / test.Count / rows;
-        }
-
-        return variance > 0 ? 1 - (score.Loss / variance) : 0;
-    }
-
-    private static Dataset FeaturesOf(Network network, Dataset data, int layer)
-    {
-        if (layer < 0)
-        {
-            return data.WithFeatures(data.FeatureData.ToArray(), data.FeatureCount);
-        }
-
-        int size = network.Layers[layer].OutputSize;
-        var features = new float[size * data.Count];
-        network.Infer(data.FeatureData, data.Count, 0, layer + 1, features);
-        return data.WithFeatures(features, size);
-    }
-
-    /// <summary>Z-scores each feature with the training part's mean and deviation (constant features become 0).</summary>
-    private static void Standardize(Dataset train, Dataset test)
-    {
-        int n = train.FeatureCount;
-        var mean = new double[n];
-        var sq = new double[n];
-        var x = train.FeatureData;
-        for (int j = 0; j < train.Count; j++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                double v = x[(j * n) + i];
-                mean[i] += v;
-                sq[i] += v * v;
-            }
-        }
-
-        var scale = new float[n];
-        var shift = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            mean[i] /= train.Count;
-            double std = Math.Sqrt(Math.Max(0, (sq[i] / train.Count) - (mean[i] * mean[i])));
-            scale[i] = std > 1e-6 ? (float)(1 / std) : 0f;
-            shift[i] = (float)mean[i];
-        }
-
-        foreach (var set in new[] { train, test })
-        {
-            var data = set.MutableFeatures;
-            for (int j = 0; j < set.Count; j++)
-            {
-                for (int i = 0; i < n; i++)
+                int src = order[j];
+                if (target.IsClassification)
                 {
-                    data[(j * n) + i] = (data[(j * n) + i] - shift[i]) * scale[i];
+                    labels[p][j] = target.LabelArray![src];
+                    targets[(((p * outputs) + labels[p][j]) * count) + j] = 1f;
+                }
+                else
+                {
+                    for (int r = 0; r < outputs; r++)
+                    {
+                        targets[(((p * outputs) + r) * count) + j] = target.TargetArray![(src * outputs) + r];
+                    }
                 }
             }
         }
+
+        // The features of every representation, computed once and shared by every fold and shuffle.
+        var features = new float[layers + 1][];
+        var sizes = new int[layers + 1];
+        features[0] = target.FeatureData.ToArray();
+        sizes[0] = target.FeatureCount;
+        for (int l = 0; l < layers; l++)
+        {
+            sizes[l + 1] = pretrained.Layers[probed[l]].OutputSize;
+            features[l + 1] = new float[sizes[l + 1] * count];
+            pretrained.Infer(target.FeatureData, count, 0, probed[l] + 1, features[l + 1]);
+        }
+
+        // score[rep][block][resample]
+        int resamples = Options.ProbeRepeats * folds;
+        var score = new double[layers + 1, blocks, resamples];
+        double testShare = 0;
+        int s = 0;
+        for (int repeat = 0; repeat < Options.ProbeRepeats; repeat++)
+        {
+            var assignment = target.StratifiedFoldAssignment(folds, Options.Seed + repeat);
+            for (int f = 0; f < folds; f++, s++)
+            {
+                var train = Enumerable.Range(0, count).Where(i => assignment[i] != f).ToArray();
+                var test = Enumerable.Range(0, count).Where(i => assignment[i] == f).ToArray();
+                testShare += (double)test.Length / train.Length / resamples;
+                for (int rep = 0; rep <= layers; rep++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var predictions = LinearProbe.FitPredict(features[rep], sizes[rep], train, test, targets, q, Options.ProbeRidge, pretrained.Backend);
+                    for (int p = 0; p < blocks; p++)
+                    {
+                        score[rep, p, s] = target.IsClassification
+                            ? Accuracy(predictions, q, p * outputs, outputs, test, labels[p])
+                            : RSquared(predictions, q, p * outputs, outputs, test, targets, count);
+                    }
+                }
+            }
+        }
+
+        double Mean(int rep, int p)
+        {
+            double sum = 0;
+            for (int i = 0; i < resamples; i++)
+            {
+                sum += score[rep, p, i];
+            }
+
+            return sum / resamples;
+        }
+
+        var probes = new List<ProbeScore> { new(-1, Invariant.F($"raw inputs ({target.FeatureCount} features)"), Mean(0, 0)) };
+        for (int l = 0; l < layers; l++)
+        {
+            probes.Add(new ProbeScore(probed[l], Invariant.F($"layer {probed[l]}: {pretrained.Layers[probed[l]]}"), Mean(l + 1, 0)));
+        }
+
+        // The best layer, and the same choice made on every shuffle: the baseline a real gain must beat.
+        int bestRep = Enumerable.Range(1, layers).MaxBy(rep => Mean(rep, 0) - Mean(0, 0));
+        double baseline = double.NegativeInfinity;
+        for (int p = 1; p < blocks; p++)
+        {
+            for (int rep = 1; rep <= layers; rep++)
+            {
+                baseline = Math.Max(baseline, Mean(rep, p) - Mean(0, p));
+            }
+        }
+
+        var gains = Enumerable.Range(0, resamples).Select(i => score[bestRep, 0, i] - score[0, 0, i]).ToArray();
+        double gain = gains.Average();
+        double variance = resamples > 1 ? gains.Sum(g => (g - gain) * (g - gain)) / (resamples - 1) : 0;
+
+        // Nadeau and Bengio's correction: resampled training parts overlap, so the folds' gains are
+        // correlated and the plain standard error is too small; the variance is scaled by 1/n + n_test/n_train.
+        double se = Math.Sqrt(variance * ((1.0 / resamples) + testShare));
+        double t = resamples > 1 ? MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, resamples - 1, 1 - ((1 - Options.ConfidenceLevel) / 2)) : double.PositiveInfinity;
+        var result = new ProbeGain(
+            probed[bestRep - 1],
+            probes[bestRep].Description,
+            gain,
+            gain - (t * se),
+            gain + (t * se),
+            se,
+            Options.ConfidenceLevel,
+            Options.Permutations > 0 ? baseline : double.NegativeInfinity,
+            Options.Permutations,
+            resamples,
+            target.IsClassification);
+        return (probes, result);
+    }
+
+    private static double Accuracy(float[] predictions, int q, int first, int outputs, int[] test, int[] labels)
+    {
+        int correct = 0;
+        for (int j = 0; j < test.Length; j++)
+        {
+            int best = 0;
+            for (int c = 1; c < outputs; c++)
+            {
+                if (predictions[(j * q) + first + c] > predictions[(j * q) + first + best])
+                {
+                    best = c;
+                }
+            }
+
+            correct += best == labels[test[j]] ? 1 : 0;
+        }
+
+        return (double)correct / test.Length;
+    }
+
+    /// <summary>R² = 1 − MSE / Var(y), each target row about its own held-out mean, averaged over the rows.</summary>
+    private static double RSquared(float[] predictions, int q, int first, int outputs, int[] test, float[] targets, int count)
+    {
+        double total = 0;
+        for (int r = 0; r < outputs; r++)
+        {
+            var column = targets.AsSpan((first + r) * count, count);
+            double mean = 0;
+            foreach (int j in test)
+            {
+                mean += column[j];
+            }
+
+            mean /= test.Length;
+            double residual = 0;
+            double variance = 0;
+            for (int j = 0; j < test.Length; j++)
+            {
+                double y = column[test[j]];
+                double e = y - predictions[(j * q) + first + r];
+                residual += e * e;
+                variance += (y - mean) * (y - mean);
+            }
+
+            total += variance > 0 ? 1 - (residual / variance) : 0;
+        }
+
+        return total / outputs;
     }
 }

@@ -1,13 +1,33 @@
 using TransferLearning.Data;
 using TransferLearning.Networks;
-using TransferLearning.Training;
 
 namespace TransferLearning.Transfer;
 
-/// <summary>Everything a policy may use to choose: the numbers, and (for Auto) the means to train candidates.</summary>
+/// <summary>
+/// Everything a policy may use to choose: the numbers, the data, and a trial function that builds a
+/// strategy's network (untrained) for the policy to train and score as it likes.
+/// </summary>
+/// <param name="Setup">The pretrained network, the new layers and the options.</param>
+/// <param name="Target">The target's training data.</param>
+/// <param name="Situation">The counts the data-size rule decides from.</param>
+/// <param name="Try">Builds the network a strategy would train, ready to train on any part of the target.</param>
+/// <param name="CancellationToken">Stops the policy's measurements.</param>
 internal sealed record TransferContext(
-    Network Pretrained,
+    TransferSetup Setup,
     Dataset Target,
-    TransferOptions Options,
     TransferSituation Situation,
-    CancellationToken CancellationToken);
+    Func<TransferStrategy, TransferRun> Try,
+    CancellationToken CancellationToken)
+{
+    /// <summary>Gets the pretrained network.</summary>
+    public Network Pretrained => Setup.Pretrained;
+
+    /// <summary>Gets the transfer's settings.</summary>
+    public TransferOptions Options => Setup.Options;
+
+    /// <summary>Gets how many pretrained layers (of every kind) stay under the new layers.</summary>
+    public int KeptLayers => Setup.Kept;
+
+    /// <summary>Gets how many pretrained dense layers stay under the new layers.</summary>
+    public int KeptDenseLayers => Setup.KeptDense;
+}

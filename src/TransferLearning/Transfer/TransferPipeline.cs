@@ -1,4 +1,3 @@
-using System.Globalization;
 using TransferLearning.Data;
 using TransferLearning.Networks;
 using TransferLearning.Training;
@@ -20,8 +19,6 @@ namespace TransferLearning.Transfer;
 /// </example>
 public sealed class TransferPipeline
 {
-    private static readonly EarlyStoppingOptions TwoPhaseHeadStopping = new() { Patience = 3, MinDelta = 1e-4f };
-
     /// <summary>Trains a copy of <paramref name="architecture"/> on the source task.</summary>
     /// <param name="architecture">The network to pretrain; it is not modified (a copy trains).</param>
     /// <param name="source">The source task's training data.</param>
@@ -100,12 +97,52 @@ public sealed class TransferPipeline
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        var setup = TransferSetup.For(pretrained, target, options ?? new TransferOptions());
+        var decision = Decide(setup, target, cancellationToken);
+        var run = new TransferRun(setup, decision.Strategy).Train(target, validation, setup.Options.EpochsFor(target.Count), progress, cancellationToken);
+        return new TransferResult(run.Network, decision, run.History!);
+    }
+
+    /// <summary>
+    /// Asks before training: what the policy of <paramref name="options"/> would decide for a network
+    /// pretrained by <see cref="Pretrain"/> and this target — the strategy and the reasons — without
+    /// training the network it decides about.
+    /// </summary>
+    /// <param name="pretrained">The pretrained network and its source example count; not modified.</param>
+    /// <param name="target">The target task's training data.</param>
+    /// <param name="options">The settings; <see langword="null"/> for the defaults. A <see cref="TransferOptions.SourceExampleCount"/> set here wins.</param>
+    /// <param name="cancellationToken">Stops the policy's measurements.</param>
+    /// <returns>The decision <see cref="Transfer(PretrainedNetwork, Dataset, TransferOptions?, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/> would act on.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The target does not share the source's input x, or the options do not fit the network or the target.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More layers removed than the network has.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public TransferDecision Decide(PretrainedNetwork pretrained, Dataset target, TransferOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pretrained);
         options ??= new TransferOptions();
-        var newLayers = Validate(pretrained, target, options);
-        var situation = Situation(pretrained, target, options, newLayers);
-        var decision = options.Policy.Choose(new TransferContext(pretrained, target, options, situation, cancellationToken));
-        var (network, history) = Train(pretrained, target, validation, options, decision.Strategy, progress, cancellationToken);
-        return new TransferResult(network, decision, history);
+        options = options with { SourceExampleCount = options.SourceExampleCount ?? pretrained.SourceExampleCount };
+        return Decide(pretrained.Network, target, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Asks before training: what the policy of <paramref name="options"/> would decide — the strategy
+    /// and the reasons — without training. <see cref="DataSizePolicy"/> counts and runs its linear probes;
+    /// <see cref="TransferPolicy.Auto(AutoSelectionOptions?)"/> measures its candidates on held-out parts
+    /// of the target (that is its decision), but the chosen network is not trained.
+    /// </summary>
+    /// <param name="pretrained">The pretrained network; not modified.</param>
+    /// <param name="target">The target task's training data.</param>
+    /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Stops the policy's measurements.</param>
+    /// <returns>The decision a transfer with the same arguments would act on.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The target does not share the source's input x, or the options do not fit the network or the target.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More layers removed than the network has.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public TransferDecision Decide(Network pretrained, Dataset target, TransferOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        return Decide(TransferSetup.For(pretrained, target, options ?? new TransferOptions()), target, cancellationToken);
     }
 
     /// <summary>
@@ -124,212 +161,15 @@ public sealed class TransferPipeline
     public Network Build(Network pretrained, Dataset target, TransferStrategy strategy, TransferOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(strategy);
-        options ??= new TransferOptions();
-        var newLayers = Validate(pretrained, target, options);
-        return Build(pretrained, newLayers, options, strategy, nameof(strategy));
+        var setup = TransferSetup.For(pretrained, target, options ?? new TransferOptions());
+        return new TransferRun(setup, setup.Fitting(strategy, nameof(strategy))).Network;
     }
 
-    /// <summary>Builds and trains the network of one strategy (for TwoPhase: both phases).</summary>
-    internal static (Network Network, TrainingHistory History) Train(
-        Network pretrained,
-        Dataset target,
-        Dataset? validation,
-        TransferOptions options,
-        TransferStrategy strategy,
-        IProgress<TrainingProgress>? progress,
-        CancellationToken cancellationToken)
+    private static TransferDecision Decide(TransferSetup setup, Dataset target, CancellationToken cancellationToken)
     {
-        var newLayers = ResolveNewLayers(target, options);
-        var network = Build(pretrained, newLayers, options, strategy, nameof(options));
-        int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
-        if (strategy.Kind == TransferStrategyKind.FromScratch)
-        {
-            kept = 0; // every layer is new: no pretrained values to anchor to or to slow down
-        }
-
-        var training = options.Training with { ParameterGroups = net => Groups(net, kept, options, options.PretrainedLearningRateScale, 1f) };
-        if (strategy.Kind != TransferStrategyKind.TwoPhase)
-        {
-            var history = new Trainer(training).Fit(network, target, validation, progress, cancellationToken);
-            return (network, history);
-        }
-
-        // TwoPhase ("LP-FT"): the head to convergence on a frozen body — early stopping, the caller's or
-        // (patience 3) on the monitored loss, within Training.Epochs — then everything at a lower rate.
-        var headTraining = training with { EarlyStopping = training.EarlyStopping ?? TwoPhaseHeadStopping };
-        var first = new Trainer(headTraining).Fit(network, target, validation, progress, cancellationToken);
-        foreach (var layer in network.Layers)
-        {
-            layer.Unfreeze();
-        }
-
-        float scale = options.TwoPhaseFineTuneScale;
-        var second = new Trainer(options.Training with { ParameterGroups = net => Groups(net, kept, options, scale, scale) })
-            .Fit(network, target, validation, progress, cancellationToken);
-        return (network, Concatenate(first, second));
+        var context = new TransferContext(setup, target, setup.Situation(target), strategy => new TransferRun(setup, strategy), cancellationToken);
+        var decision = setup.Options.Policy.Choose(context);
+        setup.Fitting(decision.Strategy, "options");
+        return decision;
     }
-
-    /// <summary>The network a strategy trains; <paramref name="paramName"/> is the argument a bad strategy is blamed on.</summary>
-    private static Network Build(Network pretrained, IReadOnlyList<LayerSpec> newLayers, TransferOptions options, TransferStrategy strategy, string paramName)
-    {
-        int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
-        int keptDense = pretrained.DenseLayers.Count - options.RemovedLayers;
-        if (strategy.Kind == TransferStrategyKind.LastLayers && strategy.PretrainedLayersToTrain > keptDense)
-        {
-            throw new ArgumentOutOfRangeException(
-                paramName,
-                strategy.PretrainedLayersToTrain,
-                string.Create(CultureInfo.InvariantCulture, $"Expected LastLayers(k) with k ≤ {keptDense} (the pretrained dense layers kept after removing {options.RemovedLayers} of {pretrained.DenseLayers.Count}) but got k = {strategy.PretrainedLayersToTrain}."));
-        }
-
-        if (newLayers.Count == 0 && strategy.Kind is TransferStrategyKind.HeadOnly or TransferStrategyKind.TwoPhase)
-        {
-            throw new ArgumentException(
-                $"{strategy} trains the new layers first, but TransferOptions.NewLayers is empty: it would train nothing.", paramName);
-        }
-
-        Network network;
-        if (strategy.Kind == TransferStrategyKind.FromScratch)
-        {
-            network = Network.Create(pretrained.InputSize, options.Seed);
-            network.Backend = pretrained.Backend;
-            for (int l = 0; l < kept; l++)
-            {
-                network.Add(pretrained.Layers[l].ToSpec());
-            }
-        }
-        else
-        {
-            network = pretrained.Clone(kept, options.Seed);
-            foreach (var layer in network.Layers)
-            {
-                layer.Unfreeze();
-            }
-        }
-
-        foreach (var spec in newLayers)
-        {
-            network.Add(spec);
-        }
-
-        int frozen = strategy.Kind switch
-        {
-            TransferStrategyKind.HeadOnly or TransferStrategyKind.TwoPhase => kept,
-            TransferStrategyKind.LastLayers => PretrainedBody.FirstTrainedLayer(network, kept, strategy.PretrainedLayersToTrain),
-            _ => 0,
-        };
-        for (int l = 0; l < frozen; l++)
-        {
-            network.Layers[l].Freeze();
-        }
-
-        return network;
-    }
-
-    /// <summary>The new layers in one group, the trainable pretrained layers in another (own rate, L2-SP).</summary>
-    private static IReadOnlyList<ParameterGroup> Groups(Network network, int kept, TransferOptions options, float pretrainedScale, float newScale)
-    {
-        var groups = new List<ParameterGroup>();
-        var pretrained = network.Layers.Take(kept).SelectMany(l => l.Parameters).Where(p => !p.IsFrozen).ToArray();
-        var added = network.Layers.Skip(kept).SelectMany(l => l.Parameters).Where(p => !p.IsFrozen).ToArray();
-        if (added.Length > 0)
-        {
-            groups.Add(new ParameterGroup(added, newScale, options.NewLayerWeightDecay));
-        }
-
-        if (pretrained.Length > 0)
-        {
-            // With L2-SP the pull is towards the pretrained values, not towards zero.
-            float? decay = options.AnchorDecay > 0 ? 0f : null;
-            groups.Add(new ParameterGroup(pretrained, pretrainedScale, decay, options.AnchorDecay));
-        }
-
-        if (groups.Count == 0)
-        {
-            throw new InvalidOperationException("No parameter would train: every layer is frozen.");
-        }
-
-        return groups;
-    }
-
-    private static TrainingHistory Concatenate(TrainingHistory first, TrainingHistory second)
-    {
-        int offset = first.Epochs.Count;
-        var epochs = first.Epochs.Concat(second.Epochs.Select(e => e with { Epoch = e.Epoch + offset })).ToArray();
-        return new TrainingHistory(epochs, second.BestEpoch + offset, second.StoppedEarly, second.RestoredBest, first.Elapsed + second.Elapsed);
-    }
-
-    private static TransferSituation Situation(Network pretrained, Dataset target, TransferOptions options, IReadOnlyList<LayerSpec> newLayers)
-    {
-        int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
-        var keptCounts = PretrainedBody.ParameterCountsPerDenseLayer(pretrained, kept);
-        long newCount = 0;
-        int inputs = pretrained.Layers[kept - 1].OutputSize;
-        foreach (var spec in newLayers)
-        {
-            newCount += spec.ParameterCount(inputs);
-            inputs = spec.OutputSize(inputs);
-        }
-
-        int? smallestClass = target.IsClassification ? target.CountPerClass().Where(c => c > 0).Min() : null;
-        return new TransferSituation(
-            pretrained.InputSize, options.SourceExampleCount, target.FeatureCount, target.Count, target.ClassCount, keptCounts, newCount, smallestClass);
-    }
-
-    private static IReadOnlyList<LayerSpec> Validate(Network pretrained, Dataset target, TransferOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(pretrained);
-        ArgumentNullException.ThrowIfNull(target);
-        if (pretrained.Layers.Count == 0)
-        {
-            throw new ArgumentException("Expected a pretrained network with layers but it has none.", nameof(pretrained));
-        }
-
-        if (target.FeatureCount != pretrained.InputSize)
-        {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"Transfer needs the same input x: expected target examples with {pretrained.InputSize} features (the pretrained network's input size) but got {target.FeatureCount}."),
-                nameof(target));
-        }
-
-        if (target.IsClassification && target.ClassCount < 2)
-        {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"Expected a target with at least 2 classes but it has {target.ClassCount}."), nameof(target));
-        }
-
-        if (options.RemovedLayers >= pretrained.DenseLayers.Count)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(options),
-                options.RemovedLayers,
-                string.Create(CultureInfo.InvariantCulture, $"Expected RemovedLayers less than the pretrained network's number of dense layers ({pretrained.DenseLayers.Count}) but got {options.RemovedLayers}: at least one pretrained dense layer must remain."));
-        }
-
-        var newLayers = ResolveNewLayers(target, options);
-        if (newLayers.Count > 0)
-        {
-            if (newLayers[^1] is not DenseSpec last)
-            {
-                throw new ArgumentException(
-                    Invariant.F($"Expected the last new layer to be a Dense layer (the target's output) but it is {newLayers[^1]}."), nameof(options));
-            }
-
-            bool fits = target.IsClassification ? last.Units >= target.ClassCount : last.Units == target.TargetCount;
-            if (!fits)
-            {
-                int expected = target.IsClassification ? target.ClassCount : target.TargetCount;
-                throw new ArgumentException(
-                    string.Create(CultureInfo.InvariantCulture, $"Expected the last new layer to have {expected} units (the target's {(target.IsClassification ? "classes" : "targets")}) but it has {last.Units}."),
-                    nameof(options));
-            }
-        }
-
-        return newLayers;
-    }
-
-    private static IReadOnlyList<LayerSpec> ResolveNewLayers(Dataset target, TransferOptions options) =>
-        options.NewLayers ?? (target.IsClassification
-            ? [Layer.Dense(target.ClassCount, Activation.Softmax)]
-            : [Layer.Dense(target.TargetCount, Activation.Identity)]);
 }

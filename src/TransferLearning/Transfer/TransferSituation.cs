@@ -104,7 +104,7 @@ public sealed class TransferSituation
     public long TrainedParameterCount(TransferStrategy strategy)
     {
         ArgumentNullException.ThrowIfNull(strategy);
-        int k = Math.Min(strategy.PretrainedLayersToTrain, PretrainedLayerParameterCounts.Count);
+        int k = strategy.TrainedPretrainedLayers(PretrainedLayerParameterCounts.Count);
         return NewLayerParameterCount + PretrainedLayerParameterCounts.Skip(PretrainedLayerParameterCounts.Count - k).Sum();
     }
 

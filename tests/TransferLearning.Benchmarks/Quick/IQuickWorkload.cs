@@ -10,6 +10,9 @@ public interface IQuickWorkload
 
     string Title { get; }
 
+    // Whether a run without --workload includes it (long workloads run only when asked for by id).
+    bool RunsByDefault => true;
+
     // The cases to time. Each case's setup runs once, before its first timed iteration.
     IEnumerable<QuickCase> CreateCases();
 }

@@ -18,6 +18,8 @@ public static class QuickRunner
         new GemmQuickWorkload(training: true),
         new Workloads.TrainingQuickWorkload(),
         new Workloads.InferenceQuickWorkload(),
+        new Transfer.AutoCostQuickWorkload(perClass: 300),
+        new Transfer.AutoCostQuickWorkload(perClass: 1000),
     ];
 
     public static int Run(ReadOnlySpan<string> args)
@@ -40,7 +42,7 @@ public static class QuickRunner
             }
         }
 
-        var workloads = Workloads.Where(w => selected.Count == 0 || selected.Contains(w.Id)).ToList();
+        var workloads = Workloads.Where(w => selected.Count == 0 ? w.RunsByDefault : selected.Contains(w.Id)).ToList();
         foreach (IQuickWorkload workload in workloads)
         {
             Console.WriteLine($"{workload.Id,-3} {workload.Title}");

@@ -6,6 +6,7 @@ using TransferLearning.Training;
 namespace TransferLearning.Tests.Compute;
 
 /// <summary>The backend changes the speed, not the result: training on any kernel reaches the same accuracy.</summary>
+[Trait("Category", "Slow")]
 public class BackendTrainingTests
 {
     [Fact]

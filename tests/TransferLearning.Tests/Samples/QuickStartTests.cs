@@ -1,6 +1,7 @@
 namespace TransferLearning.Tests.Samples;
 
 /// <summary>Keeps the README's quick start compiling and doing what it says.</summary>
+[Trait("Category", "Slow")]
 public class QuickStartTests
 {
     [Fact]

@@ -27,6 +27,7 @@ public sealed class SmallTransfer
     {
         Policy = TransferPolicy.Fixed(strategy),
         Seed = seed,
+        MinTrainingSteps = 0,
         Training = new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = Optimizers.Adam(1e-2f), Seed = seed },
     };
 }

@@ -7,7 +7,7 @@ namespace TransferLearning.Tests.Transfer;
 
 public class TransferAdvisorTests(SmallTransfer fixture) : IClassFixture<SmallTransfer>
 {
-    private static readonly AdvisorOptions Quick = new() { ProbeEpochs = 30, ProbeRepeats = 2 };
+    private static readonly AdvisorOptions Quick = new() { ProbeRepeats = 1 };
 
     [Fact]
     public void Advise_RelatedTarget_ReportsAllThreeConditionsWithEvidence()

@@ -1,3 +1,4 @@
+using TransferLearning.Training;
 using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Data;
 using TransferLearning.Networks;
@@ -75,14 +76,30 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
         build.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("strategy");
     }
 
-    [Fact]
-    public void Transfer_HeadOnlyWithoutNewLayers_WouldTrainNothing()
+    public static TheoryData<string> EveryStrategy() => ["HeadOnly", "LastLayers(1)", "FullFineTune", "TwoPhase", "FromScratch"];
+
+    [Theory]
+    [MemberData(nameof(EveryStrategy))]
+    public void Transfer_WithoutNewLayers_IsRejected_ForEveryStrategy(string name)
     {
-        var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { NewLayers = [] };
+        var strategy = new[] { TransferStrategy.HeadOnly, TransferStrategy.LastLayers(1), TransferStrategy.FullFineTune, TransferStrategy.TwoPhase, TransferStrategy.FromScratch }
+            .Single(s => s.ToString() == name);
+        var options = SmallTransfer.Options(strategy) with { NewLayers = [] };
 
         var act = () => _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 
-        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*HeadOnly*NewLayers is empty*train nothing*");
+        act.Should().Throw<ArgumentException>().WithParameterName("options")
+            .WithMessage("Expected at least one new layer in TransferOptions.NewLayers*Layer.Dense(5, Activation.Softmax)*but it is empty*Dense(24 → 16, ReLU)*no output layer for the target*");
+    }
+
+    [Fact]
+    public void Options_TrainingWithParameterGroups_IsRejectedNotDropped()
+    {
+        var training = new TrainingOptions { ParameterGroups = n => [new ParameterGroup(n.Parameters.ToArray())] };
+
+        var act = () => new TransferOptions { Training = training };
+
+        act.Should().Throw<ArgumentException>().WithParameterName("Training").WithMessage("*without ParameterGroups*PretrainedLearningRateScale*");
     }
 
     [Fact]
@@ -92,7 +109,7 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         var act = () => _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 
-        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*5 units*has 3*");
+        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("Expected the last new layer to have at least 5 units (one per target class) but it has 3.*");
     }
 
     [Fact]
@@ -101,11 +118,20 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
         ((Action)(() => _ = new TransferOptions { RemovedLayers = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("RemovedLayers");
         ((Action)(() => _ = new TransferOptions { AnchorDecay = float.NaN })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("AnchorDecay");
         ((Action)(() => _ = new TransferOptions { PretrainedLearningRateScale = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("PretrainedLearningRateScale");
+        ((Action)(() => _ = new TransferOptions { MinTrainingSteps = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MinTrainingSteps");
         ((Action)(() => _ = new TransferOptions { SourceExampleCount = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("SourceExampleCount");
         ((Action)(() => _ = new TransferOptions { Policy = null! })).Should().Throw<ArgumentNullException>().WithParameterName("Policy");
         ((Action)(() => TransferStrategy.LastLayers(0))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("k");
         ((Action)(() => _ = new AutoSelectionOptions { Folds = 1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Folds");
         ((Action)(() => _ = new AutoSelectionOptions { Candidates = [] })).Should().Throw<ArgumentException>().WithParameterName("Candidates");
+        ((Action)(() => _ = new AutoSelectionOptions { FirstRungEpochFraction = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("FirstRungEpochFraction");
+        ((Action)(() => _ = new AutoSelectionOptions { Survivors = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Survivors");
+        ((Action)(() => _ = new AutoSelectionOptions { MinHeldOutExamples = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MinHeldOutExamples");
+        ((Action)(() => _ = new AdvisorOptions { ProbeFolds = 1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ProbeFolds");
+        ((Action)(() => _ = new AdvisorOptions { Permutations = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Permutations");
+        ((Action)(() => _ = new AdvisorOptions { ConfidenceLevel = 1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ConfidenceLevel");
+        ((Action)(() => _ = new AdvisorOptions { ProbeRidge = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ProbeRidge");
+        ((Action)(() => _ = new DataSizePolicy { FeatureCheck = null! })).Should().Throw<ArgumentNullException>().WithParameterName("FeatureCheck");
     }
 
     [Fact]
@@ -124,10 +150,26 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
         options.NewLayerWeightDecay.Should().BeNull();
         options.Seed.Should().Be(0);
         options.SourceExampleCount.Should().BeNull();
+        options.MinTrainingSteps.Should().Be(500);
 
         var auto = new AutoSelectionOptions();
         auto.Folds.Should().Be(5);
-        auto.RequiredStandardErrors.Should().Be(0.5);
+        auto.FirstRungEpochFraction.Should().Be(0.25);
+        auto.Survivors.Should().Be(1);
+        auto.MinHeldOutExamples.Should().Be(100);
+        auto.Progress.Should().BeNull();
+        auto.RequiredStandardErrors.Should().Be(1.5);
+        DataSizePolicy.Default.RequiredStandardErrors.Should().Be(0.5);
+        DataSizePolicy.Default.CheckFeatures.Should().BeTrue();
+        DataSizePolicy.RuleOfThumb.CheckFeatures.Should().BeFalse();
+        DataSizePolicy.Default.FeatureCheck.ProbeRepeats.Should().Be(2);
+        var advisor = new AdvisorOptions();
+        advisor.ProbeFolds.Should().Be(10);
+        advisor.ProbeRepeats.Should().Be(3);
+        advisor.Permutations.Should().Be(19);
+        advisor.ConfidenceLevel.Should().Be(0.95);
+        advisor.ProbeRidge.Should().Be(10);
+        advisor.MinProbeGain.Should().Be(0.02);
         auto.Candidates.Select(c => c.ToString()).Should().Equal("FromScratch", "HeadOnly", "LastLayers(1)", "FullFineTune", "TwoPhase");
     }
 }

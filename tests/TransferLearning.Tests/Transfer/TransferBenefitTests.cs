@@ -10,6 +10,7 @@ namespace TransferLearning.Tests.Transfer;
 /// pretrained body with a new head beats training from scratch; on tasks built so that they do not,
 /// the advisor says so and Auto does not fall for negative transfer.
 /// </summary>
+[Trait("Category", "Slow")]
 public class TransferBenefitTests(TransferBenefitTests.Pretrained fixture) : IClassFixture<TransferBenefitTests.Pretrained>
 {
     private const int Seeds = 5;
@@ -29,6 +30,47 @@ public class TransferBenefitTests(TransferBenefitTests.Pretrained fixture) : ICl
         }
 
         (head - scratch).Should().BeGreaterThanOrEqualTo(0.03, $"HeadOnly averaged {head:P1} and FromScratch {scratch:P1} at {perClass} per class over {Seeds} seeds");
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(30)]
+    public void GuardedPolicy_KeepsTheFrozenBodysGain_WhenTheSourceFeaturesHelp(int perClass)
+    {
+        double guarded = 0;
+        double scratch = 0;
+        int frozen = 0;
+        var decisions = new List<string>();
+        for (int seed = 0; seed < Seeds; seed++)
+        {
+            var tasks = SyntheticData.LatentTasks(Pretrained.SourceCount, perClass, 200, related: true, seed);
+            var result = Transfer(seed, tasks, DataSizePolicy.Default);
+            guarded += result.Network.Evaluate(tasks.TargetTest).Accuracy!.Value / Seeds;
+            scratch += Accuracy(seed, tasks, TransferStrategy.FromScratch) / Seeds;
+            frozen += result.Strategy == TransferStrategy.HeadOnly ? 1 : 0;
+            decisions.Add(result.Decision.ToString());
+        }
+
+        string because = $"the guarded policy averaged {guarded:P1} and FromScratch {scratch:P1} at {perClass} per class; decisions:{Environment.NewLine}{string.Join(Environment.NewLine, decisions)}";
+        frozen.Should().BeGreaterThanOrEqualTo(3, because);
+        (guarded - scratch).Should().BeGreaterThanOrEqualTo(0.03, because);
+    }
+
+    [Fact]
+    public void GuardedPolicy_TrainsFromScratch_WhenTheSourceFeaturesDoNotHelp()
+    {
+        for (int seed = 0; seed < Seeds; seed++)
+        {
+            var tasks = SyntheticData.LatentTasks(Pretrained.SourceCount, 10, 1, related: false, seed);
+            var options = new TransferOptions { Policy = DataSizePolicy.Default, SourceExampleCount = Pretrained.SourceCount };
+
+            var decision = new TransferPipeline().Decide(fixture.Networks[seed].Network, tasks.Target, options);
+            var rule = new TransferPipeline().Decide(fixture.Networks[seed].Network, tasks.Target, options with { Policy = DataSizePolicy.RuleOfThumb });
+
+            rule.Strategy.Should().Be(TransferStrategy.HeadOnly, "the counts alone say: little target data, train the head");
+            decision.Strategy.Should().Be(TransferStrategy.FromScratch, decision.ToString());
+            string.Join(" ", decision.Reasons).Should().Contain("condition (c) fails").And.Contain("raw inputs").And.Contain("CI").And.Contain("Train from scratch instead");
+        }
     }
 
     [Fact]
@@ -65,16 +107,18 @@ public class TransferBenefitTests(TransferBenefitTests.Pretrained fixture) : ICl
         auto.Should().BeGreaterThanOrEqualTo(scratch - 0.01, $"Auto averaged {auto:P1} and FromScratch {scratch:P1}");
     }
 
-    private double Accuracy(int seed, TransferTasks tasks, TransferStrategy? strategy)
+    private double Accuracy(int seed, TransferTasks tasks, TransferStrategy? strategy) =>
+        Transfer(seed, tasks, strategy is null ? TransferPolicy.Auto() : TransferPolicy.Fixed(strategy)).Network.Evaluate(tasks.TargetTest).Accuracy!.Value;
+
+    private TransferResult Transfer(int seed, TransferTasks tasks, TransferPolicy policy)
     {
         var options = new TransferOptions
         {
             Seed = seed,
-            Policy = strategy is null ? TransferPolicy.Auto() : TransferPolicy.Fixed(strategy),
+            Policy = policy,
             Training = new TrainingOptions { Epochs = 60, BatchSize = 16, Optimizer = Optimizers.Adam(3e-3f), Seed = seed },
         };
-        var result = new TransferPipeline().Transfer(fixture.Networks[seed], tasks.Target, options);
-        return result.Network.Evaluate(tasks.TargetTest).Accuracy!.Value;
+        return new TransferPipeline().Transfer(fixture.Networks[seed], tasks.Target, options);
     }
 
     /// <summary>One network per seed, pretrained on the 64-class source (the same for related and unrelated targets).</summary>

@@ -180,7 +180,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     [Fact]
     public void Transfer_Result_ExplainsTheDecisionWithTheNumbers()
     {
-        var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = DataSizePolicy.Default });
+        var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = DataSizePolicy.RuleOfThumb });
 
         result.Strategy.Should().Be(TransferStrategy.HeadOnly, "100 target examples (20 per class) is little data");
         string text = result.Decision.ToString();
@@ -191,15 +191,48 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     public void Transfer_Auto_ListsEveryCandidateWithItsScoreAndTime_AndLeavesThePretrainedNetworkAlone()
     {
         var before = Snapshot.Of(Pretrained);
-        var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = TransferPolicy.Auto(new AutoSelectionOptions { Folds = 3 }) };
+        var reports = new List<AutoSelectionProgress>();
+        var auto = new AutoSelectionOptions { Folds = 3, Progress = new SynchronousProgress<AutoSelectionProgress>(reports.Add) };
+        var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = TransferPolicy.Auto(auto) };
 
         var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 
         var candidates = result.Decision.Candidates;
         candidates.Select(c => c.Strategy.ToString()).Should().Equal("FromScratch", "HeadOnly", "LastLayers(1)", "FullFineTune", "TwoPhase");
-        candidates.Should().OnlyContain(c => c.Accuracy >= 0 && c.Accuracy <= 1 && double.IsFinite(c.Loss) && c.Elapsed > TimeSpan.Zero);
+        candidates.Should().OnlyContain(c => c.Accuracy >= 0 && c.Accuracy <= 1 && c.SquaredError == null && c.Elapsed > TimeSpan.Zero);
+        candidates.Count(c => c.Epochs == 3).Should().Be(2, "FromScratch and one survivor train the full 3 epochs; the rest stop after the first rung");
         candidates.Select(c => c.Strategy).Should().Contain(result.Strategy);
-        string.Join(" ", result.Decision.Reasons).Should().Contain("3-fold stratified cross-validation").And.Contain("Chosen: " + result.Strategy);
+        string.Join(" ", result.Decision.Reasons).Should().Contain("successive halving").And.Contain("Chosen: " + result.Strategy);
+        Snapshot.Same(before, Pretrained).Should().BeTrue();
+        reports.Select(r => r.Completed).Should().Equal(1, 2, 3, 4, 5, 6, 7);
+        reports.Should().OnlyContain(r => r.Total == 7);
+        reports[0].Stage.Should().StartWith("rung 0");
+        reports[^1].Stage.Should().StartWith("rung 1");
+    }
+
+    [Fact]
+    public void Transfer_Auto_HonoursCancellation_BetweenCandidates()
+    {
+        using var cancel = new CancellationTokenSource();
+        var auto = new AutoSelectionOptions { Progress = new SynchronousProgress<AutoSelectionProgress>(r => { if (r.Completed == 2) { cancel.Cancel(); } }) };
+        var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = TransferPolicy.Auto(auto) };
+
+        var act = () => _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options, cancellationToken: cancel.Token);
+
+        act.Should().Throw<OperationCanceledException>();
+    }
+
+    [Fact]
+    public void Decide_TellsTheStrategyAndReasons_WithoutTraining()
+    {
+        var before = Snapshot.Of(Pretrained);
+        var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = DataSizePolicy.RuleOfThumb };
+
+        var decision = _pipeline.Decide(fixture.Pretrained, fixture.Tasks.Target, options);
+        var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
+
+        decision.Should().BeEquivalentTo(result.Decision);
+        string.Join(" ", decision.Reasons).Should().Contain("2,000").And.Contain("20.0 per class");
         Snapshot.Same(before, Pretrained).Should().BeTrue();
     }
 

@@ -1,0 +1,84 @@
+using TransferLearning.Data;
+using TransferLearning.Networks;
+using TransferLearning.Training;
+
+namespace TransferLearning.Transfer;
+
+/// <summary>
+/// One strategy's network in training: built by the strategy, trained by its schedule, and (for Auto's
+/// successive halving) trained on for more epochs. What a policy is handed to try a strategy.
+/// </summary>
+internal sealed class TransferRun
+{
+    public TransferRun(TransferSetup setup, TransferStrategy strategy)
+    {
+        Strategy = strategy;
+        Options = setup.Options;
+        Kept = strategy.UsesPretrainedWeights ? setup.Kept : 0;
+        Network = strategy.Build(setup);
+    }
+
+    public TransferStrategy Strategy { get; }
+
+    public TransferOptions Options { get; }
+
+    public Network Network { get; }
+
+    /// <summary>Gets how many bottom layers hold pretrained weights (0 for FromScratch: nothing to anchor to or slow down).</summary>
+    public int Kept { get; }
+
+    /// <summary>Gets the history so far (empty before training).</summary>
+    public TrainingHistory? History { get; private set; }
+
+    /// <summary>Trains by the strategy's schedule for <paramref name="epochs"/> epochs.</summary>
+    public TransferRun Train(Dataset train, Dataset? validation, int epochs, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        History = Strategy.Train(this, train, validation, epochs, progress, cancellationToken);
+        return this;
+    }
+
+    /// <summary>Trains <paramref name="epochs"/> epochs more, as the strategy's last phase did.</summary>
+    public TransferRun TrainMore(Dataset train, int epochs, CancellationToken cancellationToken)
+    {
+        var more = Strategy.Continue(this, train, epochs, cancellationToken);
+        History = History is null ? more : Concatenate(History, more);
+        return this;
+    }
+
+    /// <summary>
+    /// Fits every parameter that is not frozen: the new layers in one group (rate × <paramref name="newScale"/>,
+    /// <see cref="TransferOptions.NewLayerWeightDecay"/>), the pretrained ones in another (rate ×
+    /// <paramref name="pretrainedScale"/>, L2-SP towards their pretrained values with <see cref="TransferOptions.AnchorDecay"/>).
+    /// </summary>
+    /// <remarks>The mini-batch order is seeded by <see cref="TransferOptions.Seed"/> together with <see cref="TrainingOptions.Seed"/>, so that the transfer's one seed varies the whole run.</remarks>
+    public TrainingHistory Fit(TrainingOptions training, float pretrainedScale, float newScale, Dataset train, Dataset? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) =>
+        new Trainer(training with { Seed = unchecked((Options.Seed * 1_000_003) + training.Seed) })
+            .FitWithGroups(Network, train, validation, Groups(pretrainedScale, newScale), progress, cancellationToken);
+
+    public static TrainingHistory Concatenate(TrainingHistory first, TrainingHistory second)
+    {
+        int offset = first.Epochs.Count;
+        var epochs = first.Epochs.Concat(second.Epochs.Select(e => e with { Epoch = e.Epoch + offset })).ToArray();
+        return new TrainingHistory(epochs, second.BestEpoch + offset, second.StoppedEarly, second.RestoredBest, first.Elapsed + second.Elapsed);
+    }
+
+    private IReadOnlyList<ParameterGroup> Groups(float pretrainedScale, float newScale)
+    {
+        var groups = new List<ParameterGroup>();
+        var pretrained = Network.Layers.Take(Kept).SelectMany(l => l.Parameters).Where(p => !p.IsFrozen).ToArray();
+        var added = Network.Layers.Skip(Kept).SelectMany(l => l.Parameters).Where(p => !p.IsFrozen).ToArray();
+        if (added.Length > 0)
+        {
+            groups.Add(new ParameterGroup(added, newScale, Options.NewLayerWeightDecay));
+        }
+
+        if (pretrained.Length > 0)
+        {
+            // With L2-SP the pull is towards the pretrained values, not towards zero.
+            float? decay = Options.AnchorDecay > 0 ? 0f : null;
+            groups.Add(new ParameterGroup(pretrained, pretrainedScale, decay, Options.AnchorDecay));
+        }
+
+        return groups;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using TransferLearning.Data;
+using TransferLearning.Networks;
+
+namespace TransferLearning.Transfer;
+
+/// <summary>What every strategy builds from: the pretrained network, how many of its layers stay, the new layers, the options.</summary>
+/// <param name="Pretrained">The pretrained network; never modified.</param>
+/// <param name="NewLayers">The new layers to put on top (at least one).</param>
+/// <param name="Options">The transfer's settings.</param>
+internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec> NewLayers, TransferOptions Options)
+{
+    /// <summary>Gets how many pretrained layers (of every kind) stay under the new layers.</summary>
+    public int Kept => PretrainedBody.KeptLayers(Pretrained, Options.RemovedLayers);
+
+    /// <summary>Gets how many pretrained dense layers stay (what LastLayers(k) counts).</summary>
+    public int KeptDense => Pretrained.DenseLayers.Count - Options.RemovedLayers;
+
+    /// <summary>A copy of the kept pretrained layers, every layer trainable, with the new layers (random from <see cref="TransferOptions.Seed"/>) on top.</summary>
+    public Network PretrainedCopy()
+    {
+        var network = Pretrained.Clone(Kept, Options.Seed);
+        foreach (var layer in network.Layers)
+        {
+            layer.Unfreeze();
+        }
+
+        return WithNewLayers(network);
+    }
+
+    /// <summary>The same final architecture with every weight random from <see cref="TransferOptions.Seed"/>.</summary>
+    public Network FreshCopy()
+    {
+        var network = Network.Create(Pretrained.InputSize, Options.Seed);
+        network.Backend = Pretrained.Backend;
+        for (int l = 0; l < Kept; l++)
+        {
+            network.Add(Pretrained.Layers[l].ToSpec());
+        }
+
+        return WithNewLayers(network);
+    }
+
+    private Network WithNewLayers(Network network)
+    {
+        foreach (var spec in NewLayers)
+        {
+            network.Add(spec);
+        }
+
+        return network;
+    }
+
+    /// <summary>The counts the data-size rule decides from.</summary>
+    public TransferSituation Situation(Dataset target)
+    {
+        var keptCounts = PretrainedBody.ParameterCountsPerDenseLayer(Pretrained, Kept);
+        long newCount = 0;
+        int inputs = Pretrained.Layers[Kept - 1].OutputSize;
+        foreach (var spec in NewLayers)
+        {
+            newCount += spec.ParameterCount(inputs);
+            inputs = spec.OutputSize(inputs);
+        }
+
+        int? smallestClass = target.IsClassification ? target.CountPerClass().Where(c => c > 0).Min() : null;
+        return new TransferSituation(
+            Pretrained.InputSize, Options.SourceExampleCount, target.FeatureCount, target.Count, target.ClassCount, keptCounts, newCount, smallestClass);
+    }
+
+    /// <summary>Checks that the pretrained network, the target and the options fit together, and resolves the new layers.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">They do not fit (the message says how).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More layers removed than the network has.</exception>
+    public static TransferSetup For(Network pretrained, Dataset target, TransferOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(pretrained);
+        ArgumentNullException.ThrowIfNull(target);
+        if (pretrained.Layers.Count == 0)
+        {
+            throw new ArgumentException("Expected a pretrained network with layers but it has none.", nameof(pretrained));
+        }
+
+        if (target.FeatureCount != pretrained.InputSize)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Transfer needs the same input x: expected target examples with {pretrained.InputSize} features (the pretrained network's input size) but got {target.FeatureCount}."),
+                nameof(target));
+        }
+
+        if (target.IsClassification && target.ClassCount < 2)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Expected a target with at least 2 classes but it has {target.ClassCount}."), nameof(target));
+        }
+
+        if (options.RemovedLayers >= pretrained.DenseLayers.Count)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(options),
+                options.RemovedLayers,
+                string.Create(CultureInfo.InvariantCulture, $"Expected RemovedLayers less than the pretrained network's number of dense layers ({pretrained.DenseLayers.Count}) but got {options.RemovedLayers}: at least one pretrained dense layer must remain."));
+        }
+
+        int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
+        var newLayers = ResolveNewLayers(target, options);
+        if (newLayers.Count == 0)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected at least one new layer in TransferOptions.NewLayers (the target's output layer, such as Layer.Dense({(target.IsClassification ? target.ClassCount : target.TargetCount)}, Activation.{(target.IsClassification ? "Softmax" : "Identity")})) but it is empty: the network would end in the kept pretrained layer {pretrained.Layers[kept - 1]}, which is no output layer for the target."),
+                nameof(options));
+        }
+
+        if (newLayers[^1] is not DenseSpec last)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected the last new layer to be a Dense layer (the target's output) but it is {newLayers[^1]}."), nameof(options));
+        }
+
+        if (target.IsClassification && last.Units < target.ClassCount)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected the last new layer to have at least {target.ClassCount} units (one per target class) but it has {last.Units}."), nameof(options));
+        }
+
+        if (!target.IsClassification && last.Units != target.TargetCount)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected the last new layer to have exactly {target.TargetCount} units (one per regression target) but it has {last.Units}."), nameof(options));
+        }
+
+        return new TransferSetup(pretrained, newLayers, options);
+    }
+
+    /// <summary>The strategy, checked against the network it would train; <paramref name="paramName"/> is the argument blamed.</summary>
+    public TransferStrategy Fitting(TransferStrategy strategy, string paramName)
+    {
+        strategy.EnsureFits(KeptDense, Invariant.F($"removing {Options.RemovedLayers} of {Pretrained.DenseLayers.Count}"), paramName);
+        return strategy;
+    }
+
+    private static IReadOnlyList<LayerSpec> ResolveNewLayers(Dataset target, TransferOptions options) =>
+        options.NewLayers ?? (target.IsClassification
+            ? [Layer.Dense(target.ClassCount, Activation.Softmax)]
+            : [Layer.Dense(target.TargetCount, Activation.Identity)]);
+}
