@@ -182,7 +182,8 @@ public class InferenceTests
         {
             var one = new float[10];
             var batch = new float[10 * 8];
-            for (int round = 0; round < 10; round++)
+            int rounds = backendName == "scalar" ? 3 : 10;   // the scalar kernel is slow: fewer rounds keep the test under 2 s
+            for (int round = 0; round < rounds; round++)
             {
                 int j = ((t * 7) + round) % Count;
                 network.Predict(x.AsSpan(j * 784, 784), one);
