@@ -13,9 +13,10 @@ public static class Program
 {
     public static int Main()
     {
-        var basics = Run(Console.Out);
-        Console.WriteLine();
-        var transfer = RunTransfer(Console.Out);
+        var output = Console.Out;
+        var basics = Run(output);
+        output.WriteLine();
+        var transfer = RunTransfer(output);
         return basics.TestAccuracy >= 0.95 && transfer.HeadOnlyAccuracy > transfer.FromScratchAccuracy ? 0 : 1;
     }
 

@@ -27,7 +27,9 @@ public sealed record SgdOptions : OptimizerOptions
     {
         if (Nesterov && Momentum == 0)
         {
+#pragma warning disable CA2208 // The argument at fault is the Nesterov option the caller set, not a parameter of Create.
             throw new ArgumentException("Nesterov momentum needs Momentum > 0 but Momentum is 0.", nameof(Nesterov));
+#pragma warning restore CA2208
         }
 
         return new Sgd(groups, this);

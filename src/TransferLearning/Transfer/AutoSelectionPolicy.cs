@@ -37,8 +37,10 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         var target = context.Target;
         if (target.Count < 2)
         {
+#pragma warning disable CA2208 // The argument at fault is the caller's target of TransferPipeline.Transfer, not a parameter of Choose.
             throw new ArgumentException(
                 $"Auto holds out part of the target and needs at least 2 target examples but got {target.Count}.", "target");
+#pragma warning restore CA2208
         }
 
         var token = context.CancellationToken;
@@ -68,7 +70,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         }
 
         // Rung 1: FromScratch (candidate 0) and the best others, trained on to the full budget.
-        var survivors = new[] { 0 }.Concat(Enumerable.Range(1, candidates.Count - 1).OrderByDescending(c => first[c]).Take(Options.Survivors)).ToArray();
+        var survivors = Enumerable.Repeat(0, 1).Concat(Enumerable.Range(1, candidates.Count - 1).OrderByDescending(c => first[c]).Take(Options.Survivors)).ToArray();
         var perExample = survivors.ToDictionary(c => c, _ => new List<double>());
         int heldOut = 0;
         for (int f = 0; f < folds && (f == 0 || heldOut < Options.MinHeldOutExamples); f++)

@@ -7,4 +7,14 @@ namespace TransferLearning.Transfer;
 /// <param name="Network">The trained network.</param>
 /// <param name="SourceExampleCount">The number of source examples it was trained on.</param>
 /// <param name="History">The pretraining history.</param>
-public sealed record PretrainedNetwork(Network Network, long SourceExampleCount, TrainingHistory History);
+/// <remarks>Save it with <c>pretrained.Save(path)</c> and load it in another application with <c>PretrainedNetwork.Load(path)</c> (see <see cref="PretrainedNetworkFiles"/>).</remarks>
+public sealed record PretrainedNetwork(Network Network, long SourceExampleCount, TrainingHistory History)
+{
+    /// <summary>Gets the number of classes of the source task, or <see langword="null"/> for a regression task or when unknown.</summary>
+    /// <value>The default is <see langword="null"/>; <see cref="TransferPipeline.Pretrain"/> sets it from the source data.</value>
+    public int? SourceClassCount { get; init; }
+
+    /// <summary>Gets the names of the source task's classes, in label order (empty when unknown).</summary>
+    /// <value>The default is empty; <see cref="TransferPipeline.Pretrain"/> sets the source data's <see cref="Data.Dataset.ClassNames"/>.</value>
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
+}

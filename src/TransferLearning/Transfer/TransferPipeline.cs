@@ -43,7 +43,11 @@ public sealed class TransferPipeline
         ArgumentNullException.ThrowIfNull(source);
         var network = architecture.Clone();
         var history = new Trainer(options).Fit(network, source, validation, progress, cancellationToken);
-        return new PretrainedNetwork(network, source.Count, history);
+        return new PretrainedNetwork(network, source.Count, history)
+        {
+            SourceClassCount = source.IsClassification ? source.ClassCount : null,
+            ClassNames = source.ClassNames ?? [],
+        };
     }
 
     /// <summary>Transfers a network pretrained by <see cref="Pretrain"/>; its source example count informs the policy.</summary>

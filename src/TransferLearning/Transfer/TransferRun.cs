@@ -62,7 +62,7 @@ internal sealed class TransferRun
         return new TrainingHistory(epochs, second.BestEpoch + offset, second.StoppedEarly, second.RestoredBest, first.Elapsed + second.Elapsed);
     }
 
-    private IReadOnlyList<ParameterGroup> Groups(float pretrainedScale, float newScale)
+    private List<ParameterGroup> Groups(float pretrainedScale, float newScale)
     {
         var groups = new List<ParameterGroup>();
         var pretrained = Network.Layers.Take(Kept).SelectMany(l => l.Parameters).Where(p => !p.IsFrozen).ToArray();

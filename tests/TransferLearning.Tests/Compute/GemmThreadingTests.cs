@@ -3,7 +3,7 @@ using TransferLearning.Compute;
 namespace TransferLearning.Tests.Compute;
 
 // Runs alone, so that no other test holds the GEMM worker pool (a busy pool runs a product on the caller's thread only).
-[Collection(nameof(AllocationSensitiveCollection))]
+[Collection(nameof(AllocationSensitive))]
 public class GemmThreadingTests
 {
     [SkippableFact]

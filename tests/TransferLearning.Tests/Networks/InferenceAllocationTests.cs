@@ -6,7 +6,7 @@ using TransferLearning.Tests.Compute;
 namespace TransferLearning.Tests.Networks;
 
 // Runs alone, so that no other test holds the GEMM worker pool or allocates on it.
-[Collection(nameof(AllocationSensitiveCollection))]
+[Collection(nameof(AllocationSensitive))]
 public class InferenceAllocationTests
 {
     [Theory]

@@ -2,17 +2,23 @@ using TransferLearning.Tests.Support;
 
 namespace TransferLearning.Tests.Samples;
 
-/// <summary>The README's code is the QuickStart sample's code, which compiles and which QuickStartTests runs.</summary>
+/// <summary>
+/// The README's quick-start code is the QuickStart sample's code, which compiles and which QuickStartTests runs.
+/// (That every C# block of the README also compiles on its own in a fresh console app that references the
+/// package is checked by .ci/consumer-test.sh, which .ci/run runs.)
+/// </summary>
 public class ReadmeTests
 {
     [Fact]
     public void CodeBlocks_AreLineForLineExcerptsOfTheQuickStartSample()
     {
-        string root = RepositoryRoot();
+        string root = Repository.Root();
         var sample = File.ReadAllLines(Path.Combine(root, "samples", "QuickStart", "Program.cs")).Select(l => l.Trim()).ToHashSet();
-        // "Load your own data" is a program of its own, compiled and run by LoadYourOwnData_CompilesAndRunsAsAConsoleApp.
+        // Only the quick start is an excerpt of the sample; the other sections' blocks are programs of their own
+        // ("Load your own data" is compiled and run below; every block is compiled in a fresh console app that
+        // references the package by .ci/consumer-test.sh).
         var blocks = CSharpBlocks(File.ReadAllText(Path.Combine(root, "README.md")))
-            .Where(b => b.Section != LoadYourOwnData)
+            .Where(b => b.Section == QuickStart)
             .Select(b => b.Lines)
             .ToList();
 
@@ -26,13 +32,15 @@ public class ReadmeTests
         missing.Should().BeEmpty("every code line of the README must stand in samples/QuickStart/Program.cs");
     }
 
+    private const string QuickStart = "## Quick start";
+
     private const string LoadYourOwnData = "## Load your own data";
 
     [SkippableFact]
     [Trait("Category", "Slow")]
     public void LoadYourOwnData_CompilesAndRunsAsAConsoleApp()
     {
-        var block = CSharpBlocks(File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"))).Single(b => b.Section == LoadYourOwnData);
+        var block = CSharpBlocks(File.ReadAllText(Path.Combine(Repository.Root(), "README.md"))).Single(b => b.Section == LoadYourOwnData);
 
         var (errors, assembly) = ConsoleAppCompiler.Compile(string.Join('\n', block.Lines));
 
@@ -77,16 +85,5 @@ public class ReadmeTests
     {
         int comment = line.IndexOf("   //", StringComparison.Ordinal);
         return comment >= 0 ? line[..comment] : line;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TransferLearning.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException($"No TransferLearning.sln above {AppContext.BaseDirectory}.");
     }
 }

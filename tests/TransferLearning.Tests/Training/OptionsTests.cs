@@ -76,19 +76,19 @@ public class OptionsTests
     [InlineData(0)]
     [InlineData(-3)]
     public void TrainingOptions_EpochsBelowOne_ThrowsNamingEpochs(int epochs) =>
-        Throws.Argument<ArgumentOutOfRangeException>(() => new TrainingOptions { Epochs = epochs }, "Epochs", "at least 1", $"got {epochs}");
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new TrainingOptions { Epochs = epochs }, "Epochs", "at least 1", $"got {epochs}");
 
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
     public void TrainingOptions_BatchSizeBelowOne_ThrowsNamingBatchSize(int batchSize) =>
-        Throws.Argument<ArgumentOutOfRangeException>(() => new TrainingOptions { BatchSize = batchSize }, "BatchSize", "at least 1", $"got {batchSize}");
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new TrainingOptions { BatchSize = batchSize }, "BatchSize", "at least 1", $"got {batchSize}");
 
     [Fact]
     public void TrainingOptions_NullOptimizerOrSchedule_ThrowsArgumentNull()
     {
-        Throws.Argument<ArgumentNullException>(() => new TrainingOptions { Optimizer = null! }, "Optimizer");
-        Throws.Argument<ArgumentNullException>(() => new TrainingOptions { Schedule = null! }, "Schedule");
+        Throws.Argument<ArgumentNullException>(() => _ = new TrainingOptions { Optimizer = null! }, "Optimizer");
+        Throws.Argument<ArgumentNullException>(() => _ = new TrainingOptions { Schedule = null! }, "Schedule");
     }
 
     public static TheoryData<float, string> BadLearningRates() => new()
@@ -103,8 +103,8 @@ public class OptionsTests
     [MemberData(nameof(BadLearningRates))]
     public void LearningRate_NotFinitePositive_ThrowsNamingLearningRate(float rate, string shown)
     {
-        Throws.Argument<ArgumentOutOfRangeException>(() => new SgdOptions { LearningRate = rate }, "LearningRate", "greater than 0", shown);
-        Throws.Argument<ArgumentOutOfRangeException>(() => new AdamOptions { LearningRate = rate }, "LearningRate", "greater than 0", shown);
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new SgdOptions { LearningRate = rate }, "LearningRate", "greater than 0", shown);
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new AdamOptions { LearningRate = rate }, "LearningRate", "greater than 0", shown);
         Throws.Argument<ArgumentOutOfRangeException>(() => Optimizers.Sgd(rate), "LearningRate", "greater than 0", shown);
         Throws.Argument<ArgumentOutOfRangeException>(() => Optimizers.Adam(rate), "LearningRate", "greater than 0", shown);
     }
@@ -127,7 +127,7 @@ public class OptionsTests
     public void Momentum_OutsideZeroToOne_ThrowsNamingMomentum(float momentum, string shown)
     {
         Throws.Argument<ArgumentOutOfRangeException>(() => Optimizers.Sgd(0.1f, momentum: momentum), "Momentum", "[0, 1)", shown);
-        Throws.Argument<ArgumentOutOfRangeException>(() => new SgdOptions { LearningRate = 0.1f, Momentum = momentum }, "Momentum", "[0, 1)", shown);
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new SgdOptions { LearningRate = 0.1f, Momentum = momentum }, "Momentum", "[0, 1)", shown);
     }
 
     [Fact]
@@ -140,16 +140,16 @@ public class OptionsTests
     [Fact]
     public void AdamOptions_BetasAndEpsilonOutOfRange_ThrowNamingThem()
     {
-        Throws.Argument<ArgumentOutOfRangeException>(() => new AdamOptions { LearningRate = 1e-3f, Beta1 = 1f }, "Beta1", "[0, 1)", "got 1");
-        Throws.Argument<ArgumentOutOfRangeException>(() => new AdamOptions { LearningRate = 1e-3f, Beta2 = -0.5f }, "Beta2", "[0, 1)", "-0.5");
-        Throws.Argument<ArgumentOutOfRangeException>(() => new AdamOptions { LearningRate = 1e-3f, Epsilon = 0f }, "Epsilon", "greater than 0", "got 0");
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new AdamOptions { LearningRate = 1e-3f, Beta1 = 1f }, "Beta1", "[0, 1)", "got 1");
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new AdamOptions { LearningRate = 1e-3f, Beta2 = -0.5f }, "Beta2", "[0, 1)", "-0.5");
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new AdamOptions { LearningRate = 1e-3f, Epsilon = 0f }, "Epsilon", "greater than 0", "got 0");
     }
 
     [Fact]
     public void EarlyStoppingOptions_OutOfRange_ThrowNamingThem()
     {
-        Throws.Argument<ArgumentOutOfRangeException>(() => new EarlyStoppingOptions { Patience = 0 }, "Patience", "at least 1", "got 0");
-        Throws.Argument<ArgumentOutOfRangeException>(() => new EarlyStoppingOptions { MinDelta = -1f }, "MinDelta", "at least 0", "-1");
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new EarlyStoppingOptions { Patience = 0 }, "Patience", "at least 1", "got 0");
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new EarlyStoppingOptions { MinDelta = -1f }, "MinDelta", "at least 0", "-1");
     }
 
     [Fact]

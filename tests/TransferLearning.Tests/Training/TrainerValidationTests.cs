@@ -114,18 +114,18 @@ public class TrainerValidationTests
 
     [Fact]
     public void ParameterGroup_NoParameters_ThrowsNamingParameters() =>
-        Throws.Argument<ArgumentException>(() => new ParameterGroup([]), "parameters", "at least one parameter", "none");
+        Throws.Argument<ArgumentException>(() => _ = new ParameterGroup([]), "parameters", "at least one parameter", "none");
 
     [Theory]
     [InlineData(0f, "learningRateScale")]
     [InlineData(float.NaN, "learningRateScale")]
     public void ParameterGroup_LearningRateScaleNotPositive_ThrowsNamingIt(float scale, string name) =>
-        Throws.Argument<ArgumentOutOfRangeException>(() => new ParameterGroup(Softmax().Parameters, learningRateScale: scale), name, "greater than 0");
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new ParameterGroup(Softmax().Parameters, learningRateScale: scale), name, "greater than 0");
 
     [Fact]
     public void ParameterGroup_NegativeDecays_ThrowNamingThem()
     {
-        Throws.Argument<ArgumentOutOfRangeException>(() => new ParameterGroup(Softmax().Parameters, weightDecay: -1f), "weightDecay", "at least 0", "-1");
-        Throws.Argument<ArgumentOutOfRangeException>(() => new ParameterGroup(Softmax().Parameters, anchorDecay: -0.5f), "anchorDecay", "at least 0", "-0.5");
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new ParameterGroup(Softmax().Parameters, weightDecay: -1f), "weightDecay", "at least 0", "-1");
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new ParameterGroup(Softmax().Parameters, anchorDecay: -0.5f), "anchorDecay", "at least 0", "-0.5");
     }
 }

@@ -8,7 +8,7 @@ using TransferLearning.Training;
 namespace TransferLearning.Tests.Training;
 
 // Runs alone, so that no other test holds the GEMM worker pool or allocates on it.
-[Collection(nameof(AllocationSensitiveCollection))]
+[Collection(nameof(AllocationSensitive))]
 public class TrainingAllocationTests
 {
     [Theory]

@@ -1,0 +1,107 @@
+using TransferLearning.Networks;
+
+namespace TransferLearning.Serialization;
+
+/// <summary>
+/// Saves and loads networks as safetensors files: <c>network.Save(path)</c>, <c>Network.Load(path)</c>, and
+/// <c>network.LoadWeights(path)</c> to load a file into a network whose top layers differ.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A file holds every parameter as a float32 tensor named as the parameter (<c>layers.0.weight</c> as
+/// <c>[n_out, n_in]</c>, <c>layers.0.bias</c> as <c>[n_out]</c>: PyTorch's <c>nn.Linear</c> layout, so that
+/// other tools read it), and the architecture, the frozen flags and the format version in <c>__metadata__</c>.
+/// Saving is atomic: the file is written beside the target under a temporary name, flushed and renamed, so a
+/// save that fails at any point leaves the previous file intact.
+/// </para>
+/// <para>
+/// Loading checks the whole file before it trusts or allocates anything from it (see
+/// <see cref="ModelFormatException"/>); nothing in a file names a type to create. A loaded network has the
+/// saved weights, frozen flags and seed; layers appended to it draw from a fresh generator seeded with that
+/// seed, and its <see cref="Network.Backend"/> is the default.
+/// </para>
+/// </remarks>
+public static class NetworkFiles
+{
+    /// <param name="network">The network.</param>
+    extension(Network network)
+    {
+        /// <summary>Saves the network (architecture, weights, frozen flags) to a safetensors file, atomically.</summary>
+        /// <param name="path">The file to create or replace.</param>
+        /// <exception cref="ArgumentNullException">The network is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+        /// <exception cref="InvalidOperationException">The network has no layers.</exception>
+        /// <exception cref="IOException">The file could not be written; the previous file, if any, is unchanged.</exception>
+        public void Save(string path) => Save(network, path, null);
+
+        /// <summary>
+        /// Loads the tensors of a file whose names and shapes match this network's parameters, and reports
+        /// which were loaded, which skipped and which parameters kept their own values — for a pretrained body
+        /// under a new head (PyTorch's <c>load_state_dict(strict=False)</c>, made explicit).
+        /// </summary>
+        /// <param name="path">A safetensors file (made by <see cref="Save(Network, string)"/> or another tool).</param>
+        /// <returns>The report.</returns>
+        /// <exception cref="ArgumentNullException">The network is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+        /// <exception cref="ModelFormatException">The file is not a valid safetensors file, its metadata is of an unknown version, or a tensor to load is not floating-point or not finite. The network is then unchanged.</exception>
+        /// <exception cref="IOException">The file could not be read.</exception>
+        public LoadReport LoadWeights(string path)
+        {
+            ArgumentNullException.ThrowIfNull(network);
+            return SafeTensorsReader.Read(path, reader =>
+            {
+                var metadata = new MetadataReader(path, reader.Header.Metadata);
+                if (metadata.Has("format"))
+                {
+                    NetworkFormat.CheckVersion(metadata);
+                }
+
+                return WeightLoader.Load(network, reader, name => name);
+            });
+        }
+
+        /// <summary>Loads a network saved by <see cref="Save(Network, string)"/>.</summary>
+        /// <param name="path">The file.</param>
+        /// <returns>A new network with the saved architecture, weights, frozen flags and seed.</returns>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+        /// <exception cref="ModelFormatException">The file is not a valid network file of a version this library reads.</exception>
+        /// <exception cref="IOException">The file could not be read.</exception>
+        public static Network Load(string path) =>
+            SafeTensorsReader.Read(path, reader => NetworkFormat.Read(reader, new MetadataReader(path, reader.Header.Metadata)));
+    }
+
+    /// <summary>Loads a network from a seekable stream positioned at the start of a file; <paramref name="path"/> names it in messages.</summary>
+    internal static Network Load(Stream stream, string path)
+    {
+        var reader = SafeTensorsReader.Open(stream, path);
+        return NetworkFormat.Read(reader, new MetadataReader(path, reader.Header.Metadata));
+    }
+
+    /// <summary>
+    /// Loads a network file whose metadata also holds a record (read by <paramref name="record"/> from the
+    /// strings alone, before any tensor is read) and attaches the record to the network.
+    /// </summary>
+    internal static T Read<T>(string path, Func<MetadataReader, Func<Network, T>> record) =>
+        SafeTensorsReader.Read(path, reader =>
+        {
+            var metadata = new MetadataReader(path, reader.Header.Metadata);
+            NetworkFormat.CheckVersion(metadata);
+            var attach = record(metadata);
+            return attach(NetworkFormat.Read(reader, metadata));
+        });
+
+    /// <summary>Saves with extra metadata and a stream decorator (tests inject failures with it).</summary>
+    internal static void Save(Network network, string path, Func<Stream, Stream>? decorate, Action<MetadataWriter>? describe = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (network.Layers.Count == 0)
+        {
+            throw new InvalidOperationException("The network has no layers.");
+        }
+
+        var (metadata, tensors) = NetworkFormat.Describe(network);
+        describe?.Invoke(metadata);
+        AtomicFile.Write(path, stream => SafeTensorsWriter.Write(stream, metadata.Values, tensors), decorate);
+    }
+}

@@ -1,0 +1,37 @@
+using TransferLearning.Serialization;
+
+namespace TransferLearning.Transfer;
+
+/// <summary>
+/// Saves and loads pretrained networks (with their source example count, class count, class names and
+/// history) as safetensors files: <c>pretrained.Save(path)</c>, <c>PretrainedNetwork.Load(path)</c>.
+/// </summary>
+/// <remarks>
+/// The file is a network file (see <see cref="NetworkFiles"/>; <c>Network.Load</c> reads it too) whose
+/// <c>__metadata__</c> also holds the provenance. Saving is atomic; loading checks the whole file first.
+/// </remarks>
+public static class PretrainedNetworkFiles
+{
+    /// <param name="pretrained">The pretrained network.</param>
+    extension(PretrainedNetwork pretrained)
+    {
+        /// <summary>Saves the network and its pretraining record to a safetensors file, atomically.</summary>
+        /// <param name="path">The file to create or replace.</param>
+        /// <exception cref="ArgumentNullException">The pretrained network is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+        /// <exception cref="IOException">The file could not be written; the previous file, if any, is unchanged.</exception>
+        public void Save(string path)
+        {
+            ArgumentNullException.ThrowIfNull(pretrained);
+            NetworkFiles.Save(pretrained.Network, path, null, m => TransferFormat.WritePretrained(m, pretrained));
+        }
+
+        /// <summary>Loads a pretrained network saved by <c>pretrained.Save(path)</c>.</summary>
+        /// <param name="path">The file.</param>
+        /// <returns>The network with its source example count, class count, class names and history.</returns>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+        /// <exception cref="ModelFormatException">The file is not a valid pretrained-network file of a version this library reads.</exception>
+        /// <exception cref="IOException">The file could not be read.</exception>
+        public static PretrainedNetwork Load(string path) => NetworkFiles.Read(path, TransferFormat.ReadPretrained);
+    }
+}

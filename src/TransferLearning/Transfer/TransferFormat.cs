@@ -1,0 +1,167 @@
+using System.Globalization;
+using TransferLearning.Serialization;
+using TransferLearning.Training;
+
+namespace TransferLearning.Transfer;
+
+/// <summary>
+/// How a pretrained network's provenance and a transfer's decision and history are stored in a file's
+/// <c>__metadata__</c> (format version 1), beside the network (see <see cref="NetworkFiles"/>).
+/// </summary>
+/// <remarks>
+/// Keys: <c>pretrained.source_examples</c>, <c>pretrained.source_classes</c> (absent for regression),
+/// <c>pretrained.class_names.*</c>; <c>transfer.strategy</c>, <c>transfer.reasons.*</c>,
+/// <c>transfer.candidates.*</c> (<c>strategy;accuracy;loss;elapsed ticks</c>); <c>{pretrained|transfer}.history.*</c>
+/// (one entry per epoch: <c>epoch;train loss;train accuracy;validation loss;validation accuracy;rate;elapsed ticks</c>,
+/// an empty field for a missing value). Numbers are invariant-culture round-trip strings, so they read back bit for bit.
+/// </remarks>
+internal static class TransferFormat
+{
+    private const char Separator = ';';
+
+    public static void WritePretrained(MetadataWriter metadata, PretrainedNetwork pretrained)
+    {
+        metadata.Set("pretrained.source_examples", pretrained.SourceExampleCount);
+        if (pretrained.SourceClassCount is { } classes)
+        {
+            metadata.Set("pretrained.source_classes", classes);
+        }
+
+        metadata.SetList("pretrained.class_names", pretrained.ClassNames);
+        WriteHistory(metadata, "pretrained.history", pretrained.History);
+    }
+
+    /// <summary>Reads the pretraining record (strings only, before any tensor); the returned function attaches it to the network.</summary>
+    public static Func<Networks.Network, PretrainedNetwork> ReadPretrained(MetadataReader metadata)
+    {
+        if (!metadata.Has("pretrained.source_examples"))
+        {
+            throw metadata.Error("it holds a network but no pretraining record ('pretrained.source_examples'); load it with Network.Load.");
+        }
+
+        long examples = metadata.Integer("pretrained.source_examples", 0, long.MaxValue);
+        var history = ReadHistory(metadata, "pretrained.history");
+        int? classes = metadata.Has("pretrained.source_classes") ? metadata.Int("pretrained.source_classes", 1) : null;
+        var names = metadata.List("pretrained.class_names");
+        return network => new PretrainedNetwork(network, examples, history) { SourceClassCount = classes, ClassNames = names };
+    }
+
+    public static void WriteResult(MetadataWriter metadata, TransferResult result)
+    {
+        metadata.Set("transfer.strategy", result.Decision.Strategy.ToString());
+        metadata.SetList("transfer.reasons", result.Decision.Reasons);
+        metadata.SetList("transfer.candidates", result.Decision.Candidates.Select(c => Join(
+            c.Strategy.ToString(), Number(c.Accuracy), Number(c.SquaredError), c.Epochs.ToString(CultureInfo.InvariantCulture), c.Elapsed.Ticks.ToString(CultureInfo.InvariantCulture))).ToList());
+        WriteHistory(metadata, "transfer.history", result.History);
+    }
+
+    /// <summary>Reads the decision and history (strings only, before any tensor); the returned function attaches them to the network.</summary>
+    public static Func<Networks.Network, TransferResult> ReadResult(MetadataReader metadata)
+    {
+        if (!metadata.Has("transfer.strategy"))
+        {
+            throw metadata.Error("it holds a network but no transfer decision ('transfer.strategy'); load it with Network.Load.");
+        }
+
+        var strategy = ParseStrategy(metadata, metadata.String("transfer.strategy"), "transfer.strategy");
+        var candidates = metadata.List("transfer.candidates").Select((text, i) =>
+        {
+            string key = string.Create(CultureInfo.InvariantCulture, $"transfer.candidates.{i}");
+            var fields = Fields(metadata, key, text, 5);
+            return new CandidateScore(
+                ParseStrategy(metadata, fields[0], key), NullableNumber(metadata, key, fields[1]), NullableNumber(metadata, key, fields[2]), Count(metadata, key, fields[3]), Ticks(metadata, key, fields[4]));
+        }).ToList();
+        var decision = new TransferDecision(strategy, metadata.List("transfer.reasons"), candidates);
+        var history = ReadHistory(metadata, "transfer.history");
+        return network => new TransferResult(network, decision, history);
+    }
+
+    private static void WriteHistory(MetadataWriter metadata, string key, TrainingHistory history)
+    {
+        metadata.SetList(key + ".epochs", history.Epochs.Select(e => Join(
+            e.Epoch.ToString(CultureInfo.InvariantCulture),
+            Number(e.TrainLoss),
+            Number(e.TrainAccuracy),
+            Number(e.ValidationLoss),
+            Number(e.ValidationAccuracy),
+            e.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+            e.Elapsed.Ticks.ToString(CultureInfo.InvariantCulture))).ToList());
+        metadata.Set(key + ".best_epoch", history.BestEpoch);
+        metadata.Set(key + ".stopped_early", history.StoppedEarly);
+        metadata.Set(key + ".restored_best", history.RestoredBest);
+        metadata.Set(key + ".elapsed_ticks", history.Elapsed.Ticks);
+    }
+
+    private static TrainingHistory ReadHistory(MetadataReader metadata, string key)
+    {
+        var epochs = metadata.List(key + ".epochs").Select((text, i) =>
+        {
+            string entry = string.Create(CultureInfo.InvariantCulture, $"{key}.epochs.{i}");
+            var f = Fields(metadata, entry, text, 7);
+            if (!float.TryParse(f[5], NumberStyles.Float, CultureInfo.InvariantCulture, out float rate) ||
+                !int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out int epoch))
+            {
+                throw metadata.Error($"metadata '{entry}' is '{text}'; expected an epoch number and a learning rate.");
+            }
+
+            return new EpochReport(
+                epoch, Number(metadata, entry, f[1]), NullableNumber(metadata, entry, f[2]), NullableNumber(metadata, entry, f[3]),
+                NullableNumber(metadata, entry, f[4]), rate, Ticks(metadata, entry, f[6]));
+        }).ToList();
+        return new TrainingHistory(
+            epochs,
+            metadata.Int(key + ".best_epoch", 0),
+            metadata.Bool(key + ".stopped_early"),
+            metadata.Bool(key + ".restored_best"),
+            TimeSpan.FromTicks(metadata.Integer(key + ".elapsed_ticks", 0, long.MaxValue)));
+    }
+
+    /// <summary>The closed list of strategy names: HeadOnly, FullFineTune, TwoPhase, FromScratch and LastLayers(k).</summary>
+    private static TransferStrategy ParseStrategy(MetadataReader metadata, string name, string key)
+    {
+        switch (name)
+        {
+            case "HeadOnly": return TransferStrategy.HeadOnly;
+            case "FullFineTune": return TransferStrategy.FullFineTune;
+            case "TwoPhase": return TransferStrategy.TwoPhase;
+            case "FromScratch": return TransferStrategy.FromScratch;
+        }
+
+        const string prefix = "LastLayers(";
+        if (name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(')')
+            && int.TryParse(name.AsSpan(prefix.Length, name.Length - prefix.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k >= 1)
+        {
+            return TransferStrategy.LastLayers(k);
+        }
+
+        throw metadata.Error($"metadata '{key}' names the strategy '{name}'; expected HeadOnly, LastLayers(k), FullFineTune, TwoPhase or FromScratch.");
+    }
+
+    private static string Join(params string[] fields) => string.Join(Separator, fields);
+
+    private static string[] Fields(MetadataReader metadata, string key, string text, int count)
+    {
+        var fields = text.Split(Separator);
+        return fields.Length == count ? fields : throw metadata.Error($"metadata '{key}' is '{text}'; expected {count} fields separated by '{Separator}'.");
+    }
+
+    private static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty;
+
+    private static double Number(MetadataReader metadata, string key, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            ? value
+            : throw metadata.Error($"metadata '{key}' holds '{text}' where a number belongs.");
+
+    private static double? NullableNumber(MetadataReader metadata, string key, string text) =>
+        text.Length == 0 ? null : Number(metadata, key, text);
+
+    private static int Count(MetadataReader metadata, string key, string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int count)
+            ? count
+            : throw metadata.Error($"metadata '{key}' holds '{text}' where a count belongs.");
+
+    private static TimeSpan Ticks(MetadataReader metadata, string key, string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long ticks)
+            ? TimeSpan.FromTicks(ticks)
+            : throw metadata.Error($"metadata '{key}' holds '{text}' where a duration in ticks belongs.");
+}

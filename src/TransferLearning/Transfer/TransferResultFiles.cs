@@ -1,0 +1,37 @@
+using TransferLearning.Serialization;
+
+namespace TransferLearning.Transfer;
+
+/// <summary>
+/// Saves and loads transfer results (the network, the decision with its reasons, and the history) as
+/// safetensors files: <c>result.Save(path)</c>, <c>TransferResult.Load(path)</c>.
+/// </summary>
+/// <remarks>
+/// The file is a network file (see <see cref="NetworkFiles"/>; <c>Network.Load</c> reads it too) whose
+/// <c>__metadata__</c> also holds the decision. Saving is atomic; loading checks the whole file first.
+/// </remarks>
+public static class TransferResultFiles
+{
+    /// <param name="result">The transfer's result.</param>
+    extension(TransferResult result)
+    {
+        /// <summary>Saves the transferred network, the decision with its reasons, and the history to a safetensors file, atomically.</summary>
+        /// <param name="path">The file to create or replace.</param>
+        /// <exception cref="ArgumentNullException">The result is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+        /// <exception cref="IOException">The file could not be written; the previous file, if any, is unchanged.</exception>
+        public void Save(string path)
+        {
+            ArgumentNullException.ThrowIfNull(result);
+            NetworkFiles.Save(result.Network, path, null, m => TransferFormat.WriteResult(m, result));
+        }
+
+        /// <summary>Loads a transfer result saved by <c>result.Save(path)</c>.</summary>
+        /// <param name="path">The file.</param>
+        /// <returns>The network with the decision, its reasons and the history.</returns>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+        /// <exception cref="ModelFormatException">The file is not a valid transfer-result file of a version this library reads.</exception>
+        /// <exception cref="IOException">The file could not be read.</exception>
+        public static TransferResult Load(string path) => NetworkFiles.Read(path, TransferFormat.ReadResult);
+    }
+}
