@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+using TransferLearning.Data;
+using TransferLearning.Networks;
+using TransferLearning.Training;
+using TransferLearning.Samples;
+using TransferLearning.Transfer;
+
+namespace WakeWord;
+
+/// <summary>
+/// The source text's speech → wake-word story on images: a body pretrained on nine classes of clothing
+/// (as on hours of speech) is reused under several new layers ending in one sigmoid unit, to detect the
+/// tenth class — "Ankle boot", the wake word — against everything else from a few positive examples.
+/// </summary>
+public static class WakeWordExperiment
+{
+    /// <summary>Runs the experiment.</summary>
+    public static WakeWordResult Run(FashionMnistImages images, WakeWordOptions options, IProgress<ExperimentStep>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+        int total = 2 + (options.Seeds * options.Strategies.Count);
+        int done = 0;
+        void Step(string description) => progress?.Report(new ExperimentStep(description, done++, total));
+
+        // The source: the nine other classes on the first two thirds of the training images.
+        var others = Enumerable.Range(0, FashionMnist.ClassCount).Where(c => c != options.DetectedClass).ToArray();
+        var (sourceImages, targetImages) = FashionMnistTasks.SplitSourceTarget(images.Train);
+        var source = sourceImages.FilterClasses(others);
+        Step(string.Create(CultureInfo.InvariantCulture, $"pretraining on {source.Count:N0} images of nine classes"));
+        var pipeline = new TransferPipeline();
+        var architecture = Network.Create(784, seed: 0).Dense(512, Activation.ReLU).Dense(256, Activation.ReLU).Dense(others.Length, Activation.Softmax);
+        var pretrained = pipeline.Pretrain(architecture, source, options.Training with { Epochs = options.PretrainEpochs, BatchSize = 128, Seed = 1 }, cancellationToken: cancellationToken);
+        double sourceAccuracy = pretrained.Network.Evaluate(images.Test.FilterClasses(others)).Accuracy ?? double.NaN;
+
+        // The target: the detected class against all others, on the other images; training and validation
+        // draws come from disjoint halves. The test: every test image.
+        var (trainPool, validationPool) = targetImages.OneVsRest(options.DetectedClass).Split(0.5, seed: 11);
+        var test = images.Test.OneVsRest(options.DetectedClass);
+        var testPositive = test.Labels.Select(l => l == 1).ToArray();
+        var detectors = options.Strategies.ToDictionary(s => s, _ => (Test: new List<DetectionScore>(), Ap: new List<double>(), Curve: (IReadOnlyList<DetectionScore>)[]));
+
+        Step("the policy");
+        var first = trainPool.TakeWithRatio(options.Positives, options.NegativesPerPositive, seed: 100);
+        var decision = pipeline.Decide(pretrained, ZeroOne(first), Transfer(options, TransferStrategy.HeadOnly, 0) with { Policy = DataSizePolicy.Default }, cancellationToken);
+        int validationNegatives = 0;
+        for (int seed = 0; seed < options.Seeds; seed++)
+        {
+            var train = ZeroOne(trainPool.TakeWithRatio(options.Positives, options.NegativesPerPositive, seed: 100 + seed));
+            var validation = validationPool.TakeWithRatio(options.ValidationPositives, options.NegativesPerPositive, seed: 200 + seed);
+            validationNegatives = validation.Count - options.ValidationPositives;
+            var validationPositive = validation.Labels.Select(l => l == 1).ToArray();
+            foreach (var strategy in options.Strategies)
+            {
+                Step(string.Create(CultureInfo.InvariantCulture, $"seed {seed}: {strategy}"));
+                var network = pipeline.Transfer(pretrained, train, Transfer(options, strategy, seed), cancellationToken: cancellationToken).Network;
+                var threshold = PrecisionRecall.BestF1(Scores(network, validation), validationPositive).Threshold;
+                var testScores = Scores(network, test);
+                var curve = PrecisionRecall.Curve(testScores, testPositive);
+                var d = detectors[strategy];
+                d.Test.Add(PrecisionRecall.At(testScores, testPositive, threshold));
+                d.Ap.Add(PrecisionRecall.AveragePrecision(curve));
+                if (seed == 0)
+                {
+                    detectors[strategy] = d with { Curve = Thin(curve, 300) };
+                }
+            }
+        }
+
+        progress?.Report(new ExperimentStep("done", total, total));
+        return new WakeWordResult(
+            images.Description,
+            FashionMnist.ClassNames[options.DetectedClass],
+            source.Count,
+            sourceAccuracy,
+            options.Positives,
+            first.Count - options.Positives,
+            options.ValidationPositives,
+            validationNegatives,
+            testPositive.Count(p => p),
+            testPositive.Count(p => !p),
+            decision.Strategy.ToString(),
+            decision.Reasons,
+            [.. options.Strategies.Select(s => new DetectorResult(s.ToString(), detectors[s].Test, detectors[s].Ap, detectors[s].Curve))],
+            clock.Elapsed);
+    }
+
+    private static TransferOptions Transfer(WakeWordOptions options, TransferStrategy strategy, int seed) => new()
+    {
+        NewLayers = options.NewLayers,
+        Policy = TransferPolicy.Fixed(strategy),
+        Seed = seed,
+        Training = options.Training with { Seed = seed },
+    };
+
+    // One sigmoid unit learns from 0/1 targets (binary cross-entropy): the pipeline sizes a classification
+    // head by the class count (2), so the detector's labels go in as a 1 × m target row.
+    private static Dataset ZeroOne(Dataset binary) =>
+        Dataset.ForRegression(binary.Features, Matrix<float>.Build.Dense(1, binary.Count, (i, j) => binary.Labels[j]));
+
+    private static float[] Scores(Network network, Dataset data) => [.. network.Predict(data.Features).Row(0)];
+
+    private static IReadOnlyList<DetectionScore> Thin(IReadOnlyList<DetectionScore> curve, int points)
+    {
+        int step = Math.Max(1, curve.Count / points);
+        return [.. curve.Where((_, i) => i % step == 0 || i == curve.Count - 1)];
+    }
+}
