@@ -81,8 +81,7 @@ public static class IdxReader
 
         int header = 4 + (4 * rank);
         int width = ElementSize(type);
-        var values = new float[count];
-        ReadValues(stream, type, width, values, scale, path, header, offsetKind);
+        var values = ReadValues(stream, type, width, count, scale, path, header, offsetKind);
 
         if (stream.ReadByte() >= 0)
         {
@@ -214,23 +213,33 @@ public static class IdxReader
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Not an IDX element type."),
     };
 
-    /// <summary>Reads the values in chunks, converting each to float and scaling it.</summary>
-    private static void ReadValues(Stream stream, IdxDataType type, int width, float[] values, float scale, string path, int header, string offsetKind)
+    /// <summary>
+    /// Reads the values in chunks, converting each to float and scaling it. The array grows as the data
+    /// arrives (doubling, capped at <paramref name="count"/>), so a header that promises more values than
+    /// the file holds costs at most about twice the memory of the data that is really there.
+    /// </summary>
+    private static float[] ReadValues(Stream stream, IdxDataType type, int width, long count, float scale, string path, int header, string offsetKind)
     {
         const int ChunkValues = 1 << 16;
         var buffer = new byte[ChunkValues * width];
-        for (int start = 0; start < values.Length; start += ChunkValues)
+        var values = new float[Math.Min(count, ChunkValues)];
+        for (long start = 0; start < count; start += ChunkValues)
         {
-            int n = Math.Min(ChunkValues, values.Length - start);
+            int n = (int)Math.Min(ChunkValues, count - start);
             var bytes = buffer.AsSpan(0, n * width);
             ReadExactly(
                 stream,
                 bytes,
                 path,
-                header + ((long)start * width),
+                header + (start * width),
                 offsetKind,
-                Invariant.F($"{values.Length:N0} values of {width} byte(s) after the {header}-byte header"));
-            var target = values.AsSpan(start, n);
+                Invariant.F($"{count:N0} values of {width} byte(s) after the {header}-byte header"));
+            if (start + n > values.Length)
+            {
+                Array.Resize(ref values, (int)Math.Min(count, Math.Max(2L * values.Length, start + n)));
+            }
+
+            var target = values.AsSpan((int)start, n);
             switch (type)
             {
                 case IdxDataType.UnsignedByte:
@@ -260,6 +269,8 @@ public static class IdxReader
                 TensorPrimitives.Multiply(target, scale, target);
             }
         }
+
+        return values;
     }
 
     /// <summary>Fills <paramref name="buffer"/> or throws a <see cref="DataFormatException"/> saying where the file ended.</summary>

@@ -192,8 +192,9 @@ internal sealed class SafeTensorsHeader
             throw Error(path, $"tensor '{name}': data_offsets [{begin}, {end}] are not a range inside the {dataLength}-byte data section.");
         }
 
-        long count = 1;
-        foreach (int d in shape)
+        // A zero dimension makes an empty tensor, whatever the others; otherwise the product is checked as it grows.
+        long count = shape.Contains(0) ? 0 : 1;
+        foreach (int d in count == 0 ? ReadOnlySpan<int>.Empty : shape)
         {
             // Stop before the product can overflow: no tensor holds more elements than the data section has bytes.
             if (d > 0 && count > Math.Min(dataLength, Array.MaxLength) / d)

@@ -76,7 +76,7 @@ internal sealed class SafeTensorsReader
         if (!Guard.IsAllFinite(values))
         {
             int at = Array.FindIndex(values, v => !float.IsFinite(v));
-            throw Error($"tensor '{tensor.Name}' holds {values[at]} at element {at}{(tensor.DType == SafeTensorsDType.F64 ? " (after conversion to float32)" : string.Empty)}; every value must be finite.");
+            throw Error(Invariant.F($"tensor '{tensor.Name}' holds {values[at]} at element {at}{(tensor.DType == SafeTensorsDType.F64 ? " (after conversion to float32)" : string.Empty)}; every value must be finite."));
         }
 
         return values;

@@ -47,5 +47,5 @@ public sealed record AdamOptions : OptimizerOptions
     /// <inheritdoc />
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"Adam(lr {LearningRate}, β1 {Beta1}, β2 {Beta2}{(WeightDecay > 0 ? $", weight decay {WeightDecay}" : string.Empty)})");
+        $"Adam(lr {LearningRate}, β1 {Beta1}, β2 {Beta2}{(WeightDecay > 0 ? Invariant.F($", weight decay {WeightDecay}") : string.Empty)})");
 }

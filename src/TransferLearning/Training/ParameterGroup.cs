@@ -25,6 +25,12 @@ public sealed class ParameterGroup
     /// <exception cref="ArgumentException"><paramref name="parameters"/> is empty or holds <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A rate or decay is out of range.</exception>
     public ParameterGroup(IEnumerable<Parameter> parameters, float learningRateScale = 1f, float? weightDecay = null, float anchorDecay = 0f)
+        : this(parameters, learningRateScale, weightDecay, anchorDecay, anchors: null)
+    {
+    }
+
+    /// <summary>Creates a group whose L2-SP anchors <c>w₀</c> are given (one array per parameter, in order) rather than taken now.</summary>
+    internal ParameterGroup(IEnumerable<Parameter> parameters, float learningRateScale, float? weightDecay, float anchorDecay, IReadOnlyList<float[]>? anchors)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Parameters = parameters.ToArray();
@@ -48,7 +54,7 @@ public sealed class ParameterGroup
         LearningRateScale = learningRateScale;
         WeightDecay = weightDecay;
         AnchorDecay = anchorDecay;
-        _anchors = Parameters.Select(p => anchorDecay > 0 ? p.Values.ToArray() : null).ToArray();
+        _anchors = Parameters.Select((p, i) => anchorDecay > 0 ? anchors?[i] ?? p.Values.ToArray() : null).ToArray();
     }
 
     /// <summary>Gets the parameters.</summary>

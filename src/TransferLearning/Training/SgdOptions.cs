@@ -38,5 +38,5 @@ public sealed record SgdOptions : OptimizerOptions
     /// <inheritdoc />
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"SGD(lr {LearningRate}{(Momentum > 0 ? $", momentum {Momentum}" : string.Empty)}{(Nesterov ? ", Nesterov" : string.Empty)}{(WeightDecay > 0 ? $", weight decay {WeightDecay}" : string.Empty)})");
+        $"SGD(lr {LearningRate}{(Momentum > 0 ? Invariant.F($", momentum {Momentum}") : string.Empty)}{(Nesterov ? ", Nesterov" : string.Empty)}{(WeightDecay > 0 ? Invariant.F($", weight decay {WeightDecay}") : string.Empty)})");
 }

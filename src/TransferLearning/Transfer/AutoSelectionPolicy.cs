@@ -13,7 +13,8 @@ namespace TransferLearning.Transfer;
 /// <item>Rung 0: every candidate trains on the rest for <see cref="AutoSelectionOptions.FirstRungEpochFraction"/>
 /// of the epochs and is scored on the held-out part.</item>
 /// <item>Rung 1: FromScratch and the <see cref="AutoSelectionOptions.Survivors"/> best other candidates train
-/// on to the full epochs (continuing, not restarting); while fewer than
+/// on to the full epochs (from the rung-0 weights, with a fresh optimiser state, schedule and mini-batch
+/// order; L2-SP still anchored to the pretrained values); while fewer than
 /// <see cref="AutoSelectionOptions.MinHeldOutExamples"/> examples have been held out, they are also trained
 /// in full on the next parts and scored there (small targets: cheap to train, noisy to score).</item>
 /// <item>The best survivor replaces FromScratch only if its mean per-example gain on everything held out

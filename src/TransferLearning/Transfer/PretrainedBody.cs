@@ -30,7 +30,8 @@ internal static class PretrainedBody
         {
             if (network.Layers[l] is DenseLayer && --remaining == 0)
             {
-                return l;
+                // Layers below the lowest dense layer (an input BatchNorm or Dropout) go with it, as they are counted.
+                return network.Layers.Take(l).Any(layer => layer is DenseLayer) ? l : 0;
             }
         }
 

@@ -16,7 +16,14 @@ internal sealed class TransferRun
         Options = setup.Options;
         Kept = strategy.UsesPretrainedWeights ? setup.Kept : 0;
         Network = strategy.Build(setup);
+
+        // L2-SP pulls towards the pretrained values: taken once here, so that training on (Auto's later rungs) keeps them.
+        _anchors = Options.AnchorDecay > 0
+            ? Network.Layers.Take(Kept).SelectMany(l => l.Parameters).ToDictionary(p => p, p => p.Values.ToArray())
+            : [];
     }
+
+    private readonly Dictionary<Parameter, float[]> _anchors;
 
     public TransferStrategy Strategy { get; }
 
@@ -37,7 +44,11 @@ internal sealed class TransferRun
         return this;
     }
 
-    /// <summary>Trains <paramref name="epochs"/> epochs more, as the strategy's last phase did.</summary>
+    /// <summary>
+    /// Trains <paramref name="epochs"/> epochs more from the current weights, with the settings of the strategy's
+    /// last phase. The optimiser's state (Adam's moments), the learning-rate schedule and the mini-batch order
+    /// start afresh; L2-SP still pulls towards the pretrained values.
+    /// </summary>
     public TransferRun TrainMore(Dataset train, int epochs, CancellationToken cancellationToken)
     {
         var more = Strategy.Continue(this, train, epochs, cancellationToken);
@@ -76,7 +87,8 @@ internal sealed class TransferRun
         {
             // With L2-SP the pull is towards the pretrained values, not towards zero.
             float? decay = Options.AnchorDecay > 0 ? 0f : null;
-            groups.Add(new ParameterGroup(pretrained, pretrainedScale, decay, Options.AnchorDecay));
+            var anchors = Options.AnchorDecay > 0 ? pretrained.Select(p => _anchors[p]).ToArray() : null;
+            groups.Add(new ParameterGroup(pretrained, pretrainedScale, decay, Options.AnchorDecay, anchors));
         }
 
         return groups;

@@ -100,6 +100,22 @@ public sealed class IdxReaderTests : IDisposable
         e.Location.Should().Be("byte offset 21");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_HeaderPromisingGigabytes_FailsAsTruncatedWithoutAllocatingThem(bool gzip)
+    {
+        // 12 bytes that claim 32,768 × 32,768 values (4 GB of floats): the reader must not trust the header.
+        string path = _files.Write("huge", IdxFiles.Bytes([32768, 32768], [1, 2, 3, 4]), gzip);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        e.Message.Should().Contain("The file is truncated");
+        allocated.Should().BeLessThan(4 * 1024 * 1024, "the values array grows with the data that is really there");
+    }
+
     [Fact]
     public void Read_TruncatedHeader_ThrowsNamingTheDimensions()
     {

@@ -25,6 +25,28 @@ public class BatchNormLayerTests
     }
 
     [Fact]
+    public void Forward_InTrainingOnOneColumn_NormalisesWithTheRunningStatisticsAndStillTrainsScaleAndShift()
+    {
+        // A batch of one has σ² = 0: batch statistics would map every input to β. The running ones (μ 1, σ² 4) serve instead.
+        var network = Network.Create(1, seed: 1).BatchNorm()
+            .Add(DenseLayer.FromWeights(Matrix<float>.Build.DenseIdentity(1), Vector<float>.Build.Dense(1), Activation.Identity));
+        var bn = (BatchNormLayer)network.Layers[0];
+        bn.RunningMean.SetValues(Matrix<float>.Build.DenseOfArray(new float[,] { { 1f } }));
+        bn.RunningVariance.SetValues(Matrix<float>.Build.DenseOfArray(new float[,] { { 4f } }));
+        var x = Matrix<float>.Build.DenseOfArray(new float[,] { { 5f } });
+        var y = Matrix<float>.Build.DenseOfArray(new float[,] { { 0f } });
+
+        var ws = GradientChecker.ComputeGradients(network, Dataset.ForRegression(x, y), Loss.MeanSquaredError);
+
+        double xHat = 4 / Math.Sqrt(4 + 1e-5);
+        ((double)ws.A[0][0]).Should().BeApproximately(xHat, 1e-5, "x̂ = (5 − μ_run)/√(σ²_run + ε), γ = 1, β = 0");
+        bn.RunningMean.Values[0].Should().Be(1f, "a batch of one leaves the running mean as it is");
+        bn.RunningVariance.Values[0].Should().Be(4f, "and the running variance");
+        bn.Scale.Gradient[0].Should().NotBe(0f, "γ still learns from the example");
+        bn.Shift.Gradient[0].Should().NotBe(0f, "β too");
+    }
+
+    [Fact]
     public void Predict_UsesTheRunningStatistics()
     {
         var network = Network.Create(2, seed: 1).BatchNorm()

@@ -53,6 +53,19 @@ public class SafeTensorsLoaderTests
         SafeTensorsBytes.Load(Valid).Layers.Should().ContainSingle();
     }
 
+    [Theory]
+    [InlineData("[5,0]")]
+    [InlineData("[0,5]")]
+    [InlineData("[0]")]
+    public void Parse_ZeroElementTensor_IsValidWhateverTheOrderOfItsDimensions(string shape)
+    {
+        byte[] json = Encoding.UTF8.GetBytes($$$"""{"empty":{"dtype":"F32","shape":{{{shape}}},"data_offsets":[0,0]}}""");
+
+        var header = SafeTensorsHeader.Parse(json, dataLength: 0, dataStart: 8 + json.Length, path: "empty.safetensors");
+
+        header.Tensors.Should().ContainSingle().Which.ElementCount.Should().Be(0);
+    }
+
     [Fact]
     public void Load_ShorterThanTheLengthPrefix_Throws()
     {

@@ -54,6 +54,24 @@ public class TransferLayerKindsTests
         net.Layers.Select(l => l.IsFrozen).Should().Equal(true, true, false, false);
     }
 
+    [Theory]
+    [InlineData("FullFineTune")]
+    [InlineData("LastLayers(2)")]
+    public void Build_EveryDenseLayerTrains_AnInputBatchNormBelowThemTrainsToo(string strategyName)
+    {
+        var architecture = Network.Create(32, seed: 2)
+            .BatchNorm()
+            .Dense(16, Activation.ReLU)
+            .Dense(8, Activation.ReLU)
+            .Dense(64, Activation.Softmax);
+        var pretrained = new TransferPipeline().Pretrain(architecture, Tasks.Source, new TrainingOptions { Epochs = 1, BatchSize = 64 }).Network;
+        var strategy = strategyName == "FullFineTune" ? TransferStrategy.FullFineTune : TransferStrategy.LastLayers(2);
+
+        var net = new TransferPipeline().Build(pretrained, Tasks.Target, strategy);
+
+        net.Layers.Select(l => l.IsFrozen).Should().Equal([false, false, false, false], "{0} trains every pretrained dense layer, so the input BatchNorm below them trains too", strategyName);
+    }
+
     [Fact]
     public void Build_FromScratch_ReinitialisesBatchNorm()
     {

@@ -12,8 +12,9 @@ namespace TransferLearning.Networks;
 /// Training, for feature <c>i</c> over the <c>m</c> columns of a batch: <c>μ_i = (1/m)·Σ_j x_ij</c>,
 /// <c>σ²_i = (1/m)·Σ_j (x_ij − μ_i)²</c>, <c>x̂_ij = (x_ij − μ_i)/√(σ²_i + ε)</c>, <c>y_ij = γ_i·x̂_ij + β_i</c>;
 /// the running statistics move towards the batch's: <c>μ_run ← (1 − momentum)·μ_run + momentum·μ</c>,
-/// <c>σ²_run ← (1 − momentum)·σ²_run + momentum·σ²·m/(m − 1)</c> (PyTorch's convention; a batch of one
-/// column leaves them as they are). Backward: <c>dγ_i = (1/m)·Σ_j dy_ij·x̂_ij</c>, <c>dβ_i = (1/m)·Σ_j dy_ij</c>,
+/// <c>σ²_run ← (1 − momentum)·σ²_run + momentum·σ²·m/(m − 1)</c> (PyTorch's convention). A batch of one
+/// column has no variance to normalise by: it is normalised with the running statistics, which it leaves as
+/// they are, while <c>γ</c> and <c>β</c> still train. Backward: <c>dγ_i = (1/m)·Σ_j dy_ij·x̂_ij</c>, <c>dβ_i = (1/m)·Σ_j dy_ij</c>,
 /// <c>dx_ij = (γ_i/(m·√(σ²_i + ε)))·(m·dy_ij − Σ_k dy_ik − x̂_ij·Σ_k dy_ik·x̂_ik)</c>.
 /// </para>
 /// <para>
@@ -129,11 +130,27 @@ public sealed class BatchNormLayer : Layer
     {
         var s = (BatchNormState)state;
         int n = InputSize;
-        s.UsedBatchStatistics = !IsFrozen;
-        if (IsFrozen)
+        s.UsedBatchStatistics = !IsFrozen && batch > 1;
+        if (!s.UsedBatchStatistics)
         {
+            // Frozen, or a batch of one column (its variance is 0, so x̂ would be 0 and the input lost): the running
+            // statistics normalise, as at inference, and stay as they are. An unfrozen γ and β still learn from
+            // x̂ = (x − μ_run)/√(σ²_run + ε), kept for the backward pass.
             RunningInverseStd(s.InvStd);
-            ApplyRunning(input, output, s.InvStd, batch);
+            if (IsFrozen)
+            {
+                ApplyRunning(input, output, s.InvStd, batch);
+                return;
+            }
+
+            for (int j = 0; j < batch; j++)
+            {
+                var x = s.XHat.AsSpan(j * n, n);
+                TensorPrimitives.Subtract(input.Slice(j * n, n), RunningMean.Data, x);
+                TensorPrimitives.Multiply(x, s.InvStd, x);
+                TensorPrimitives.MultiplyAdd(x, Scale.Data, Shift.Data, output.Slice(j * n, n));
+            }
+
             return;
         }
 
@@ -185,43 +202,44 @@ public sealed class BatchNormLayer : Layer
     {
         var s = (BatchNormState)state;
         int n = InputSize;
+        // Σ_j dy_ij and Σ_j dy_ij·x̂_ij per row (x̂ is kept unless the layer is frozen).
+        var sumDy = s.Mean.AsSpan();
+        var sumDyXHat = s.SumDyXHat.AsSpan();
+        float invM = 1f / batch;
+        if (!IsFrozen)
+        {
+            sumDy.Clear();
+            sumDyXHat.Clear();
+            var xHat = s.XHat.AsSpan(0, n * batch);
+            for (int j = 0; j < batch; j++)
+            {
+                var dy = dOutput.Slice(j * n, n);
+                TensorPrimitives.Add(sumDy, dy, sumDy);
+                TensorPrimitives.MultiplyAdd(dy, xHat.Slice(j * n, n), sumDyXHat, sumDyXHat);
+            }
+
+            if (!Scale.IsFrozen)
+            {
+                TensorPrimitives.Multiply(sumDyXHat, invM, Scale.Gradient); // dγ = (1/m)·Σ dy·x̂
+            }
+
+            if (!Shift.IsFrozen)
+            {
+                TensorPrimitives.Multiply(sumDy, invM, Shift.Gradient); // dβ = (1/m)·Σ dy
+            }
+        }
+
+        var gain = s.Gain.AsSpan();
+        TensorPrimitives.Multiply(Scale.Data, s.InvStd, gain);
         if (!s.UsedBatchStatistics)
         {
-            // Running statistics are constants: dx = dy·γ/√(σ²_run + ε); γ and β are frozen.
-            if (!dInput.IsEmpty)
+            // Running statistics are constants: dx = dy·γ/√(σ²_run + ε).
+            for (int j = 0; j < batch && !dInput.IsEmpty; j++)
             {
-                TensorPrimitives.Multiply(Scale.Data, s.InvStd, s.Mean);
-                for (int j = 0; j < batch; j++)
-                {
-                    TensorPrimitives.Multiply(dOutput.Slice(j * n, n), s.Mean, dInput.Slice(j * n, n));
-                }
+                TensorPrimitives.Multiply(dOutput.Slice(j * n, n), gain, dInput.Slice(j * n, n));
             }
 
             return;
-        }
-
-        // Σ_j dy_ij and Σ_j dy_ij·x̂_ij per row.
-        var sumDy = s.Mean.AsSpan();
-        var sumDyXHat = s.SumDyXHat.AsSpan();
-        sumDy.Clear();
-        sumDyXHat.Clear();
-        var xHat = s.XHat.AsSpan(0, n * batch);
-        for (int j = 0; j < batch; j++)
-        {
-            var dy = dOutput.Slice(j * n, n);
-            TensorPrimitives.Add(sumDy, dy, sumDy);
-            TensorPrimitives.MultiplyAdd(dy, xHat.Slice(j * n, n), sumDyXHat, sumDyXHat);
-        }
-
-        float invM = 1f / batch;
-        if (!Scale.IsFrozen)
-        {
-            TensorPrimitives.Multiply(sumDyXHat, invM, Scale.Gradient); // dγ = (1/m)·Σ dy·x̂
-        }
-
-        if (!Shift.IsFrozen)
-        {
-            TensorPrimitives.Multiply(sumDy, invM, Shift.Gradient); // dβ = (1/m)·Σ dy
         }
 
         if (dInput.IsEmpty)
@@ -232,12 +250,10 @@ public sealed class BatchNormLayer : Layer
         // dx = (γ/√(σ² + ε))·(dy − (1/m)·Σ dy − x̂·(1/m)·Σ dy·x̂)
         TensorPrimitives.Multiply(sumDy, invM, sumDy);
         TensorPrimitives.Multiply(sumDyXHat, invM, sumDyXHat);
-        var gain = s.Gain.AsSpan();
-        TensorPrimitives.Multiply(Scale.Data, s.InvStd, gain);
         for (int j = 0; j < batch; j++)
         {
             var dx = dInput.Slice(j * n, n);
-            TensorPrimitives.Multiply(xHat.Slice(j * n, n), sumDyXHat, dx);
+            TensorPrimitives.Multiply(s.XHat.AsSpan(j * n, n), sumDyXHat, dx);
             TensorPrimitives.Subtract(dOutput.Slice(j * n, n), dx, dx);
             TensorPrimitives.Subtract(dx, sumDy, dx);
             TensorPrimitives.Multiply(dx, gain, dx);
