@@ -3,6 +3,7 @@
 // output layer, and let the data-size policy decide what to retrain — and say why.
 using TransferLearning.Data;
 using TransferLearning.Networks;
+using TransferLearning.Onnx;
 using TransferLearning.Training;
 using TransferLearning.Transfer;
 
@@ -51,6 +52,18 @@ public static class Program
         // 4. Score it.
         var score = network.Evaluate(test);
         output.WriteLine($"Test: {score}");
+
+        // 5. Predict one example at a time: spans in and out, nothing allocated per call.
+        float[] point = [0.5f, -0.25f];
+        Span<float> probabilities = stackalloc float[2];
+        network.Predict(point, probabilities);
+        int predicted = network.PredictClass(point);
+        output.WriteLine($"Point (0.5, -0.25): class {predicted}, probabilities {probabilities[0]:F3} and {probabilities[1]:F3}");
+
+        // 6. Export to ONNX (package TransferLearning.Onnx), to serve with ONNX Runtime.
+        string onnxPath = Path.Combine(Path.GetTempPath(), "quickstart-spirals.onnx");
+        network.ExportOnnx(onnxPath);
+        output.WriteLine($"Exported {onnxPath}");
         return new QuickStartResult(history.Epochs[0].TrainLoss, history.Last.TrainLoss, score.Accuracy ?? 0);
     }
 

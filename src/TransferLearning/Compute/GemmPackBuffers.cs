@@ -42,7 +42,8 @@ internal sealed unsafe class GemmPackBuffers
         return _b;
     }
 
-    private static float* Allocate(int floats, out float[] array, out int capacity)
+    // A pinned array of at least `floats` floats (capacity rounded up to 1,024) and its first 64-byte-aligned float.
+    internal static float* Allocate(int floats, out float[] array, out int capacity)
     {
         capacity = (floats + 1023) & ~1023;
         array = GC.AllocateUninitializedArray<float>(capacity + AlignFloats, pinned: true);

@@ -193,6 +193,9 @@ internal sealed class GemmWorkerPool
     {
         int index = (int)state!;
         long seen = 0;
+
+        // What the thread allocated starting up is not the work's: record it now, not with the first part.
+        Volatile.Write(ref _workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
         while (true)
         {
             seen = WaitForJob(seen);

@@ -39,6 +39,8 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
 
     internal GemmKernelKind Kernel => _kernel;
 
+    internal int MaxThreads => _maxThreads;
+
     internal static bool IsSupported(GemmKernelKind kernel) => kernel switch
     {
         GemmKernelKind.Avx512 => Avx512MicroKernel.IsSupported,

@@ -21,11 +21,12 @@ namespace TransferLearning.Networks;
 /// <remarks>
 /// Examples are columns: <c>X</c> is <c>n_x × m</c>. Every random choice comes from the seed given to
 /// <see cref="Create(int, int)"/>: the same seed and the same calls give the same weights (and dropout masks).
-/// Inference (<see cref="Predict(Matrix{float})"/>) uses only buffers of its own, so a network that is not
-/// training may predict from many threads at once. The network knows no loss, label or data set: training
+/// Inference (<see cref="Predict(ReadOnlySpan{float}, Span{float})"/> and its overloads) uses only buffers of its
+/// own, so a network that is not training may predict from many threads at once; while it trains, predictions
+/// from other threads are refused with <see cref="InvalidOperationException"/>. The network knows no loss, label or data set: training
 /// and evaluation live in <c>TransferLearning.Training</c>.
 /// </remarks>
-public sealed class Network
+public sealed partial class Network
 {
     private const int InferenceChunk = 1024;
     private readonly List<Layer> _layers = [];
@@ -223,8 +224,7 @@ public sealed class Network
     {
         var data = ValidatedInput(x, nameof(x));
         var output = new float[OutputSize * x.ColumnCount];
-        Infer(data, x.ColumnCount, 0, _layers.Count, output);
-        EnsureFiniteOutput(output, nameof(x));
+        PredictCore(data, x.ColumnCount, output, nameof(x));
         return Matrix<float>.Build.Dense(OutputSize, x.ColumnCount, output);
     }
 
@@ -366,6 +366,47 @@ public sealed class Network
         }
 
         chunk = Math.Min(chunk, columns);
+        var (rows, scratchRows) = ScratchRowsOf(first, end);
+        var pool = ArrayPool<float>.Shared;
+        float[] scratch = pool.Rent(Math.Max(scratchRows * chunk, 1));
+        float[] ping = pool.Rent(rows * chunk);
+        float[] pong = pool.Rent(rows * chunk);
+        try
+        {
+            Infer(x, columns, first, end, output, chunk, lastZ, new InferenceScratch(scratch, ping, pong));
+        }
+        finally
+        {
+            pool.Return(pong);
+            pool.Return(ping);
+            pool.Return(scratch);
+        }
+    }
+
+    /// <summary>As above, in buffers the caller provides (sized by <see cref="ScratchRowsOf"/> × <paramref name="chunk"/>).</summary>
+    internal void Infer(ReadOnlySpan<float> x, int columns, int first, int end, Span<float> output, int chunk, Span<float> lastZ, InferenceScratch scratch)
+    {
+        chunk = Math.Min(chunk, columns);
+        int inputRows = InputRowsOf(first);
+        int outputRows = _layers[end - 1].OutputSize;
+        for (int start = 0; start < columns; start += chunk)
+        {
+            int m = Math.Min(chunk, columns - start);
+            ReadOnlySpan<float> input = x.Slice(start * inputRows, m * inputRows);
+            for (int l = first; l < end; l++)
+            {
+                bool last = l == end - 1;
+                Span<float> target = last ? output.Slice(start * outputRows, m * outputRows) : ((l - first) % 2 == 0 ? scratch.Ping : scratch.Pong);
+                Span<float> zTarget = last && !lastZ.IsEmpty ? lastZ.Slice(start * outputRows, m * outputRows) : scratch.Z;
+                _layers[l].Infer(_backend, input, target, zTarget, m);
+                input = target;
+            }
+        }
+    }
+
+    /// <summary>Per example: the widest output of layers <c>[first, end)</c>, and the most scratch one of them needs.</summary>
+    internal (int Rows, int ScratchRows) ScratchRowsOf(int first, int end)
+    {
         int widest = 0;
         int scratchRows = 0;
         for (int l = first; l < end; l++)
@@ -374,35 +415,7 @@ public sealed class Network
             scratchRows = Math.Max(scratchRows, _layers[l].InferenceScratchRows);
         }
 
-        int size = widest * chunk;
-        var pool = ArrayPool<float>.Shared;
-        float[] scratch = pool.Rent(Math.Max(scratchRows * chunk, 1));
-        float[] ping = pool.Rent(size);
-        float[] pong = pool.Rent(size);
-        try
-        {
-            int inputRows = InputRowsOf(first);
-            int outputRows = _layers[end - 1].OutputSize;
-            for (int start = 0; start < columns; start += chunk)
-            {
-                int m = Math.Min(chunk, columns - start);
-                ReadOnlySpan<float> input = x.Slice(start * inputRows, m * inputRows);
-                for (int l = first; l < end; l++)
-                {
-                    bool last = l == end - 1;
-                    Span<float> target = last ? output.Slice(start * outputRows, m * outputRows) : ((l - first) % 2 == 0 ? ping : pong);
-                    Span<float> zTarget = last && !lastZ.IsEmpty ? lastZ.Slice(start * outputRows, m * outputRows) : scratch;
-                    _layers[l].Infer(_backend, input, target, zTarget, m);
-                    input = target;
-                }
-            }
-        }
-        finally
-        {
-            pool.Return(pong);
-            pool.Return(ping);
-            pool.Return(scratch);
-        }
+        return (widest, scratchRows);
     }
 
     internal float[] ValidatedInput(Matrix<float> x, string paramName)

@@ -14,6 +14,8 @@ namespace TransferLearning.Networks;
 /// </remarks>
 public sealed class Parameter
 {
+    private int _version;
+
     internal Parameter(string localName, int rows, int columns, float[] data)
     {
         Name = localName;
@@ -63,7 +65,15 @@ public sealed class Parameter
     /// <summary>Gets the gradient of the last backward pass, column-major (all zero for a frozen parameter).</summary>
     public ReadOnlySpan<float> Gradients => Gradient;
 
+    /// <summary>The values. Whoever writes them must call <see cref="MarkChanged"/> afterwards.</summary>
     internal float[] Data { get; }
+
+    /// <summary>
+    /// Counts writes to <see cref="Data"/> (optimiser steps, <see cref="SetValues"/>, restored checkpoints, running
+    /// statistics), so that layouts derived from the values (the packed weights of inference) are rebuilt only
+    /// when they change.
+    /// </summary>
+    internal int Version => Volatile.Read(ref _version);
 
     internal float[] Gradient { get; }
 
@@ -88,11 +98,15 @@ public sealed class Parameter
         var copy = values.ToColumnMajorArray();
         Guard.AllFinite(copy, nameof(values));
         copy.CopyTo(Data, 0);
+        MarkChanged();
     }
 
     /// <inheritdoc />
     public override string ToString() =>
         $"{Name} [{Rows} × {Columns}]{(IsFrozen ? " frozen" : string.Empty)}";
+
+    /// <summary>Records that <see cref="Data"/> was written.</summary>
+    internal void MarkChanged() => Interlocked.Increment(ref _version);
 
     /// <summary>A deep copy with the same name and freezing.</summary>
     internal Parameter Clone() =>

@@ -82,6 +82,7 @@ public abstract class Optimizer
 
                 var regularization = new Regularization(decay, group.AnchorDecay, group.AnchorDecay != 0 ? group.AnchorOf(i) : default);
                 Update(p, p.Gradient, lr, regularization);
+                p.MarkChanged();
             }
         }
     }

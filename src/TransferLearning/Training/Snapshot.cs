@@ -18,6 +18,7 @@ internal static class Snapshot
         for (int i = 0; i < to.Length; i++)
         {
             from[i].CopyTo(to[i].Data, 0);
+            to[i].MarkChanged();
         }
     }
 }

@@ -94,6 +94,7 @@ public sealed class Trainer
 
         // A divergence or restore-best puts back the trainable parameters and the running statistics that move with them.
         var checkpointed = trainable.Concat(network.Layers.Where(l => !l.IsFrozen).SelectMany(l => l.Buffers)).ToArray();
+        using var training = network.BeginTraining();
         var run = new Run(network, loss, optimizer, checkpointed, trainSet, first, Options, progress, cancellationToken);
         return run.Execute(validationSet);
     }

@@ -37,4 +37,7 @@ public sealed record QuickCase(
     public int MaxSamples { get; init; } = 200;
 
     public int Warmup { get; init; } = 2;
+
+    // Also report the bytes this thread allocated per iteration (after warm-up), for latency cases.
+    public bool MeasureAllocations { get; init; }
 }

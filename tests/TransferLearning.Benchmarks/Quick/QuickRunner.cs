@@ -17,6 +17,7 @@ public static class QuickRunner
         new GemmQuickWorkload(),
         new GemmQuickWorkload(training: true),
         new Workloads.TrainingQuickWorkload(),
+        new Workloads.InferenceQuickWorkload(),
         new Transfer.AutoCostQuickWorkload(perClass: 300),
         new Transfer.AutoCostQuickWorkload(perClass: 1000),
     ];
@@ -56,6 +57,7 @@ public static class QuickRunner
 
         Console.WriteLine($"Quick mode: {cases.Count} cases × {Rounds} rounds on {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}");
         var samples = cases.Select(_ => new List<double>()).ToList();
+        var allocated = new long[cases.Count];
         var total = Stopwatch.StartNew();
         foreach (QuickCase c in cases)
         {
@@ -67,11 +69,11 @@ public static class QuickRunner
             for (int i = 0; i < cases.Count; i++)
             {
                 Thread.Sleep(150);
-                Measure(cases[i], samples[i]);
+                allocated[i] += Measure(cases[i], samples[i]);
             }
         }
 
-        var results = cases.Select((c, i) => QuickResult.From(c, samples[i])).ToList();
+        var results = cases.Select((c, i) => QuickResult.From(c, samples[i], allocated[i])).ToList();
         PrintTable(results);
         Console.WriteLine($"Total {total.Elapsed.TotalSeconds:F1} s.");
         WriteJson(jsonPath, results);
@@ -79,13 +81,16 @@ public static class QuickRunner
         return 0;
     }
 
-    private static void Measure(QuickCase c, List<double> samples)
+    // Times one round of a case; returns the bytes this thread allocated during its samples.
+    private static long Measure(QuickCase c, List<double> samples)
     {
         for (int w = 0; w < c.Warmup; w++)
         {
             c.Iteration();
         }
 
+        samples.EnsureCapacity(samples.Count + c.MaxSamples);
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var watch = Stopwatch.StartNew();
         c.Iteration();
         double first = watch.Elapsed.TotalSeconds;
@@ -97,18 +102,20 @@ public static class QuickRunner
             c.Iteration();
             samples.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
+
+        return GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
     }
 
     private static void PrintTable(List<QuickResult> results)
     {
         Console.WriteLine();
-        Console.WriteLine($"| {"workload",-8} | {"case",-16} | {"backend",-42} | {"median",11} | {"min",11} | {"n",4} | {"result",16} |");
-        Console.WriteLine($"|{new string('-', 10)}|{new string('-', 18)}|{new string('-', 44)}|{new string('-', 13)}|{new string('-', 13)}|{new string('-', 6)}|{new string('-', 18)}|");
+        Console.WriteLine($"| {"workload",-8} | {"case",-20} | {"backend",-42} | {"median",11} | {"min",11} | {"p99",11} | {"n",6} | {"B/call",7} | {"result",16} |");
+        Console.WriteLine($"|{new string('-', 10)}|{new string('-', 22)}|{new string('-', 44)}|{new string('-', 13)}|{new string('-', 13)}|{new string('-', 13)}|{new string('-', 8)}|{new string('-', 9)}|{new string('-', 18)}|");
         foreach (QuickResult r in results)
         {
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {r.Workload,-8} | {r.Case,-16} | {r.Backend,-42} | {FormatTime(r.MedianSeconds),11} | {FormatTime(r.MinSeconds),11} | {r.Samples,4} | {r.Value,8:F2} {r.Unit,-7} |"));
+                $"| {r.Workload,-8} | {r.Case,-20} | {r.Backend,-42} | {FormatTime(r.MedianSeconds),11} | {FormatTime(r.MinSeconds),11} | {FormatTime(r.P99Seconds),11} | {r.Samples,6} | {(r.BytesPerCall is { } b ? b.ToString("F0", CultureInfo.InvariantCulture) : "—"),7} | {r.Value,8:F2} {r.Unit,-7} |"));
         }
     }
 
@@ -145,6 +152,12 @@ public static class QuickRunner
             writer.WriteNumber("samples", r.Samples);
             writer.WriteNumber("medianSeconds", r.MedianSeconds);
             writer.WriteNumber("minSeconds", r.MinSeconds);
+            writer.WriteNumber("p99Seconds", r.P99Seconds);
+            if (r.BytesPerCall is { } bytes)
+            {
+                writer.WriteNumber("bytesPerCall", bytes);
+            }
+
             writer.WriteNumber("value", r.Value);
             writer.WriteString("unit", r.Unit);
             writer.WriteBoolean("higherIsBetter", r.HigherIsBetter);
@@ -157,14 +170,16 @@ public static class QuickRunner
 
     private sealed record QuickResult(
         string Workload, string Case, string Backend, int Samples, double MedianSeconds, double MinSeconds,
-        double Value, string Unit, bool HigherIsBetter)
+        double P99Seconds, double? BytesPerCall, double Value, string Unit, bool HigherIsBetter)
     {
-        public static QuickResult From(QuickCase c, List<double> samples)
+        public static QuickResult From(QuickCase c, List<double> samples, long allocated)
         {
             double[] sorted = [.. samples.Order()];
             int n = sorted.Length;
             double median = n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
-            return new QuickResult(c.Workload, c.Case, c.Backend, n, median, sorted[0], c.Metric(median), c.Unit, c.HigherIsBetter);
+            double p99 = sorted[Math.Min(n - 1, (int)Math.Ceiling(0.99 * n) - 1)];
+            double? bytes = c.MeasureAllocations ? (double)allocated / n : null;
+            return new QuickResult(c.Workload, c.Case, c.Backend, n, median, sorted[0], p99, bytes, c.Metric(median), c.Unit, c.HigherIsBetter);
         }
     }
 }

@@ -13,7 +13,8 @@ public class QuickStartTests
 
         result.LastLoss.Should().BeLessThan(result.FirstLoss / 2);
         result.TestAccuracy.Should().BeGreaterThanOrEqualTo(0.95);
-        output.ToString().Should().Contain("Dense(2 → 64, ReLU)").And.Contain("Test: loss");
+        output.ToString().Should().Contain("Dense(2 → 64, ReLU)").And.Contain("Test: loss").And.MatchRegex(@"Point \(0\.5, -0\.25\): class [01], probabilities 0\.\d{3} and 0\.\d{3}");
+        File.Exists(Path.Combine(Path.GetTempPath(), "quickstart-spirals.onnx")).Should().BeTrue("the sample exports the network to ONNX");
     }
 
     [Fact]

@@ -179,6 +179,8 @@ public sealed class BatchNormLayer : Layer
             // μ_run ← (1 − momentum)·μ_run + momentum·μ;  σ²_run ← (1 − momentum)·σ²_run + momentum·σ²·m/(m − 1)
             Blend(RunningMean.Data, mean, Momentum, 1f);
             Blend(RunningVariance.Data, variance, Momentum, batch / (batch - 1f));
+            RunningMean.MarkChanged();
+            RunningVariance.MarkChanged();
         }
 
         // 1/√(σ² + ε), in place of σ²

@@ -1,0 +1,258 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using TransferLearning.Networks;
+using TransferLearning.Networks.Activations;
+using TransferLearning.Onnx.Protobuf;
+using static TransferLearning.Onnx.Protobuf.OnnxFields;
+
+namespace TransferLearning.Onnx;
+
+/// <summary>
+/// Exports a network to ONNX, to serve it with ONNX Runtime (or any ONNX engine):
+/// <code>
+/// network.ExportOnnx("model.onnx");
+/// using var session = new InferenceSession("model.onnx");   // Microsoft.ML.OnnxRuntime
+/// </code>
+/// </summary>
+/// <remarks>
+/// <para>
+/// The graph takes a float tensor <c>input</c> of shape <c>[batch, n_x]</c>, one example per row (as apps hold
+/// data; the transpose of the course's <c>X</c>), with a symbolic batch dimension, and returns <c>output</c>,
+/// <c>[batch, n[L]]</c>. Each dense layer is one <c>Gemm</c>, <c>Z = A·Wᵀ + b</c> with <c>transB = 1</c>, whose
+/// initialisers keep the parameters' names and PyTorch's <c>nn.Linear</c> layout (<c>layers.0.weight</c>
+/// <c>[n[l], n[l-1]]</c>, <c>layers.0.bias</c> <c>[n[l]]</c>), then its activation: <c>Relu</c>,
+/// <c>LeakyRelu</c> (with its slope as <c>alpha</c>), <c>Sigmoid</c>, <c>Tanh</c>, <c>Softmax</c> over the last
+/// axis, or nothing for the identity. Dropout is left out (the identity at inference); batch normalisation is
+/// one <c>BatchNormalization</c> in inference mode with its running statistics (<c>layers.{l}.weight</c>,
+/// <c>bias</c>, <c>running_mean</c>, <c>running_var</c> as named here). Opset 17 of the default domain, IR version 8.
+/// </para>
+/// <para>
+/// ONNX Runtime reproduces <see cref="Network.Predict(MathNet.Numerics.LinearAlgebra.Matrix{float})"/> within 1e-5 (a test checks it); the
+/// sums run in a different order, so the last bits may differ.
+/// </para>
+/// </remarks>
+public static class OnnxExport
+{
+    /// <summary>The ONNX operator set the graph uses.</summary>
+    public const int Opset = 17;
+
+    /// <summary>The ONNX IR version of the model (the one that goes with opset 17).</summary>
+    public const int IrVersion = 8;
+
+    /// <summary>Returns the ONNX model of <paramref name="network"/>, serialised.</summary>
+    /// <param name="network">A network with at least one layer.</param>
+    /// <param name="options">The names of the input, output and batch dimension; <see langword="null"/> for the defaults.</param>
+    /// <returns>The bytes of the model (an ONNX <c>ModelProto</c>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The network has no layers.</exception>
+    /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
+    public static byte[] ToOnnx(this Network network, OnnxExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        options ??= new OnnxExportOptions();
+        if (network.Layers.Count == 0)
+        {
+            throw new InvalidOperationException("The network has no layers: there is nothing to export.");
+        }
+
+        var graph = new ProtoMessage().String(GraphName, "TransferLearning");
+        var layers = network.Layers;
+        int lastNode = -1;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            lastNode = layers[l] is DropoutLayer ? lastNode : l;
+        }
+
+        string previous = options.InputName;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            string? graphOutput = l == lastNode ? options.OutputName : null;
+            previous = layers[l] switch
+            {
+                DropoutLayer => previous,   // the identity at inference
+                DenseLayer dense => AddDense(graph, dense, l, previous, graphOutput),
+                BatchNormLayer norm => AddBatchNorm(graph, norm, l, previous, graphOutput),
+                var other => throw new NotSupportedException($"Layer {l} ({other}) has no ONNX export."),
+            };
+        }
+
+        if (lastNode < 0)
+        {
+            graph.Message(GraphNode, Node("identity", "Identity", [options.InputName], options.OutputName, null));
+        }
+
+        graph.Message(GraphInput, ValueInfo(options.InputName, options.BatchDimension, network.InputSize));
+        graph.Message(GraphOutput, ValueInfo(options.OutputName, options.BatchDimension, network.OutputSize));
+        return new ProtoMessage()
+            .Int64(ModelIrVersion, IrVersion)
+            .String(ModelProducerName, "TransferLearning")
+            .String(ModelProducerVersion, typeof(Network).Assembly.GetName().Version?.ToString(3) ?? "0.0.0")
+            .Message(ModelGraph, graph)
+            .Message(ModelOpsetImport, new ProtoMessage().String(OpsetDomain, string.Empty).Int64(OpsetVersion, Opset))
+            .ToArray();
+    }
+
+    /// <summary>Writes the ONNX model of <paramref name="network"/> to <paramref name="stream"/>.</summary>
+    /// <param name="network">A network with at least one layer.</param>
+    /// <param name="stream">A writable stream; left open.</param>
+    /// <param name="options">The names of the input, output and batch dimension; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="stream"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable.</exception>
+    /// <exception cref="InvalidOperationException">The network has no layers.</exception>
+    /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
+    public static void ExportOnnx(this Network network, Stream stream, OnnxExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("Expected a writable stream but got a read-only one.", nameof(stream));
+        }
+
+        stream.Write(network.ToOnnx(options));
+    }
+
+    /// <summary>
+    /// Writes the ONNX model of <paramref name="network"/> to the file <paramref name="path"/>, atomically: the
+    /// model goes to a temporary file in the same folder, which then replaces <paramref name="path"/>, so a
+    /// failed export leaves an earlier file intact.
+    /// </summary>
+    /// <param name="network">A network with at least one layer.</param>
+    /// <param name="path">The file to write (conventionally <c>*.onnx</c>).</param>
+    /// <param name="options">The names of the input, output and batch dimension; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="path"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="InvalidOperationException">The network has no layers.</exception>
+    /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
+    /// <exception cref="IOException">The file could not be written.</exception>
+    public static void ExportOnnx(this Network network, string path, OnnxExportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] model = network.ToOnnx(options);
+        string full = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                file.Write(model);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    // Gemm (and the activation, when it has an operator) for layer l; returns the name of the layer's output.
+    private static string AddDense(ProtoMessage graph, DenseLayer layer, int l, string input, string? graphOutput)
+    {
+        string prefix = string.Create(CultureInfo.InvariantCulture, $"layers.{l}");
+        string weight = layer.Weight.Name;
+        string bias = layer.Bias.Name;
+        graph.Message(GraphInitializer, Tensor(weight, RowMajor(layer.Weight), layer.OutputSize, layer.InputSize));
+        graph.Message(GraphInitializer, Tensor(bias, layer.Bias.Values.ToArray(), layer.OutputSize));
+
+        var (op, attribute) = OperatorOf(layer.Activation);
+        string z = op is null ? graphOutput ?? $"{prefix}.a" : $"{prefix}.z";
+        graph.Message(GraphNode, Node($"{prefix}.gemm", "Gemm", [input, weight, bias], z, IntAttribute("transB", 1)));
+        if (op is null)
+        {
+            return z;
+        }
+
+        string a = graphOutput ?? $"{prefix}.a";
+        graph.Message(GraphNode, Node($"{prefix}.{op.ToLowerInvariant()}", op, [z], a, attribute));
+        return a;
+    }
+
+    // BatchNormalization in inference mode: y = γ·(x − μ_run)/√(σ²_run + ε) + β over dimension 1 of [batch, n].
+    private static string AddBatchNorm(ProtoMessage graph, BatchNormLayer layer, int l, string input, string? graphOutput)
+    {
+        string prefix = string.Create(CultureInfo.InvariantCulture, $"layers.{l}");
+        Parameter[] tensors = [layer.Scale, layer.Shift, layer.RunningMean, layer.RunningVariance];
+        foreach (var p in tensors)
+        {
+            graph.Message(GraphInitializer, Tensor(p.Name, p.Values.ToArray(), p.Length));
+        }
+
+        string output = graphOutput ?? $"{prefix}.a";
+        graph.Message(GraphNode, Node(
+            $"{prefix}.batchnorm", "BatchNormalization", [input, .. tensors.Select(p => p.Name)], output, FloatAttribute("epsilon", layer.Epsilon)));
+        return output;
+    }
+
+    private static (string? Op, ProtoMessage? Attribute) OperatorOf(Activation activation) => activation switch
+    {
+        IdentityActivation => (null, null),
+        LeakyReluActivation { Slope: 0f } => ("Relu", null),
+        LeakyReluActivation leaky => ("LeakyRelu", FloatAttribute("alpha", leaky.Slope)),
+        SigmoidActivation => ("Sigmoid", null),
+        TanhActivation => ("Tanh", null),
+        SoftmaxActivation => ("Softmax", IntAttribute("axis", -1)),
+        _ => throw new NotSupportedException($"The activation {activation.Name} has no ONNX operator in this exporter."),
+    };
+
+    // W is stored column-major (n[l] × n[l-1]); ONNX and nn.Linear want [n[l], n[l-1]] row-major.
+    private static float[] RowMajor(Parameter weight)
+    {
+        var values = weight.Values;
+        var rowMajor = new float[values.Length];
+        for (int i = 0; i < weight.Rows; i++)
+        {
+            for (int j = 0; j < weight.Columns; j++)
+            {
+                rowMajor[(i * weight.Columns) + j] = values[(j * weight.Rows) + i];
+            }
+        }
+
+        return rowMajor;
+    }
+
+    private static ProtoMessage Tensor(string name, float[] values, params long[] dims)
+    {
+        var tensor = new ProtoMessage();
+        foreach (long dim in dims)
+        {
+            tensor.Int64(TensorDims, dim);
+        }
+
+        var bytes = new byte[values.Length * sizeof(float)];
+        for (int i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), values[i]);
+        }
+
+        return tensor.Int32(TensorDataType, TensorDataTypeFloat).String(TensorName, name).Bytes(TensorRawData, bytes);
+    }
+
+    private static ProtoMessage Node(string name, string op, string[] inputs, string output, ProtoMessage? attribute)
+    {
+        var node = new ProtoMessage();
+        foreach (string input in inputs)
+        {
+            node.String(NodeInput, input);
+        }
+
+        node.String(NodeOutput, output).String(NodeName, name).String(NodeOpType, op);
+        return attribute is null ? node : node.Message(NodeAttribute, attribute);
+    }
+
+    private static ProtoMessage IntAttribute(string name, long value) =>
+        new ProtoMessage().String(AttributeName, name).Int64(AttributeI, value).Int32(AttributeType, AttributeTypeInt);
+
+    private static ProtoMessage FloatAttribute(string name, float value) =>
+        new ProtoMessage().String(AttributeName, name).Float(AttributeF, value).Int32(AttributeType, AttributeTypeFloat);
+
+    // A float tensor [batch, width] with a symbolic batch dimension.
+    private static ProtoMessage ValueInfo(string name, string batch, int width)
+    {
+        var shape = new ProtoMessage()
+            .Message(ShapeDim, new ProtoMessage().String(DimParam, batch))
+            .Message(ShapeDim, new ProtoMessage().Int64(DimValue, width));
+        var tensorType = new ProtoMessage().Int32(TensorTypeElemType, TensorDataTypeFloat).Message(TensorTypeShape, shape);
+        return new ProtoMessage().String(ValueInfoName, name).Message(ValueInfoType, new ProtoMessage().Message(TypeTensorType, tensorType));
+    }
+}

@@ -1,0 +1,236 @@
+using TransferLearning.Compute;
+using TransferLearning.Networks.Activations;
+
+namespace TransferLearning.Networks;
+
+/// <summary>
+/// The small-batch inference of one network: every dense layer's weights packed once per weight version
+/// (re-packed only when training or <see cref="Parameter.SetValues"/> changed them), then, per layer, one
+/// product on the packed panels with the bias and a ReLU-family activation fused in, into per-thread scratch.
+/// </summary>
+/// <remarks>
+/// Safe from any number of threads at once: the packings are immutable and published whole (two threads that
+/// find a layer stale may both pack it; one packing wins), and the scratch is per thread.
+/// </remarks>
+internal sealed class InferencePlan
+{
+    private PackedLayer?[] _layers = [];
+
+    /// <summary><c>output ← A[L]</c> for <paramref name="columns"/> examples of <paramref name="x"/> (each contiguous).</summary>
+    /// <remarks>
+    /// Dropout is the identity at inference and is skipped; any other kind of layer (batch normalisation with its
+    /// running statistics) runs its own inference pass on column-major examples.
+    /// </remarks>
+    public unsafe void Run(Network network, ReadOnlySpan<float> x, int columns, Span<float> output)
+    {
+        var (kernel, threads) = KernelOf(network.Backend);
+        fixed (float* px = x)
+        fixed (float* po = output)
+        {
+            if (columns == 1)
+            {
+                RunOne(network, kernel, threads, px, po);
+            }
+            else
+            {
+                RunBatch(network, kernel, threads, px, columns, po);
+            }
+        }
+    }
+
+    /// <summary>The kernel of a managed backend (and its thread limit); for any other, the best managed kernel here.</summary>
+    private static (GemmKernelKind Kernel, int Threads) KernelOf(ComputeBackend backend) => backend is ManagedComputeBackend managed
+        ? (managed.Kernel, managed.MaxThreads)
+        : (ManagedComputeBackend.BestKernel(), Environment.ProcessorCount);
+
+    /// <summary><c>A = g(Z)</c> in place, for an activation the kernels did not fuse, over <paramref name="columns"/> columns of <paramref name="rows"/> values.</summary>
+    private static unsafe void Activate(Activation activation, float* a, int rows, int columns, int lda)
+    {
+        for (int c = 0; c < columns; c++)
+        {
+            var z = new Span<float>(a + ((nint)c * lda), rows);
+            activation.Forward(z, z, rows);
+        }
+    }
+
+    private static float FuseSlopeOf(Activation activation) => activation is LeakyReluActivation relu ? relu.Slope : float.NaN;
+
+    private static bool IsFused(Activation activation) => activation is LeakyReluActivation or IdentityActivation;
+
+    /// <summary>One example: a matrix–vector product per dense layer on its Mr-row panels.</summary>
+    private unsafe void RunOne(Network network, GemmKernelKind kernel, int threads, float* x, float* output)
+    {
+        var layers = network.Layers;
+        var buffers = InferenceBuffers.Current;
+        int mr = ManagedComputeBackend.TileOf(kernel).Mr;
+        float* input = x;
+        int slot = 0;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var layer = layers[l];
+            if (layer is DropoutLayer)
+            {
+                continue;
+            }
+
+            float* y = buffers.Get(slot, ((layer.OutputSize + mr - 1) / mr) * mr);
+            if (layer is DenseLayer dense)
+            {
+                var packed = Packed(l, dense, kernel, mr);
+                float* scratch = buffers.Get(2, PackedGemm.ScratchFloats(dense.InputSize));
+                PackedGemm.Multiply(packed, input, y, scratch, FuseSlopeOf(dense.Activation), threads);
+                if (!IsFused(dense.Activation))
+                {
+                    Activate(dense.Activation, y, dense.OutputSize, 1, dense.OutputSize);
+                }
+            }
+            else
+            {
+                InferLayer(network, layer, input, 1, y);
+            }
+
+            input = y;
+            slot = 1 - slot;
+        }
+
+        new ReadOnlySpan<float>(input, network.OutputSize).CopyTo(new Span<float>(output, network.OutputSize));
+    }
+
+    /// <summary>
+    /// 2 to 64 examples: per dense layer, <c>Yᵀ = Xᵀ·Wᵀ</c> on Nr-row panels of <c>W</c>, the examples kept in the
+    /// micro-kernel's packed-A panels from one dense layer to the next; unpacked to columns only where a layer
+    /// needs whole examples (softmax, batch normalisation) and at the end.
+    /// </summary>
+    private unsafe void RunBatch(Network network, GemmKernelKind kernel, int threads, float* x, int columns, float* output)
+    {
+        var layers = network.Layers;
+        var buffers = InferenceBuffers.Current;
+        var (mr, nr) = ManagedComputeBackend.TileOf(kernel);
+        int panels = PackedBatchGemm.PanelsFor(kernel, columns);
+        float* data = x;
+        int rows = network.InputSize;
+        int stride = rows;   // columns: the leading dimension; panels: floats per panel
+        bool inPanels = false;
+        int slot = 0;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var layer = layers[l];
+            if (layer is DropoutLayer)
+            {
+                continue;
+            }
+
+            if (layer is DenseLayer dense)
+            {
+                if (!inPanels)
+                {
+                    float* packedInput = buffers.Get(2, panels * mr * rows);
+                    PackedBatchGemm.PackExamples(kernel, data, stride, columns, rows, packedInput);
+                    data = packedInput;
+                    stride = mr * rows;
+                    inPanels = true;
+                }
+
+                var packed = Packed(l, dense, kernel, nr);
+                float* y = buffers.Get(slot, panels * mr * packed.PaddedRows);
+                PackedBatchGemm.Multiply(packed, data, stride, columns, y, FuseSlopeOf(dense.Activation), threads);
+                data = y;
+                stride = mr * packed.PaddedRows;
+                rows = dense.OutputSize;
+                slot = 1 - slot;
+                if (IsFused(dense.Activation))
+                {
+                    continue;
+                }
+
+                if (!dense.Activation.IsOutputOnly)
+                {
+                    // Element-wise: the layout does not matter (the padding is never read).
+                    Activate(dense.Activation, data, panels * stride, 1, 0);
+                    continue;
+                }
+            }
+
+            if (inPanels)
+            {
+                float* unpacked = buffers.Get(slot, columns * rows);
+                PackedBatchGemm.UnpackExamples(kernel, data, stride, columns, rows, unpacked, rows);
+                data = unpacked;
+                stride = rows;
+                inPanels = false;
+                slot = 1 - slot;
+            }
+
+            if (layer is DenseLayer outputOnly)
+            {
+                Activate(outputOnly.Activation, data, rows, columns, stride);
+                continue;
+            }
+
+            float* z = buffers.Get(slot, columns * layer.OutputSize);
+            InferLayer(network, layer, data, columns, z);
+            data = z;
+            stride = layer.OutputSize;
+            rows = layer.OutputSize;
+            slot = 1 - slot;
+        }
+
+        int outputs = network.OutputSize;
+        if (inPanels)
+        {
+            PackedBatchGemm.UnpackExamples(kernel, data, stride, columns, outputs, output, outputs);
+        }
+        else
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                new ReadOnlySpan<float>(data + ((nint)c * stride), outputs).CopyTo(new Span<float>(output + ((nint)c * outputs), outputs));
+            }
+        }
+    }
+
+    /// <summary>A layer that is not dense runs its own inference pass over contiguous columns.</summary>
+    private static unsafe void InferLayer(Network network, Layer layer, float* input, int columns, float* output)
+    {
+        var buffers = InferenceBuffers.Current;
+        int scratchFloats = layer.InferenceScratchRows * columns;
+        var scratch = new Span<float>(buffers.Get(3, scratchFloats), scratchFloats);
+        layer.Infer(
+            network.Backend,
+            new ReadOnlySpan<float>(input, layer.InputSize * columns),
+            new Span<float>(output, layer.OutputSize * columns),
+            scratch,
+            columns);
+    }
+
+    /// <summary>Layer <paramref name="index"/>'s weights in panels of <paramref name="height"/> rows, packed again only when their version changed.</summary>
+    private PackedWeights Packed(int index, DenseLayer layer, GemmKernelKind kernel, int height)
+    {
+        // Two packings per layer: Mr-row panels (one example) and Nr-row panels (a batch); the same when Mr = Nr.
+        int slot = (2 * index) + (height == ManagedComputeBackend.TileOf(kernel).Mr ? 0 : 1);
+        var cache = Volatile.Read(ref _layers);
+        while (slot >= cache.Length)
+        {
+            var grown = new PackedLayer?[2 * Math.Max(index + 1, layer.Owner?.Layers.Count ?? 0)];
+            Array.Copy(cache, grown, Math.Min(cache.Length, grown.Length));
+            Interlocked.CompareExchange(ref _layers, grown, cache);
+            cache = Volatile.Read(ref _layers);
+        }
+
+        var entry = Volatile.Read(ref cache[slot]);
+        int weightVersion = layer.Weight.Version;
+        int biasVersion = layer.Bias.Version;
+        if (entry is null || entry.Layer != layer || entry.Weights.Height != height || !entry.Weights.Matches(kernel, weightVersion, biasVersion))
+        {
+            var weights = PackedWeights.Pack(
+                kernel, height, layer.Weight.Data, layer.OutputSize, layer.InputSize, layer.Bias.Data, weightVersion, biasVersion);
+            entry = new PackedLayer(layer, weights);
+            Volatile.Write(ref cache[slot], entry);
+        }
+
+        return entry.Weights;
+    }
+
+    /// <summary>A layer and its packing (the layer is kept to notice a layer replaced by another of the same shape).</summary>
+    private sealed record PackedLayer(DenseLayer Layer, PackedWeights Weights);
+}

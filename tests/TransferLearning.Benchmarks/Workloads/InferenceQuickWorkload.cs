@@ -1,0 +1,131 @@
+using TransferLearning.Benchmarks.Quick;
+using TransferLearning.Compute;
+using TransferLearning.Data;
+using TransferLearning.Networks;
+
+namespace TransferLearning.Benchmarks.Workloads;
+
+// Workloads W3, W4 and W5 of DESIGN.md §7 in quick mode, through the public prediction calls: W4 one example
+// per call (median and p99 over 21,000 calls, bytes allocated per call; on the synthetic pixels of the W
+// workloads, and on the real Fashion-MNIST test images when installed), W5 a batch of 32, W3 10,000 examples in
+// batches of 1,000. Ours with the default backend and with one thread (where a second thread starts to pay
+// for itself), and ONNX Runtime on the same weights, exported by TransferLearning.Onnx, in the same run.
+public sealed class InferenceQuickWorkload : IQuickWorkload
+{
+    private const int SingleCalls = 7_000;   // per round; three rounds
+
+    public string Id => "I";
+
+    public string Title => "Inference latency, 784-512-256-10: one example (W4), a batch of 32 (W5), 10,000 in batches of 1,000 (W3)";
+
+    // Fashion-MNIST's 10,000 test images (pixels in [0, 1]), when installed: about half their pixels are 0,
+    // which the one-example product skips.
+    private static readonly Lazy<float[]?> FashionMnistTest = new(() =>
+        FashionMnist.FindDirectory() is null ? null : FashionMnist.Load().Test.FeatureData.ToArray());
+
+    public IEnumerable<QuickCase> CreateCases()
+    {
+        var test = TrainingWorkloadData.Test.FeatureData.ToArray();
+        var images = FashionMnistTest.Value;
+        var oneThread = new ManagedComputeBackend(ManagedComputeBackend.BestKernel(), maxThreads: 1);
+        foreach (var backend in new[] { ComputeBackend.Default, oneThread })
+        {
+            var network = TrainingWorkloadData.Mlp(backend);
+            string name = backend.Name;
+            var output = new float[TrainingWorkloadData.Classes * 1000];
+            int next = 0;
+
+            yield return Latency("W4", "batch 1", name, () => network.Predict(Example(test, ref next, 1), output.AsSpan(0, 10)), SingleCalls);
+            if (images is not null && backend == ComputeBackend.Default)
+            {
+                int nextImage = 0;
+                yield return Latency("W4", "batch 1, images", name, () => network.Predict(Example(images, ref nextImage, 1), output.AsSpan(0, 10)), SingleCalls);
+            }
+
+            yield return Latency("W5", "batch 32", name, () => network.PredictBatch(Example(test, ref next, 32), output.AsSpan(0, 320)), 1_500);
+            if (backend == ComputeBackend.Default)
+            {
+                yield return W3("ours", name, (x, y) => network.PredictBatch(x, y));
+            }
+        }
+
+        // The same weights in ONNX Runtime; the largest difference from ours is printed once, as a check.
+        var reference = TrainingWorkloadData.Mlp(ComputeBackend.Default);
+        var ort = new OnnxRuntimeReference(reference);
+        var ortOutput = new float[TrainingWorkloadData.Classes * 1000];
+        int ortNext = 0;
+        PrintLargestDifference(reference, ort, test);
+        yield return Latency("W4", "batch 1", ort.Name, () => ort.Predict(Example(test, ref ortNext, 1), ortOutput.AsSpan(0, 10)), SingleCalls);
+        if (images is not null)
+        {
+            int ortNextImage = 0;
+            yield return Latency("W4", "batch 1, images", ort.Name, () => ort.Predict(Example(images, ref ortNextImage, 1), ortOutput.AsSpan(0, 10)), SingleCalls);
+        }
+
+        yield return Latency("W5", "batch 32", ort.Name, () => ort.Predict(Example(test, ref ortNext, 32), ortOutput.AsSpan(0, 320)), 1_500);
+        yield return W3("onnxruntime", ort.Name, ort.Predict);
+
+        // Where ONNX Runtime's second thread pays.
+        var ortOne = new OnnxRuntimeReference(reference, threads: 1);
+        int ortOneNext = 0;
+        yield return Latency("W5", "batch 32", ortOne.Name, () => ortOne.Predict(Example(test, ref ortOneNext, 32), ortOutput.AsSpan(0, 320)), 1_500);
+    }
+
+    private static void PrintLargestDifference(Network network, OnnxRuntimeReference ort, float[] test)
+    {
+        var x = test.AsSpan(0, 1000 * TrainingWorkloadData.Inputs);
+        var ours = new float[TrainingWorkloadData.Classes * 1000];
+        var theirs = new float[ours.Length];
+        network.PredictBatch(x, ours);
+        ort.Predict(x, theirs);
+        float worst = 0;
+        for (int i = 0; i < ours.Length; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(ours[i] - theirs[i]));
+        }
+
+        Console.WriteLine($"Same weights in both engines: largest output difference over 1,000 examples {worst:E1}.");
+    }
+
+    // The next `count` examples of the test set, cycling, so that calls do not see one example only.
+    internal static ReadOnlySpan<float> Example(float[] test, ref int next, int count)
+    {
+        if (next + count > TrainingWorkloadData.TestCount)
+        {
+            next = 0;
+        }
+
+        var span = test.AsSpan(next * TrainingWorkloadData.Inputs, count * TrainingWorkloadData.Inputs);
+        next += count;
+        return span;
+    }
+
+    internal static QuickCase Latency(string workload, string label, string backend, Action call, int calls) =>
+        new(workload, label, backend, "µs", HigherIsBetter: false, () => { }, call, seconds => seconds * 1e6)
+        {
+            Warmup = 200,
+            MinSamples = calls,
+            MaxSamples = calls,
+            MeasureAllocations = true,
+        };
+
+    internal delegate void BatchCall(ReadOnlySpan<float> examples, Span<float> outputs);
+
+    internal static QuickCase W3(string label, string backend, BatchCall predict)
+    {
+        var test = TrainingWorkloadData.Test.FeatureData.ToArray();
+        var output = new float[TrainingWorkloadData.Classes * 1000];
+        return new QuickCase("W3", label, backend, "s", HigherIsBetter: false, () => { }, () =>
+        {
+            for (int start = 0; start < TrainingWorkloadData.TestCount; start += 1000)
+            {
+                predict(test.AsSpan(start * TrainingWorkloadData.Inputs, 1000 * TrainingWorkloadData.Inputs), output);
+            }
+        }, seconds => seconds)
+        {
+            Warmup = 2,
+            MinSamples = 5,
+            TargetSecondsPerRound = 0.5,
+        };
+    }
+}

@@ -1,0 +1,360 @@
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Random;
+using TransferLearning.Compute;
+using TransferLearning.Data;
+using TransferLearning.Networks;
+using TransferLearning.Tests.Support;
+using TransferLearning.Training;
+
+namespace TransferLearning.Tests.Networks;
+
+/// <summary>The span and single-example calls: the numbers of the GEMM path, on every backend, batch size and thread.</summary>
+public class InferenceTests
+{
+    private const int Features = 37;
+
+    public static TheoryData<string> Backends()
+    {
+        var names = new TheoryData<string> { "scalar" };
+        if (ManagedComputeBackend.IsSupported(GemmKernelKind.Avx2))
+        {
+            names.Add("avx2");
+        }
+
+        if (ManagedComputeBackend.IsSupported(GemmKernelKind.Avx512))
+        {
+            names.Add("avx512");
+        }
+
+        names.Add("native");
+        return names;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends))]
+    public void PredictBatch_EveryBatchSize_MatchesTheBlockedGemmPath(string backendName)
+    {
+        var backend = BackendNamed(backendName);
+        var network = MixedNetwork(backend);
+        foreach (int m in new[] { 1, 2, 3, 5, 11, 12, 13, 31, 32, 33, 63, 64, 65, 130 })
+        {
+            var x = Examples(m, Features, seed: m);
+            var expected = Reference(network, x, m);
+            var actual = new float[m * network.OutputSize];
+
+            network.PredictBatch(x, actual);
+
+            AssertClose(actual, expected, $"{backend.Name}, batch of {m}");
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends))]
+    public void Predict_OneExample_MatchesPredictMatrix(string backendName)
+    {
+        var network = BenchmarkShapedNetwork(BackendNamed(backendName));
+        var x = Examples(5, 784, seed: 3);
+        var matrix = network.Predict(Matrix<float>.Build.Dense(784, 5, x)).ToColumnMajorArray();
+        var output = new float[10];
+        for (int j = 0; j < 5; j++)
+        {
+            network.Predict(x.AsSpan(j * 784, 784), output);
+
+            AssertClose(output, matrix.AsSpan(j * 10, 10).ToArray(), $"example {j}");
+            network.PredictClass(x.AsSpan(j * 784, 784)).Should().Be(ArgMax(matrix.AsSpan(j * 10, 10)));
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends))]
+    public void PredictBatch_LayersLargeEnoughToSplit_MatchTheBlockedGemmPath(string backendName)
+    {
+        // 784 → 512 at 8 and 40 examples (3.2 M and 16 M multiply-adds) split between threads; 1 example does not.
+        var network = BenchmarkShapedNetwork(BackendNamed(backendName));
+        foreach (int m in new[] { 1, 8, 40 })
+        {
+            var x = Examples(m, 784, seed: m);
+            var actual = new float[m * 10];
+
+            network.PredictBatch(x, actual);
+
+            AssertClose(actual, Reference(network, x, m), $"{backendName}, batch of {m}");
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends))]
+    public void Predict_MostlyZeroExample_MatchesTheBlockedGemmPath(string backendName)
+    {
+        // Zero inputs skip their weight columns (as background pixels and ReLU outputs do): same numbers.
+        var network = MixedNetwork(BackendNamed(backendName));
+        foreach (int zeroEvery in new[] { 2, 3, 1_000 })
+        {
+            var x = Examples(1, Features, seed: zeroEvery).Select((v, i) => i % zeroEvery == 0 ? 0f : v).ToArray();
+            var output = new float[network.OutputSize];
+
+            network.Predict(x, output);
+
+            AssertClose(output, Reference(network, x, 1), $"{backendName}, every {zeroEvery}th input zero");
+        }
+
+        var zeros = new float[Features];
+        var fromZeros = new float[network.OutputSize];
+        network.Predict(zeros, fromZeros);
+        AssertClose(fromZeros, Reference(network, zeros, 1), $"{backendName}, all inputs zero");
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends))]
+    public void PredictBatch_DropoutAndBatchNorm_MatchTheLayersOwnInference(string backendName)
+    {
+        var network = TrainedNetworkWithEveryLayerKind(BackendNamed(backendName));
+        foreach (int m in new[] { 1, 4, 13, 64, 70 })
+        {
+            var x = Examples(m, 6, seed: m);
+            var actual = new float[m * network.OutputSize];
+
+            network.PredictBatch(x, actual);
+
+            AssertClose(actual, Reference(network, x, m), $"{backendName}, batch of {m}");
+        }
+    }
+
+    [Fact]
+    public void Predict_MatrixIntoResult_EqualsTheAllocatingOverload()
+    {
+        var network = MixedNetwork(ComputeBackend.Managed);
+        var x = Matrix<float>.Build.Dense(Features, 9, Examples(9, Features, seed: 4));
+        var result = Matrix<float>.Build.Dense(network.OutputSize, 9);
+
+        network.Predict(x, result);
+
+        result.ToColumnMajorArray().Should().Equal(network.Predict(x).ToColumnMajorArray());
+    }
+
+    [Fact]
+    public void Predict_AfterTraining_UsesTheNewWeights()
+    {
+        var data = TestData.Blobs(perClass: 40, classes: 3, features: 4, seed: 1);
+        var network = Network.Create(4, seed: 2).Dense(16, Activation.ReLU).Dense(3, Activation.Softmax);
+        var example = data.FeatureData[..4].ToArray();
+        var before = new float[3];
+        network.Predict(example, before);   // packs the initial weights
+
+        new Trainer(new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = Optimizers.Adam(0.05f) }).Fit(network, data);
+        var after = new float[3];
+        network.Predict(example, after);
+
+        after.Should().NotEqual(before);
+        AssertClose(after, Reference(network, example, 1), "after training");
+    }
+
+    [Fact]
+    public void Predict_AfterSetValuesOrANewLayer_UsesTheNewWeights()
+    {
+        var network = MixedNetwork(ComputeBackend.Managed);
+        var example = Examples(1, Features, seed: 5);
+        var output = new float[network.OutputSize];
+        network.Predict(example, output);
+
+        network.DenseLayers[0].Weight.SetValues(network.DenseLayers[0].Weight.ToMatrix() * 0.5f);
+        network.Predict(example, output);
+        AssertClose(output, Reference(network, example, 1), "after SetValues");
+
+        network.RemoveTopLayers().Dense(5, Activation.Softmax);
+        network.Predict(example, output);
+        AssertClose(output, Reference(network, example, 1), "after a new output layer");
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends))]
+    public void PredictFromEightThreads_EveryPath_EqualsSerialPredictMatrix(string backendName)
+    {
+        var network = BenchmarkShapedNetwork(BackendNamed(backendName));
+        const int Count = 40;
+        var x = Examples(Count, 784, seed: 6);
+        var serial = network.Predict(Matrix<float>.Build.Dense(784, Count, x)).ToColumnMajorArray();
+        var serialClasses = Enumerable.Range(0, Count).Select(j => ArgMax(serial.AsSpan(j * 10, 10))).ToArray();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+
+        var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+        {
+            var one = new float[10];
+            var batch = new float[10 * 8];
+            int rounds = backendName == "scalar" ? 3 : 10;   // the scalar kernel is slow: fewer rounds keep the test under 2 s
+            for (int round = 0; round < rounds; round++)
+            {
+                int j = ((t * 7) + round) % Count;
+                network.Predict(x.AsSpan(j * 784, 784), one);
+                Compare(one, serial.AsSpan(j * 10, 10), $"thread {t}, Predict({j})");
+                if (network.PredictClass(x.AsSpan(j * 784, 784)) != serialClasses[j])
+                {
+                    failures.Add($"thread {t}, PredictClass({j})");
+                }
+
+                int first = Math.Min(j, Count - 8);
+                network.PredictBatch(x.AsSpan(first * 784, 8 * 784), batch);
+                Compare(batch, serial.AsSpan(first * 10, 80), $"thread {t}, PredictBatch({first}..{first + 8})");
+                var matrix = network.Predict(Matrix<float>.Build.Dense(784, Count, x)).ToColumnMajorArray();
+                Compare(matrix, serial, $"thread {t}, Predict(Matrix)");
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        failures.Should().BeEmpty();
+
+        void Compare(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, string where)
+        {
+            for (int i = 0; i < actual.Length; i++)
+            {
+                if (!(Math.Abs(actual[i] - expected[i]) <= 1e-6f))
+                {
+                    failures.Add($"{where}: value {i} is {actual[i]}, serially {expected[i]}");
+                    return;
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Predict_WhileAnotherThreadTrains_ThrowsInvalidOperation()
+    {
+        var data = TestData.Blobs(perClass: 40, classes: 3, features: 4, seed: 1);
+        var network = Network.Create(4, seed: 2).Dense(16, Activation.ReLU).Dense(3, Activation.Softmax);
+        var example = data.FeatureData[..4].ToArray();
+        using var inFit = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        float[]? fromCallback = null;
+        var progress = new SynchronousProgress(_ =>
+        {
+            fromCallback ??= new float[3];
+            network.Predict(example, fromCallback);   // the training thread itself, between steps: allowed
+            inFit.Set();
+            release.Wait();
+        });
+        var trainer = new Thread(() =>
+            new Trainer(new TrainingOptions { Epochs = 1, BatchSize = 120, Optimizer = Optimizers.Sgd(0.01f) }).Fit(network, data, progress: progress));
+        trainer.Start();
+        inFit.Wait();
+
+        var output = new float[3];
+        var act = () => network.Predict(example, output);
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("The network is training on another thread*");
+        release.Set();
+        trainer.Join();
+        act.Should().NotThrow("training has ended");
+        fromCallback.Should().NotBeNull();
+    }
+
+    [Fact]
+    public void Predict_BadArguments_ThrowNamingTheArgument()
+    {
+        var network = MixedNetwork(ComputeBackend.Managed);
+        var output = new float[network.OutputSize];
+
+        FluentActions.Invoking(() => network.Predict(new float[Features - 1], output))
+            .Should().Throw<ArgumentException>().WithParameterName("example").WithMessage($"Expected {Features} inputs but got {Features - 1}.*");
+        FluentActions.Invoking(() => network.Predict(new float[Features], new float[2]))
+            .Should().Throw<ArgumentException>().WithParameterName("output").WithMessage($"Expected {network.OutputSize} outputs but got 2.*");
+        var nan = new float[Features];
+        nan[3] = float.NaN;
+        FluentActions.Invoking(() => network.PredictClass(nan))
+            .Should().Throw<ArgumentException>().WithParameterName("example").WithMessage("Expected only finite values but found NaN at index 3.*");
+        FluentActions.Invoking(() => network.PredictBatch(new float[(2 * Features) + 1], new float[2 * network.OutputSize]))
+            .Should().Throw<ArgumentException>().WithParameterName("examples").WithMessage($"Expected a positive whole number of examples of {Features} inputs but got {(2 * Features) + 1} values.*");
+        FluentActions.Invoking(() => network.PredictBatch(new float[2 * Features], new float[network.OutputSize]))
+            .Should().Throw<ArgumentException>().WithParameterName("outputs");
+        FluentActions.Invoking(() => network.Predict(Matrix<float>.Build.Dense(Features, 2), Matrix<float>.Build.Dense(network.OutputSize, 3)))
+            .Should().Throw<ArgumentException>().WithParameterName("result").WithMessage($"Expected a dense {network.OutputSize} × 2 result but got a {network.OutputSize} × 3 matrix.*");
+        FluentActions.Invoking(() => Network.Create(3).Predict(new float[3], new float[3]))
+            .Should().Throw<InvalidOperationException>().WithMessage("The network has no layers.");
+    }
+
+    internal static ComputeBackend BackendNamed(string name) => name switch
+    {
+        "scalar" => new ManagedComputeBackend(GemmKernelKind.Scalar, maxThreads: 1),
+        "avx2" => new ManagedComputeBackend(GemmKernelKind.Avx2, maxThreads: 2),
+        "avx512" => new ManagedComputeBackend(GemmKernelKind.Avx512, maxThreads: 2),
+        _ => ComputeBackend.TryLoadNativeBlas(null, out var native)
+            ? native!
+            : throw new SkipException("No native BLAS library (libopenblas.so.0) is installed: the native backend cannot be tested here."),
+    };
+
+    /// <summary>Odd sizes (padded panels and tiles) and every activation kind.</summary>
+    internal static Network MixedNetwork(ComputeBackend backend)
+    {
+        var network = Network.Create(Features, seed: 11)
+            .Dense(70, Activation.LeakyReLU(0.1f))
+            .Dense(45, Activation.Tanh)
+            .Dense(33, Activation.Sigmoid)
+            .Dense(17, Activation.Identity)
+            .Dense(9, Activation.ReLU)
+            .Dense(5, Activation.Softmax);
+        network.Backend = backend;
+        return network;
+    }
+
+    /// <summary>Dense, batch normalisation (running statistics moved by training) and dropout, trained a little.</summary>
+    internal static Network TrainedNetworkWithEveryLayerKind(ComputeBackend backend)
+    {
+        var network = Network.Create(6, seed: 8)
+            .Dense(40, Activation.Identity)
+            .BatchNorm()
+            .Dense(40, Activation.ReLU)
+            .Dropout(0.3f)
+            .Dense(24, Activation.Tanh)
+            .BatchNorm()
+            .Dense(4, Activation.Softmax);
+        network.Backend = backend;
+        var data = TestData.Blobs(perClass: 40, classes: 4, features: 6, seed: 9);
+        new Trainer(new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = Optimizers.Adam(0.01f) }).Fit(network, data);
+        return network;
+    }
+
+    internal static Network BenchmarkShapedNetwork(ComputeBackend backend)
+    {
+        var network = Network.Create(784, seed: 7).Dense(512, Activation.ReLU).Dense(256, Activation.ReLU).Dense(10, Activation.Softmax);
+        network.Backend = backend;
+        return network;
+    }
+
+    internal static float[] Examples(int count, int features, int seed)
+    {
+        var random = new Xoshiro256StarStar(seed);
+        return Enumerable.Range(0, count * features).Select(_ => (float)Normal.Sample(random, 0, 1)).ToArray();
+    }
+
+    /// <summary>The outputs through the blocked GEMM of the network's backend (the training forward pass).</summary>
+    private static float[] Reference(Network network, float[] x, int m)
+    {
+        var output = new float[m * network.OutputSize];
+        network.Infer(x, m, 0, network.Layers.Count, output);
+        return output;
+    }
+
+    private static void AssertClose(float[] actual, float[] expected, string because)
+    {
+        actual.Should().HaveSameCount(expected);
+        for (int i = 0; i < actual.Length; i++)
+        {
+            actual[i].Should().BeApproximately(expected[i], 1e-6f * Math.Max(1f, Math.Abs(expected[i])), $"{because}, value {i}");
+        }
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}
