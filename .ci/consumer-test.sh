@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The consumer test: what a user of the NuGet package sees. Packs the library to a local folder feed (with a
 # version unique to this run, so that no cached package is reused), makes a fresh console app in a temporary
-# folder (`dotnet new console`), references the package from that feed (nuget.org stays reachable for its
+# folder (`dotnet new console`), references the packages (TransferLearning and TransferLearning.Onnx) from that feed (nuget.org stays reachable for its
 # dependencies) and:
 #   1. runs tests/ConsumerApp/Program.cs in it: pretrain and save in one process, then load, transfer, predict,
 #      save and reload in a second process (the program exits non-zero on any mismatch);
-#   2. builds every C# block of README.md and of the package README (src/TransferLearning/PACKAGE.md) as that
+#   2. builds every C# block of README.md and of the package READMEs (src/*/PACKAGE.md) as that
 #      app's whole Program.cs: each block must compile on its own when pasted into a new console app.
 # Prints "consumer-check: passed NAME" or "consumer-check: failed NAME" per check, then "consumer checks: N passed, N failed".
 set -uo pipefail
@@ -14,7 +14,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 work=$(mktemp -d)
 version="0.0.0-consumer.$(date +%s).$$"
 packages=$(dotnet nuget locals global-packages --list | sed -E 's/^global-packages: *//')
-cleanup() { rm -rf "$work" "$packages/transferlearning/$version"; }
+cleanup() { rm -rf "$work" "$packages/transferlearning/$version" "$packages/transferlearning.onnx/$version"; }
 trap cleanup EXIT
 passed=0
 failed=0
@@ -34,9 +34,11 @@ check() {   # check NAME COMMAND...: runs the command, logs it, counts and print
 
 make_app() {
   dotnet pack "$root/src/TransferLearning" -c Release -o "$work/feed" -p:Version="$version" &&
+    dotnet pack "$root/src/TransferLearning.Onnx" -c Release -o "$work/feed" -p:Version="$version" &&
     dotnet new console -o "$work/app" -n ConsumerApp &&
     printf '<configuration>\n  <packageSources>\n    <add key="local" value="%s" />\n  </packageSources>\n</configuration>\n' "$work/feed" >"$work/app/nuget.config" &&
-    dotnet add "$work/app" package TransferLearning --version "$version"
+    dotnet add "$work/app" package TransferLearning --version "$version" &&
+    dotnet add "$work/app" package TransferLearning.Onnx --version "$version"
 }
 
 run_consumer() {
@@ -54,7 +56,7 @@ build_block() {   # build_block FILE: FILE becomes the app's Program.cs
 check "package-and-fresh-console-app" make_app
 if [ "$failed" -eq 0 ]; then
   check "pretrain-save-then-load-transfer-predict-in-a-second-process" run_consumer
-  for doc in README.md src/TransferLearning/PACKAGE.md; do
+  for doc in README.md src/TransferLearning/PACKAGE.md src/TransferLearning.Onnx/PACKAGE.md; do
     # Split the document's ```csharp blocks into files block-1.cs, block-2.cs, …
     rm -f "$work"/block-*.cs
     awk -v out="$work/block-" '/^```csharp[[:space:]]*$/ { n++; inside = 1; next } /^```/ { inside = 0; next } inside { print > (out n ".cs") }' "$root/$doc"
