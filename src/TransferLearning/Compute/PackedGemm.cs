@@ -9,15 +9,18 @@ namespace TransferLearning.Compute;
 // streams each packed panel of W (Mr rows, see PackedWeights) once with eight independent accumulators, and skips
 // the columns of W whose input is zero. Bias and a ReLU-family activation are applied to each panel's outputs
 // while they are in L1 ("fused"); other activations are the caller's. Bound by reading the weights, so it stays
-// on the calling thread unless a product is large (ParallelThreshold); batches of 2 to 64 run PackedBatchGemm.
+// on the calling thread unless it is large (VectorParallelThreshold); batches of 2 to 64 run PackedBatchGemm.
 internal static unsafe class PackedGemm
 {
-    // Below this many multiply-adds a product stays on the calling thread. Measured in the benchmarks' quick
-    // mode (W4 and W5 with 1 and 2 threads, a shared 2-core machine): at batch 1 a second thread did not lower
-    // the median (the product is bound by reading the weights) and tripled the p99 (a worker descheduled in the
-    // middle of its part), so no matrix–vector product of a 784-512-256 network (≤ 401,408) hands off; at
-    // batch 32 the 784 → 512 and 512 → 256 products (12.8 M and 4.2 M) do.
+    // Below this many multiply-adds a batch product (PackedBatchGemm) stays on the calling thread: at batch 32
+    // the 784 → 512 and 512 → 256 products (12.8 M and 4.2 M) hand off.
     internal const long ParallelThreshold = 1_000_000;
+
+    // Below this many multiply-adds a matrix–vector product stays on the calling thread. Measured in the
+    // benchmarks' quick mode (W4, a shared 2-core machine): with the second core free, splitting 784 → 512
+    // (401,408) took the median from 19–20 to 11–13 µs; splitting 512 → 256 (131,072) as well doubled the p99
+    // of a busy machine and did not lower the median.
+    internal const long VectorParallelThreshold = 300_000;
 
     private static readonly PackedJob SharedJob = new();
 
@@ -39,7 +42,7 @@ internal static unsafe class PackedGemm
         // Four parts per thread: parts are claimed, so a worker that wakes late still takes some.
         int threads = Math.Min(maxThreads, GemmWorkerPool.Shared.WorkerCount + 1);
         int parts = Math.Min(4 * threads, w.PanelCount);
-        if (threads > 1 && parts > 1 && (long)w.Rows * w.Columns >= ParallelThreshold && GemmWorkerPool.Shared.TryAcquire())
+        if (threads > 1 && parts > 1 && (long)w.Rows * w.Columns >= VectorParallelThreshold && GemmWorkerPool.Shared.TryAcquire())
         {
             try
             {

@@ -70,7 +70,8 @@ public class InferenceTests
     [MemberData(nameof(Backends))]
     public void PredictBatch_LayersLargeEnoughToSplit_MatchTheBlockedGemmPath(string backendName)
     {
-        // 784 → 512 at 8 and 40 examples (3.2 M and 16 M multiply-adds) split between threads; 1 example does not.
+        // 784 → 512 splits between threads at 1, 8 and 40 examples (0.4 M, 3.2 M and 16 M multiply-adds); 512 → 256
+        // splits at 8 and 40 only.
         var network = BenchmarkShapedNetwork(BackendNamed(backendName));
         foreach (int m in new[] { 1, 8, 40 })
         {
