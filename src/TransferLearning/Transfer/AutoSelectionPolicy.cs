@@ -51,7 +51,8 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         var splits = target.StratifiedFolds(folds, Options.Seed);
         int epochs = context.Options.EpochsFor(target.Count);
         int firstEpochs = Math.Clamp((int)Math.Round(epochs * Options.FirstRungEpochFraction), 1, epochs);
-        int total = candidates.Count + (1 + Options.Survivors);
+        // Rung 0 trains every candidate; rung 1 FromScratch and at most Survivors others (fewer when there are fewer).
+        int total = candidates.Count + 1 + Math.Min(Options.Survivors, candidates.Count - 1);
         int done = 0;
         void Report(string stage, TransferStrategy strategy) =>
             Options.Progress?.Report(new AutoSelectionProgress(stage, strategy, ++done, total));

@@ -188,6 +188,19 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     }
 
     [Fact]
+    public void Transfer_AutoWithFromScratchAlone_ProgressEndsAtItsTotal()
+    {
+        var reports = new List<AutoSelectionProgress>();
+        var auto = new AutoSelectionOptions { Folds = 3, Candidates = [TransferStrategy.FromScratch], Progress = new SynchronousProgress<AutoSelectionProgress>(reports.Add) };
+        var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = TransferPolicy.Auto(auto) };
+
+        _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
+
+        reports.Select(r => r.Completed).Should().Equal(1, 2);
+        reports.Should().OnlyContain(r => r.Total == 2, "one rung-0 run and FromScratch's rung-1 run, no survivors to wait for");
+    }
+
+    [Fact]
     public void Transfer_Auto_ListsEveryCandidateWithItsScoreAndTime_AndLeavesThePretrainedNetworkAlone()
     {
         var before = Snapshot.Of(Pretrained);
