@@ -20,6 +20,11 @@ public static class Program
             return Workloads.PeakMemory.Run(args.AsSpan(1));
         }
 
+        if (args.Length > 0 && args[0] == "probe-kernels")
+        {
+            return Workloads.KernelProbe.Run();
+        }
+
         if (args.Length > 0 && args[0] == "probe-pool")
         {
             return Workloads.PoolProbe.Run(args.AsSpan(1));

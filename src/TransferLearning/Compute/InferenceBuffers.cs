@@ -28,8 +28,4 @@ internal sealed unsafe class InferenceBuffers
 
         return (float*)_pointers[slot];
     }
-
-    // Three slots as the scratch of a chunked forward pass: a layer's scratch, and two activation buffers.
-    public Networks.InferenceScratch Scratch(int scratchFloats, int floats) =>
-        new(new Span<float>(Get(2, scratchFloats), scratchFloats), new Span<float>(Get(0, floats), floats), new Span<float>(Get(1, floats), floats));
 }

@@ -14,14 +14,29 @@ namespace TransferLearning.Networks;
 /// </remarks>
 internal sealed class InferencePlan
 {
+    /// <summary>
+    /// Examples per slice of a large batch: one slice is one small batch on one thread. (Splitting a batch of 32
+    /// into two slices of 16 instead of splitting its products made W5 10 % slower: each thread then reads all
+    /// the weights.)
+    /// </summary>
+    internal const int LargeBatchSlice = 32;
+
+    private static readonly SlicesJob SharedSlicesJob = new();
+
     private PackedLayer?[] _layers = [];
 
     /// <summary><c>output ← A[L]</c> for <paramref name="columns"/> examples of <paramref name="x"/> (each contiguous).</summary>
+    /// <returns>
+    /// False when <paramref name="x"/> holds NaN or ±∞ (<paramref name="output"/> is then unspecified). A large batch
+    /// is checked slice by slice, just before each slice is packed for the kernels: the check reads the slice into
+    /// cache in one sequential pass, and the packing finds it there (checking the whole batch first made W3 5 %
+    /// slower, the packing then reading a batch the check had pushed out of L2).
+    /// </returns>
     /// <remarks>
     /// Dropout is the identity at inference and is skipped; any other kind of layer (batch normalisation with its
     /// running statistics) runs its own inference pass on column-major examples.
     /// </remarks>
-    public unsafe void Run(Network network, ReadOnlySpan<float> x, int columns, Span<float> output)
+    public unsafe bool Run(Network network, ReadOnlySpan<float> x, int columns, Span<float> output)
     {
         var (kernel, threads) = KernelOf(network.Backend);
         fixed (float* px = x)
@@ -29,13 +44,55 @@ internal sealed class InferencePlan
         {
             if (columns == 1)
             {
+                if (!Guard.IsAllFinite(x))
+                {
+                    return false;
+                }
+
                 RunOne(network, kernel, threads, px, po);
+                return true;
             }
-            else
+
+            return columns <= Network.SmallBatchLimit
+                ? RunBatch(network, kernel, threads, px, columns, po)
+                : RunLarge(network, kernel, threads, px, columns, po);
+        }
+    }
+
+    /// <summary>
+    /// More than <see cref="Network.SmallBatchLimit"/> examples: slices of <see cref="LargeBatchSlice"/> examples,
+    /// each through every layer on one thread (<see cref="RunBatch"/>), the slices claimed by this thread and the
+    /// worker pool. Splitting the examples rather than each product leaves no hand-off between layers: split product
+    /// by product (two hand-offs per slice), a batch of 1,000 ran 1.6 times faster on two threads than on one; split
+    /// by examples, 1.95 times.
+    /// </summary>
+    private unsafe bool RunLarge(Network network, GemmKernelKind kernel, int threads, float* x, int columns, float* output)
+    {
+        var slices = new ExampleSlices(this, network, kernel, x, columns, output);
+        int parts = slices.Count;
+        var pool = GemmWorkerPool.Shared;
+        if (threads > 1 && pool.TryAcquire())
+        {
+            try
             {
-                RunBatch(network, kernel, threads, px, columns, po);
+                SharedSlicesJob.Prepare(slices);
+                pool.Run(SharedSlicesJob, parts);
+                return SharedSlicesJob.AllFinite;
+            }
+            finally
+            {
+                SharedSlicesJob.Clear();
+                pool.Release();
             }
         }
+
+        bool finite = true;
+        for (int part = 0; part < parts && finite; part++)
+        {
+            finite = slices.Run(part);
+        }
+
+        return finite;
     }
 
     /// <summary>The kernel of a managed backend (and its thread limit); for any other, the best managed kernel here.</summary>
@@ -101,7 +158,7 @@ internal sealed class InferencePlan
     /// micro-kernel's packed-A panels from one dense layer to the next; unpacked to columns only where a layer
     /// needs whole examples (softmax, batch normalisation) and at the end.
     /// </summary>
-    private unsafe void RunBatch(Network network, GemmKernelKind kernel, int threads, float* x, int columns, float* output)
+    private unsafe bool RunBatch(Network network, GemmKernelKind kernel, int threads, float* x, int columns, float* output)
     {
         var layers = network.Layers;
         var buffers = InferenceBuffers.Current;
@@ -112,6 +169,11 @@ internal sealed class InferencePlan
         int stride = rows;   // columns: the leading dimension; panels: floats per panel
         bool inPanels = false;
         int slot = 0;
+        if (!Guard.IsAllFinite(new ReadOnlySpan<float>(x, columns * rows)))
+        {
+            return false;
+        }
+
         for (int l = 0; l < layers.Count; l++)
         {
             var layer = layers[l];
@@ -187,6 +249,8 @@ internal sealed class InferencePlan
                 new ReadOnlySpan<float>(data + ((nint)c * stride), outputs).CopyTo(new Span<float>(output + ((nint)c * outputs), outputs));
             }
         }
+
+        return true;
     }
 
     /// <summary>A layer that is not dense runs its own inference pass over contiguous columns.</summary>
@@ -229,6 +293,47 @@ internal sealed class InferencePlan
         }
 
         return entry.Weights;
+    }
+
+    /// <summary>A large batch cut into slices of <see cref="LargeBatchSlice"/> examples; slice <c>i</c> runs <see cref="RunBatch"/> on one thread.</summary>
+    private readonly unsafe struct ExampleSlices(InferencePlan plan, Network network, GemmKernelKind kernel, float* x, int columns, float* output)
+    {
+        public int Count => (columns + LargeBatchSlice - 1) / LargeBatchSlice;
+
+        /// <summary>Runs slice <paramref name="slice"/>; false when its examples hold NaN or ±∞.</summary>
+        public bool Run(int slice)
+        {
+            int first = slice * LargeBatchSlice;
+            int count = Math.Min(LargeBatchSlice, columns - first);
+            return plan.RunBatch(
+                network, kernel, 1, x + ((nint)first * network.InputSize), count, output + ((nint)first * network.OutputSize));
+        }
+    }
+
+    /// <summary>The slices of one large batch as the pool's work. Guarded by the pool's lock.</summary>
+    private sealed class SlicesJob : IParallelWork
+    {
+        private ExampleSlices _slices;
+        private int _nonFinite;
+
+        /// <summary>False when a slice found NaN or ±∞ in its examples (the slices after it are skipped).</summary>
+        public bool AllFinite => Volatile.Read(ref _nonFinite) == 0;
+
+        public void Prepare(in ExampleSlices slices)
+        {
+            _slices = slices;
+            _nonFinite = 0;
+        }
+
+        public void Clear() => _slices = default;
+
+        public void Execute(int part)
+        {
+            if (AllFinite && !_slices.Run(part))
+            {
+                Volatile.Write(ref _nonFinite, 1);
+            }
+        }
     }
 
     /// <summary>A layer and its packing (the layer is kept to notice a layer replaced by another of the same shape).</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Compute;
 
@@ -41,8 +42,7 @@ public sealed partial class Network
     {
         EnsureLength(example.Length, InputSize, "inputs", nameof(example));
         EnsureLength(output.Length, OutputSize, "outputs", nameof(output));
-        Guard.AllFinite(example, nameof(example));
-        PredictCore(example, 1, output, nameof(example));
+        PredictCore(example, 1, output, nameof(example), 0);
     }
 
     /// <summary>
@@ -54,8 +54,9 @@ public sealed partial class Network
     /// <remarks>
     /// Row-major examples are the columns of <c>X</c> (column-major, <c>n_x × m</c>), so no copy is made. The same
     /// numbers as <see cref="Predict(Matrix{float})"/> within 1e-6; thread safety as for <see cref="Predict(ReadOnlySpan{float}, Span{float})"/>.
-    /// Batches of up to 64 examples run kernels that read each packed weight once per tile of columns; larger
-    /// ones run the cache-blocked GEMM, in chunks of 1,024 examples.
+    /// Batches of up to 64 examples run kernels that read each packed weight once per tile of examples, each
+    /// product split between the cores; larger ones are cut into slices of 32 examples, each slice through every
+    /// layer on one core, the slices shared between the cores.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="examples"/> is empty, is not a whole number of examples, or holds NaN or ∞; or <paramref name="outputs"/> does not hold <c>m · n[L]</c> values.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers, or another thread is training it.</exception>
@@ -70,8 +71,7 @@ public sealed partial class Network
 
         int count = examples.Length / InputSize;
         EnsureLength(outputs.Length, count * OutputSize, "outputs", nameof(outputs));
-        Guard.AllFinite(examples, nameof(examples), InputSize);
-        PredictCore(examples, count, outputs, nameof(examples));
+        PredictCore(examples, count, outputs, nameof(examples), InputSize);
     }
 
     /// <summary>Predicts the class of one example: the arg-max of <c>A[L]</c>, or <c>a ≥ 0.5</c> for a single output unit.</summary>
@@ -83,14 +83,13 @@ public sealed partial class Network
     public int PredictClass(ReadOnlySpan<float> example)
     {
         EnsureLength(example.Length, InputSize, "inputs", nameof(example));
-        Guard.AllFinite(example, nameof(example));
         const int StackLimit = 256;
         float[]? rented = OutputSize > StackLimit ? ArrayPool<float>.Shared.Rent(OutputSize) : null;
         Span<float> output = rented is null ? stackalloc float[StackLimit] : rented;
         try
         {
             output = output[..OutputSize];
-            PredictCore(example, 1, output, nameof(example));
+            PredictCore(example, 1, output, nameof(example), 0);
             return ArgMax(output);
         }
         finally
@@ -111,7 +110,7 @@ public sealed partial class Network
     /// <exception cref="InvalidOperationException">The network has no layers, or another thread is training it.</exception>
     public void Predict(Matrix<float> x, Matrix<float> result)
     {
-        var data = ValidatedInput(x, nameof(x));
+        var data = ValidatedInput(x, nameof(x), checkFinite: false);
         ArgumentNullException.ThrowIfNull(result);
         var target = result.AsColumnMajorArray();
         if (result.RowCount != OutputSize || result.ColumnCount != x.ColumnCount || target is null)
@@ -121,7 +120,7 @@ public sealed partial class Network
                 nameof(result));
         }
 
-        PredictCore(data, x.ColumnCount, target, nameof(x));
+        PredictCore(data, x.ColumnCount, target, nameof(x), InputSize);
     }
 
     /// <summary>Marks the network as training until the scope is disposed (predictions from other threads are refused meanwhile).</summary>
@@ -134,23 +133,18 @@ public sealed partial class Network
     }
 
     /// <summary>
-    /// Every public prediction, after validation, guarded against concurrent training: the small-batch plan, or
-    /// the blocked GEMM in chunks of 1,024 columns in this thread's scratch (kept for the thread's next call).
+    /// Every public prediction, after its shapes are checked, guarded against concurrent training: the inference
+    /// plan, which checks that the inputs are finite as it reads them; when they are not, the exception names the
+    /// first value that is not (by index, or by row and column when <paramref name="rows"/> is not 0).
     /// </summary>
-    private void PredictCore(ReadOnlySpan<float> x, int columns, Span<float> output, string paramName)
+    private void PredictCore(ReadOnlySpan<float> x, int columns, Span<float> output, string paramName, int rows)
     {
         int starts = Volatile.Read(ref _trainingStarts);
         EnsureNotTrainingElsewhere();
-        if (columns <= SmallBatchLimit)
+        if (!_inference.Run(this, x, columns, output))
         {
-            _inference.Run(this, x, columns, output);
-        }
-        else
-        {
-            int chunk = Math.Min(InferenceChunk, columns);
-            var (rows, scratchRows) = ScratchRowsOf(0, _layers.Count);
-            var scratch = InferenceBuffers.Current.Scratch(Math.Max(scratchRows * chunk, 1), rows * chunk);
-            Infer(x, columns, 0, _layers.Count, output, chunk, default, scratch);
+            Guard.AllFinite(x, paramName, rows);
+            throw new UnreachableException("The inference plan found a value that is not finite, but Guard.AllFinite did not.");
         }
 
         EnsureFiniteOutput(output, paramName);

@@ -222,9 +222,9 @@ public sealed partial class Network
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
     public Matrix<float> Predict(Matrix<float> x)
     {
-        var data = ValidatedInput(x, nameof(x));
+        var data = ValidatedInput(x, nameof(x), checkFinite: false);
         var output = new float[OutputSize * x.ColumnCount];
-        PredictCore(data, x.ColumnCount, output, nameof(x));
+        PredictCore(data, x.ColumnCount, output, nameof(x), InputSize);
         return Matrix<float>.Build.Dense(OutputSize, x.ColumnCount, output);
     }
 
@@ -418,7 +418,11 @@ public sealed partial class Network
         return (widest, scratchRows);
     }
 
-    internal float[] ValidatedInput(Matrix<float> x, string paramName)
+    /// <summary>
+    /// The column-major values of <paramref name="x"/> after checking its shape, and that they are finite unless
+    /// <paramref name="checkFinite"/> is false (the prediction calls check them as they pack them).
+    /// </summary>
+    internal float[] ValidatedInput(Matrix<float> x, string paramName, bool checkFinite = true)
     {
         ArgumentNullException.ThrowIfNull(x, paramName);
         if (_layers.Count == 0)
@@ -437,7 +441,11 @@ public sealed partial class Network
         }
 
         var data = x.AsColumnMajorArray() ?? x.ToColumnMajorArray();
-        Guard.AllFinite(data, paramName, x.RowCount);
+        if (checkFinite)
+        {
+            Guard.AllFinite(data, paramName, x.RowCount);
+        }
+
         return data;
     }
 

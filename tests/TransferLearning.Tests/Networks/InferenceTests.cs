@@ -71,9 +71,10 @@ public class InferenceTests
     public void PredictBatch_LayersLargeEnoughToSplit_MatchTheBlockedGemmPath(string backendName)
     {
         // 784 → 512 splits between threads at 1, 8 and 40 examples (0.4 M, 3.2 M and 16 M multiply-adds); 512 → 256
-        // splits at 8 and 40 only.
+        // splits at 8 and 40 only. From 65 examples on, slices of 32 examples are shared between the threads
+        // instead (100: 3 whole slices and one of 4; 1,000: 31 and one of 8).
         var network = BenchmarkShapedNetwork(BackendNamed(backendName));
-        foreach (int m in new[] { 1, 8, 40 })
+        foreach (int m in new[] { 1, 8, 40, 100, 1_000 })
         {
             var x = Examples(m, 784, seed: m);
             var actual = new float[m * 10];
@@ -177,12 +178,16 @@ public class InferenceTests
         var x = Examples(Count, 784, seed: 6);
         var serial = network.Predict(Matrix<float>.Build.Dense(784, Count, x)).ToColumnMajorArray();
         var serialClasses = Enumerable.Range(0, Count).Select(j => ArgMax(serial.AsSpan(j * 10, 10))).ToArray();
+        const int Large = 100;   // slices shared between the threads, when a caller gets the pool
+        var large = Examples(Large, 784, seed: 16);
+        var serialLarge = network.Predict(Matrix<float>.Build.Dense(784, Large, large)).ToColumnMajorArray();
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
 
         var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
         {
             var one = new float[10];
             var batch = new float[10 * 8];
+            var largeBatch = new float[10 * Large];
             int rounds = backendName == "scalar" ? 3 : 10;   // the scalar kernel is slow: fewer rounds keep the test under 2 s
             for (int round = 0; round < rounds; round++)
             {
@@ -199,6 +204,11 @@ public class InferenceTests
                 Compare(batch, serial.AsSpan(first * 10, 80), $"thread {t}, PredictBatch({first}..{first + 8})");
                 var matrix = network.Predict(Matrix<float>.Build.Dense(784, Count, x)).ToColumnMajorArray();
                 Compare(matrix, serial, $"thread {t}, Predict(Matrix)");
+                if (round % 3 == 0)
+                {
+                    network.PredictBatch(large, largeBatch);
+                    Compare(largeBatch, serialLarge, $"thread {t}, PredictBatch of {Large}");
+                }
             }
         })).ToList();
         threads.ForEach(t => t.Start());
@@ -272,6 +282,34 @@ public class InferenceTests
             .Should().Throw<ArgumentException>().WithParameterName("result").WithMessage($"Expected a dense {network.OutputSize} × 2 result but got a {network.OutputSize} × 3 matrix.*");
         FluentActions.Invoking(() => Network.Create(3).Predict(new float[3], new float[3]))
             .Should().Throw<InvalidOperationException>().WithMessage("The network has no layers.");
+    }
+
+    [Theory]
+    [InlineData(32, 5, 17)]      // a small batch, its products split between the threads
+    [InlineData(100, 70, 783)]   // a large batch: the third slice of 32
+    [InlineData(100, 99, 0)]     // the last, short slice
+    [InlineData(1_000, 640, 400)]
+    public void PredictBatch_ANonFiniteValueAnywhere_ThrowsNamingItsRowAndColumn(int count, int example, int feature)
+    {
+        var network = BenchmarkShapedNetwork(ComputeBackend.Default);
+        var x = Examples(count, 784, seed: count);
+        var outputs = new float[count * 10];
+        foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+        {
+            x[(example * 784) + feature] = bad;
+            string shown = bad.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+            FluentActions.Invoking(() => network.PredictBatch(x, outputs))
+                .Should().Throw<ArgumentException>().WithParameterName("examples")
+                .WithMessage($"Expected only finite values but found {shown} at row {feature}, column {example}.*");
+            FluentActions.Invoking(() => network.Predict(Matrix<float>.Build.Dense(784, count, x)))
+                .Should().Throw<ArgumentException>().WithParameterName("x")
+                .WithMessage($"Expected only finite values but found {shown} at row {feature}, column {example}.*");
+        }
+
+        x[(example * 784) + feature] = 0.5f;
+        network.PredictBatch(x, outputs);
+        outputs.Should().OnlyContain(p => p >= 0f && p <= 1f, "the same call with the value repaired predicts");
     }
 
     internal static ComputeBackend BackendNamed(string name) => name switch

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using TransferLearning.Compute;
+
+namespace TransferLearning.Benchmarks.Workloads;
+
+// `probe-kernels`: the inference kernels one by one on the layers of 784-512-256-10, against the FMA peak of
+// this machine (a loop of independent 512-bit FMAs on one thread and on every core): how close to the hardware
+// the products run, and what a batch costs besides them. Medians of 20,000 calls after 0.4 s of warm-up each.
+public static unsafe class KernelProbe
+{
+    private const int Inputs = 784;
+    private static readonly int[] Layers = [784, 512, 256, 10];
+
+    public static int Run()
+    {
+        Console.WriteLine($"{Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}");
+        if (Avx512F.IsSupported)
+        {
+            double one = FmaPeak(1);
+            double all = FmaPeak(Environment.ProcessorCount);
+            Console.WriteLine($"FMA peak (512-bit): {one:F0} GFLOP/s on one thread, {all:F0} on {Environment.ProcessorCount}");
+        }
+
+        var kernel = ManagedComputeBackend.BestKernel();
+        var (mr, nr) = ManagedComputeBackend.TileOf(kernel);
+        var random = new Random(1);
+        var oneExample = new PackedWeights[3];
+        var batch = new PackedWeights[3];
+        for (int l = 0; l < 3; l++)
+        {
+            var w = new float[Layers[l + 1] * Layers[l]];
+            for (int i = 0; i < w.Length; i++)
+            {
+                w[i] = (float)(random.NextDouble() - 0.5) * 0.1f;
+            }
+
+            var b = new float[Layers[l + 1]];
+            oneExample[l] = PackedWeights.Pack(kernel, mr, w, Layers[l + 1], Layers[l], b, 1, 1);
+            batch[l] = PackedWeights.Pack(kernel, nr, w, Layers[l + 1], Layers[l], b, 1, 1);
+        }
+
+        const int Batch = 32;
+        float* x = Floats(Batch * Inputs);
+        for (int i = 0; i < Batch * Inputs; i++)
+        {
+            x[i] = (float)random.NextDouble();
+        }
+
+        float* packed = Floats(Batch * Inputs);
+        float* y0 = Floats(Batch * 520);
+        float* y1 = Floats(Batch * 520);
+        float* scratch = Floats(2 * Inputs);
+        Console.WriteLine($"kernel {kernel}: one example ({mr}-row panels), a batch of {Batch} ({nr}-row panels)");
+        Console.WriteLine("| product | threads | median µs | GFLOP/s | GB/s of weights |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (int threads in new[] { 1, 2 })
+        {
+            float* input = x;
+            for (int l = 0; l < 3; l++)
+            {
+                var w = oneExample[l];
+                float* from = l == 0 ? x : (l % 2 == 1 ? y0 : y1);
+                float* to = l % 2 == 0 ? y0 : y1;
+                Report($"{w.Columns} → {w.Rows}, one example", threads, 1, w, Time(() => PackedGemm.Multiply(w, from, to, scratch, 0f, threads)));
+            }
+        }
+
+        Report("pack 32 examples (transpose)", 1, 0, null, Time(() => PackedBatchGemm.PackExamples(kernel, x, Inputs, Batch, Inputs, packed)));
+        PackedBatchGemm.PackExamples(kernel, x, Inputs, Batch, Inputs, packed);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            for (int l = 0; l < 3; l++)
+            {
+                var w = batch[l];
+                float* from = l == 0 ? packed : (l % 2 == 1 ? y0 : y1);
+                int fromStride = l == 0 ? mr * Inputs : mr * batch[l - 1].PaddedRows;
+                float* to = l % 2 == 0 ? y0 : y1;
+                Report($"{w.Columns} → {w.Rows}, batch of {Batch}", threads, Batch, w, Time(() => PackedBatchGemm.Multiply(w, from, fromStride, Batch, to, 0f, threads)));
+            }
+        }
+
+        return 0;
+    }
+
+    private static float* Floats(int count) => (float*)NativeMemory.AlignedAlloc((nuint)count * sizeof(float), 64);
+
+    private static void Report(string product, int threads, int examples, PackedWeights? w, double microseconds)
+    {
+        string gflops = w is null ? "—" : $"{2.0 * examples * w.Rows * w.Columns / microseconds / 1e3:F0}";
+        string bandwidth = w is null ? "—" : $"{4.0 * w.PaddedRows * w.Columns / microseconds / 1e3:F0}";
+        Console.WriteLine($"| {product} | {threads} | {microseconds:F2} | {gflops} | {bandwidth} |");
+    }
+
+    private static double Time(Action body)
+    {
+        var warm = Stopwatch.StartNew();
+        while (warm.ElapsedMilliseconds < 400)
+        {
+            body();
+        }
+
+        var samples = new double[20_000];
+        for (int i = 0; i < samples.Length; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            body();
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        Array.Sort(samples);
+        return samples[samples.Length / 2];
+    }
+
+    // GFLOP/s of `threads` threads each running twelve independent chains of 512-bit FMAs (enough to cover the
+    // latency on every x86 core of the day).
+    private static double FmaPeak(int threads)
+    {
+        const long Rounds = 50_000_000;
+        var sinks = new float[threads];
+        FmaChains(1000);   // compiled before the clock starts
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() => sinks[t] = FmaChains(Rounds))).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        return threads * Rounds * 12 * 32 / clock.Elapsed.TotalSeconds / 1e9;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float FmaChains(long rounds)
+    {
+        var m = Vector512.Create(0.999999f);
+        var c = Vector512.Create(1e-7f);
+        Vector512<float> a0 = Vector512.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        Vector512<float> a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        for (long i = 0; i < rounds; i++)
+        {
+            a0 = Avx512F.FusedMultiplyAdd(a0, m, c);
+            a1 = Avx512F.FusedMultiplyAdd(a1, m, c);
+            a2 = Avx512F.FusedMultiplyAdd(a2, m, c);
+            a3 = Avx512F.FusedMultiplyAdd(a3, m, c);
+            a4 = Avx512F.FusedMultiplyAdd(a4, m, c);
+            a5 = Avx512F.FusedMultiplyAdd(a5, m, c);
+            a6 = Avx512F.FusedMultiplyAdd(a6, m, c);
+            a7 = Avx512F.FusedMultiplyAdd(a7, m, c);
+            a8 = Avx512F.FusedMultiplyAdd(a8, m, c);
+            a9 = Avx512F.FusedMultiplyAdd(a9, m, c);
+            a10 = Avx512F.FusedMultiplyAdd(a10, m, c);
+            a11 = Avx512F.FusedMultiplyAdd(a11, m, c);
+        }
+
+        return Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)));
+    }
+}
