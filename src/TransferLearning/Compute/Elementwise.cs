@@ -135,6 +135,81 @@ internal static class Elementwise
         }
     }
 
+    /// <summary>
+    /// Softmax of many examples at once, laid out with the examples side by side: <c>block[o·lanes + r]</c> is output
+    /// <c>o</c> of example <c>r</c>, and each example's <paramref name="outputs"/> values become
+    /// <c>exp(z − max z) / Σ exp(z − max z)</c>, as <see cref="Softmax"/> computes them column by column. One vector
+    /// holds one output of several examples, so a softmax of 10 classes runs at the vector width instead of ten
+    /// values at a time (the small-batch inference's output panels are laid out so).
+    /// </summary>
+    public static void SoftmaxAcrossLanes(Span<float> block, int outputs, int lanes)
+    {
+        int width = Vector<float>.Count;
+        int r = 0;
+        for (; Vector.IsHardwareAccelerated && r + width <= lanes; r += width)
+        {
+            var max = new Vector<float>(block.Slice(r, width));
+            for (int o = 1; o < outputs; o++)
+            {
+                max = Vector.Max(max, new Vector<float>(block.Slice((o * lanes) + r, width)));
+            }
+
+            for (int o = 0; o < outputs; o++)
+            {
+                var slot = block.Slice((o * lanes) + r, width);
+                (new Vector<float>(slot) - max).CopyTo(slot);
+            }
+        }
+
+        for (; r < lanes; r++)
+        {
+            float max = block[r];
+            for (int o = 1; o < outputs; o++)
+            {
+                max = Math.Max(max, block[(o * lanes) + r]);
+            }
+
+            for (int o = 0; o < outputs; o++)
+            {
+                block[(o * lanes) + r] -= max;
+            }
+        }
+
+        var values = block[..(outputs * lanes)];
+        TensorPrimitives.Exp(values, values);
+        r = 0;
+        for (; Vector.IsHardwareAccelerated && r + width <= lanes; r += width)
+        {
+            var sum = new Vector<float>(block.Slice(r, width));
+            for (int o = 1; o < outputs; o++)
+            {
+                sum += new Vector<float>(block.Slice((o * lanes) + r, width));
+            }
+
+            var scale = Vector<float>.One / sum;
+            for (int o = 0; o < outputs; o++)
+            {
+                var slot = block.Slice((o * lanes) + r, width);
+                (new Vector<float>(slot) * scale).CopyTo(slot);
+            }
+        }
+
+        for (; r < lanes; r++)
+        {
+            float sum = 0f;
+            for (int o = 0; o < outputs; o++)
+            {
+                sum += block[(o * lanes) + r];
+            }
+
+            float scale = 1f / sum;
+            for (int o = 0; o < outputs; o++)
+            {
+                block[(o * lanes) + r] *= scale;
+            }
+        }
+    }
+
     /// <summary>Softmax backward per column: <c>dZ = a ⊙ (dA − (dA · a))</c>.</summary>
     public static void SoftmaxBackward(ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ, int rows)
     {

@@ -16,11 +16,12 @@ internal static unsafe class PackedGemm
     // the 784 → 512 and 512 → 256 products (12.8 M and 4.2 M) hand off.
     internal const long ParallelThreshold = 1_000_000;
 
-    // Below this many multiply-adds a matrix–vector product stays on the calling thread. Measured in the
-    // benchmarks' quick mode (W4, a shared 2-core machine): with the second core free, splitting 784 → 512
-    // (401,408) took the median from 19–20 to 11–13 µs; splitting 512 → 256 (131,072) as well doubled the p99
-    // of a busy machine and did not lower the median.
-    internal const long VectorParallelThreshold = 300_000;
+    // Below this many multiply-adds a matrix–vector product stays on the calling thread. Measured on a shared
+    // 2-core machine (W4): with the second core free, splitting 784 → 512 (401,408) took the median from 19–20 to
+    // 11–13 µs, and splitting 512 → 256 (131,072) as well from 10.3–10.5 to 9.4 µs; with the second core held by
+    // another process both stay at the one-thread 19 µs and the p99 does not grow (29–35 against 33–37 µs). (Before
+    // the worker yielded while it spun, splitting 512 → 256 had doubled the p99 of a busy machine.)
+    internal const long VectorParallelThreshold = 100_000;
 
     private static readonly PackedJob SharedJob = new();
 

@@ -205,12 +205,21 @@ internal sealed class InferencePlan
                     continue;
                 }
 
-                if (!dense.Activation.IsOutputOnly)
+                if (dense.Activation is SoftmaxActivation)
+                {
+                    // Across each example's outputs: in a panel they are Mr apart, the examples side by side.
+                    for (int q = 0; q < panels; q++)
+                    {
+                        Elementwise.SoftmaxAcrossLanes(new Span<float>(data + ((nint)q * stride), rows * mr), rows, mr);
+                    }
+                }
+                else
                 {
                     // Element-wise: the layout does not matter (the padding is never read).
                     Activate(dense.Activation, data, panels * stride, 1, 0);
-                    continue;
                 }
+
+                continue;
             }
 
             if (inPanels)
@@ -221,12 +230,6 @@ internal sealed class InferencePlan
                 stride = rows;
                 inPanels = false;
                 slot = 1 - slot;
-            }
-
-            if (layer is DenseLayer outputOnly)
-            {
-                Activate(outputOnly.Activation, data, rows, columns, stride);
-                continue;
             }
 
             float* z = buffers.Get(slot, columns * layer.OutputSize);
