@@ -45,6 +45,12 @@ internal sealed class GemmWorkerPool
     private IParallelWork? _work;
     private ExceptionDispatchInfo? _error;
 
+    [ThreadStatic]
+    private static bool _isWorkerThread;
+
+    // True on the pool's worker threads (they claim parts from the back).
+    public static bool IsWorkerThread => _isWorkerThread;
+
     private GemmWorkerPool(int workers)
     {
         WorkerCount = Math.Max(0, workers);
@@ -205,6 +211,7 @@ internal sealed class GemmWorkerPool
     {
         int index = (int)state!;
         long seen = 0;
+        _isWorkerThread = true;
 
         // What the thread allocated starting up is not the work's: record it now, not with the first part.
         Volatile.Write(ref _workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
