@@ -9,30 +9,31 @@ namespace TransferLearning.Tests.Compute;
 [Trait("Category", "Slow")]
 public class BackendTrainingTests
 {
-    [Fact]
-    public void Fit_OnEveryBackend_ReachesTheSameAccuracy()
+    [SkippableTheory]
+    [InlineData("scalar")]
+    [InlineData("native")]
+    public void Fit_OnAnotherBackend_ReachesTheAccuracyOfTheDefault(string backendName)
     {
-        var backends = new List<ComputeBackend>
-        {
-            ComputeBackend.Managed,
-            new ManagedComputeBackend(GemmKernelKind.Scalar, maxThreads: 1),
-        };
-        if (ComputeBackend.TryLoadNativeBlas(null, out var native))
-        {
-            backends.Add(native!);
-        }
-
+        ComputeBackend backend = backendName == "scalar"
+            ? new ManagedComputeBackend(GemmKernelKind.Scalar, maxThreads: 1)
+            : ComputeBackend.TryLoadNativeBlas(null, out var native)
+                ? native!
+                : throw new SkipException("No native BLAS library (libopenblas.so.0) is installed: the native backend cannot be tested here.");
         var (train, test) = SyntheticData.Spirals(perClass: 300, noise: 0.02f, seed: 4).Split(0.75, seed: 5);
-        var results = backends.Select(backend =>
-        {
-            var network = Network.Create(2, seed: 3).Dense(48, Activation.ReLU).Dense(48, Activation.ReLU).Dense(2, Activation.Softmax);
-            network.Backend = backend;
-            new Trainer(new TrainingOptions { Epochs = 40, BatchSize = 32, Optimizer = Optimizers.Adam(0.01f), Seed = 6 }).Fit(network, train);
-            return (backend.Name, Score: network.Evaluate(test));
-        }).ToList();
 
-        results.Should().OnlyContain(r => r.Score.Accuracy >= 0.95, "every backend learns the spirals");
-        double spread = results.Max(r => r.Score.Accuracy!.Value) - results.Min(r => r.Score.Accuracy!.Value);
-        spread.Should().BeLessThanOrEqualTo(0.02, string.Join("; ", results.Select(r => $"{r.Name}: {r.Score}")));
+        var reference = TrainedScore(ComputeBackend.Managed, train, test);
+        var other = TrainedScore(backend, train, test);
+
+        reference.Accuracy.Should().BeGreaterThanOrEqualTo(0.95, "the default backend learns the spirals");
+        other.Accuracy.Should().BeGreaterThanOrEqualTo(0.95, "{0} learns the spirals", backend.Name);
+        Math.Abs(other.Accuracy!.Value - reference.Accuracy!.Value).Should().BeLessThanOrEqualTo(0.02, "{0}: {1}; default: {2}", backend.Name, other, reference);
+    }
+
+    private static Evaluation TrainedScore(ComputeBackend backend, Dataset train, Dataset test)
+    {
+        var network = Network.Create(2, seed: 3).Dense(48, Activation.ReLU).Dense(48, Activation.ReLU).Dense(2, Activation.Softmax);
+        network.Backend = backend;
+        new Trainer(new TrainingOptions { Epochs = 40, BatchSize = 32, Optimizer = Optimizers.Adam(0.01f), Seed = 6 }).Fit(network, train);
+        return network.Evaluate(test);
     }
 }
