@@ -38,6 +38,10 @@ public sealed record QuickCase(
 
     public int Warmup { get; init; } = 2;
 
+    // And warm-up iterations go on until this long has passed: a call of microseconds needs about 0.2 s of them
+    // before .NET's tiered compilation has replaced its first, unoptimised code (200 calls of 10 µs take 2 ms).
+    public double WarmupSeconds { get; init; }
+
     // Also report the bytes this thread allocated per iteration (after warm-up), for latency cases.
     public bool MeasureAllocations { get; init; }
 }

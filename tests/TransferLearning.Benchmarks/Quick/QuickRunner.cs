@@ -84,7 +84,8 @@ public static class QuickRunner
     // Times one round of a case; returns the bytes this thread allocated during its samples.
     private static long Measure(QuickCase c, List<double> samples)
     {
-        for (int w = 0; w < c.Warmup; w++)
+        var warmup = Stopwatch.StartNew();
+        for (int w = 0; w < c.Warmup || warmup.Elapsed.TotalSeconds < c.WarmupSeconds; w++)
         {
             c.Iteration();
         }

@@ -104,6 +104,7 @@ public sealed class InferenceQuickWorkload : IQuickWorkload
         new(workload, label, backend, "µs", HigherIsBetter: false, () => { }, call, seconds => seconds * 1e6)
         {
             Warmup = 200,
+            WarmupSeconds = 0.5,
             MinSamples = calls,
             MaxSamples = calls,
             MeasureAllocations = true,
