@@ -68,6 +68,7 @@ public sealed class InferenceQuickWorkload : IQuickWorkload
         // Where ONNX Runtime's second thread pays.
         var ortOne = new OnnxRuntimeReference(reference, threads: 1);
         int ortOneNext = 0;
+        yield return Latency("W4", "batch 1", ortOne.Name, () => ortOne.Predict(Example(test, ref ortOneNext, 1), ortOutput.AsSpan(0, 10)), SingleCalls);
         yield return Latency("W5", "batch 32", ortOne.Name, () => ortOne.Predict(Example(test, ref ortOneNext, 32), ortOutput.AsSpan(0, 320)), 1_500);
     }
 
