@@ -84,7 +84,7 @@ internal static unsafe class GemmPacking
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackStrided(float* s, nint ld, int x0, int xc, int p0, int kc, int w, float* dst)
+    internal static void PackStrided(float* s, nint ld, int x0, int xc, int p0, int kc, int w, float* dst)
     {
         for (int x = 0; x < xc; x += w)
         {

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace TransferLearning.Compute;
@@ -23,76 +22,11 @@ internal static unsafe class PackedBatchGemm
     }
 
     // Xᵀ in panels of Mr examples: panel q at dst + q·stride, feature j of example q·Mr + r at + j·Mr + r (stride
-    // = Mr·k); the rows past n are zero. A transpose: with AVX, eight examples by eight features at a time in
-    // registers, eight examples at a time along their rows, every store a whole vector; written example by
-    // example, with stores Mr floats apart, it took 13 µs for a batch of 32, a tenth of W5.
-    public static void PackExamples(GemmKernelKind kernel, float* x, int ldx, int n, int k, float* dst)
-    {
-        int mr = ManagedComputeBackend.TileOf(kernel).Mr;
-        int panels = (n + mr - 1) / mr;
-        int vectorColumns = Avx.IsSupported && mr % 8 == 0 ? k / 8 * 8 : 0;
-        for (int q = 0; q < panels; q++)
-        {
-            float* panel = dst + ((nint)q * mr * k);
-            for (int r = 0; vectorColumns > 0 && r < mr; r += 8)
-            {
-                for (int j = 0; j < vectorColumns; j += 8)
-                {
-                    Transpose8x8(x, ldx, (q * mr) + r, n, j, panel + ((nint)j * mr) + r, mr);
-                }
-            }
-
-            for (int j = vectorColumns; j < k; j++)
-            {
-                float* column = panel + ((nint)j * mr);
-                for (int r = 0; r < mr; r++)
-                {
-                    int example = (q * mr) + r;
-                    column[r] = example < n ? x[((nint)example * ldx) + j] : 0f;
-                }
-            }
-        }
-    }
-
-    // Features j .. j+7 of examples e .. e+7 (zeros past n) into dst[f·ld + i] = feature j+f of example e+i.
-    private static void Transpose8x8(float* x, int ldx, int e, int n, int j, float* dst, int ld)
-    {
-        var r0 = Row(x, ldx, e, n, j);
-        var r1 = Row(x, ldx, e + 1, n, j);
-        var r2 = Row(x, ldx, e + 2, n, j);
-        var r3 = Row(x, ldx, e + 3, n, j);
-        var r4 = Row(x, ldx, e + 4, n, j);
-        var r5 = Row(x, ldx, e + 5, n, j);
-        var r6 = Row(x, ldx, e + 6, n, j);
-        var r7 = Row(x, ldx, e + 7, n, j);
-        var t0 = Avx.UnpackLow(r0, r1);
-        var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3);
-        var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5);
-        var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7);
-        var t7 = Avx.UnpackHigh(r6, r7);
-        var u0 = Avx.Shuffle(t0, t2, 0x44);
-        var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44);
-        var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44);
-        var u5 = Avx.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx.Shuffle(t5, t7, 0x44);
-        var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + ld, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + (2 * ld), Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + (3 * ld), Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + (4 * ld), Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + (5 * ld), Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + (6 * ld), Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(dst + (7 * ld), Avx.Permute2x128(u3, u7, 0x31));
-    }
-
-    private static Vector256<float> Row(float* x, int ldx, int example, int n, int j) =>
-        example < n ? Avx.LoadVector256(x + ((nint)example * ldx) + j) : Vector256<float>.Zero;
+    // = Mr·k); the rows past n are zero. This is the GEMM's strided packing (8 × 8 blocks transposed in AVX
+    // registers, every store a whole vector); written example by example, with stores Mr floats apart, it took
+    // 13 µs for a batch of 32, a tenth of W5.
+    public static void PackExamples(GemmKernelKind kernel, float* x, int ldx, int n, int k, float* dst) =>
+        GemmPacking.PackStrided(x, ldx, 0, n, 0, k, ManagedComputeBackend.TileOf(kernel).Mr, dst);
 
     // The first `rows` features of each of the n examples in panels (panel stride `stride`) into column-major
     // out (leading dimension ldo).
