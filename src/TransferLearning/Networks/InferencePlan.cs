@@ -62,11 +62,11 @@ internal sealed class InferencePlan
     }
 
     /// <summary>
-    /// More than <see cref="Network.SmallBatchLimit"/> examples: slices of <see cref="LargeBatchSlice"/> examples,
-    /// each through every layer on one thread (<see cref="RunBatch"/>), the slices claimed by this thread and the
-    /// worker pool. Splitting the examples rather than each product leaves no hand-off between layers: split product
-    /// by product (two hand-offs per slice), a batch of 1,000 ran 1.6 times faster on two threads than on one; split
-    /// by examples, 1.95 times.
+    /// More than <see cref="Network.SmallBatchLimit"/> examples: slices of up to <see cref="LargeBatchSlice"/>
+    /// examples (<see cref="BatchSlices"/>), each through every layer on one thread (<see cref="RunBatch"/>), the
+    /// slices claimed by this thread and the worker pool. Splitting the examples rather than each product leaves no
+    /// hand-off between layers: split product by product (two hand-offs per slice), a batch of 1,000 ran 1.6 times
+    /// faster on two threads than on one; split by examples, 1.95 times.
     /// </summary>
     private unsafe bool RunLarge(Network network, GemmKernelKind kernel, int threads, float* x, int columns, float* output)
     {
@@ -302,16 +302,17 @@ internal sealed class InferencePlan
         return entry.Weights;
     }
 
-    /// <summary>A large batch cut into slices of <see cref="LargeBatchSlice"/> examples; slice <c>i</c> runs <see cref="RunBatch"/> on one thread.</summary>
+    /// <summary>A large batch cut into <see cref="BatchSlices"/>; slice <c>i</c> runs <see cref="RunBatch"/> on one thread.</summary>
     private readonly unsafe struct ExampleSlices(InferencePlan plan, Network network, GemmKernelKind kernel, float* x, int columns, float* output)
     {
-        public int Count => (columns + LargeBatchSlice - 1) / LargeBatchSlice;
+        private readonly BatchSlices _slices = new(columns, LargeBatchSlice);
+
+        public int Count => _slices.Count;
 
         /// <summary>Runs slice <paramref name="slice"/>; false when its examples hold NaN or ±∞.</summary>
         public bool Run(int slice)
         {
-            int first = slice * LargeBatchSlice;
-            int count = Math.Min(LargeBatchSlice, columns - first);
+            var (first, count) = _slices.Bounds(slice);
 
             // The slice this thread will most likely run next (the caller claims upwards, a worker downwards): its
             // examples are fetched into L2 while this one computes, so that its input check does not wait on memory.
@@ -320,8 +321,9 @@ internal sealed class InferencePlan
             int prefetchFloats = 0;
             if (next >= 0 && next < Count)
             {
-                prefetch = x + ((nint)next * LargeBatchSlice * network.InputSize);
-                prefetchFloats = Math.Min(LargeBatchSlice, columns - (next * LargeBatchSlice)) * network.InputSize;
+                var (nextFirst, nextCount) = _slices.Bounds(next);
+                prefetch = x + ((nint)nextFirst * network.InputSize);
+                prefetchFloats = nextCount * network.InputSize;
             }
 
             return plan.RunBatch(

@@ -55,8 +55,8 @@ public sealed partial class Network
     /// Row-major examples are the columns of <c>X</c> (column-major, <c>n_x × m</c>), so no copy is made. The same
     /// numbers as <see cref="Predict(Matrix{float})"/> within 1e-6; thread safety as for <see cref="Predict(ReadOnlySpan{float}, Span{float})"/>.
     /// Batches of up to 64 examples run kernels that read each packed weight once per tile of examples, each
-    /// product split between the cores; larger ones are cut into slices of 32 examples, each slice through every
-    /// layer on one core, the slices shared between the cores.
+    /// product split between the cores; larger ones are cut into slices of up to 64 examples, each slice through
+    /// every layer on one core, the slices shared between the cores.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="examples"/> is empty, is not a whole number of examples, or holds NaN or ∞; or <paramref name="outputs"/> does not hold <c>m · n[L]</c> values.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers, or another thread is training it.</exception>

@@ -71,8 +71,8 @@ public class InferenceTests
     public void PredictBatch_LayersLargeEnoughToSplit_MatchTheBlockedGemmPath(string backendName)
     {
         // 784 → 512 splits between threads at 1, 8 and 40 examples (0.4 M, 3.2 M and 16 M multiply-adds); 512 → 256
-        // splits at 8 and 40 only. From 65 examples on, slices of 64 examples are shared between the threads
-        // instead (100: a whole slice and one of 36; 1,000: 15 and one of 40).
+        // splits at 8 and 40 only. From 65 examples on, slices of examples are shared between the threads
+        // instead (100: slices of 32, 32, 32 and 4; 1,000: six of 64 at each end, seven of 32 and one of 8 between).
         var network = BenchmarkShapedNetwork(BackendNamed(backendName));
         foreach (int m in new[] { 1, 8, 40, 100, 1_000 })
         {
@@ -286,8 +286,8 @@ public class InferenceTests
 
     [Theory]
     [InlineData(32, 5, 17)]      // a small batch, its products split between the threads
-    [InlineData(100, 3, 783)]    // a large batch: its first slice of 64
-    [InlineData(100, 99, 0)]     // the last example of the second, short slice
+    [InlineData(100, 3, 783)]    // a large batch: its first slice
+    [InlineData(100, 99, 0)]     // the last example of its last, short slice
     [InlineData(1_000, 640, 400)]
     public void PredictBatch_ANonFiniteValueAnywhere_ThrowsNamingItsRowAndColumn(int count, int example, int feature)
     {
