@@ -39,6 +39,7 @@ internal sealed class GemmWorkerPool
     // end) | the first unclaimed part (bits 0..15, the caller's end). No part is left when the two ends meet.
     private long _claim;
     private int _parts;
+    private int _workers;   // how many workers may take parts of the current job
     private int _completed;
     private int _startSleepers;
     private int _doneSleeping;
@@ -83,9 +84,9 @@ internal sealed class GemmWorkerPool
 
     public void Release() => Volatile.Write(ref _busy, 0);
 
-    // Runs parts 0 .. parts-1 of the work on this thread and the workers; returns when all are done. The
-    // caller must hold the pool (TryAcquire).
-    public void Run(IParallelWork work, int parts)
+    // Runs parts 0 .. parts-1 of the work on this thread and at most `maxThreads - 1` workers (the first ones;
+    // the others sit the job out); returns when all are done. The caller must hold the pool (TryAcquire).
+    public void Run(IParallelWork work, int parts, int maxThreads = int.MaxValue)
     {
         Debug.Assert(Volatile.Read(ref _busy) == 1, "The pool must be acquired.");
         if (parts <= 1)
@@ -103,6 +104,7 @@ internal sealed class GemmWorkerPool
         _error = null;
         Volatile.Write(ref _completed, 0);
         _parts = parts;
+        _workers = maxThreads - 1;
         long generation = ((Volatile.Read(ref _claim) >> 32) + 1) & 0x7FFFFFFF;
         Interlocked.Exchange(ref _claim, (generation << 32) | ((long)parts << 16));
         if (Volatile.Read(ref _startSleepers) != 0)
@@ -219,7 +221,7 @@ internal sealed class GemmWorkerPool
         {
             seen = WaitForJob(seen);
             IParallelWork? work = Volatile.Read(ref _work);
-            if (work is null)
+            if (work is null || index >= Volatile.Read(ref _workers))
             {
                 continue;
             }

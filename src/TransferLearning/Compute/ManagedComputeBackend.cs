@@ -177,7 +177,7 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
             var buffers = GemmPackBuffers.Current;
             buffers.A(aFloats);
             buffers.B(bFloats);
-            pool.Run(job, job.Parts);
+            pool.Run(job, job.Parts, threads);
             return true;
         }
         finally

@@ -60,7 +60,7 @@ internal static unsafe class PackedBatchGemm
             try
             {
                 SharedJob.Prepare(args, parts, items);
-                GemmWorkerPool.Shared.Run(SharedJob, parts);
+                GemmWorkerPool.Shared.Run(SharedJob, parts, threads);
             }
             finally
             {

@@ -48,7 +48,7 @@ internal static unsafe class PackedGemm
             try
             {
                 SharedJob.Prepare(args, parts);
-                GemmWorkerPool.Shared.Run(SharedJob, parts);
+                GemmWorkerPool.Shared.Run(SharedJob, parts, threads);
             }
             finally
             {

@@ -4,9 +4,11 @@ using TransferLearning.Networks.Activations;
 namespace TransferLearning.Networks;
 
 /// <summary>
-/// The small-batch inference of one network: every dense layer's weights packed once per weight version
-/// (re-packed only when training or <see cref="Parameter.SetValues"/> changed them), then, per layer, one
-/// product on the packed panels with the bias and a ReLU-family activation fused in, into per-thread scratch.
+/// The inference of one network behind every public prediction call: every dense layer's weights packed once
+/// per weight version (re-packed only when training or <see cref="Parameter.SetValues"/> changed them), then, per
+/// layer, one product on the packed panels with the bias and a ReLU-family activation fused in, into per-thread
+/// scratch. One example: matrix–vector products; up to <see cref="Network.SmallBatchLimit"/>: the small-batch
+/// products, each split between the cores; more: slices of examples, each on one core.
 /// </summary>
 /// <remarks>
 /// Safe from any number of threads at once: the packings are immutable and published whole (two threads that
@@ -71,14 +73,13 @@ internal sealed class InferencePlan
     private unsafe bool RunLarge(Network network, GemmKernelKind kernel, int threads, float* x, int columns, float* output)
     {
         var slices = new ExampleSlices(this, network, kernel, x, columns, output);
-        int parts = slices.Count;
         var pool = GemmWorkerPool.Shared;
         if (threads > 1 && pool.TryAcquire())
         {
             try
             {
                 SharedSlicesJob.Prepare(slices);
-                pool.Run(SharedSlicesJob, parts);
+                pool.Run(SharedSlicesJob, SharedSlicesJob.Parts, threads);
                 return SharedSlicesJob.AllFinite;
             }
             finally
@@ -88,13 +89,7 @@ internal sealed class InferencePlan
             }
         }
 
-        bool finite = true;
-        for (int part = 0; part < parts && finite; part++)
-        {
-            finite = slices.Run(part);
-        }
-
-        return finite;
+        return slices.Run(0, slices.Count, upwards: true);
     }
 
     /// <summary>The kernel of a managed backend (and its thread limit); for any other, the best managed kernel here.</summary>
@@ -302,40 +297,59 @@ internal sealed class InferencePlan
         return entry.Weights;
     }
 
-    /// <summary>A large batch cut into <see cref="BatchSlices"/>; slice <c>i</c> runs <see cref="RunBatch"/> on one thread.</summary>
+    /// <summary>A large batch cut into <see cref="BatchSlices"/>; each slice runs <see cref="RunBatch"/> on one thread.</summary>
     private readonly unsafe struct ExampleSlices(InferencePlan plan, Network network, GemmKernelKind kernel, float* x, int columns, float* output)
     {
         private readonly BatchSlices _slices = new(columns, LargeBatchSlice);
 
         public int Count => _slices.Count;
 
-        /// <summary>Runs slice <paramref name="slice"/>; false when its examples hold NaN or ±∞.</summary>
-        public bool Run(int slice)
+        /// <summary>
+        /// Runs slices <paramref name="first"/> .. <paramref name="end"/> − 1, upwards or downwards; false when one
+        /// of them holds NaN or ±∞ (the rest are skipped).
+        /// </summary>
+        public bool Run(int first, int end, bool upwards)
         {
-            var (first, count) = _slices.Bounds(slice);
-
-            // The slice this thread will most likely run next (the caller claims upwards, a worker downwards): its
-            // examples are fetched into L2 while this one computes, so that its input check does not wait on memory.
-            int next = GemmWorkerPool.IsWorkerThread ? slice - 1 : slice + 1;
-            float* prefetch = null;
-            int prefetchFloats = 0;
-            if (next >= 0 && next < Count)
+            for (int i = 0; i < end - first; i++)
             {
-                var (nextFirst, nextCount) = _slices.Bounds(next);
-                prefetch = x + ((nint)nextFirst * network.InputSize);
-                prefetchFloats = nextCount * network.InputSize;
+                int slice = upwards ? first + i : end - 1 - i;
+
+                // The slice this thread runs next (the caller claims upwards, a worker downwards): its examples are
+                // fetched into L2 while this one computes, so that its input check does not wait on memory.
+                int next = upwards ? slice + 1 : slice - 1;
+                float* prefetch = null;
+                int prefetchFloats = 0;
+                if (next >= 0 && next < Count)
+                {
+                    var (nextFirst, nextCount) = _slices.Bounds(next);
+                    prefetch = x + ((nint)nextFirst * network.InputSize);
+                    prefetchFloats = nextCount * network.InputSize;
+                }
+
+                var (start, count) = _slices.Bounds(slice);
+                if (!plan.RunBatch(
+                    network, kernel, 1, x + ((nint)start * network.InputSize), count, output + ((nint)start * network.OutputSize), prefetch, prefetchFloats))
+                {
+                    return false;
+                }
             }
 
-            return plan.RunBatch(
-                network, kernel, 1, x + ((nint)first * network.InputSize), count, output + ((nint)first * network.OutputSize), prefetch, prefetchFloats);
+            return true;
         }
     }
 
-    /// <summary>The slices of one large batch as the pool's work. Guarded by the pool's lock.</summary>
+    /// <summary>
+    /// The slices of one large batch as the pool's work: a part per slice, or per run of slices when there are
+    /// more than the pool takes in one job. Guarded by the pool's lock.
+    /// </summary>
     private sealed class SlicesJob : IParallelWork
     {
+        private const int MaxParts = 4096;
+
         private ExampleSlices _slices;
         private int _nonFinite;
+
+        public int Parts { get; private set; }
 
         /// <summary>False when a slice found NaN or ±∞ in its examples (the slices after it are skipped).</summary>
         public bool AllFinite => Volatile.Read(ref _nonFinite) == 0;
@@ -344,13 +358,16 @@ internal sealed class InferencePlan
         {
             _slices = slices;
             _nonFinite = 0;
+            Parts = Math.Min(slices.Count, MaxParts);
         }
 
         public void Clear() => _slices = default;
 
         public void Execute(int part)
         {
-            if (AllFinite && !_slices.Run(part))
+            int first = (int)((long)_slices.Count * part / Parts);
+            int end = (int)((long)_slices.Count * (part + 1) / Parts);
+            if (AllFinite && !_slices.Run(first, end, upwards: !GemmWorkerPool.IsWorkerThread))
             {
                 Volatile.Write(ref _nonFinite, 1);
             }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Compute;
 
@@ -8,7 +7,7 @@ namespace TransferLearning.Networks;
 /// <summary>Inference: the allocation-free prediction calls, and the rule that a network predicts or trains, never both.</summary>
 public sealed partial class Network
 {
-    /// <summary>Batches of at most this many examples run the small-batch kernels on packed weights; larger ones the blocked GEMM.</summary>
+    /// <summary>Batches of at most this many examples split each product between the cores; larger ones are cut into slices of examples, a slice per core at a time.</summary>
     internal const int SmallBatchLimit = 64;
 
     private readonly InferencePlan _inference = new();
@@ -58,7 +57,7 @@ public sealed partial class Network
     /// product split between the cores; larger ones are cut into slices of up to 64 examples, each slice through
     /// every layer on one core, the slices shared between the cores.
     /// </remarks>
-    /// <exception cref="ArgumentException"><paramref name="examples"/> is empty, is not a whole number of examples, or holds NaN or ∞; or <paramref name="outputs"/> does not hold <c>m · n[L]</c> values.</exception>
+    /// <exception cref="ArgumentException"><paramref name="examples"/> is empty, is not a whole number of examples, or holds NaN or ∞ (the examples are checked as they are read, so <paramref name="outputs"/> may then already hold some examples' outputs); or <paramref name="outputs"/> does not hold <c>m · n[L]</c> values.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers, or another thread is training it.</exception>
     public void PredictBatch(ReadOnlySpan<float> examples, Span<float> outputs)
     {
@@ -106,7 +105,7 @@ public sealed partial class Network
     /// <param name="result">A dense <c>n[L] × m</c> matrix that receives the outputs.</param>
     /// <remarks>The same numbers as <see cref="Predict(Matrix{float})"/>; thread safety as for <see cref="Predict(ReadOnlySpan{float}, Span{float})"/>.</remarks>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="x"/> does not have <see cref="InputSize"/> rows, has no columns, or holds NaN or ∞; or <paramref name="result"/> is not a dense <c>n[L] × m</c> matrix.</exception>
+    /// <exception cref="ArgumentException"><paramref name="x"/> does not have <see cref="InputSize"/> rows, has no columns, or holds NaN or ∞ (the columns are checked as they are read, so <paramref name="result"/> may then already hold some columns' outputs); or <paramref name="result"/> is not a dense <c>n[L] × m</c> matrix.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers, or another thread is training it.</exception>
     public void Predict(Matrix<float> x, Matrix<float> result)
     {
@@ -144,7 +143,8 @@ public sealed partial class Network
         if (!_inference.Run(this, x, columns, output))
         {
             Guard.AllFinite(x, paramName, rows);
-            throw new UnreachableException("The inference plan found a value that is not finite, but Guard.AllFinite did not.");
+            throw new ArgumentException(
+                "Expected only finite values, but a value was NaN or ∞ when the prediction read it and is finite now: the inputs changed during the call.", paramName);
         }
 
         EnsureFiniteOutput(output, paramName);

@@ -46,7 +46,30 @@ public class WorkerPoolClaimTests
         workerTookParts.Should().BeTrue("a worker took two or more parts of one of 200 jobs");
     }
 
-    // Records which thread ran each part; a part takes about 5 µs, so that a worker has time to wake.
+    [SkippableFact]
+    public void Run_WithMaxThreadsOne_RunsEveryPartOnTheCaller()
+    {
+        var pool = GemmWorkerPool.Shared;
+        Skip.If(pool.WorkerCount == 0, "One core: the pool has no worker thread here.");
+        for (int round = 0; round < 20; round++)
+        {
+            var work = new RecordingWork(Environment.CurrentManagedThreadId);
+            pool.TryAcquire().Should().BeTrue("no other test holds the pool");
+            try
+            {
+                pool.Run(work, 16, maxThreads: 1);
+            }
+            finally
+            {
+                pool.Release();
+            }
+
+            work.CallerParts.Should().Equal(Enumerable.Range(0, 16), "a job limited to one thread runs on the caller alone");
+            work.WorkerParts.Should().BeEmpty();
+        }
+    }
+
+    // Records which thread ran each part; a part takes about 20 µs, so that a worker has time to wake.
     private sealed class RecordingWork(int callerThread) : IParallelWork
     {
         public ConcurrentQueue<int> CallerParts { get; } = new();
@@ -67,7 +90,7 @@ public class WorkerPoolClaimTests
             }
 
             var spin = System.Diagnostics.Stopwatch.StartNew();
-            while (spin.Elapsed.TotalMicroseconds < 5)
+            while (spin.Elapsed.TotalMicroseconds < 20)
             {
             }
         }

@@ -29,5 +29,11 @@ public class BatchSlicesTests
         bounds.Where(b => b.Count < 64).Sum(b => b.Count).Should().BeLessThan(4 * 64, "at most four slices' worth of examples sit in the small middle slices");
         int middle = bounds.Count / 2;
         bounds[middle].Count.Should().BeLessThanOrEqualTo(32, "where the two threads meet, the slices are small");
+        if (columns >= 4 * 64)
+        {
+            bounds[0].Count.Should().Be(64, "the slices at the front are large");
+            bounds[^1].Count.Should().Be(64, "the slices at the back are large");
+            bounds.Count(b => b.Count == 64).Should().Be(2 * ((columns - 128) / 128), "all but 2 to 4 slices' worth are large");
+        }
     }
 }

@@ -70,9 +70,10 @@ public class InferenceTests
     [MemberData(nameof(Backends))]
     public void PredictBatch_LayersLargeEnoughToSplit_MatchTheBlockedGemmPath(string backendName)
     {
-        // 784 → 512 splits between threads at 1, 8 and 40 examples (0.4 M, 3.2 M and 16 M multiply-adds); 512 → 256
-        // splits at 8 and 40 only. From 65 examples on, slices of examples are shared between the threads
-        // instead (100: slices of 32, 32, 32 and 4; 1,000: six of 64 at each end, seven of 32 and one of 8 between).
+        // 784 → 512 and 512 → 256 split between threads at 1, 8 and 40 examples (one example's products from
+        // 100,000 multiply-adds on, a batch's from 1,000,000). From 65 examples on, slices of examples are shared
+        // between the threads instead (100: slices of 32, 32, 32 and 4; 1,000: six of 64 at each end, seven of 32
+        // and one of 8 between).
         var network = BenchmarkShapedNetwork(BackendNamed(backendName));
         foreach (int m in new[] { 1, 8, 40, 100, 1_000 })
         {
@@ -309,7 +310,28 @@ public class InferenceTests
 
         x[(example * 784) + feature] = 0.5f;
         network.PredictBatch(x, outputs);
-        outputs.Should().OnlyContain(p => p >= 0f && p <= 1f, "the same call with the value repaired predicts");
+        AssertClose(outputs, Reference(network, x, count), "the same call with the value repaired");
+    }
+
+    [Fact]
+    public void PredictBatch_MoreSlicesThanThePoolTakesInOneJob_MatchesTheReference()
+    {
+        // 2.2 million examples of 2 inputs: 34,000 slices, more than the pool's 32,768 parts of one job (it threw).
+        var network = Network.Create(2, seed: 5).Dense(3, Activation.ReLU).Dense(2, Activation.Softmax);
+        const int Count = 2_200_000;
+        var x = Examples(Count, 2, seed: 12);
+        var outputs = new float[Count * 2];
+
+        network.PredictBatch(x, outputs);
+
+        var expected = Reference(network, x, Count);
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            if (!(Math.Abs(outputs[i] - expected[i]) <= 1e-6f))
+            {
+                outputs[i].Should().BeApproximately(expected[i], 1e-6f, "value {0} of {1}", i, outputs.Length);
+            }
+        }
     }
 
     internal static ComputeBackend BackendNamed(string name) => name switch

@@ -84,9 +84,10 @@ public class PredictTests
     }
 
     [Fact]
-    public void Predict_MoreColumnsThanOneInferenceChunk_MatchesAReferenceForwardPass()
+    public void Predict_ManySlicesOfColumns_MatchesAReferenceForwardPass()
     {
-        // Inference works in chunks of 1,024 columns; 2,500 columns cross two chunk boundaries and end in a partial chunk.
+        // A large batch runs in slices (2,500 columns: 18 of 64 at each end, and 32s and a 4 in the middle), shared
+        // between the threads.
         var network = MakeNetwork();
         var x = Inputs(2500);
 
