@@ -20,7 +20,7 @@ public sealed record AdvisorOptions
     } = DataSizePolicy.DefaultMinSourceToTargetRatio;
 
     /// <summary>
-    /// Gets how much the best pretrained layer's linear probe must gain over the raw inputs' (accuracy, or
+    /// Gets how much the best pretrained layer's linear probe must gain over the raw inputs' (balanced accuracy, or
     /// R² for regression), besides being more than noise, for condition (c) to hold; ≥ 0. The default is
     /// 0.02 (2 points): a smaller gain, even if real, is not worth freezing a body for.
     /// </summary>

@@ -245,7 +245,7 @@ public sealed class DataSizePolicy : TransferPolicy
         var reasons = prior.Reasons.ToList();
         var gain = advice.Gain!;
         var best = advice.BestLayer!;
-        string metric = context.Target.IsClassification ? "accuracy" : "R²";
+        string metric = TransferAdvisor.MetricName(context.Target.IsClassification);
         string measured = Invariant.F($"a linear probe on {best.Description} scores {metric} {best.Score:F3} on held-out target data against {advice.Probes[0].Score:F3} on the raw inputs: {gain}");
         bool beatsMean = context.Target.IsClassification || best.Score > 0;
         double needed = FeatureCheck.MinProbeGain + (RequiredStandardErrors * gain.StandardError);

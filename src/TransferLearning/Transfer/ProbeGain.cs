@@ -6,7 +6,7 @@ namespace TransferLearning.Transfer;
 /// </summary>
 /// <param name="Layer">The best pretrained layer (from 0).</param>
 /// <param name="Description">What was probed, such as <c>layer 1: Dense(512 → 256, ReLU)</c>.</param>
-/// <param name="Gain">The mean held-out gain (accuracy, or R² for regression) over the resamples.</param>
+/// <param name="Gain">The mean held-out gain (balanced accuracy, or R² for regression) over the resamples.</param>
 /// <param name="Lower">The lower end of the confidence interval of <paramref name="Gain"/>.</param>
 /// <param name="Upper">The upper end of the confidence interval of <paramref name="Gain"/>.</param>
 /// <param name="StandardError">The standard error of <paramref name="Gain"/> (corrected for overlapping training parts).</param>
@@ -17,7 +17,7 @@ namespace TransferLearning.Transfer;
 /// </param>
 /// <param name="Permutations">The number of shuffles behind <paramref name="PermutationBaseline"/>.</param>
 /// <param name="Resamples">The number of held-out folds the gain was averaged over (repeats × folds).</param>
-/// <param name="IsClassification">Whether the scores are accuracies (points) rather than R².</param>
+/// <param name="IsClassification">Whether the scores are balanced accuracies (points) rather than R².</param>
 public sealed record ProbeGain(
     int Layer,
     string Description,

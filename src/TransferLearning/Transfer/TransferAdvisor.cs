@@ -8,7 +8,8 @@ namespace TransferLearning.Transfer;
 /// <summary>
 /// Answers "does transfer make sense here?" with the source text's three conditions: (a) A and B have
 /// the same input x; (b) A has far more data than B; (c) A's features help B — measured by linear probes
-/// (ridge regression, scored on held-out folds) on each pretrained layer's activations against the raw inputs.
+/// (ridge regression, scored on held-out folds: balanced accuracy for classes, R² for regression targets) on
+/// each pretrained layer's activations against the raw inputs.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -113,7 +114,7 @@ public sealed class TransferAdvisor
         }
 
         var (probes, gain) = Probe(pretrained, target, layersToProbe ?? Enumerable.Range(0, pretrained.Layers.Count).ToArray(), cancellationToken);
-        string metric = target.IsClassification ? "accuracy" : "R²";
+        string metric = MetricName(target.IsClassification);
         var best = probes.First(p => p.Layer == gain.Layer);
         bool beatsMean = target.IsClassification || best.Score > 0;
         bool helps = gain.Lower > 0 && gain.Gain > gain.PermutationBaseline && gain.Gain >= Options.MinProbeGain && beatsMean;
@@ -210,7 +211,7 @@ public sealed class TransferAdvisor
                     for (int p = 0; p < blocks; p++)
                     {
                         score[rep, p, s] = target.IsClassification
-                            ? Accuracy(predictions, q, p * outputs, outputs, test, labels[p])
+                            ? BalancedAccuracy(predictions, q, p * outputs, outputs, train, test, labels[p])
                             : RSquared(predictions, q, p * outputs, outputs, test, targets, count);
                     }
                 }
@@ -268,24 +269,65 @@ public sealed class TransferAdvisor
         return (probes, result);
     }
 
-    private static double Accuracy(float[] predictions, int q, int first, int outputs, int[] test, int[] labels)
+    /// <summary>What the probes score: balanced accuracy for classification, R² for regression.</summary>
+    internal static string MetricName(bool isClassification) => isClassification ? "balanced accuracy" : "R²";
+
+    /// <summary>
+    /// Balanced accuracy: the mean over the classes present in <paramref name="test"/> of the share of each
+    /// class's held-out examples predicted as that class.
+    /// </summary>
+    /// <remarks>
+    /// The ridge outputs estimate <c>P(c | x)</c> (a linear probability model), so each example is assigned
+    /// the class with the largest <c>ŷ_c / π_c</c>, <c>π_c</c> being the class's share of the training part:
+    /// Bayes' rule for balanced accuracy. On balanced classes this is plain accuracy. On imbalanced ones
+    /// (25 positives against 500 negatives), plain accuracy rewards predicting the majority class and cannot
+    /// tell features that separate the classes from features that do not. A class absent from the training
+    /// part is never predicted.
+    /// </remarks>
+    internal static double BalancedAccuracy(float[] predictions, int q, int first, int outputs, int[] train, int[] test, int[] labels)
     {
-        int correct = 0;
+        var prior = new double[outputs];
+        foreach (int j in train)
+        {
+            prior[labels[j]]++;
+        }
+
+        var correct = new int[outputs];
+        var present = new int[outputs];
         for (int j = 0; j < test.Length; j++)
         {
-            int best = 0;
-            for (int c = 1; c < outputs; c++)
+            int best = -1;
+            double bestScore = double.NegativeInfinity;
+            for (int c = 0; c < outputs; c++)
             {
-                if (predictions[(j * q) + first + c] > predictions[(j * q) + first + best])
+                if (prior[c] > 0)
                 {
-                    best = c;
+                    double scoreC = predictions[(j * q) + first + c] * (train.Length / prior[c]);
+                    if (scoreC > bestScore)
+                    {
+                        best = c;
+                        bestScore = scoreC;
+                    }
                 }
             }
 
-            correct += best == labels[test[j]] ? 1 : 0;
+            int label = labels[test[j]];
+            present[label]++;
+            correct[label] += best == label ? 1 : 0;
         }
 
-        return (double)correct / test.Length;
+        double sum = 0;
+        int classes = 0;
+        for (int c = 0; c < outputs; c++)
+        {
+            if (present[c] > 0)
+            {
+                sum += (double)correct[c] / present[c];
+                classes++;
+            }
+        }
+
+        return sum / classes;
     }
 
     /// <summary>R² = 1 − MSE / Var(y), each target row about its own held-out mean, averaged over the rows.</summary>
