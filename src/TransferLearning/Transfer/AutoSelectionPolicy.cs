@@ -67,7 +67,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
             token.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             runs[c] = context.Try(candidates[c]).Train(train, null, firstEpochs, null, token);
-            first[c] = Score(runs[c], holdout).Average();
+            first[c] = Score(runs[c].Network, holdout).Average();
             elapsed[c] += clock.Elapsed;
             Report(Invariant.F($"rung 0 ({firstEpochs} of {epochs} epochs)"), candidates[c]);
         }
@@ -86,7 +86,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
                 var run = f == 0
                     ? (epochs > firstEpochs ? runs[c].TrainMore(train, epochs - firstEpochs, token) : runs[c])
                     : context.Try(candidates[c]).Train(train, null, epochs, null, token);
-                perExample[c].AddRange(Score(run, holdout));
+                perExample[c].AddRange(Score(run.Network, holdout));
                 elapsed[c] += clock.Elapsed;
                 if (f == 0)
                 {
@@ -97,7 +97,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
             heldOut += holdout.Count;
         }
 
-        string unit = target.IsClassification ? "accuracy" : "−squared error";
+        string unit = target.IsClassification ? "balanced accuracy" : "−squared error";
         var scores = Enumerable.Range(0, candidates.Count).Select(c =>
         {
             double score = perExample.TryGetValue(c, out var full) ? full.Average() : first[c];
@@ -142,20 +142,38 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         return new TransferDecision(candidates[best], reasons, scores);
     }
 
-    /// <summary>Per held-out example: 1 or 0 for a right or wrong class, or minus the squared error for regression.</summary>
-    private static double[] Score(TransferRun run, Dataset holdout)
+    /// <summary>
+    /// Per held-out example, values whose mean is the held-out balanced accuracy (classification) or minus
+    /// the mean squared error (regression).
+    /// </summary>
+    /// <remarks>
+    /// A right class scores <c>n / (K·n_c)</c> and a wrong one 0, where <c>n</c> is the number of held-out
+    /// examples, <c>n_c</c> those of the example's class and <c>K</c> the classes held out: each class weighs
+    /// the same whatever its size, so on a rare class (a wake word among everything else) a candidate that
+    /// finds it is not outscored by one that always answers the common class. With equal classes every right
+    /// class scores 1. The per-example values keep the paired comparison between candidates.
+    /// </remarks>
+    internal static double[] Score(Network network, Dataset holdout)
     {
-        var network = run.Network;
         int rows = network.OutputSize;
         var output = new float[rows * holdout.Count];
         network.Infer(holdout.FeatureData, holdout.Count, 0, network.Layers.Count, output);
         var score = new double[holdout.Count];
+        double[]? weight = null;
+        if (holdout.IsClassification)
+        {
+            var perClass = holdout.CountPerClass();
+            int present = perClass.Count(n => n > 0);
+            weight = perClass.Select(n => n > 0 ? holdout.Count / ((double)present * n) : 0).ToArray();
+        }
+
         for (int j = 0; j < holdout.Count; j++)
         {
             var column = output.AsSpan(j * rows, rows);
             if (holdout.IsClassification)
             {
-                score[j] = Network.ArgMax(column) == holdout.LabelArray![j] ? 1 : 0; // one sigmoid unit: class 1 when a ≥ 0.5
+                int label = holdout.LabelArray![j];
+                score[j] = Network.ArgMax(column) == label ? weight![label] : 0; // one sigmoid unit: class 1 when a ≥ 0.5
             }
             else
             {

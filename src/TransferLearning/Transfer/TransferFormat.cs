@@ -51,7 +51,7 @@ internal static class TransferFormat
         metadata.Set("transfer.strategy", result.Decision.Strategy.ToString());
         metadata.SetList("transfer.reasons", result.Decision.Reasons);
         metadata.SetList("transfer.candidates", result.Decision.Candidates.Select(c => Join(
-            c.Strategy.ToString(), Number(c.Accuracy), Number(c.SquaredError), c.Epochs.ToString(CultureInfo.InvariantCulture), c.Elapsed.Ticks.ToString(CultureInfo.InvariantCulture))).ToList());
+            c.Strategy.ToString(), Number(c.BalancedAccuracy), Number(c.SquaredError), c.Epochs.ToString(CultureInfo.InvariantCulture), c.Elapsed.Ticks.ToString(CultureInfo.InvariantCulture))).ToList());
         WriteHistory(metadata, "transfer.history", result.History);
     }
 

@@ -58,8 +58,8 @@ public class TransferBinaryHeadTests(SmallTransfer fixture) : IClassFixture<Smal
 
         var decision = _pipeline.Decide(fixture.Pretrained, Target, options);
 
-        decision.Candidates.Should().NotBeEmpty().And.OnlyContain(c => c.Accuracy != null && c.SquaredError == null);
-        decision.Candidates.Max(c => c.Accuracy).Should().BeGreaterThan(0.75, "an arg-max over one unit would call every example class 0 and score about 0.5");
+        decision.Candidates.Should().NotBeEmpty().And.OnlyContain(c => c.BalancedAccuracy != null && c.SquaredError == null);
+        decision.Candidates.Max(c => c.BalancedAccuracy).Should().BeGreaterThan(0.75, "an arg-max over one unit would call every example class 0 and score about 0.5");
     }
 
     [Theory]

@@ -212,7 +212,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         var candidates = result.Decision.Candidates;
         candidates.Select(c => c.Strategy.ToString()).Should().Equal("FromScratch", "HeadOnly", "LastLayers(1)", "FullFineTune", "TwoPhase");
-        candidates.Should().OnlyContain(c => c.Accuracy >= 0 && c.Accuracy <= 1 && c.SquaredError == null && c.Elapsed > TimeSpan.Zero);
+        candidates.Should().OnlyContain(c => c.BalancedAccuracy >= 0 && c.BalancedAccuracy <= 1 && c.SquaredError == null && c.Elapsed > TimeSpan.Zero);
         candidates.Count(c => c.Epochs == 3).Should().Be(2, "FromScratch and one survivor train the full 3 epochs; the rest stop after the first rung");
         candidates.Select(c => c.Strategy).Should().Contain(result.Strategy);
         string.Join(" ", result.Decision.Reasons).Should().Contain("successive halving").And.Contain("Chosen: " + result.Strategy);
