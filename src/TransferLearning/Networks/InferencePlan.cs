@@ -172,6 +172,12 @@ internal sealed class InferencePlan
             return false;
         }
 
+        if (kernel == GemmKernelKind.Avx512 && SparseBatchGemm.IsSupported && IsDenseOnly(network) && SparseBatchGemm.IsSparse(x, rows, rows, columns))
+        {
+            RunSparse(network, kernel, threads, x, columns, output, prefetch, prefetchFloats);
+            return true;
+        }
+
         for (int l = 0; l < layers.Count; l++)
         {
             var layer = layers[l];
@@ -249,6 +255,86 @@ internal sealed class InferencePlan
             for (int c = 0; c < columns; c++)
             {
                 new ReadOnlySpan<float>(data + ((nint)c * stride), outputs).CopyTo(new Span<float>(output + ((nint)c * outputs), outputs));
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// 2 to 64 examples of which a quarter or more of the inputs are zero (images; see
+    /// <see cref="SparseBatchGemm"/>), through a network of dense (and dropout) layers: per dense layer,
+    /// <c>Y = g(W·X + b)</c> with the examples as columns, on the one-example packing, skipping the columns of
+    /// <c>W</c> that neither example of a pair needs. The hidden ReLU layers' outputs are about half zero too.
+    /// </summary>
+    private unsafe void RunSparse(
+        Network network, GemmKernelKind kernel, int threads, float* x, int columns, float* output, float* prefetch, int prefetchFloats)
+    {
+        var layers = network.Layers;
+        var buffers = InferenceBuffers.Current;
+        int mr = ManagedComputeBackend.TileOf(kernel).Mr;
+        float* data = x;
+        int ld = network.InputSize;
+        int slot = 0;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            if (layers[l] is not DenseLayer dense)
+            {
+                continue;   // dropout: the identity at inference
+            }
+
+            var packed = Packed(l, dense, kernel, mr);
+            float* y = buffers.Get(slot, columns * packed.PaddedRows);
+            SparseBatchGemm.Multiply(packed, data, ld, columns, y, FuseSlopeOf(dense.Activation), threads, prefetch, prefetchFloats);
+            prefetch = null;
+            if (dense.Activation is SoftmaxActivation)
+            {
+                // Across the examples, a vector of them at a time: each example's outputs copied side by side (a
+                // softmax per 10-value example cost 0.25 µs, 8 µs of a batch of 32).
+                int rows = dense.OutputSize;
+                float* block = buffers.Get(2, rows * columns);
+                Transpose(y, packed.PaddedRows, block, columns, columns, rows);
+                Elementwise.SoftmaxAcrossLanes(new Span<float>(block, rows * columns), rows, columns);
+                Transpose(block, columns, y, packed.PaddedRows, rows, columns);
+            }
+            else if (!IsFused(dense.Activation))
+            {
+                // Element-wise: the padding rows are never read.
+                Activate(dense.Activation, y, columns * packed.PaddedRows, 1, 0);
+            }
+
+            data = y;
+            ld = packed.PaddedRows;
+            slot = 1 - slot;
+        }
+
+        int outputs = network.OutputSize;
+        for (int c = 0; c < columns; c++)
+        {
+            new ReadOnlySpan<float>(data + ((nint)c * ld), outputs).CopyTo(new Span<float>(output + ((nint)c * outputs), outputs));
+        }
+    }
+
+    /// <summary><c>to[j·ldTo + i] = from[i·ldFrom + j]</c> for <c>i &lt; count</c>, <c>j &lt; length</c>.</summary>
+    private static unsafe void Transpose(float* from, int ldFrom, float* to, int ldTo, int count, int length)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            for (int j = 0; j < length; j++)
+            {
+                to[((nint)j * ldTo) + i] = from[((nint)i * ldFrom) + j];
+            }
+        }
+    }
+
+    /// <summary>Whether every layer is dense or dropout (the sparse batch path handles only those).</summary>
+    private static bool IsDenseOnly(Network network)
+    {
+        foreach (var layer in network.Layers)
+        {
+            if (layer is not (DenseLayer or DropoutLayer))
+            {
+                return false;
             }
         }
 

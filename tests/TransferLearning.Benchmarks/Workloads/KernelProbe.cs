@@ -83,6 +83,34 @@ public static unsafe class KernelProbe
             }
         }
 
+        // The sparse small-batch product (SparseBatchGemm) on 32 Fashion-MNIST test images, each layer on the
+        // previous one's ReLU outputs; GFLOP/s counts every multiply-add of the dense product.
+        if (SparseBatchGemm.IsSupported && TransferLearning.Data.FashionMnist.FindDirectory() is not null)
+        {
+            var images = TransferLearning.Data.FashionMnist.Load().Test.FeatureData[..(Batch * Inputs)];
+            for (int i = 0; i < images.Length; i++)
+            {
+                x[i] = images[i];
+            }
+
+            float* h1 = Floats(Batch * 512);
+            float* h2 = Floats(Batch * 256);
+            float* h3 = Floats(Batch * 32);
+            float*[] inputs = [x, h1, h2];
+            float*[] outputs = [h1, h2, h3];
+            foreach (int threads in new[] { 1, 2 })
+            {
+                for (int l = 0; l < 3; l++)
+                {
+                    var w = oneExample[l];
+                    float* from = inputs[l];
+                    float* to = outputs[l];
+                    int ld = l == 0 ? Inputs : oneExample[l - 1].PaddedRows;
+                    Report($"{w.Columns} → {w.Rows}, batch of {Batch} images, zeros skipped", threads, Batch, w, Time(() => SparseBatchGemm.Multiply(w, from, ld, Batch, to, 0f, threads)));
+                }
+            }
+        }
+
         return 0;
     }
 

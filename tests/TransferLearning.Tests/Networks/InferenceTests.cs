@@ -110,6 +110,52 @@ public class InferenceTests
 
     [SkippableTheory]
     [MemberData(nameof(Backends))]
+    public void PredictBatch_MostlyZeroInputs_EveryBatchSize_MatchesTheBlockedGemmPath(string backendName)
+    {
+        // From a quarter of zero inputs on, AVX-512 runs small batches (and each slice of a large one) with the
+        // examples as columns, skipping the weight columns that neither example of a pair needs.
+        var mixed = MixedNetwork(BackendNamed(backendName));
+        foreach (int m in new[] { 2, 3, 5, 31, 32, 33, 64, 65, 130 })
+        {
+            var x = HalfZero(Examples(m, Features, seed: m));
+            var actual = new float[m * mixed.OutputSize];
+
+            mixed.PredictBatch(x, actual);
+
+            AssertClose(actual, Reference(mixed, x, m), $"{backendName}, every activation, batch of {m}");
+        }
+
+        var shaped = BenchmarkShapedNetwork(BackendNamed(backendName));
+        foreach (int m in new[] { 2, 8, 32, 40, 64, 100, 1_000 })
+        {
+            var x = HalfZero(Examples(m, 784, seed: m));
+            var actual = new float[m * 10];
+
+            shaped.PredictBatch(x, actual);
+
+            AssertClose(actual, Reference(shaped, x, m), $"{backendName}, 784-512-256-10, batch of {m}");
+        }
+    }
+
+    [SkippableFact]
+    public void PredictBatch_OnAvx512_TakesTheSparsePathFromAQuarterOfZeros()
+    {
+        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512.");
+        var network = BenchmarkShapedNetwork(BackendNamed("avx512"));
+        var output = new float[32 * 10];
+        var dense = Examples(32, 784, seed: 1);
+        var quarter = dense.Select((v, i) => i % 4 == 0 ? 0f : v).ToArray();
+
+        int before = SparseBatchGemm.MultipliesOnThisThread;
+        network.PredictBatch(dense, output);
+        SparseBatchGemm.MultipliesOnThisThread.Should().Be(before, "inputs without zeros run the dense product");
+        network.PredictBatch(quarter, output);
+        SparseBatchGemm.MultipliesOnThisThread.Should().Be(before + 3, "a quarter of zeros: each of the 3 dense layers runs the sparse product");
+        AssertClose(output, Reference(network, quarter, 32), "the sparse path");
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends))]
     public void PredictBatch_DropoutAndBatchNorm_MatchTheLayersOwnInference(string backendName)
     {
         var network = TrainedNetworkWithEveryLayerKind(BackendNamed(backendName));
@@ -176,7 +222,9 @@ public class InferenceTests
     {
         var network = BenchmarkShapedNetwork(BackendNamed(backendName));
         const int Count = 40;
-        var x = Examples(Count, 784, seed: 6);
+
+        // Examples 20 to 39 are four-fifths zero: batches of them (and all 40, 40 % zero) take the sparse path.
+        var x = Examples(Count, 784, seed: 6).Select((v, i) => i >= 20 * 784 && i % 5 != 0 ? 0f : v).ToArray();
         var serial = network.Predict(Matrix<float>.Build.Dense(784, Count, x)).ToColumnMajorArray();
         var serialClasses = Enumerable.Range(0, Count).Select(j => ArgMax(serial.AsSpan(j * 10, 10))).ToArray();
         const int Large = 100;   // slices shared between the threads, when a caller gets the pool
@@ -381,6 +429,9 @@ public class InferenceTests
         network.Backend = backend;
         return network;
     }
+
+    /// <summary>Every other value set to zero.</summary>
+    private static float[] HalfZero(float[] x) => x.Select((v, i) => i % 2 == 0 ? 0f : v).ToArray();
 
     internal static float[] Examples(int count, int features, int seed)
     {

@@ -1,0 +1,150 @@
+using MathNet.Numerics.Random;
+using TransferLearning.Compute;
+
+namespace TransferLearning.Tests.Compute;
+
+/// <summary>The small-batch product that skips zero inputs: the sums of W·X + b, activated, in every shape.</summary>
+public class SparseBatchGemmTests
+{
+    [SkippableTheory]
+    [InlineData(512, 784, 32, 1)]   // 784 → 512 at W5's batch: 4 blocks of 4 panels
+    [InlineData(512, 784, 32, 2)]   // the same, its blocks shared with the worker pool
+    [InlineData(256, 512, 7, 2)]    // an odd batch: the last example alone
+    [InlineData(160, 100, 5, 1)]    // 5 panels: a block of 4 and one left over; 100 columns: a block of 64 and 36
+    [InlineData(10, 37, 3, 1)]      // one padded panel; 37 columns: 16, 16 and a tail of 5
+    [InlineData(33, 1, 2, 1)]       // one column
+    [InlineData(70, 37, 2, 1)]      // three panels, none in a block of four
+    [InlineData(100, 64, 9, 2)]     // four panels (a block), nine examples
+    [InlineData(10, 256, 8, 1)]     // the last layer of 784-512-256-10
+    public void Multiply_HalfZeroInputs_EqualsTheSumsInDoublePrecision(int rows, int k, int n, int threads)
+    {
+        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512.");
+        foreach (float slope in new[] { 0f, 0.1f, float.NaN })
+        {
+            var (w, b, x) = Case(rows, k, n, zeroShare: 0.5, seed: rows + k + n);
+
+            var y = Run(w, b, rows, k, x, n, slope, threads);
+
+            for (int e = 0; e < n; e++)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    double z = b[r];
+                    for (int j = 0; j < k; j++)
+                    {
+                        z += (double)w[(j * rows) + r] * x[(e * k) + j];
+                    }
+
+                    double expected = float.IsNaN(slope) || z > 0 ? z : z * slope;
+                    y[e][r].Should().BeApproximately((float)expected, 2e-5f, "rows {0}, k {1}, example {2}, row {3}, slope {4}", rows, k, e, r, slope);
+                }
+            }
+        }
+    }
+
+    [SkippableFact]
+    public void Multiply_EqualsTheDenseBatchProductToTheBit()
+    {
+        // The same sums in the same order: a skipped term is exactly 0.
+        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512.");
+        const int Rows = 300, K = 200, N = 32;
+        var (w, b, x) = Case(Rows, K, N, zeroShare: 0.6, seed: 5);
+
+        var sparse = Run(w, b, Rows, K, x, N, 0f, threads: 1);
+        var dense = Dense(w, b, Rows, K, x, N);
+
+        for (int e = 0; e < N; e++)
+        {
+            sparse[e].Should().Equal(dense[e], "example {0}", e);
+        }
+    }
+
+    [SkippableFact]
+    public void Multiply_RowsPastTheLayer_AreActivatedZeros_AndNothingPastTheOutputIsWritten()
+    {
+        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512.");
+        var (w, b, x) = Case(10, 20, 3, zeroShare: 0.5, seed: 2);
+        var packed = PackedWeights.Pack(GemmKernelKind.Avx512, 32, w, 10, 20, b, 1, 1);
+        var y = Enumerable.Repeat(float.NaN, (3 * 32) + 16).ToArray();
+
+        unsafe
+        {
+            fixed (float* px = x)
+            fixed (float* py = y)
+            {
+                SparseBatchGemm.Multiply(packed, px, 20, 3, py, 0f, 1);
+            }
+        }
+
+        for (int e = 0; e < 3; e++)
+        {
+            y.AsSpan((e * 32) + 10, 22).ToArray().Should().OnlyContain(v => v == 0f, "example {0}'s padding rows are ReLU(0 + 0)", e);
+        }
+
+        y.AsSpan(3 * 32).ToArray().Should().OnlyContain(v => float.IsNaN(v));
+    }
+
+    [Fact]
+    public unsafe void IsSparse_FromAQuarterOfZeros_CountingOnlyTheFirstKOfEachColumn()
+    {
+        var x = Enumerable.Repeat(1f, 100).ToArray();
+        for (int i = 0; i < 24; i++)
+        {
+            x[i * 4] = 0f;
+        }
+
+        var padded = Enumerable.Range(0, 100).Select(i => i % 50 < 25 ? 1f : 0f).ToArray();
+        fixed (float* px = x)
+        fixed (float* pp = padded)
+        {
+            SparseBatchGemm.IsSparse(px, 50, 50, 2).Should().BeFalse("24 of 100 inputs are zero");
+            x[1] = 0f;
+            SparseBatchGemm.IsSparse(px, 50, 50, 2).Should().BeTrue("25 of 100 are");
+            SparseBatchGemm.IsSparse(pp, 50, 25, 2).Should().BeFalse("the zeros past the first 25 of each column of 50 are not inputs");
+        }
+    }
+
+    private static (float[] W, float[] B, float[] X) Case(int rows, int k, int n, double zeroShare, int seed)
+    {
+        var random = new Xoshiro256StarStar(seed);
+        var w = Enumerable.Range(0, rows * k).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var b = Enumerable.Range(0, rows).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var x = Enumerable.Range(0, k * n).Select(_ => random.NextDouble() < zeroShare ? 0f : (float)random.NextDouble()).ToArray();
+        return (w, b, x);
+    }
+
+    private static unsafe float[][] Run(float[] w, float[] b, int rows, int k, float[] x, int n, float slope, int threads)
+    {
+        var packed = PackedWeights.Pack(GemmKernelKind.Avx512, 32, w, rows, k, b, 1, 1);
+        var y = new float[n * packed.PaddedRows];
+        fixed (float* px = x)
+        fixed (float* py = y)
+        {
+            SparseBatchGemm.Multiply(packed, px, k, n, py, slope, threads);
+        }
+
+        return Enumerable.Range(0, n).Select(e => y.AsSpan(e * packed.PaddedRows, rows).ToArray()).ToArray();
+    }
+
+    // The dense small-batch product (Yᵀ = Xᵀ·Wᵀ on 12-row panels), ReLU.
+    private static unsafe float[][] Dense(float[] w, float[] b, int rows, int k, float[] x, int n)
+    {
+        var (mr, nr) = ManagedComputeBackend.TileOf(GemmKernelKind.Avx512);
+        var packed = PackedWeights.Pack(GemmKernelKind.Avx512, nr, w, rows, k, b, 1, 1);
+        int panels = PackedBatchGemm.PanelsFor(GemmKernelKind.Avx512, n);
+        var input = new float[panels * mr * k];
+        var y = new float[panels * mr * packed.PaddedRows];
+        var output = new float[n * rows];
+        fixed (float* px = x)
+        fixed (float* pi = input)
+        fixed (float* py = y)
+        fixed (float* po = output)
+        {
+            PackedBatchGemm.PackExamples(GemmKernelKind.Avx512, px, k, n, k, pi);
+            PackedBatchGemm.Multiply(packed, pi, mr * k, n, py, 0f, 1);
+            PackedBatchGemm.UnpackExamples(GemmKernelKind.Avx512, py, mr * packed.PaddedRows, n, rows, po, rows);
+        }
+
+        return Enumerable.Range(0, n).Select(e => output.AsSpan(e * rows, rows).ToArray()).ToArray();
+    }
+}
