@@ -330,9 +330,10 @@ internal sealed class InferencePlan
     /// <summary>Whether every layer is dense or dropout (the sparse batch path handles only those).</summary>
     private static bool IsDenseOnly(Network network)
     {
-        foreach (var layer in network.Layers)
+        var layers = network.Layers;
+        for (int l = 0; l < layers.Count; l++)   // not foreach: its enumerator would be allocated on every call
         {
-            if (layer is not (DenseLayer or DropoutLayer))
+            if (layers[l] is not (DenseLayer or DropoutLayer))
             {
                 return false;
             }

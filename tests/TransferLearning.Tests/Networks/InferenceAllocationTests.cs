@@ -14,11 +14,14 @@ public class InferenceAllocationTests
     [InlineData("PredictClass")]
     [InlineData("PredictBatch(32)")]
     [InlineData("PredictBatch(200)")]
+    [InlineData("PredictBatch(32), half zero")]    // the sparse path on AVX-512
+    [InlineData("PredictBatch(200), half zero")]
     [InlineData("Predict(Matrix, Matrix)")]
     public void Predict_AfterWarmUp_AllocatesNothingPerCall(string path)
     {
         var network = InferenceTests.BenchmarkShapedNetwork(ComputeBackend.Default);
         var x = InferenceTests.Examples(200, 784, seed: 1);
+        var halfZero = x.Select((v, i) => i % 2 == 0 ? 0f : v).ToArray();
         var output = new float[10 * 200];
         var matrix = Matrix<float>.Build.Dense(784, 16, x.AsSpan(0, 784 * 16).ToArray());
         var result = Matrix<float>.Build.Dense(10, 16);
@@ -29,6 +32,8 @@ public class InferenceAllocationTests
             "PredictClass" => () => classes += network.PredictClass(x.AsSpan(0, 784)),
             "PredictBatch(32)" => () => network.PredictBatch(x.AsSpan(0, 784 * 32), output.AsSpan(0, 320)),
             "PredictBatch(200)" => () => network.PredictBatch(x, output),
+            "PredictBatch(32), half zero" => () => network.PredictBatch(halfZero.AsSpan(0, 784 * 32), output.AsSpan(0, 320)),
+            "PredictBatch(200), half zero" => () => network.PredictBatch(halfZero, output),
             _ => () => network.Predict(matrix, result),
         };
         for (int i = 0; i < 20; i++)
