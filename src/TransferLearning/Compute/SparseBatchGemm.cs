@@ -16,7 +16,7 @@ namespace TransferLearning.Compute;
 // an example needs a load per multiply-add and ran at the speed of L1 loads (0.90 of the dense product's time on
 // images, 0.88 after a ReLU layer); in pairs, 0.75 and 0.68–0.70 (784 → 512 and 512 → 256 at a batch of 32,
 // one thread, AMD EPYC Zen 5). On inputs without zeros it takes 1.12 times as long as the dense product, so it is
-// chosen only when a quarter or more of the inputs are zero (IsSparse). The weights are walked in blocks of
+// chosen only when a quarter or more of the inputs are zero (IsFinite tells). The weights are walked in blocks of
 // 4 panels × 64 columns (32 KB), which stay in L1 while every pair of the batch passes over them; one mask per
 // block and pair lists the columns to run (a mask per 16 columns, four loop exits to mispredict instead of
 // one, made W5 on images 4 % slower).
@@ -43,34 +43,40 @@ internal static unsafe class SparseBatchGemm
     // Whether the kernel can run here: AVX-512 and the one-example packing of 32-row panels.
     public static bool IsSupported => Avx512F.IsSupported;
 
-    // Whether a quarter or more of the n examples' k inputs (column e at x + e·ldx) are zero: below that the
-    // dense product is faster. (Pairing examples of about as many non-zero inputs, which share more of them, ran
-    // no faster: 0.5 % on W5 of images.)
-    public static bool IsSparse(float* x, int ldx, int k, int n)
+    // Whether all `count` values at x are finite (false: NaN or ±∞ among them), and in `sparse` whether a
+    // quarter or more of them are zero: below that the dense product is faster. One pass, which also brings a
+    // batch arriving from memory into cache (checking, then counting, read it twice: 0.7 µs more on W5).
+    // (Pairing examples of about as many non-zero inputs, which share more of them, ran no faster: 0.5 % on W5
+    // of images.)
+    public static bool IsFinite(float* x, long count, out bool sparse)
     {
-        // Sixteen counts at a time (a lane of an equal compare is −1), summed once per example.
+        // Sixteen at a time: a lane of an equal compare is −1; v − v is 0 for a finite v and NaN otherwise.
         long zeros = 0;
-        for (int e = 0; e < n; e++)
+        bool finite = true;
+        long j = 0;
+        if (Vector512.IsHardwareAccelerated)
         {
-            float* column = x + ((nint)e * ldx);
             var counts = Vector512<int>.Zero;
-            int j = 0;
-            if (Vector512.IsHardwareAccelerated)
+            var ok = Vector512<float>.AllBitsSet;
+            for (; j + 16 <= count; j += 16)
             {
-                for (; j + 16 <= k; j += 16)
-                {
-                    counts -= Vector512.Equals(Vector512.Load(column + j), Vector512<float>.Zero).AsInt32();
-                }
+                var v = Vector512.Load(x + j);
+                counts -= Vector512.Equals(v, Vector512<float>.Zero).AsInt32();
+                ok &= Vector512.Equals(v - v, Vector512<float>.Zero);
             }
 
             zeros += Vector512.Sum(counts);
-            for (; j < k; j++)
-            {
-                zeros += column[j] == 0f ? 1 : 0;
-            }
+            finite = ok.ExtractMostSignificantBits() == 0xFFFFu;
         }
 
-        return zeros * 4 >= (long)k * n;
+        for (; j < count; j++)
+        {
+            zeros += x[j] == 0f ? 1 : 0;
+            finite &= float.IsFinite(x[j]);
+        }
+
+        sparse = zeros * 4 >= count;
+        return finite;
     }
 
     // Y ← act(W·X + b) for n examples: act is LeakyReLU(slope) when fuseSlope is a number (0: ReLU), the identity
@@ -126,6 +132,8 @@ internal static unsafe class SparseBatchGemm
         int lines = args.PrefetchLines;
         int steps = ((k + ColumnBlock - 1) / ColumnBlock) * blocks;
         int step = block * ((k + ColumnBlock - 1) / ColumnBlock);
+        float** xs = stackalloc float*[8];   // a group of eight examples (Half8)
+        float** ys = stackalloc float*[8];
         PrefetchInputs(args, 0);
         for (int k0 = 0; k0 < k; k0 += ColumnBlock, step++)
         {
@@ -143,26 +151,50 @@ internal static unsafe class SparseBatchGemm
             int k1 = Math.Min(k, k0 + ColumnBlock);
             bool first = k0 == 0;
             bool last = k1 == k;
+            bool halfPanel = panels == 1 && w.Rows - (firstPanel * Mr) <= Mr / 2;
             // Four panels: two examples at a time (16 accumulators). One panel: four (8 accumulators, enough
-            // independent sums to cover the latency of the multiply-adds; two examples left it at half speed).
-            int group = panels == BlockPanels ? 2 : 4;
+            // independent sums to cover the latency of the multiply-adds; two examples left it at half speed), or,
+            // when the panel holds 16 rows or fewer (an output layer of 10 classes), eight, a vector each.
+            int group = panels == BlockPanels ? 2 : halfPanel ? 8 : 4;
             for (int e = 0; e < args.N; e += group)
             {
                 float* x0 = Example(args, e, firstPanel, out float* y0);
-                float* x1 = Example(args, e + 1, firstPanel, out float* y1);
+                float* x1 = Or(Example(args, e + 1, firstPanel, out float* y1), x0);
                 if (panels == BlockPanels)
                 {
-                    Pair4(a, stride, x0, x1 != null ? x1 : x0, k0, k1, y0, y1, first, last, bias, args.FuseSlope);
+                    Pair4(a, stride, x0, x1, k0, k1, y0, y1, first, last, bias, args.FuseSlope);
+                    continue;
                 }
-                else
+
+                float* x2 = Or(Example(args, e + 2, firstPanel, out float* y2), x0);
+                float* x3 = Or(Example(args, e + 3, firstPanel, out float* y3), x0);
+                if (!halfPanel)
                 {
-                    float* x2 = Example(args, e + 2, firstPanel, out float* y2);
-                    float* x3 = Example(args, e + 3, firstPanel, out float* y3);
-                    Quad1(a, x0, x1 != null ? x1 : x0, x2 != null ? x2 : x0, x3 != null ? x3 : x0, k0, k1, y0, y1, y2, y3, first, last, bias, args.FuseSlope);
+                    Quad1(a, x0, x1, x2, x3, k0, k1, y0, y1, y2, y3, first, last, bias, args.FuseSlope);
+                    continue;
                 }
+
+                xs[0] = x0;
+                xs[1] = x1;
+                xs[2] = x2;
+                xs[3] = x3;
+                ys[0] = y0;
+                ys[1] = y1;
+                ys[2] = y2;
+                ys[3] = y3;
+                for (int i = 4; i < 8; i++)
+                {
+                    xs[i] = Or(Example(args, e + i, firstPanel, out ys[i]), x0);
+                }
+
+                ulong mask = NonzeroMask(x0, x1, k0, k1) | NonzeroMask(x2, x3, k0, k1) | NonzeroMask(xs[4], xs[5], k0, k1) | NonzeroMask(xs[6], xs[7], k0, k1);
+                Half8(a, mask, k0, xs, ys, first, last, bias, args.FuseSlope);
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* Or(float* x, float* fallback) => x != null ? x : fallback;
 
     // The inputs of example e, and in y its outputs from the first panel's rows; nulls past the last example.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -355,6 +387,64 @@ internal static unsafe class SparseBatchGemm
         StorePanel(d0, d1, y1, bias, last, fuseSlope);
         StorePanel(e0, e1, y2, bias, last, fuseSlope);
         StorePanel(f0, f1, y3, bias, last, fuseSlope);
+    }
+
+    // The first 16 rows of one panel (all the rows there are: a layer of 16 outputs or fewer) for eight examples
+    // (x[i], y[i]; a null y: absent), over the columns in `mask` (from k0): one vector per example, eight sums in
+    // flight. The panel's other 16 rows are act(0 + 0) = 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Half8(float* a, ulong mask, int k0, float** x, float** y, bool first, bool last, float* bias, float fuseSlope)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        if (!first)
+        {
+            c0 = Vector512.Load(y[0]);
+            c1 = Vector512.Load(Or(y[1], y[0]));
+            c2 = Vector512.Load(Or(y[2], y[0]));
+            c3 = Vector512.Load(Or(y[3], y[0]));
+            c4 = Vector512.Load(Or(y[4], y[0]));
+            c5 = Vector512.Load(Or(y[5], y[0]));
+            c6 = Vector512.Load(Or(y[6], y[0]));
+            c7 = Vector512.Load(Or(y[7], y[0]));
+        }
+
+        float* x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5], x6 = x[6], x7 = x[7];
+        while (mask != 0)
+        {
+            int col = k0 + BitOperations.TrailingZeroCount(mask);
+            mask &= mask - 1;
+            var w0 = Vector512.Load(a + ((nint)col * Mr));
+            c0 = Avx512F.FusedMultiplyAdd(w0, Vector512.Create(x0[col]), c0);
+            c1 = Avx512F.FusedMultiplyAdd(w0, Vector512.Create(x1[col]), c1);
+            c2 = Avx512F.FusedMultiplyAdd(w0, Vector512.Create(x2[col]), c2);
+            c3 = Avx512F.FusedMultiplyAdd(w0, Vector512.Create(x3[col]), c3);
+            c4 = Avx512F.FusedMultiplyAdd(w0, Vector512.Create(x4[col]), c4);
+            c5 = Avx512F.FusedMultiplyAdd(w0, Vector512.Create(x5[col]), c5);
+            c6 = Avx512F.FusedMultiplyAdd(w0, Vector512.Create(x6[col]), c6);
+            c7 = Avx512F.FusedMultiplyAdd(w0, Vector512.Create(x7[col]), c7);
+        }
+
+        StoreHalf(c0, y[0], bias, last, fuseSlope);
+        StoreHalf(c1, y[1], bias, last, fuseSlope);
+        StoreHalf(c2, y[2], bias, last, fuseSlope);
+        StoreHalf(c3, y[3], bias, last, fuseSlope);
+        StoreHalf(c4, y[4], bias, last, fuseSlope);
+        StoreHalf(c5, y[5], bias, last, fuseSlope);
+        StoreHalf(c6, y[6], bias, last, fuseSlope);
+        StoreHalf(c7, y[7], bias, last, fuseSlope);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreHalf(Vector512<float> sum, float* y, float* bias, bool last, float fuseSlope)
+    {
+        if (y != null)
+        {
+            Store(sum, y, bias, last, fuseSlope);
+            if (last)
+            {
+                Vector512.Store(Vector512<float>.Zero, y + 16);
+            }
+        }
     }
 
     // A panel's two vectors of partial sums, from y (or from `fallback` when y is null: an absent example).

@@ -167,15 +167,22 @@ internal sealed class InferencePlan
         int stride = rows;   // columns: the leading dimension; panels: floats per panel
         bool inPanels = false;
         int slot = 0;
-        if (!Guard.IsAllFinite(new ReadOnlySpan<float>(x, columns * rows)))
+        if (kernel == GemmKernelKind.Avx512 && SparseBatchGemm.IsSupported && IsDenseOnly(network))
+        {
+            if (!SparseBatchGemm.IsFinite(x, (long)columns * rows, out bool sparse))
+            {
+                return false;
+            }
+
+            if (sparse)
+            {
+                RunSparse(network, kernel, threads, x, columns, output, prefetch, prefetchFloats);
+                return true;
+            }
+        }
+        else if (!Guard.IsAllFinite(new ReadOnlySpan<float>(x, columns * rows)))
         {
             return false;
-        }
-
-        if (kernel == GemmKernelKind.Avx512 && SparseBatchGemm.IsSupported && IsDenseOnly(network) && SparseBatchGemm.IsSparse(x, rows, rows, columns))
-        {
-            RunSparse(network, kernel, threads, x, columns, output, prefetch, prefetchFloats);
-            return true;
         }
 
         for (int l = 0; l < layers.Count; l++)

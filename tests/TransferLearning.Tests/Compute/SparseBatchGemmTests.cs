@@ -84,23 +84,35 @@ public class SparseBatchGemmTests
         y.AsSpan(3 * 32).ToArray().Should().OnlyContain(v => float.IsNaN(v));
     }
 
-    [Fact]
-    public unsafe void IsSparse_FromAQuarterOfZeros_CountingOnlyTheFirstKOfEachColumn()
+    [Theory]
+    [InlineData(100)]   // 6 vectors of 16 and a tail of 4
+    [InlineData(16)]
+    [InlineData(7)]     // the tail alone
+    public unsafe void IsFinite_TellsSparseFromAQuarterOfZeros(int count)
     {
-        var x = Enumerable.Repeat(1f, 100).ToArray();
-        for (int i = 0; i < 24; i++)
-        {
-            x[i * 4] = 0f;
-        }
-
-        var padded = Enumerable.Range(0, 100).Select(i => i % 50 < 25 ? 1f : 0f).ToArray();
+        int quarter = (count + 3) / 4;
+        var x = Enumerable.Range(0, count).Select(i => i < quarter - 1 ? 0f : 1f).Reverse().ToArray();   // zeros at the end: the tail
         fixed (float* px = x)
-        fixed (float* pp = padded)
         {
-            SparseBatchGemm.IsSparse(px, 50, 50, 2).Should().BeFalse("24 of 100 inputs are zero");
-            x[1] = 0f;
-            SparseBatchGemm.IsSparse(px, 50, 50, 2).Should().BeTrue("25 of 100 are");
-            SparseBatchGemm.IsSparse(pp, 50, 25, 2).Should().BeFalse("the zeros past the first 25 of each column of 50 are not inputs");
+            SparseBatchGemm.IsFinite(px, count, out bool sparse).Should().BeTrue();
+            sparse.Should().BeFalse("{0} of {1} values are zero", quarter - 1, count);
+            x[0] = 0f;
+            SparseBatchGemm.IsFinite(px, count, out sparse).Should().BeTrue();
+            sparse.Should().BeTrue("{0} of {1} are", quarter, count);
+        }
+    }
+
+    [Theory]
+    [InlineData(float.NaN, 0)]
+    [InlineData(float.PositiveInfinity, 37)]
+    [InlineData(float.NegativeInfinity, 99)]   // in the tail
+    public unsafe void IsFinite_FindsNaNAndInfinityAnywhere(float bad, int at)
+    {
+        var x = Enumerable.Repeat(0.5f, 100).ToArray();
+        x[at] = bad;
+        fixed (float* px = x)
+        {
+            SparseBatchGemm.IsFinite(px, 100, out _).Should().BeFalse("{0} at {1}", bad, at);
         }
     }
 
