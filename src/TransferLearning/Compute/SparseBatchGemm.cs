@@ -16,12 +16,13 @@ namespace TransferLearning.Compute;
 // an example needs a load per multiply-add and ran at the speed of L1 loads (0.90 of the dense product's time on
 // images, 0.88 after a ReLU layer); in pairs, 0.75 and 0.68–0.70 (784 → 512 and 512 → 256 at a batch of 32,
 // one thread, AMD EPYC Zen 5). On inputs without zeros it takes 1.12 times as long as the dense product, so it is
-// chosen only when a quarter or more of the inputs are zero (IsFinite tells). The weights are walked in blocks of
+// chosen only when pairs share enough zero inputs (IsFinite tells). The weights are walked in blocks of
 // 4 panels × 64 columns (32 KB), which stay in L1 while every pair of the batch passes over them; one mask per
 // block and pair lists the columns to run (a mask per 16 columns, four loop exits to mispredict instead of
 // one, made W5 on images 4 % slower).
 //
-// Each output is the same sum, in the same order, as the dense kernels compute (a skipped term is exactly 0).
+// Each output is the same sum, in the same order, as the dense kernels compute: a skipped term adds exactly 0
+// (only a sum that is zero may differ in its sign).
 internal static unsafe class SparseBatchGemm
 {
     // Columns of W per block: 4 panels × 64 columns × 32 rows × 4 bytes = 32 KB, in a 48 KB L1.
@@ -40,43 +41,49 @@ internal static unsafe class SparseBatchGemm
 
     public static int MultipliesOnThisThread => _multipliesOnThisThread;
 
-    // Whether the kernel can run here: AVX-512 and the one-example packing of 32-row panels.
-    public static bool IsSupported => Avx512F.IsSupported;
+    // Whether the kernel can run here: AVX-512, used by .NET's vectors (some CPUs have it turned off), and the
+    // one-example packing of 32-row panels.
+    public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
-    // Whether all `count` values at x are finite (false: NaN or ±∞ among them), and in `sparse` whether a
-    // quarter or more of them are zero: below that the dense product is faster. One pass, which also brings a
-    // batch arriving from memory into cache (checking, then counting, read it twice: 0.7 µs more on W5).
-    // (Pairing examples of about as many non-zero inputs, which share more of them, ran no faster: 0.5 % on W5
-    // of images.)
-    public static bool IsFinite(float* x, long count, out bool sparse)
+    // Whether all of the n examples' k inputs (example e at x + e·k) are finite (false: NaN or ±∞ among them),
+    // and in `sparse` whether the sparse product pays: whether a sixth or more of the inputs are zero in both
+    // examples of a pair (the last example of an odd batch pairs with itself), the columns it skips. It costs
+    // 1.12 times the dense product with none skipped, 0.84 times with a third (images), so it breaks even near
+    // a seventh; a share of zeros in single examples would mislead (with a quarter of zeros at random places a
+    // pair shares 6 %). One pass, which also brings a batch arriving from memory into cache (checking, then
+    // counting, read it twice: 0.7 µs more on W5). (Pairing examples of about as many non-zero inputs, which
+    // share more of them, ran no faster: 0.5 % on W5 of images.)
+    public static bool IsFinite(float* x, int k, int n, out bool sparse)
     {
-        // Sixteen at a time: a lane of an equal compare is −1; v − v is 0 for a finite v and NaN otherwise.
-        long zeros = 0;
+        long shared = 0;
+        var ok = Vector512<float>.AllBitsSet;
         bool finite = true;
-        long j = 0;
-        if (Vector512.IsHardwareAccelerated)
+        for (int e = 0; e < n; e += 2)
         {
+            float* x0 = x + ((nint)e * k);
+            float* x1 = e + 1 < n ? x0 + k : x0;
+
+            // Sixteen at a time: a lane of an equal compare is −1; v − v is 0 for a finite v and NaN otherwise.
             var counts = Vector512<int>.Zero;
-            var ok = Vector512<float>.AllBitsSet;
-            for (; j + 16 <= count; j += 16)
+            int j = 0;
+            for (; j + 16 <= k; j += 16)
             {
-                var v = Vector512.Load(x + j);
-                counts -= Vector512.Equals(v, Vector512<float>.Zero).AsInt32();
-                ok &= Vector512.Equals(v - v, Vector512<float>.Zero);
+                var v0 = Vector512.Load(x0 + j);
+                var v1 = Vector512.Load(x1 + j);
+                counts -= (Vector512.Equals(v0, Vector512<float>.Zero) & Vector512.Equals(v1, Vector512<float>.Zero)).AsInt32();
+                ok &= Vector512.Equals(v0 - v0, Vector512<float>.Zero) & Vector512.Equals(v1 - v1, Vector512<float>.Zero);
             }
 
-            zeros += Vector512.Sum(counts);
-            finite = ok.ExtractMostSignificantBits() == 0xFFFFu;
+            shared += Vector512.Sum(counts);
+            for (; j < k; j++)
+            {
+                shared += x0[j] == 0f && x1[j] == 0f ? 1 : 0;
+                finite &= float.IsFinite(x0[j]) && float.IsFinite(x1[j]);
+            }
         }
 
-        for (; j < count; j++)
-        {
-            zeros += x[j] == 0f ? 1 : 0;
-            finite &= float.IsFinite(x[j]);
-        }
-
-        sparse = zeros * 4 >= count;
-        return finite;
+        sparse = shared * 6 >= (long)k * ((n + 1) / 2);
+        return finite && ok.ExtractMostSignificantBits() == 0xFFFFu;
     }
 
     // Y ← act(W·X + b) for n examples: act is LeakyReLU(slope) when fuseSlope is a number (0: ReLU), the identity

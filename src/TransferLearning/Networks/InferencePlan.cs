@@ -169,7 +169,7 @@ internal sealed class InferencePlan
         int slot = 0;
         if (kernel == GemmKernelKind.Avx512 && SparseBatchGemm.IsSupported && IsDenseOnly(network))
         {
-            if (!SparseBatchGemm.IsFinite(x, (long)columns * rows, out bool sparse))
+            if (!SparseBatchGemm.IsFinite(x, rows, columns, out bool sparse))
             {
                 return false;
             }
@@ -269,7 +269,7 @@ internal sealed class InferencePlan
     }
 
     /// <summary>
-    /// 2 to 64 examples of which a quarter or more of the inputs are zero (images; see
+    /// 2 to 64 examples whose pairs share a sixth or more zero inputs (images; see
     /// <see cref="SparseBatchGemm"/>), through a network of dense (and dropout) layers: per dense layer,
     /// <c>Y = g(W·X + b)</c> with the examples as columns, on the one-example packing, skipping the columns of
     /// <c>W</c> that neither example of a pair needs. The hidden ReLU layers' outputs are about half zero too.

@@ -282,7 +282,9 @@ public sealed class TransferAdvisor
     /// Bayes' rule for balanced accuracy. On balanced classes this is plain accuracy. On imbalanced ones
     /// (25 positives against 500 negatives), plain accuracy rewards predicting the majority class and cannot
     /// tell features that separate the classes from features that do not. A class absent from the training
-    /// part is never predicted.
+    /// part is never predicted. The ridge outputs are not probabilities (they may be negative), so the rule is a
+    /// heuristic: when every output of an example is negative, dividing by <c>π_c</c> favours the common
+    /// classes.
     /// </remarks>
     internal static double BalancedAccuracy(float[] predictions, int q, int first, int outputs, int[] train, int[] test, int[] labels)
     {
@@ -327,7 +329,7 @@ public sealed class TransferAdvisor
             }
         }
 
-        return sum / classes;
+        return classes > 0 ? sum / classes : 0;   // no held-out example: stratified folds never leave one empty
     }
 
     /// <summary>R² = 1 − MSE / Var(y), each target row about its own held-out mean, averaged over the rows.</summary>

@@ -11,7 +11,8 @@ namespace TransferLearning.Transfer;
 /// <remarks>
 /// Keys: <c>pretrained.source_examples</c>, <c>pretrained.source_classes</c> (absent for regression),
 /// <c>pretrained.class_names.*</c>; <c>transfer.strategy</c>, <c>transfer.reasons.*</c>,
-/// <c>transfer.candidates.*</c> (<c>strategy;accuracy;loss;elapsed ticks</c>); <c>{pretrained|transfer}.history.*</c>
+/// <c>transfer.candidates.*</c> (<c>strategy;balanced accuracy;squared error;epochs;elapsed ticks</c>; files written before
+/// Auto scored balanced accuracy hold plain accuracy there); <c>{pretrained|transfer}.history.*</c>
 /// (one entry per epoch: <c>epoch;train loss;train accuracy;validation loss;validation accuracy;rate;elapsed ticks</c>,
 /// an empty field for a missing value). Numbers are invariant-culture round-trip strings, so they read back bit for bit.
 /// </remarks>

@@ -42,77 +42,129 @@ public class SparseBatchGemmTests
         }
     }
 
-    [SkippableFact]
-    public void Multiply_EqualsTheDenseBatchProductToTheBit()
+    [SkippableTheory]
+    [InlineData(float.NaN)]   // the identity: every sum as it is, negative ones too
+    [InlineData(0.1f)]        // LeakyReLU
+    [InlineData(0f)]          // ReLU
+    public void Multiply_EqualsTheDenseBatchProductToTheBit(float slope)
     {
-        // The same sums in the same order: a skipped term is exactly 0.
+        // The same sums in the same order: a skipped term is exactly 0. 300 rows: two blocks of four panels, a
+        // full panel and one of 12 rows (Half8); 200 columns: three blocks of 64 and one of 8.
         Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512.");
         const int Rows = 300, K = 200, N = 32;
         var (w, b, x) = Case(Rows, K, N, zeroShare: 0.6, seed: 5);
 
-        var sparse = Run(w, b, Rows, K, x, N, 0f, threads: 1);
-        var dense = Dense(w, b, Rows, K, x, N);
+        var sparse = Run(w, b, Rows, K, x, N, slope, threads: 1);
+        var dense = Dense(w, b, Rows, K, x, N, slope);
 
         for (int e = 0; e < N; e++)
         {
-            sparse[e].Should().Equal(dense[e], "example {0}", e);
+            for (int r = 0; r < Rows; r++)
+            {
+                float s = sparse[e][r], d = dense[e][r];
+                if (s != 0f || d != 0f)   // a zero sum's sign may differ; any other bit may not
+                {
+                    BitConverter.SingleToInt32Bits(s).Should().Be(BitConverter.SingleToInt32Bits(d), "example {0}, row {1}: {2} against {3}", e, r, s, d);
+                }
+            }
         }
     }
 
-    [SkippableFact]
-    public void Multiply_RowsPastTheLayer_AreActivatedZeros_AndNothingPastTheOutputIsWritten()
+    [SkippableTheory]
+    [InlineData(128, 3)]   // one block of four panels (Pair4)
+    [InlineData(64, 5)]    // two single panels (Quad1)
+    [InlineData(10, 9)]    // one panel of 10 rows (Half8)
+    public void Multiply_RowsPastTheLayer_AreActivatedZeros_AndNothingPastTheOutputIsWritten(int rows, int n)
     {
         Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512.");
-        var (w, b, x) = Case(10, 20, 3, zeroShare: 0.5, seed: 2);
-        var packed = PackedWeights.Pack(GemmKernelKind.Avx512, 32, w, 10, 20, b, 1, 1);
-        var y = Enumerable.Repeat(float.NaN, (3 * 32) + 16).ToArray();
+        var (w, b, x) = Case(rows - 3, 70, n, zeroShare: 0.5, seed: 2);   // 3 rows short of whole panels
+        var packed = PackedWeights.Pack(GemmKernelKind.Avx512, 32, w, rows - 3, 70, b, 1, 1);
+        int ld = packed.PaddedRows;
+        var y = Enumerable.Repeat(float.NaN, (n * ld) + 16).ToArray();
 
         unsafe
         {
             fixed (float* px = x)
             fixed (float* py = y)
             {
-                SparseBatchGemm.Multiply(packed, px, 20, 3, py, 0f, 1);
+                SparseBatchGemm.Multiply(packed, px, 70, n, py, 0f, 1);
             }
         }
 
-        for (int e = 0; e < 3; e++)
+        for (int e = 0; e < n; e++)
         {
-            y.AsSpan((e * 32) + 10, 22).ToArray().Should().OnlyContain(v => v == 0f, "example {0}'s padding rows are ReLU(0 + 0)", e);
+            y.AsSpan(e * ld, rows - 3).ToArray().Should().OnlyContain(v => v >= 0f, "example {0}'s outputs are ReLU'd", e);
+            y.AsSpan((e * ld) + rows - 3, ld - rows + 3).ToArray().Should().OnlyContain(v => v == 0f, "example {0}'s padding rows are ReLU(0 + 0)", e);
         }
 
-        y.AsSpan(3 * 32).ToArray().Should().OnlyContain(v => float.IsNaN(v));
+        y.AsSpan(n * ld).ToArray().Should().OnlyContain(v => float.IsNaN(v));
     }
 
     [Theory]
-    [InlineData(100)]   // 6 vectors of 16 and a tail of 4
-    [InlineData(16)]
-    [InlineData(7)]     // the tail alone
-    public unsafe void IsFinite_TellsSparseFromAQuarterOfZeros(int count)
+    [InlineData(100, 2)]   // 6 vectors of 16 and a tail of 4, one pair
+    [InlineData(16, 4)]
+    [InlineData(7, 3)]     // the tail alone; the third example pairs with itself
+    public unsafe void IsFinite_TellsSparseFromASixthOfZerosSharedByPairs(int k, int n)
     {
-        int quarter = (count + 3) / 4;
-        var x = Enumerable.Range(0, count).Select(i => i < quarter - 1 ? 0f : 1f).Reverse().ToArray();   // zeros at the end: the tail
+        int pairs = (n + 1) / 2;
+        int needed = ((k * pairs) + 5) / 6;   // shared zeros that make a sixth
+        var x = Enumerable.Repeat(1f, k * n).ToArray();
+        int placed = 0;
+        for (int e = 0; e < n && placed < needed - 1; e += 2)
+        {
+            for (int j = k - 1; j >= 0 && placed < needed - 1; j--)   // from the end: the tails first
+            {
+                x[(e * k) + j] = 0f;
+                if (e + 1 < n)
+                {
+                    x[((e + 1) * k) + j] = 0f;
+                }
+
+                placed++;
+            }
+        }
+
         fixed (float* px = x)
         {
-            SparseBatchGemm.IsFinite(px, count, out bool sparse).Should().BeTrue();
-            sparse.Should().BeFalse("{0} of {1} values are zero", quarter - 1, count);
-            x[0] = 0f;
-            SparseBatchGemm.IsFinite(px, count, out sparse).Should().BeTrue();
-            sparse.Should().BeTrue("{0} of {1} are", quarter, count);
+            SparseBatchGemm.IsFinite(px, k, n, out bool sparse).Should().BeTrue();
+            sparse.Should().BeFalse("{0} of {1} pair columns are zero in both", needed - 1, k * pairs);
+            int free = Array.IndexOf(x, 1f);   // example 0 (and 1) at the first column still non-zero
+            x[free] = 0f;
+            if (n > 1)
+            {
+                x[k + free] = 0f;
+            }
+
+            SparseBatchGemm.IsFinite(px, k, n, out sparse).Should().BeTrue();
+            sparse.Should().BeTrue("{0} of {1} are", needed, k * pairs);
+        }
+    }
+
+    [Fact]
+    public unsafe void IsFinite_ZerosInOneExampleOfEachPair_AreNotSparse()
+    {
+        // Half the inputs zero, but never in both examples of a pair: the sparse product would skip nothing.
+        var x = Enumerable.Range(0, 4 * 64).Select(i => (i / 64) % 2 == 0 ? 0f : 1f).ToArray();
+        fixed (float* px = x)
+        {
+            SparseBatchGemm.IsFinite(px, 64, 4, out bool sparse).Should().BeTrue();
+            sparse.Should().BeFalse();
         }
     }
 
     [Theory]
     [InlineData(float.NaN, 0)]
     [InlineData(float.PositiveInfinity, 37)]
-    [InlineData(float.NegativeInfinity, 99)]   // in the tail
+    [InlineData(float.NegativeInfinity, 99)]    // example 1's tail (50 = 3 vectors of 16 and 2)
+    [InlineData(float.NaN, 120)]                // example 2, which pairs with itself
+    [InlineData(float.PositiveInfinity, 149)]   // its tail
     public unsafe void IsFinite_FindsNaNAndInfinityAnywhere(float bad, int at)
     {
-        var x = Enumerable.Repeat(0.5f, 100).ToArray();
+        var x = Enumerable.Repeat(0.5f, 3 * 50).ToArray();
         x[at] = bad;
         fixed (float* px = x)
         {
-            SparseBatchGemm.IsFinite(px, 100, out _).Should().BeFalse("{0} at {1}", bad, at);
+            SparseBatchGemm.IsFinite(px, 50, 3, out _).Should().BeFalse("{0} at {1}", bad, at);
         }
     }
 
@@ -138,8 +190,8 @@ public class SparseBatchGemmTests
         return Enumerable.Range(0, n).Select(e => y.AsSpan(e * packed.PaddedRows, rows).ToArray()).ToArray();
     }
 
-    // The dense small-batch product (Yᵀ = Xᵀ·Wᵀ on 12-row panels), ReLU.
-    private static unsafe float[][] Dense(float[] w, float[] b, int rows, int k, float[] x, int n)
+    // The dense small-batch product (Yᵀ = Xᵀ·Wᵀ on 12-row panels).
+    private static unsafe float[][] Dense(float[] w, float[] b, int rows, int k, float[] x, int n, float slope)
     {
         var (mr, nr) = ManagedComputeBackend.TileOf(GemmKernelKind.Avx512);
         var packed = PackedWeights.Pack(GemmKernelKind.Avx512, nr, w, rows, k, b, 1, 1);
@@ -153,7 +205,7 @@ public class SparseBatchGemmTests
         fixed (float* po = output)
         {
             PackedBatchGemm.PackExamples(GemmKernelKind.Avx512, px, k, n, k, pi);
-            PackedBatchGemm.Multiply(packed, pi, mr * k, n, py, 0f, 1);
+            PackedBatchGemm.Multiply(packed, pi, mr * k, n, py, slope, 1);
             PackedBatchGemm.UnpackExamples(GemmKernelKind.Avx512, py, mr * packed.PaddedRows, n, rows, po, rows);
         }
 

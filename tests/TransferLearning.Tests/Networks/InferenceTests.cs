@@ -117,7 +117,7 @@ public class InferenceTests
         var mixed = MixedNetwork(BackendNamed(backendName));
         foreach (int m in new[] { 2, 3, 5, 31, 32, 33, 64, 65, 130 })
         {
-            var x = HalfZero(Examples(m, Features, seed: m));
+            var x = HalfZero(Examples(m, Features, seed: m), Features);
             var actual = new float[m * mixed.OutputSize];
 
             mixed.PredictBatch(x, actual);
@@ -128,7 +128,7 @@ public class InferenceTests
         var shaped = BenchmarkShapedNetwork(BackendNamed(backendName));
         foreach (int m in new[] { 2, 8, 32, 40, 64, 100, 1_000 })
         {
-            var x = HalfZero(Examples(m, 784, seed: m));
+            var x = HalfZero(Examples(m, 784, seed: m), 784);
             var actual = new float[m * 10];
 
             shaped.PredictBatch(x, actual);
@@ -138,20 +138,64 @@ public class InferenceTests
     }
 
     [SkippableFact]
-    public void PredictBatch_OnAvx512_TakesTheSparsePathFromAQuarterOfZeros()
+    public void PredictBatch_OnAvx512_TakesTheSparsePathWhenPairsShareASixthOfZeros()
     {
-        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512.");
+        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512 (used by .NET's vectors).");
         var network = BenchmarkShapedNetwork(BackendNamed("avx512"));
         var output = new float[32 * 10];
         var dense = Examples(32, 784, seed: 1);
-        var quarter = dense.Select((v, i) => i % 4 == 0 ? 0f : v).ToArray();
+        var shared = dense.Select((v, i) => i % 784 % 4 == 0 ? 0f : v).ToArray();             // a quarter, the same in every example
+        var apart = dense.Select((v, i) => (i % 784 % 2) == (i / 784 % 2) ? 0f : v).ToArray();  // half, never in both of a pair
 
         int before = SparseBatchGemm.MultipliesOnThisThread;
         network.PredictBatch(dense, output);
         SparseBatchGemm.MultipliesOnThisThread.Should().Be(before, "inputs without zeros run the dense product");
-        network.PredictBatch(quarter, output);
-        SparseBatchGemm.MultipliesOnThisThread.Should().Be(before + 3, "a quarter of zeros: each of the 3 dense layers runs the sparse product");
-        AssertClose(output, Reference(network, quarter, 32), "the sparse path");
+        network.PredictBatch(apart, output);
+        SparseBatchGemm.MultipliesOnThisThread.Should().Be(before, "zeros that no pair shares would skip nothing");
+        network.PredictBatch(shared, output);
+        SparseBatchGemm.MultipliesOnThisThread.Should().Be(before + 3, "a quarter of zeros shared: each of the 3 dense layers runs the sparse product");
+        AssertClose(output, Reference(network, shared, 32), "the sparse path");
+    }
+
+    [SkippableFact]
+    public void PredictBatch_SparsePath_DropoutAndUnfusedActivations_MatchTheBlockedGemmPath()
+    {
+        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512 (used by .NET's vectors).");
+        var network = Network.Create(Features, seed: 12)
+            .Dense(40, Activation.ReLU)
+            .Dropout(0.5f)
+            .Dense(20, Activation.Sigmoid)
+            .Dense(7, Activation.Tanh)
+            .Dense(3, Activation.Softmax);
+        network.Backend = BackendNamed("avx512");
+        foreach (int m in new[] { 2, 9, 64, 100 })
+        {
+            var x = HalfZero(Examples(m, Features, seed: m), Features);
+            var actual = new float[m * 3];
+            int before = SparseBatchGemm.MultipliesOnThisThread;
+
+            network.PredictBatch(x, actual);
+
+            if (m <= Network.SmallBatchLimit)
+            {
+                SparseBatchGemm.MultipliesOnThisThread.Should().Be(before + 4, "the 4 dense layers of a batch of {0} ran the sparse product", m);
+            }
+
+            AssertClose(actual, Reference(network, x, m), $"batch of {m}");
+        }
+    }
+
+    [SkippableFact]
+    public void PredictBatch_SparseBatchWithANaN_ThrowsNamingItsRowAndColumn()
+    {
+        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512 (used by .NET's vectors).");
+        var network = BenchmarkShapedNetwork(BackendNamed("avx512"));
+        var x = HalfZero(Examples(32, 784, seed: 4), 784);
+        x[(17 * 784) + 301] = float.NaN;
+
+        var act = () => network.PredictBatch(x, new float[320]);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("examples").WithMessage("Expected only finite values but found NaN at row 301, column 17.*");
     }
 
     [SkippableTheory]
@@ -430,8 +474,8 @@ public class InferenceTests
         return network;
     }
 
-    /// <summary>Every other value set to zero.</summary>
-    private static float[] HalfZero(float[] x) => x.Select((v, i) => i % 2 == 0 ? 0f : v).ToArray();
+    /// <summary>Every other input of every example set to zero (the same inputs in each: pairs share them).</summary>
+    private static float[] HalfZero(float[] x, int features) => x.Select((v, i) => i % features % 2 == 0 ? 0f : v).ToArray();
 
     internal static float[] Examples(int count, int features, int seed)
     {
