@@ -142,6 +142,12 @@ internal static unsafe class SparseBatchGemm
         int step = block * ((k + ColumnBlock - 1) / ColumnBlock);
         float** xs = stackalloc float*[8];   // a group of eight examples (Half8)
         float** ys = stackalloc float*[8];
+
+        // Four panels: two examples at a time (16 accumulators). One panel: four (8 accumulators, enough
+        // independent sums to cover the latency of the multiply-adds; two examples left it at half speed), or,
+        // when the panel holds 16 rows or fewer (an output layer of 10 classes), eight, a vector each.
+        bool halfPanel = panels == 1 && w.Rows - (firstPanel * Mr) <= Mr / 2;
+        int group = panels == BlockPanels ? 2 : halfPanel ? 8 : 4;
         PrefetchInputs(args, 0);
         for (int k0 = 0; k0 < k; k0 += ColumnBlock, step++)
         {
@@ -159,11 +165,6 @@ internal static unsafe class SparseBatchGemm
             int k1 = Math.Min(k, k0 + ColumnBlock);
             bool first = k0 == 0;
             bool last = k1 == k;
-            bool halfPanel = panels == 1 && w.Rows - (firstPanel * Mr) <= Mr / 2;
-            // Four panels: two examples at a time (16 accumulators). One panel: four (8 accumulators, enough
-            // independent sums to cover the latency of the multiply-adds; two examples left it at half speed), or,
-            // when the panel holds 16 rows or fewer (an output layer of 10 classes), eight, a vector each.
-            int group = panels == BlockPanels ? 2 : halfPanel ? 8 : 4;
             for (int e = 0; e < args.N; e += group)
             {
                 float* x0 = Example(args, e, firstPanel, out float* y0);
