@@ -155,7 +155,8 @@ internal static unsafe class SparseBatchGemm
 
         // Four panels: two examples at a time (16 accumulators). One panel: four (8 accumulators, enough
         // independent sums to cover the latency of the multiply-adds; two examples left it at half speed), or,
-        // when the panel holds 16 rows or fewer (an output layer of 10 classes), eight, a vector each.
+        // when the panel holds 16 rows or fewer, eight, a vector each (a small hidden layer: InferencePlan runs an
+        // output layer that small on the dense product, which was faster).
         bool halfPanel = panels == 1 && w.Rows - (firstPanel * Mr) <= Mr / 2;
         int group = panels == BlockPanels ? 2 : halfPanel ? 8 : 4;
         PrefetchInputs(args, 0);

@@ -273,7 +273,9 @@ internal sealed class InferencePlan
     /// 2 to 64 examples whose pairs share a sixth or more zero inputs (images; see
     /// <see cref="SparseBatchGemm"/>), through a network of dense (and dropout) layers: per dense layer,
     /// <c>Y = g(W·X + b)</c> with the examples as columns, on the one-example packing, skipping the columns of
-    /// <c>W</c> that neither example of a pair needs. The hidden ReLU layers' outputs are about half zero too.
+    /// <c>W</c> that neither example of a pair needs. The hidden ReLU layers' outputs are about half zero too. The
+    /// output layer, when it has 16 rows or fewer (10 classes), runs the dense small-batch product instead
+    /// (<see cref="RunOutputLayer"/>).
     /// </summary>
     private unsafe void RunSparse(
         Network network, GemmKernelKind kernel, int threads, float* x, int columns, float* output, float* prefetch, int prefetchFloats)
@@ -281,14 +283,21 @@ internal sealed class InferencePlan
         var layers = network.Layers;
         var buffers = InferenceBuffers.Current;
         int mr = ManagedComputeBackend.TileOf(kernel).Mr;
+        int last = LastDense(layers);
         float* data = x;
         int ld = network.InputSize;
         int slot = 0;
-        for (int l = 0; l < layers.Count; l++)
+        for (int l = 0; l <= last; l++)
         {
             if (layers[l] is not DenseLayer dense)
             {
                 continue;   // dropout: the identity at inference
+            }
+
+            if (l == last && dense.OutputSize <= mr / 2)
+            {
+                RunOutputLayer(l, dense, kernel, threads, data, ld, columns, slot, output);
+                return;
             }
 
             var packed = Packed(l, dense, kernel, mr);
@@ -323,6 +332,42 @@ internal sealed class InferencePlan
         }
     }
 
+    /// <summary>
+    /// The sparse path's output layer of 16 rows or fewer: its inputs (column-major, <paramref name="ld"/> apart)
+    /// packed into the small-batch panels, the dense product with bias and activation, a softmax across each
+    /// panel's examples, and the outputs unpacked into <paramref name="output"/>. The same sums in the same order as
+    /// the sparse kernel; 0.6–1.1 µs faster on W5 of images than the sparse kernel's 8-example groups, whose union of
+    /// non-zero inputs is nearly every input, and its softmax between two transposes (2.8 against 2.2 µs for the
+    /// layer, alternating runs, AMD EPYC Zen 5).
+    /// </summary>
+    private unsafe void RunOutputLayer(int index, DenseLayer dense, GemmKernelKind kernel, int threads, float* x, int ld, int columns, int slot, float* output)
+    {
+        var buffers = InferenceBuffers.Current;
+        var (mr, nr) = ManagedComputeBackend.TileOf(kernel);
+        int panels = PackedBatchGemm.PanelsFor(kernel, columns);
+        int inputs = dense.InputSize;
+        int rows = dense.OutputSize;
+        float* packedInput = buffers.Get(2, panels * mr * inputs);
+        PackedBatchGemm.PackExamples(kernel, x, ld, columns, inputs, packedInput);
+        var packed = Packed(index, dense, kernel, nr);
+        int stride = mr * packed.PaddedRows;
+        float* z = buffers.Get(slot, panels * stride);
+        PackedBatchGemm.Multiply(packed, packedInput, mr * inputs, columns, z, FuseSlopeOf(dense.Activation), threads);
+        if (dense.Activation is SoftmaxActivation)
+        {
+            for (int q = 0; q < panels; q++)
+            {
+                Elementwise.SoftmaxAcrossLanes(new Span<float>(z + ((nint)q * stride), rows * mr), rows, mr);
+            }
+        }
+        else if (!IsFused(dense.Activation))
+        {
+            Activate(dense.Activation, z, panels * stride, 1, 0);
+        }
+
+        PackedBatchGemm.UnpackExamples(kernel, z, stride, columns, rows, output, rows);
+    }
+
     /// <summary><c>to[j·ldTo + i] = from[i·ldFrom + j]</c> for <c>i &lt; count</c>, <c>j &lt; length</c>.</summary>
     private static unsafe void Transpose(float* from, int ldFrom, float* to, int ldTo, int count, int length)
     {
@@ -333,6 +378,20 @@ internal sealed class InferencePlan
                 to[((nint)j * ldTo) + i] = from[((nint)i * ldFrom) + j];
             }
         }
+    }
+
+    /// <summary>The index of the last dense layer (the layers after it are dropout).</summary>
+    private static int LastDense(IReadOnlyList<Layer> layers)
+    {
+        for (int l = layers.Count - 1; l >= 0; l--)
+        {
+            if (layers[l] is DenseLayer)
+            {
+                return l;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Whether every layer is dense or dropout (the sparse batch path handles only those).</summary>

@@ -153,7 +153,7 @@ public class InferenceTests
         network.PredictBatch(apart, output);
         SparseBatchGemm.MultipliesOnThisThread.Should().Be(before, "zeros that no pair shares would skip nothing");
         network.PredictBatch(shared, output);
-        SparseBatchGemm.MultipliesOnThisThread.Should().Be(before + 3, "a quarter of zeros shared: each of the 3 dense layers runs the sparse product");
+        SparseBatchGemm.MultipliesOnThisThread.Should().Be(before + 2, "a quarter of zeros shared: both hidden layers run the sparse product (the 10-class output layer the dense one)");
         AssertClose(output, Reference(network, shared, 32), "the sparse path");
     }
 
@@ -178,10 +178,48 @@ public class InferenceTests
 
             if (m <= Network.SmallBatchLimit)
             {
-                SparseBatchGemm.MultipliesOnThisThread.Should().Be(before + 4, "the 4 dense layers of a batch of {0} ran the sparse product", m);
+                SparseBatchGemm.MultipliesOnThisThread.Should().Be(
+                    before + 3, "the 3 hidden dense layers of a batch of {0} ran the sparse product (7 rows too: it is not the last)", m);
             }
 
             AssertClose(actual, Reference(network, x, m), $"batch of {m}");
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData("identity")]
+    [InlineData("sigmoid")]
+    [InlineData("leaky")]
+    [InlineData("softmax")]
+    public void PredictBatch_SparsePath_SmallOutputLayer_RunsTheDenseProduct_MatchesTheBlockedGemmPath(string output)
+    {
+        // After sparse hidden layers, an output layer of 16 rows or fewer runs the dense small-batch product (its
+        // inputs packed into panels, its outputs unpacked), with or without a dropout layer after it.
+        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512 (used by .NET's vectors).");
+        var activation = output switch
+        {
+            "identity" => Activation.Identity,
+            "sigmoid" => Activation.Sigmoid,
+            "leaky" => Activation.LeakyReLU(0.2f),
+            _ => Activation.Softmax,
+        };
+        var network = Network.Create(200, seed: 21).Dense(96, Activation.ReLU).Dropout(0.3f).Dense(16, activation);
+        if (output != "softmax")
+        {
+            network.Dropout(0.1f);
+        }
+
+        network.Backend = BackendNamed("avx512");
+        foreach (int m in new[] { 2, 7, 32, 64 })
+        {
+            var x = HalfZero(Examples(m, 200, seed: m), 200);
+            var batch = new float[m * 16];
+            int before = SparseBatchGemm.MultipliesOnThisThread;
+
+            network.PredictBatch(x, batch);
+
+            SparseBatchGemm.MultipliesOnThisThread.Should().Be(before + 1, "only the hidden layer of a batch of {0} runs the sparse product", m);
+            AssertClose(batch, Reference(network, x, m), $"{output}, batch of {m}");
         }
     }
 
