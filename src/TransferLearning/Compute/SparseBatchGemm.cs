@@ -16,7 +16,7 @@ namespace TransferLearning.Compute;
 // an example needs a load per multiply-add and ran at the speed of L1 loads (0.90 of the dense product's time on
 // images, 0.88 after a ReLU layer); in pairs, 0.75 and 0.68–0.70 (784 → 512 and 512 → 256 at a batch of 32,
 // one thread, AMD EPYC Zen 5). On inputs without zeros it takes 1.12 times as long as the dense product, so it is
-// chosen only when pairs share enough zero inputs (IsFinite tells). The weights are walked in blocks of
+// chosen only when pairs share enough zero inputs (SharesEnoughZeros tells). The weights are walked in blocks of
 // 4 panels × 64 columns (32 KB), which stay in L1 while every pair of the batch passes over them; one mask per
 // block and pair lists the columns to run (a mask per 16 columns, four loop exits to mispredict instead of
 // one, made W5 on images 4 % slower).
@@ -46,62 +46,53 @@ internal static unsafe class SparseBatchGemm
     // one-example packing of 32-row panels.
     public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
-    // Whether all of the n examples' k inputs (example e at x + e·k) are finite (false: NaN or ±∞ among them),
-    // and in `sparse` whether the sparse product pays: whether a sixth or more of the inputs are zero in both
-    // examples of a pair (the last example of an odd batch pairs with itself), the columns it skips. It costs
-    // 1.12 times the dense product with none skipped, 0.84 times with a third (images), so it breaks even near
-    // a seventh; a share of zeros in single examples would mislead (with a quarter of zeros at random places a
-    // pair shares 6 %). One pass, which also brings a batch arriving from memory into cache (checking, then
-    // counting, read it twice: 0.7 µs more on W5), and costs what the check alone did (alternating runs). (Pairing examples of about as many non-zero inputs, which
-    // share more of them, ran no faster: 0.5 % on W5 of images.)
-    public static bool IsFinite(float* x, int k, int n, out bool sparse)
-    {
-        // Example after example, in memory order (two examples read side by side, as two streams, cost W5 4 µs):
-        // the first of a pair leaves its zeros as bits, sixteen inputs to a ushort; the second counts the bits
-        // it shares. v − v is 0 for a finite v and NaN otherwise.
-        int groups = k / 16;
-        Span<ushort> zerosOfFirst = groups <= 4096 ? stackalloc ushort[groups] : new ushort[groups];
-        long shared = 0;
-        var ok = Vector512<float>.AllBitsSet;
-        bool finite = true;
-        for (int e = 0; e < n; e++)
-        {
-            float* column = x + ((nint)e * k);
-            bool opensPair = e % 2 == 0 && e + 1 < n;
-            bool alone = e % 2 == 0 && e + 1 == n;
-            for (int g = 0; g < groups; g++)
-            {
-                var v = Vector512.Load(column + (16 * g));
-                ok &= Vector512.Equals(v - v, Vector512<float>.Zero);
-                uint zeros = (uint)Vector512.Equals(v, Vector512<float>.Zero).ExtractMostSignificantBits();
-                if (opensPair)
-                {
-                    zerosOfFirst[g] = (ushort)zeros;
-                }
-                else
-                {
-                    shared += BitOperations.PopCount(alone ? zeros : zeros & zerosOfFirst[g]);
-                }
-            }
+    // Examples whose zeros SharesEnoughZeros counts: the first eight (four pairs), contiguous.
+    private const int SampledExamples = 8;
 
-            // The tail of k % 16 inputs: a pair shares a zero there when both are zero.
-            float* partner = e % 2 == 1 ? column - k : column;
-            for (int j = 16 * groups; j < k; j++)
+    // Whether the sparse product pays for the n examples' k inputs (example e at x + e·k): whether a sixth or
+    // more of the inputs are zero in both examples of a pair, the columns it skips, counted on the first four
+    // pairs (a batch's examples are alike: images, or a layer's outputs). It costs 1.12 times the dense product
+    // with none skipped, 0.84 times with a third (images), so it breaks even near a seventh; a share of zeros in
+    // single examples would mislead (with a quarter of zeros at random places a pair shares 6 %). The sample
+    // reads 25 KB of a 784-input batch, not all of it: counting every pair, in the pass that checked the batch for
+    // NaN and ∞ (now done by the first product, Multiply's checkFinite), made W5 on images 2.8 µs slower
+    // (67.7 against 64.9 µs, alternating runs). (Pairing examples of about as many non-zero inputs, which share
+    // more of them, ran no faster: 0.5 % on W5 of images.)
+    public static bool SharesEnoughZeros(float* x, int k, int n)
+    {
+        int examples = Math.Min(n, SampledExamples);
+        long shared = 0;
+        int j = 0;
+        for (; j + 16 <= k; j += 16)
+        {
+            for (int e = 0; e + 1 < examples; e += 2)
             {
-                finite &= float.IsFinite(column[j]);
-                shared += !opensPair && column[j] == 0f && partner[j] == 0f ? 1 : 0;
+                float* first = x + ((nint)e * k) + j;
+                var zero = Vector512.Equals(Vector512.Load(first), Vector512<float>.Zero) & Vector512.Equals(Vector512.Load(first + k), Vector512<float>.Zero);
+                shared += BitOperations.PopCount(zero.ExtractMostSignificantBits());
             }
         }
 
-        sparse = shared * 6 >= (long)k * ((n + 1) / 2);
-        return finite && ok.ExtractMostSignificantBits() == 0xFFFFu;
+        for (; j < k; j++)
+        {
+            for (int e = 0; e + 1 < examples; e += 2)
+            {
+                shared += x[((nint)e * k) + j] == 0f && x[((nint)(e + 1) * k) + j] == 0f ? 1 : 0;
+            }
+        }
+
+        return shared * 6 >= (long)k * (examples / 2);
     }
 
     // Y ← act(W·X + b) for n examples: act is LeakyReLU(slope) when fuseSlope is a number (0: ReLU), the identity
     // when NaN. w must be packed in panels of 32 rows; y has w.PaddedRows values per example (the rows past w.Rows
-    // are act(0)). `prefetch` (optional) is fetched into L2 a share per block, as in PackedBatchGemm.
-    public static void Multiply(
-        PackedWeights w, float* x, int ldx, int n, float* y, float fuseSlope, int maxThreads, float* prefetch = null, int prefetchFloats = 0)
+    // are act(0)). `prefetch` (optional) is fetched into L2 a share per block, as in PackedBatchGemm. With
+    // checkFinite, returns false when X holds NaN or ±∞ (Y is then unspecified): the first row block reads every
+    // input to find the columns its pairs need, and tests them as it goes (v − v is 0 for a finite v and NaN
+    // otherwise), so a batch is read once, by the product, instead of first by a pass of its own. Without it,
+    // returns true.
+    public static bool Multiply(
+        PackedWeights w, float* x, int ldx, int n, float* y, float fuseSlope, int maxThreads, bool checkFinite = false, float* prefetch = null, int prefetchFloats = 0)
     {
         if (w.Height != Mr)
         {
@@ -109,7 +100,9 @@ internal static unsafe class SparseBatchGemm
         }
 
         _multipliesOnThisThread++;
-        var args = new Arguments(w, x, ldx, n, y, fuseSlope, (byte*)prefetch, (int)(((long)prefetchFloats * sizeof(float) + 63) / 64));
+        int nonFinite = 0;
+        var args = new Arguments(
+            w, x, ldx, n, y, fuseSlope, checkFinite ? &nonFinite : null, (byte*)prefetch, (int)(((long)prefetchFloats * sizeof(float) + 63) / 64));
         int blocks = RowBlocks(w);
         int threads = Math.Min(maxThreads, GemmWorkerPool.Shared.WorkerCount + 1);
         if (threads > 1 && blocks > 1 && (long)w.Rows * w.Columns * n >= PackedGemm.ParallelThreshold && GemmWorkerPool.Shared.TryAcquire())
@@ -125,13 +118,15 @@ internal static unsafe class SparseBatchGemm
                 GemmWorkerPool.Shared.Release();
             }
 
-            return;
+            return Volatile.Read(ref nonFinite) == 0;
         }
 
         for (int block = 0; block < blocks; block++)
         {
             RunBlock(args, block, blocks);
         }
+
+        return nonFinite == 0;
     }
 
     // Row blocks of 4 panels, then one per panel left over.
@@ -159,6 +154,10 @@ internal static unsafe class SparseBatchGemm
         // output layer that small on the dense product, which was faster).
         bool halfPanel = panels == 1 && w.Rows - (firstPanel * Mr) <= Mr / 2;
         int group = panels == BlockPanels ? 2 : halfPanel ? 8 : 4;
+
+        // The first row block's masks read every input of every example: they test them for NaN and ±∞ too.
+        bool check = block == 0 && args.NonFinite != null;
+        var nonFinite = Vector512<uint>.Zero;
         PrefetchInputs(args, 0);
         for (int k0 = 0; k0 < k; k0 += ColumnBlock, step++)
         {
@@ -180,17 +179,19 @@ internal static unsafe class SparseBatchGemm
             {
                 float* x0 = Example(args, e, firstPanel, out float* y0);
                 float* x1 = Or(Example(args, e + 1, firstPanel, out float* y1), x0);
+                ulong mask = check ? NonzeroMask(x0, x1, k0, k1, ref nonFinite) : NonzeroMask(x0, x1, k0, k1);
                 if (panels == BlockPanels)
                 {
-                    Pair4(a, stride, x0, x1, k0, k1, y0, y1, first, last, bias, args.FuseSlope);
+                    Pair4(a, stride, x0, x1, mask, k0, y0, y1, first, last, bias, args.FuseSlope);
                     continue;
                 }
 
                 float* x2 = Or(Example(args, e + 2, firstPanel, out float* y2), x0);
                 float* x3 = Or(Example(args, e + 3, firstPanel, out float* y3), x0);
+                mask |= check ? NonzeroMask(x2, x3, k0, k1, ref nonFinite) : NonzeroMask(x2, x3, k0, k1);
                 if (!halfPanel)
                 {
-                    Quad1(a, x0, x1, x2, x3, k0, k1, y0, y1, y2, y3, first, last, bias, args.FuseSlope);
+                    Quad1(a, x0, x1, x2, x3, mask, k0, y0, y1, y2, y3, first, last, bias, args.FuseSlope);
                     continue;
                 }
 
@@ -207,9 +208,16 @@ internal static unsafe class SparseBatchGemm
                     xs[i] = Or(Example(args, e + i, firstPanel, out ys[i]), x0);
                 }
 
-                ulong mask = NonzeroMask(x0, x1, k0, k1) | NonzeroMask(x2, x3, k0, k1) | NonzeroMask(xs[4], xs[5], k0, k1) | NonzeroMask(xs[6], xs[7], k0, k1);
+                mask |= check
+                    ? NonzeroMask(xs[4], xs[5], k0, k1, ref nonFinite) | NonzeroMask(xs[6], xs[7], k0, k1, ref nonFinite)
+                    : NonzeroMask(xs[4], xs[5], k0, k1) | NonzeroMask(xs[6], xs[7], k0, k1);
                 Half8(a, mask, k0, xs, ys, first, last, bias, args.FuseSlope);
             }
+        }
+
+        if (check && nonFinite != Vector512<uint>.Zero)
+        {
+            Volatile.Write(ref *args.NonFinite, 1);
         }
     }
 
@@ -255,6 +263,31 @@ internal static unsafe class SparseBatchGemm
         }
     }
 
+    // As NonzeroMask, and ORs into nonFinite the bits of v − v for every input v (all 0 when every v is finite;
+    // ±∞ − ±∞ and NaN − NaN are NaN).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong NonzeroMask(float* x0, float* x1, int k0, int k1, ref Vector512<uint> nonFinite)
+    {
+        ulong mask = 0;
+        int j = k0;
+        for (; j + 16 <= k1; j += 16)
+        {
+            var v0 = Vector512.Load(x0 + j);
+            var v1 = Vector512.Load(x1 + j);
+            nonFinite |= (v0 - v0).AsUInt32() | (v1 - v1).AsUInt32();
+            var zero = Vector512.Equals(v0, Vector512<float>.Zero) & Vector512.Equals(v1, Vector512<float>.Zero);
+            mask |= (ulong)(~(uint)zero.ExtractMostSignificantBits() & 0xFFFFu) << (j - k0);
+        }
+
+        for (; j < k1; j++)
+        {
+            mask |= x0[j] != 0f || x1[j] != 0f ? 1UL << (j - k0) : 0UL;
+            nonFinite |= float.IsFinite(x0[j]) && float.IsFinite(x1[j]) ? Vector512<uint>.Zero : Vector512<uint>.One;
+        }
+
+        return mask;
+    }
+
     // The mask of inputs k0 .. k1-1 (at most 64) that are not zero in x0 or x1: bit i for input k0 + i.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong NonzeroMask(float* x0, float* x1, int k0, int k1)
@@ -275,11 +308,11 @@ internal static unsafe class SparseBatchGemm
         return mask;
     }
 
-    // 128 rows (four 32-row panels, `stride` floats apart) of columns k0 .. k1-1 for the examples x0 and x1 (y1
-    // null: x0 alone). The sums are started at 0 (first) or read from y, and finished with bias and act (last).
+    // 128 rows (four 32-row panels, `stride` floats apart) of the columns in `mask` (bit i: column k0 + i; those
+    // not zero in x0 or x1) for the examples x0 and x1 (y1 null: x0 alone). The sums are started at 0 (first) or read from y, and finished with bias and act (last).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pair4(
-        float* a, long stride, float* x0, float* x1, int k0, int k1, float* y0, float* y1, bool first, bool last, float* bias, float fuseSlope)
+        float* a, long stride, float* x0, float* x1, ulong mask, int k0, float* y0, float* y1, bool first, bool last, float* bias, float fuseSlope)
     {
         Vector512<float> c0, c1, c2, c3, c4, c5, c6, c7, d0, d1, d2, d3, d4, d5, d6, d7;
         if (first)
@@ -311,7 +344,6 @@ internal static unsafe class SparseBatchGemm
         float* a1 = a + stride;
         float* a2 = a1 + stride;
         float* a3 = a2 + stride;
-        ulong mask = NonzeroMask(x0, x1, k0, k1);
         while (mask != 0)
         {
             int col = k0 + BitOperations.TrailingZeroCount(mask);
@@ -370,7 +402,7 @@ internal static unsafe class SparseBatchGemm
     // (a null y: that example is absent, its x a repeat of x0).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Quad1(
-        float* a, float* x0, float* x1, float* x2, float* x3, int k0, int k1, float* y0, float* y1, float* y2, float* y3, bool first, bool last, float* bias, float fuseSlope)
+        float* a, float* x0, float* x1, float* x2, float* x3, ulong mask, int k0, float* y0, float* y1, float* y2, float* y3, bool first, bool last, float* bias, float fuseSlope)
     {
         Vector512<float> c0 = default, c1 = default, d0 = default, d1 = default, e0 = default, e1 = default, f0 = default, f1 = default;
         if (!first)
@@ -381,7 +413,6 @@ internal static unsafe class SparseBatchGemm
             (f0, f1) = Partial(y3, y0);
         }
 
-        ulong mask = NonzeroMask(x0, x1, k0, k1) | NonzeroMask(x2, x3, k0, k1);
         while (mask != 0)
         {
             int col = k0 + BitOperations.TrailingZeroCount(mask);
@@ -501,7 +532,7 @@ internal static unsafe class SparseBatchGemm
         Vector512.Store(sum, y);
     }
 
-    private readonly struct Arguments(PackedWeights w, float* x, int ldx, int n, float* y, float fuseSlope, byte* prefetch, int prefetchLines)
+    private readonly struct Arguments(PackedWeights w, float* x, int ldx, int n, float* y, float fuseSlope, int* nonFinite, byte* prefetch, int prefetchLines)
     {
         public PackedWeights W { get; } = w;
 
@@ -514,6 +545,9 @@ internal static unsafe class SparseBatchGemm
         public float* Y { get; } = y;
 
         public float FuseSlope { get; } = fuseSlope;
+
+        // Set to 1 when the first row block finds NaN or ±∞ among the inputs; null: not checked.
+        public int* NonFinite { get; } = nonFinite;
 
         public byte* Prefetch { get; } = prefetch;
 

@@ -35,7 +35,8 @@ internal sealed class InferencePlan
     /// False when <paramref name="x"/> holds NaN or ±∞ (<paramref name="output"/> is then unspecified). A large batch
     /// is checked slice by slice, just before each slice is packed for the kernels: the check reads the slice into
     /// cache in one sequential pass, and the packing finds it there (checking the whole batch first made W3 5 %
-    /// slower, the packing then reading a batch the check had pushed out of L2).
+    /// slower, the packing then reading a batch the check had pushed out of L2). A batch on the sparse path is
+    /// checked by its first product, which reads every input anyway.
     /// </returns>
     /// <remarks>
     /// Dropout is the identity at inference and is skipped; any other kind of layer (batch normalisation with its
@@ -168,20 +169,12 @@ internal sealed class InferencePlan
         int stride = rows;   // columns: the leading dimension; panels: floats per panel
         bool inPanels = false;
         int slot = 0;
-        if (kernel == GemmKernelKind.Avx512 && SparseBatchGemm.IsSupported && IsDenseOnly(network))
+        if (kernel == GemmKernelKind.Avx512 && SparseBatchGemm.IsSupported && IsDenseOnly(network) && SparseBatchGemm.SharesEnoughZeros(x, rows, columns))
         {
-            if (!SparseBatchGemm.IsFinite(x, rows, columns, out bool sparse))
-            {
-                return false;
-            }
-
-            if (sparse)
-            {
-                RunSparse(network, kernel, threads, x, columns, output, prefetch, prefetchFloats);
-                return true;
-            }
+            return RunSparse(network, kernel, threads, x, columns, output, prefetch, prefetchFloats);
         }
-        else if (!Guard.IsAllFinite(new ReadOnlySpan<float>(x, columns * rows)))
+
+        if (!Guard.IsAllFinite(new ReadOnlySpan<float>(x, columns * rows)))
         {
             return false;
         }
@@ -277,7 +270,8 @@ internal sealed class InferencePlan
     /// output layer, when it has 16 rows or fewer (10 classes), runs the dense small-batch product instead
     /// (<see cref="RunOutputLayer"/>).
     /// </summary>
-    private unsafe void RunSparse(
+    /// <returns>False when <paramref name="x"/> holds NaN or ±∞, which the first product finds as it reads the inputs.</returns>
+    private unsafe bool RunSparse(
         Network network, GemmKernelKind kernel, int threads, float* x, int columns, float* output, float* prefetch, int prefetchFloats)
     {
         var layers = network.Layers;
@@ -294,15 +288,19 @@ internal sealed class InferencePlan
                 continue;   // dropout: the identity at inference
             }
 
-            if (l == last && dense.OutputSize <= mr / 2)
+            if (l == last && dense.OutputSize <= mr / 2 && data != x)
             {
                 RunOutputLayer(l, dense, kernel, threads, data, ld, columns, slot, output);
-                return;
+                return true;
             }
 
             var packed = Packed(l, dense, kernel, mr);
             float* y = buffers.Get(slot, columns * packed.PaddedRows);
-            SparseBatchGemm.Multiply(packed, data, ld, columns, y, FuseSlopeOf(dense.Activation), threads, prefetch, prefetchFloats);
+            if (!SparseBatchGemm.Multiply(packed, data, ld, columns, y, FuseSlopeOf(dense.Activation), threads, checkFinite: data == x, prefetch, prefetchFloats))
+            {
+                return false;
+            }
+
             prefetch = null;
             if (dense.Activation is SoftmaxActivation)
             {
@@ -325,11 +323,18 @@ internal sealed class InferencePlan
             slot = 1 - slot;
         }
 
+        if (data == x && !Guard.IsAllFinite(new ReadOnlySpan<float>(x, columns * ld)))
+        {
+            return false;   // no dense layer read the inputs
+        }
+
         int outputs = network.OutputSize;
         for (int c = 0; c < columns; c++)
         {
             new ReadOnlySpan<float>(data + ((nint)c * ld), outputs).CopyTo(new Span<float>(output + ((nint)c * outputs), outputs));
         }
+
+        return true;
     }
 
     /// <summary>

@@ -103,68 +103,77 @@ public class SparseBatchGemmTests
     [Theory]
     [InlineData(100, 2)]   // 6 vectors of 16 and a tail of 4, one pair
     [InlineData(16, 4)]
-    [InlineData(7, 3)]     // the tail alone; the third example pairs with itself
-    public unsafe void IsFinite_TellsSparseFromASixthOfZerosSharedByPairs(int k, int n)
+    [InlineData(7, 3)]     // the tail alone; the third example has no partner and is not counted
+    [InlineData(40, 8)]    // four pairs: the whole sample
+    [InlineData(40, 30)]   // only the first eight examples are counted
+    public unsafe void SharesEnoughZeros_TellsSparseFromASixthOfZerosSharedByTheFirstFourPairs(int k, int n)
     {
-        int pairs = (n + 1) / 2;
-        int needed = ((k * pairs) + 5) / 6;   // shared zeros that make a sixth
+        int pairs = Math.Min(n, 8) / 2;
+        int needed = ((k * pairs) + 5) / 6;   // shared zeros that make a sixth of the sample
         var x = Enumerable.Repeat(1f, k * n).ToArray();
+        for (int e = 8; e < n; e++)
+        {
+            Array.Clear(x, e * k, k);   // zeros past the sample change nothing
+        }
+
         int placed = 0;
-        for (int e = 0; e < n && placed < needed - 1; e += 2)
+        for (int e = 0; e + 1 < Math.Min(n, 8) && placed < needed - 1; e += 2)
         {
             for (int j = k - 1; j >= 0 && placed < needed - 1; j--)   // from the end: the tails first
             {
                 x[(e * k) + j] = 0f;
-                if (e + 1 < n)
-                {
-                    x[((e + 1) * k) + j] = 0f;
-                }
-
+                x[((e + 1) * k) + j] = 0f;
                 placed++;
             }
         }
 
         fixed (float* px = x)
         {
-            SparseBatchGemm.IsFinite(px, k, n, out bool sparse).Should().BeTrue();
-            sparse.Should().BeFalse("{0} of {1} pair columns are zero in both", needed - 1, k * pairs);
+            SparseBatchGemm.SharesEnoughZeros(px, k, n).Should().BeFalse("{0} of {1} pair columns are zero in both", needed - 1, k * pairs);
             int free = Array.IndexOf(x, 1f);   // example 0 (and 1) at the first column still non-zero
             x[free] = 0f;
-            if (n > 1)
-            {
-                x[k + free] = 0f;
-            }
-
-            SparseBatchGemm.IsFinite(px, k, n, out sparse).Should().BeTrue();
-            sparse.Should().BeTrue("{0} of {1} are", needed, k * pairs);
+            x[k + free] = 0f;
+            SparseBatchGemm.SharesEnoughZeros(px, k, n).Should().BeTrue("{0} of {1} are", needed, k * pairs);
         }
     }
 
     [Fact]
-    public unsafe void IsFinite_ZerosInOneExampleOfEachPair_AreNotSparse()
+    public unsafe void SharesEnoughZeros_ZerosInOneExampleOfEachPair_AreNotSparse()
     {
         // Half the inputs zero, but never in both examples of a pair: the sparse product would skip nothing.
         var x = Enumerable.Range(0, 4 * 64).Select(i => (i / 64) % 2 == 0 ? 0f : 1f).ToArray();
         fixed (float* px = x)
         {
-            SparseBatchGemm.IsFinite(px, 64, 4, out bool sparse).Should().BeTrue();
-            sparse.Should().BeFalse();
+            SparseBatchGemm.SharesEnoughZeros(px, 64, 4).Should().BeFalse();
         }
     }
 
-    [Theory]
-    [InlineData(float.NaN, 0)]
-    [InlineData(float.PositiveInfinity, 37)]
-    [InlineData(float.NegativeInfinity, 99)]    // example 1's tail (50 = 3 vectors of 16 and 2)
-    [InlineData(float.NaN, 120)]                // example 2, which pairs with itself
-    [InlineData(float.PositiveInfinity, 149)]   // its tail
-    public unsafe void IsFinite_FindsNaNAndInfinityAnywhere(float bad, int at)
+    [SkippableTheory]
+    [InlineData(128, 50, 3, 1)]   // one block of four panels (Pair4); the third example pairs with itself
+    [InlineData(64, 50, 5, 1)]    // two single panels (Quad1)
+    [InlineData(10, 50, 9, 1)]    // one panel of 10 rows (Half8)
+    [InlineData(512, 100, 21, 2)] // four blocks shared with the worker pool (512 · 100 · 21 ≥ its threshold)
+    public unsafe void Multiply_CheckFinite_FindsNaNAndInfinityAnywhereInTheInputs(int rows, int k, int n, int threads)
     {
-        var x = Enumerable.Repeat(0.5f, 3 * 50).ToArray();
-        x[at] = bad;
+        // The first row block reads every input for its masks and tests them there: every position, in the
+        // vectors of 16 and in the tail (50 = 3 × 16 + 2; 100 = 6 × 16 + 4), in every example.
+        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512.");
+        var (w, b, x) = Case(rows, k, n, zeroShare: 0.5, seed: rows + n);
+        var packed = PackedWeights.Pack(GemmKernelKind.Avx512, 32, w, rows, k, b, 1, 1);
+        var y = new float[n * packed.PaddedRows];
+        var bad = new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity };
         fixed (float* px = x)
+        fixed (float* py = y)
         {
-            SparseBatchGemm.IsFinite(px, 50, 3, out _).Should().BeFalse("{0} at {1}", bad, at);
+            SparseBatchGemm.Multiply(packed, px, k, n, py, 0f, threads, checkFinite: true).Should().BeTrue("every input is finite");
+            for (int at = 0; at < k * n; at++)
+            {
+                float kept = x[at];
+                x[at] = bad[at % 3];
+                SparseBatchGemm.Multiply(packed, px, k, n, py, 0f, threads, checkFinite: true).Should().BeFalse("{0} at example {1}, input {2}", x[at], at / k, at % k);
+                SparseBatchGemm.Multiply(packed, px, k, n, py, 0f, threads).Should().BeTrue("without checkFinite nothing is tested");
+                x[at] = kept;
+            }
         }
     }
 
