@@ -7,9 +7,11 @@ namespace TransferLearning.Benchmarks.Workloads;
 
 // Workloads W3, W4 and W5 of DESIGN.md §7 in quick mode, through the public prediction calls: W4 one example
 // per call (median and p99 over 21,000 calls, bytes allocated per call), W5 a batch of 32, W3 10,000 examples in
-// batches of 1,000; each on the synthetic pixels of the W workloads (uniform in [0, 1), none zero) and, when
-// installed, on the real Fashion-MNIST test images (half their pixels zero, which our kernels skip). Ours with the default backend and with one thread (where a second thread starts to pay
-// for itself), and ONNX Runtime on the same weights, exported by TransferLearning.Onnx, in the same run.
+// batches of 1,000; each on §7's data, Fashion-MNIST's test images, when installed ("images": half their pixels
+// zero, which our kernels skip), and on the uniform pixels of the W workloads ("uniform": in [0, 1), none zero,
+// the worst case for our kernels). Ours with the default backend and with one thread (where a second thread
+// starts to pay for itself), and ONNX Runtime on the same weights, exported by TransferLearning.Onnx, in the
+// same run.
 public sealed class InferenceQuickWorkload : IQuickWorkload
 {
     private const int SingleCalls = 7_000;   // per round; three rounds
@@ -35,14 +37,14 @@ public sealed class InferenceQuickWorkload : IQuickWorkload
             var output = new float[TrainingWorkloadData.Classes * 1000];
             int next = 0;
 
-            yield return Latency("W4", "batch 1", name, () => network.Predict(Example(test, ref next, 1), output.AsSpan(0, 10)), SingleCalls);
+            yield return Latency("W4", "batch 1, uniform", name, () => network.Predict(Example(test, ref next, 1), output.AsSpan(0, 10)), SingleCalls);
             if (images is not null && backend == ComputeBackend.Default)
             {
                 int nextImage = 0;
                 yield return Latency("W4", "batch 1, images", name, () => network.Predict(Example(images, ref nextImage, 1), output.AsSpan(0, 10)), SingleCalls);
             }
 
-            yield return Latency("W5", "batch 32", name, () => network.PredictBatch(Example(test, ref next, 32), output.AsSpan(0, 320)), 1_500);
+            yield return Latency("W5", "batch 32, uniform", name, () => network.PredictBatch(Example(test, ref next, 32), output.AsSpan(0, 320)), 1_500);
             if (images is not null && backend == ComputeBackend.Default)
             {
                 int nextImages = 0;
@@ -51,7 +53,7 @@ public sealed class InferenceQuickWorkload : IQuickWorkload
 
             if (backend == ComputeBackend.Default)
             {
-                yield return W3("ours", name, (x, y) => network.PredictBatch(x, y));
+                yield return W3("ours, uniform", name, (x, y) => network.PredictBatch(x, y));
                 if (images is not null)
                 {
                     yield return W3("ours, images", name, (x, y) => network.PredictBatch(x, y), images);
@@ -69,21 +71,21 @@ public sealed class InferenceQuickWorkload : IQuickWorkload
         {
             PrintLargestDifference(reference, ort, images, "Fashion-MNIST test images");
         }
-        yield return Latency("W4", "batch 1", ort.Name, () => ort.Predict(Example(test, ref ortNext, 1), ortOutput.AsSpan(0, 10)), SingleCalls);
+        yield return Latency("W4", "batch 1, uniform", ort.Name, () => ort.Predict(Example(test, ref ortNext, 1), ortOutput.AsSpan(0, 10)), SingleCalls);
         if (images is not null)
         {
             int ortNextImage = 0;
             yield return Latency("W4", "batch 1, images", ort.Name, () => ort.Predict(Example(images, ref ortNextImage, 1), ortOutput.AsSpan(0, 10)), SingleCalls);
         }
 
-        yield return Latency("W5", "batch 32", ort.Name, () => ort.Predict(Example(test, ref ortNext, 32), ortOutput.AsSpan(0, 320)), 1_500);
+        yield return Latency("W5", "batch 32, uniform", ort.Name, () => ort.Predict(Example(test, ref ortNext, 32), ortOutput.AsSpan(0, 320)), 1_500);
         if (images is not null)
         {
             int ortNextImages = 0;
             yield return Latency("W5", "batch 32, images", ort.Name, () => ort.Predict(Example(images, ref ortNextImages, 32), ortOutput.AsSpan(0, 320)), 1_500);
         }
 
-        yield return W3("onnxruntime", ort.Name, ort.Predict);
+        yield return W3("onnxruntime, uniform", ort.Name, ort.Predict);
         if (images is not null)
         {
             yield return W3("onnxruntime, images", ort.Name, ort.Predict, images);
@@ -92,8 +94,8 @@ public sealed class InferenceQuickWorkload : IQuickWorkload
         // Where ONNX Runtime's second thread pays.
         var ortOne = new OnnxRuntimeReference(reference, threads: 1);
         int ortOneNext = 0;
-        yield return Latency("W4", "batch 1", ortOne.Name, () => ortOne.Predict(Example(test, ref ortOneNext, 1), ortOutput.AsSpan(0, 10)), SingleCalls);
-        yield return Latency("W5", "batch 32", ortOne.Name, () => ortOne.Predict(Example(test, ref ortOneNext, 32), ortOutput.AsSpan(0, 320)), 1_500);
+        yield return Latency("W4", "batch 1, uniform", ortOne.Name, () => ortOne.Predict(Example(test, ref ortOneNext, 1), ortOutput.AsSpan(0, 10)), SingleCalls);
+        yield return Latency("W5", "batch 32, uniform", ortOne.Name, () => ortOne.Predict(Example(test, ref ortOneNext, 32), ortOutput.AsSpan(0, 320)), 1_500);
     }
 
     private static void PrintLargestDifference(Network network, OnnxRuntimeReference ort, float[] test, string what)
