@@ -224,14 +224,18 @@ internal sealed class GemmWorkerPool
 
         // What the thread allocated starting up is not the work's: record it now, not with the first part.
         Volatile.Write(ref _workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
+        bool tookPart = false;
         while (true)
         {
-            seen = WaitForJob(seen);
+            seen = WaitForJob(seen, tight: tookPart);
             IParallelWork? work = Volatile.Read(ref _work);
+            tookPart = false;
             if (work is null || index >= Volatile.Read(ref _workers))
             {
                 continue;
             }
+
+            tookPart = true;
 
             int ran = RunParts(work, seen, isWorker: true);
             if (ran > 0)
@@ -242,8 +246,9 @@ internal sealed class GemmWorkerPool
         }
     }
 
-    // Waits for a job newer than `seen` and returns its generation.
-    private long WaitForJob(long seen)
+    // Waits for a job newer than `seen` and returns its generation; `tight`: polls tightly for the first 20 µs (a
+    // worker that took part in the last job; one that sat it out would only contend for the job word).
+    private long WaitForJob(long seen, bool tight)
     {
         long start = Stopwatch.GetTimestamp();
         int spins = 0;
@@ -257,7 +262,7 @@ internal sealed class GemmWorkerPool
 
             if (Stopwatch.GetTimestamp() - start < SpinTicks)
             {
-                if (Stopwatch.GetTimestamp() - start < TightTicks)
+                if (tight && Stopwatch.GetTimestamp() - start < TightTicks)
                 {
                     Thread.SpinWait(1);
                 }

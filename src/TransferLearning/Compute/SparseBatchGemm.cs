@@ -60,28 +60,28 @@ internal static unsafe class SparseBatchGemm
     // more of them, ran no faster: 0.5 % on W5 of images.)
     public static bool SharesEnoughZeros(float* x, int k, int n)
     {
+        // An example without a partner (the last of an odd batch under eight: a slice of one) pairs with itself.
         int examples = Math.Min(n, SampledExamples);
+        int pairs = (examples + 1) / 2;
         long shared = 0;
-        int j = 0;
-        for (; j + 16 <= k; j += 16)
+        for (int p = 0; p < pairs; p++)
         {
-            for (int e = 0; e + 1 < examples; e += 2)
+            float* first = x + ((nint)(2 * p) * k);
+            float* second = 2 * p + 1 < examples ? first + k : first;
+            int j = 0;
+            for (; j + 16 <= k; j += 16)
             {
-                float* first = x + ((nint)e * k) + j;
-                var zero = Vector512.Equals(Vector512.Load(first), Vector512<float>.Zero) & Vector512.Equals(Vector512.Load(first + k), Vector512<float>.Zero);
+                var zero = Vector512.Equals(Vector512.Load(first + j), Vector512<float>.Zero) & Vector512.Equals(Vector512.Load(second + j), Vector512<float>.Zero);
                 shared += BitOperations.PopCount(zero.ExtractMostSignificantBits());
             }
-        }
 
-        for (; j < k; j++)
-        {
-            for (int e = 0; e + 1 < examples; e += 2)
+            for (; j < k; j++)
             {
-                shared += x[((nint)e * k) + j] == 0f && x[((nint)(e + 1) * k) + j] == 0f ? 1 : 0;
+                shared += first[j] == 0f && second[j] == 0f ? 1 : 0;
             }
         }
 
-        return shared * 6 >= (long)k * (examples / 2);
+        return shared * 6 >= (long)k * pairs;
     }
 
     // Y ← act(W·X + b) for n examples: act is LeakyReLU(slope) when fuseSlope is a number (0: ReLU), the identity
@@ -100,27 +100,28 @@ internal static unsafe class SparseBatchGemm
         }
 
         _multipliesOnThisThread++;
-        int nonFinite = 0;
-        var args = new Arguments(
-            w, x, ldx, n, y, fuseSlope, checkFinite ? &nonFinite : null, (byte*)prefetch, (int)(((long)prefetchFloats * sizeof(float) + 63) / 64));
+        int prefetchLines = (int)(((long)prefetchFloats * sizeof(float) + 63) / 64);
         int blocks = RowBlocks(w);
         int threads = Math.Min(maxThreads, GemmWorkerPool.Shared.WorkerCount + 1);
         if (threads > 1 && blocks > 1 && (long)w.Rows * w.Columns * n >= PackedGemm.ParallelThreshold && GemmWorkerPool.Shared.TryAcquire())
         {
             try
             {
-                SharedJob.Prepare(args);
+                // The flag lives in the job (the heap), not in this frame: a part still running when Run throws
+                // may set it.
+                SharedJob.Prepare(w, x, ldx, n, y, fuseSlope, checkFinite, (byte*)prefetch, prefetchLines);
                 GemmWorkerPool.Shared.Run(SharedJob, blocks, threads);
+                return SharedJob.AllFinite;
             }
             finally
             {
                 SharedJob.Clear();
                 GemmWorkerPool.Shared.Release();
             }
-
-            return Volatile.Read(ref nonFinite) == 0;
         }
 
+        int nonFinite = 0;
+        var args = new Arguments(w, x, ldx, n, y, fuseSlope, checkFinite ? &nonFinite : null, (byte*)prefetch, prefetchLines);
         for (int block = 0; block < blocks; block++)
         {
             RunBlock(args, block, blocks);
@@ -557,9 +558,22 @@ internal static unsafe class SparseBatchGemm
     // A row block per part (the caller from the first block up, a worker from the last down). Guarded by the pool's lock.
     private sealed class SparseJob : IParallelWork
     {
+        // Set to 1 by the part that finds NaN or ±∞ (row block 0, when checked): on the pinned heap, so that the
+        // parts can write it through a pointer.
+        private readonly int[] _flag = GC.AllocateArray<int>(1, pinned: true);
+
+        private int* NonFinite => (int*)Unsafe.AsPointer(ref _flag[0]);
+
         private Arguments _args;
 
-        public void Prepare(in Arguments args) => _args = args;
+        // Whether the inputs were all finite (or not checked), once Run has returned.
+        public bool AllFinite => Volatile.Read(ref _flag[0]) == 0;
+
+        public void Prepare(PackedWeights w, float* x, int ldx, int n, float* y, float fuseSlope, bool checkFinite, byte* prefetch, int prefetchLines)
+        {
+            _flag[0] = 0;
+            _args = new Arguments(w, x, ldx, n, y, fuseSlope, checkFinite ? NonFinite : null, prefetch, prefetchLines);
+        }
 
         public void Clear() => _args = default;
 

@@ -443,6 +443,44 @@ public class InferenceTests
         AssertClose(outputs, Reference(network, x, count), "the same call with the value repaired");
     }
 
+    [Theory]
+    [InlineData(32, 5, 17)]      // a small batch, its products split between the threads
+    [InlineData(32, 31, 783)]    // its last example, its last input
+    [InlineData(9, 8, 0)]        // past the eight examples whose zeros choose the path
+    [InlineData(100, 99, 0)]     // a large batch: the last example of its last, short slice
+    [InlineData(1_000, 640, 401)]
+    [InlineData(65, 64, 3)]      // a slice of one example
+    public void PredictBatch_SparsePath_ANonFiniteValueAnywhere_ThrowsNamingItsRowAndColumn(int count, int example, int feature)
+    {
+        // Half the inputs zero (the sparse path on AVX-512): the first product checks the inputs as it reads them.
+        // Also a network whose only dense layer is a 10-row output layer.
+        foreach (var network in new[] { BenchmarkShapedNetwork(ComputeBackend.Default), SingleLayer() })
+        {
+            var x = HalfZero(Examples(count, 784, seed: count), 784);
+            var outputs = new float[count * 10];
+            foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+            {
+                x[(example * 784) + feature] = bad;
+                string shown = bad.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+                FluentActions.Invoking(() => network.PredictBatch(x, outputs))
+                    .Should().Throw<ArgumentException>().WithParameterName("examples")
+                    .WithMessage($"Expected only finite values but found {shown} at row {feature}, column {example}.*");
+            }
+
+            x[(example * 784) + feature] = 0.5f;
+            network.PredictBatch(x, outputs);
+            AssertClose(outputs, Reference(network, x, count), "the same call with the value repaired");
+        }
+
+        static Network SingleLayer()
+        {
+            var network = Network.Create(784, seed: 3).Dense(10, Activation.Softmax);
+            network.Backend = ComputeBackend.Default;
+            return network;
+        }
+    }
+
     [Fact]
     public void PredictBatch_MoreSlicesThanThePoolTakesInOneJob_MatchesTheReference()
     {
