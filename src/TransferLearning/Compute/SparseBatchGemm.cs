@@ -180,7 +180,7 @@ internal static unsafe class SparseBatchGemm
             {
                 float* x0 = Example(args, e, firstPanel, out float* y0);
                 float* x1 = Or(Example(args, e + 1, firstPanel, out float* y1), x0);
-                ulong mask = check ? NonzeroMask(x0, x1, k0, k1, ref nonFinite) : NonzeroMask(x0, x1, k0, k1);
+                ulong mask = NonzeroMask(x0, x1, k0, k1, check, ref nonFinite);
                 if (panels == BlockPanels)
                 {
                     Pair4(a, stride, x0, x1, mask, k0, y0, y1, first, last, bias, args.FuseSlope);
@@ -189,7 +189,7 @@ internal static unsafe class SparseBatchGemm
 
                 float* x2 = Or(Example(args, e + 2, firstPanel, out float* y2), x0);
                 float* x3 = Or(Example(args, e + 3, firstPanel, out float* y3), x0);
-                mask |= check ? NonzeroMask(x2, x3, k0, k1, ref nonFinite) : NonzeroMask(x2, x3, k0, k1);
+                mask |= NonzeroMask(x2, x3, k0, k1, check, ref nonFinite);
                 if (!halfPanel)
                 {
                     Quad1(a, x0, x1, x2, x3, mask, k0, y0, y1, y2, y3, first, last, bias, args.FuseSlope);
@@ -209,9 +209,7 @@ internal static unsafe class SparseBatchGemm
                     xs[i] = Or(Example(args, e + i, firstPanel, out ys[i]), x0);
                 }
 
-                mask |= check
-                    ? NonzeroMask(xs[4], xs[5], k0, k1, ref nonFinite) | NonzeroMask(xs[6], xs[7], k0, k1, ref nonFinite)
-                    : NonzeroMask(xs[4], xs[5], k0, k1) | NonzeroMask(xs[6], xs[7], k0, k1);
+                mask |= NonzeroMask(xs[4], xs[5], k0, k1, check, ref nonFinite) | NonzeroMask(xs[6], xs[7], k0, k1, check, ref nonFinite);
                 Half8(a, mask, k0, xs, ys, first, last, bias, args.FuseSlope);
             }
         }
@@ -264,10 +262,11 @@ internal static unsafe class SparseBatchGemm
         }
     }
 
-    // As NonzeroMask, and ORs into nonFinite the bits of v − v for every input v (all 0 when every v is finite;
-    // ±∞ − ±∞ and NaN − NaN are NaN).
+    // The mask of inputs k0 .. k1-1 (at most 64) that are not zero in x0 or x1: bit i for input k0 + i. With
+    // `check`, also ORs into nonFinite the bits of v − v for every input v (all 0 when every v is finite; ±∞ − ±∞
+    // and NaN − NaN are NaN).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong NonzeroMask(float* x0, float* x1, int k0, int k1, ref Vector512<uint> nonFinite)
+    private static ulong NonzeroMask(float* x0, float* x1, int k0, int k1, bool check, ref Vector512<uint> nonFinite)
     {
         ulong mask = 0;
         int j = k0;
@@ -275,7 +274,11 @@ internal static unsafe class SparseBatchGemm
         {
             var v0 = Vector512.Load(x0 + j);
             var v1 = Vector512.Load(x1 + j);
-            nonFinite |= (v0 - v0).AsUInt32() | (v1 - v1).AsUInt32();
+            if (check)
+            {
+                nonFinite |= (v0 - v0).AsUInt32() | (v1 - v1).AsUInt32();
+            }
+
             var zero = Vector512.Equals(v0, Vector512<float>.Zero) & Vector512.Equals(v1, Vector512<float>.Zero);
             mask |= (ulong)(~(uint)zero.ExtractMostSignificantBits() & 0xFFFFu) << (j - k0);
         }
@@ -283,27 +286,10 @@ internal static unsafe class SparseBatchGemm
         for (; j < k1; j++)
         {
             mask |= x0[j] != 0f || x1[j] != 0f ? 1UL << (j - k0) : 0UL;
-            nonFinite |= float.IsFinite(x0[j]) && float.IsFinite(x1[j]) ? Vector512<uint>.Zero : Vector512<uint>.One;
-        }
-
-        return mask;
-    }
-
-    // The mask of inputs k0 .. k1-1 (at most 64) that are not zero in x0 or x1: bit i for input k0 + i.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong NonzeroMask(float* x0, float* x1, int k0, int k1)
-    {
-        ulong mask = 0;
-        int j = k0;
-        for (; j + 16 <= k1; j += 16)
-        {
-            var zero = Vector512.Equals(Vector512.Load(x0 + j), Vector512<float>.Zero) & Vector512.Equals(Vector512.Load(x1 + j), Vector512<float>.Zero);
-            mask |= (ulong)(~(uint)zero.ExtractMostSignificantBits() & 0xFFFFu) << (j - k0);
-        }
-
-        for (; j < k1; j++)
-        {
-            mask |= x0[j] != 0f || x1[j] != 0f ? 1UL << (j - k0) : 0UL;
+            if (check && !(float.IsFinite(x0[j]) && float.IsFinite(x1[j])))
+            {
+                nonFinite = Vector512<uint>.One;
+            }
         }
 
         return mask;
