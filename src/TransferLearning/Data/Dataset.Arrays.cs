@@ -20,7 +20,7 @@ public sealed partial class Dataset
     public static Dataset ForClassification(float[,] rows, IReadOnlyList<int> labels, int? classCount = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return ForClassification(Columns(rows), labels, classCount);
+        return Classification(Columns(rows), labels, classCount, copy: false);
     }
 
     /// <summary>Creates a classification set from jagged rows, one example per row, all of one length.</summary>
@@ -32,7 +32,7 @@ public sealed partial class Dataset
     /// <exception cref="ArgumentException">There are no rows, rows differ in length, the label count differs from the row count, or a value is not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is out of range, or <paramref name="classCount"/> is less than 1.</exception>
     public static Dataset ForClassification(float[][] rows, IReadOnlyList<int> labels, int? classCount = null) =>
-        ForClassification(Columns(rows, nameof(rows)), labels, classCount);
+        Classification(Columns(rows, nameof(rows)), labels, classCount, copy: false);
 
     /// <summary>Creates a classification set from a row-major block of values: <paramref name="rowCount"/> examples of <paramref name="columnCount"/> features.</summary>
     /// <param name="rowMajor">The values, example after example (length <c>rowCount × columnCount</c>).</param>
@@ -45,7 +45,7 @@ public sealed partial class Dataset
     /// <exception cref="ArgumentException">The length is not <c>rowCount × columnCount</c>, the label count differs from <paramref name="rowCount"/>, or a value is not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A count is less than 1, a label is out of range, or <paramref name="classCount"/> is less than 1.</exception>
     public static Dataset ForClassification(ReadOnlySpan<float> rowMajor, int rowCount, int columnCount, IReadOnlyList<int> labels, int? classCount = null) =>
-        ForClassification(Columns(rowMajor, rowCount, columnCount, nameof(rowMajor)), labels, classCount);
+        Classification(Columns(rowMajor, rowCount, columnCount, nameof(rowMajor)), labels, classCount, copy: false);
 
     /// <summary>Creates a regression set from rectangular arrays with one example per row.</summary>
     /// <param name="rows"><c>m × n_x</c> features, one example per row; every value finite.</param>
@@ -57,7 +57,7 @@ public sealed partial class Dataset
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(targets);
-        return ForRegression(Columns(rows), Columns(targets));
+        return Regression(Columns(rows), Columns(targets), copy: false);
     }
 
     /// <summary>Creates a regression set with one target per example from a rectangular array with one example per row.</summary>
@@ -70,7 +70,7 @@ public sealed partial class Dataset
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(targets);
-        return ForRegression(Columns(rows), Matrix<float>.Build.Dense(1, targets.Length, (float[])targets.Clone()));
+        return Regression(Columns(rows), Matrix<float>.Build.Dense(1, targets.Length, (float[])targets.Clone()), copy: false);
     }
 
     /// <summary>Creates a regression set from jagged rows of features and of targets, one example per row.</summary>
@@ -80,7 +80,7 @@ public sealed partial class Dataset
     /// <exception cref="ArgumentNullException">An argument or a row is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">There are no rows, rows differ in length, the row counts differ, or a value is not finite.</exception>
     public static Dataset ForRegression(float[][] rows, float[][] targets) =>
-        ForRegression(Columns(rows, nameof(rows)), Columns(targets, nameof(targets)));
+        Regression(Columns(rows, nameof(rows)), Columns(targets, nameof(targets)), copy: false);
 
     /// <summary>The row-major array as an <c>n_x × m</c> column-major matrix: the same sequence of values.</summary>
     private static Matrix<float> Columns(float[,] rows)

@@ -18,7 +18,9 @@ namespace TransferLearning.Data;
 /// </para>
 /// <para>
 /// The factories validate everything once — shape, finiteness, label range — so that training never
-/// meets garbage. A dense feature matrix is used without copying: do not modify it afterwards.
+/// meets garbage. They copy what they are given, and the set hands out copies (<see cref="Features"/>,
+/// <see cref="Targets"/>) or read-only views (<see cref="FeatureValues"/>, <see cref="Labels"/>): a set never
+/// changes after it is made, whatever the caller does with its arrays.
 /// </para>
 /// </remarks>
 public sealed partial class Dataset
@@ -27,6 +29,9 @@ public sealed partial class Dataset
     private readonly int[]? _labels;
     private readonly float[]? _targets;
     private readonly string[]? _classNames;
+
+    /// <summary>The largest class count inferred from labels (largest label + 1); a larger one must be given explicitly.</summary>
+    private const int MaxInferredClassCount = 1 << 24;
 
     private Dataset(float[] features, int featureCount, int count, int[]? labels, int classCount, float[]? targets, int targetCount, string[]? classNames = null)
     {
@@ -59,17 +64,23 @@ public sealed partial class Dataset
     /// Gets the name of each class (index = label), or <see langword="null"/> when the set has none
     /// (see <see cref="WithClassNames"/>). Subsets keep the names; <c>WhereClasses</c> keeps those of the classes it keeps.
     /// </summary>
-    public IReadOnlyList<string>? ClassNames => _classNames;
+    public IReadOnlyList<string>? ClassNames => _classNames is null ? null : Array.AsReadOnly(_classNames);
 
-    /// <summary>Gets the class labels, one per example (empty for a regression set).</summary>
-    public IReadOnlyList<int> Labels => _labels ?? [];
+    /// <summary>Gets the class labels, one per example (empty for a regression set), as a read-only view.</summary>
+    public IReadOnlyList<int> Labels => _labels is null ? [] : Array.AsReadOnly(_labels);
 
-    /// <summary>Gets the features as a matrix that shares this set's storage (<c>n_x × m</c>); do not modify it.</summary>
+    /// <summary>
+    /// Gets the features, column-major (<c>n_x × m</c>: example <c>j</c> is the values
+    /// <c>[j·n_x, (j + 1)·n_x)</c>), as a read-only view of the set's storage: no copy.
+    /// </summary>
+    public ReadOnlyMemory<float> FeatureValues => _features;
+
+    /// <summary>Gets a copy of the features as a new <c>n_x × m</c> matrix (changing it does not change the set; <see cref="FeatureValues"/> reads them without a copy).</summary>
     public Matrix<float> Features =>
-        Matrix<float>.Build.Dense(FeatureCount, Count, _features);
+        Matrix<float>.Build.Dense(FeatureCount, Count, (float[])_features.Clone());
 
-    /// <summary>Gets the regression targets (<c>n_y × m</c>), or <see langword="null"/> for a classification set.</summary>
-    public Matrix<float>? Targets => _targets is null ? null : Matrix<float>.Build.Dense(TargetCount, Count, _targets);
+    /// <summary>Gets a copy of the regression targets as a new <c>n_y × m</c> matrix, or <see langword="null"/> for a classification set.</summary>
+    public Matrix<float>? Targets => _targets is null ? null : Matrix<float>.Build.Dense(TargetCount, Count, (float[])_targets.Clone());
 
     internal ReadOnlySpan<float> FeatureData => _features;
 
@@ -84,14 +95,27 @@ public sealed partial class Dataset
     /// <param name="features"><c>X</c>, <c>n_x × m</c> with <c>m ≥ 1</c>, every value finite.</param>
     /// <param name="labels">One label per column, each in <c>[0, classCount)</c>.</param>
     /// <param name="classCount">The number of classes, at least 1; <see langword="null"/> (the default) means the largest label + 1.</param>
-    /// <returns>The set.</returns>
+    /// <returns>The set (the values are copied).</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The set is empty, the label count differs from the column count, or a feature is NaN or infinite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is outside <c>[0, classCount)</c>, or <paramref name="classCount"/> is less than 1.</exception>
-    public static Dataset ForClassification(Matrix<float> features, IReadOnlyList<int> labels, int? classCount = null)
+    public static Dataset ForClassification(Matrix<float> features, IReadOnlyList<int> labels, int? classCount = null) =>
+        Classification(features, labels, classCount, copy: true);
+
+    /// <summary>Creates a regression (or multi-label) set.</summary>
+    /// <param name="features"><c>X</c>, <c>n_x × m</c> with <c>m ≥ 1</c>, every value finite.</param>
+    /// <param name="targets"><c>Y</c>, <c>n_y × m</c>, every value finite.</param>
+    /// <returns>The set (the values are copied).</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The set is empty, the column counts differ, or a value is NaN or infinite.</exception>
+    public static Dataset ForRegression(Matrix<float> features, Matrix<float> targets) =>
+        Regression(features, targets, copy: true);
+
+    /// <summary>A classification set over <paramref name="features"/>, copied unless the caller made it for this set alone.</summary>
+    private static Dataset Classification(Matrix<float> features, IReadOnlyList<int> labels, int? classCount, bool copy)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        var x = ValidatedFeatures(features);
+        var x = ValidatedFeatures(features, copy);
         if (labels.Count != features.ColumnCount)
         {
             throw new ArgumentException(
@@ -100,7 +124,17 @@ public sealed partial class Dataset
 
         var y = labels.ToArray();
         // Inferred from the labels, at least 1: negative labels are then reported as bad labels, not as a bad classCount.
-        int classes = classCount ?? Math.Max(y.Max() + 1, 1);
+        // The largest label + 1, computed in long: int.MaxValue + 1 would wrap to a negative count.
+        long inferred = Math.Max((long)y.Max() + 1, 1);
+        if (classCount is null && inferred > MaxInferredClassCount)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(labels),
+                y.Max(),
+                Invariant.F($"Expected labels below {MaxInferredClassCount} when the class count is inferred (largest label + 1) but the largest label is {y.Max()}: pass classCount, or number the classes from 0."));
+        }
+
+        int classes = classCount ?? (int)inferred;
         Guard.AtLeast(classes, 1, nameof(classCount));
         for (int i = 0; i < y.Length; i++)
         {
@@ -116,16 +150,11 @@ public sealed partial class Dataset
         return new Dataset(x, features.RowCount, features.ColumnCount, y, classes, null, 0);
     }
 
-    /// <summary>Creates a regression (or multi-label) set.</summary>
-    /// <param name="features"><c>X</c>, <c>n_x × m</c> with <c>m ≥ 1</c>, every value finite.</param>
-    /// <param name="targets"><c>Y</c>, <c>n_y × m</c>, every value finite.</param>
-    /// <returns>The set.</returns>
-    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The set is empty, the column counts differ, or a value is NaN or infinite.</exception>
-    public static Dataset ForRegression(Matrix<float> features, Matrix<float> targets)
+    /// <summary>A regression set over <paramref name="features"/>, copied unless the caller made it for this set alone.</summary>
+    private static Dataset Regression(Matrix<float> features, Matrix<float> targets, bool copy)
     {
         ArgumentNullException.ThrowIfNull(targets);
-        var x = ValidatedFeatures(features);
+        var x = ValidatedFeatures(features, copy);
         if (targets.ColumnCount != features.ColumnCount)
         {
             throw new ArgumentException(
@@ -204,7 +233,8 @@ public sealed partial class Dataset
     /// <summary>Fisher–Yates shuffle in place (see <see cref="Strata.Shuffle"/>).</summary>
     internal static void Shuffle(int[] items, Random random) => Strata.Shuffle(items, random);
 
-    private static float[] ValidatedFeatures(Matrix<float> features)
+    /// <summary>The column-major values of <paramref name="features"/>, checked; a copy unless <paramref name="copy"/> is false (a matrix made for this set alone).</summary>
+    private static float[] ValidatedFeatures(Matrix<float> features, bool copy)
     {
         ArgumentNullException.ThrowIfNull(features);
         if (features.ColumnCount == 0 || features.RowCount == 0)
@@ -214,7 +244,7 @@ public sealed partial class Dataset
                 nameof(features));
         }
 
-        var x = features.Storage is DenseColumnMajorMatrixStorage<float> dense ? dense.Data : features.ToColumnMajorArray();
+        var x = !copy && features.Storage is DenseColumnMajorMatrixStorage<float> dense ? dense.Data : features.ToColumnMajorArray();
         Guard.AllFinite(x, nameof(features), features.RowCount);
         return x;
     }
