@@ -23,6 +23,9 @@ namespace TransferLearning.Serialization;
 /// </remarks>
 public static class NetworkFiles
 {
+    /// <summary>What messages about data read from a stream call it, in place of a file's path.</summary>
+    internal const string StreamName = "(stream)";
+
     /// <param name="network">The network.</param>
     extension(Network network)
     {
@@ -33,6 +36,15 @@ public static class NetworkFiles
         /// <exception cref="InvalidOperationException">The network has no layers.</exception>
         /// <exception cref="IOException">The file could not be written; the previous file, if any, is unchanged.</exception>
         public void Save(string path) => Save(network, path, null);
+
+        /// <summary>Writes the network (architecture, weights, frozen flags) to <paramref name="stream"/> in the safetensors format of <see cref="Save(Network, string)"/>.</summary>
+        /// <param name="stream">A writable stream; the file is written from its current position, and the stream is flushed but not closed.</param>
+        /// <remarks>Unlike a save to a path this cannot be atomic: a failure may leave part of a file in the stream.</remarks>
+        /// <exception cref="ArgumentNullException">The network or <paramref name="stream"/> is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be written.</exception>
+        /// <exception cref="InvalidOperationException">The network has no layers.</exception>
+        /// <exception cref="IOException">The stream could not be written.</exception>
+        public void Save(Stream stream) => Save(network, stream, null);
 
         /// <summary>
         /// Loads the tensors of a file whose names and shapes match this network's parameters, and reports
@@ -60,6 +72,28 @@ public static class NetworkFiles
             });
         }
 
+        /// <summary>As <see cref="LoadWeights(Network, string)"/>, from <paramref name="stream"/> (from its current position to its end; it is not closed).</summary>
+        /// <param name="stream">A readable stream holding a safetensors file.</param>
+        /// <returns>The report.</returns>
+        /// <exception cref="ArgumentNullException">The network or <paramref name="stream"/> is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be read.</exception>
+        /// <exception cref="ModelFormatException">The data are not a valid safetensors file, its metadata is of an unknown version, or a tensor to load is not floating-point or not finite. The network is then unchanged.</exception>
+        /// <exception cref="IOException">The stream could not be read.</exception>
+        public LoadReport LoadWeights(Stream stream)
+        {
+            ArgumentNullException.ThrowIfNull(network);
+            return SafeTensorsReader.Read(stream, StreamName, reader =>
+            {
+                var metadata = new MetadataReader(StreamName, reader.Header.Metadata);
+                if (metadata.Has("format"))
+                {
+                    NetworkFormat.CheckVersion(metadata);
+                }
+
+                return WeightLoader.Load(network, reader, name => name);
+            });
+        }
+
         /// <summary>Loads a network saved by <see cref="Save(Network, string)"/>.</summary>
         /// <param name="path">The file.</param>
         /// <returns>A new network with the saved architecture, weights, frozen flags and seed.</returns>
@@ -68,6 +102,16 @@ public static class NetworkFiles
         /// <exception cref="IOException">The file could not be read.</exception>
         public static Network Load(string path) =>
             SafeTensorsReader.Read(path, reader => NetworkFormat.Read(reader, new MetadataReader(path, reader.Header.Metadata)));
+
+        /// <summary>Loads a network written by <see cref="Save(Network, Stream)"/> (or saved to a file) from <paramref name="stream"/>, from its current position to its end.</summary>
+        /// <param name="stream">A readable stream; it is not closed.</param>
+        /// <returns>The network, with the saved weights, frozen flags and seed.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be read.</exception>
+        /// <exception cref="ModelFormatException">The data are not a valid network file of a version this library reads.</exception>
+        /// <exception cref="IOException">The stream could not be read.</exception>
+        public static Network Load(Stream stream) =>
+            SafeTensorsReader.Read(stream, StreamName, reader => NetworkFormat.Read(reader, new MetadataReader(StreamName, reader.Header.Metadata)));
     }
 
     /// <summary>Loads a network from a seekable stream positioned at the start of a file; <paramref name="path"/> names it in messages.</summary>
@@ -82,19 +126,46 @@ public static class NetworkFiles
     /// strings alone, before any tensor is read) and attaches the record to the network.
     /// </summary>
     internal static T Read<T>(string path, Func<MetadataReader, Func<Network, T>> record) =>
-        SafeTensorsReader.Read(path, reader =>
+        SafeTensorsReader.Read(path, reader => Read(reader, path, record));
+
+    /// <summary>As <see cref="Read{T}(string, Func{MetadataReader, Func{Network, T}})"/>, from a stream.</summary>
+    internal static T Read<T>(Stream stream, Func<MetadataReader, Func<Network, T>> record) =>
+        SafeTensorsReader.Read(stream, StreamName, reader => Read(reader, StreamName, record));
+
+    /// <summary>Writes <paramref name="network"/> and any extra metadata to <paramref name="stream"/> (not atomic: the caller owns the stream).</summary>
+    internal static void Save(Network network, Stream stream, Action<MetadataWriter>? describe)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
         {
-            var metadata = new MetadataReader(path, reader.Header.Metadata);
-            NetworkFormat.CheckVersion(metadata);
-            var attach = record(metadata);
-            return attach(NetworkFormat.Read(reader, metadata));
-        });
+            throw new ArgumentException("Expected a writable stream but got one that cannot be written.", nameof(stream));
+        }
+
+        var (metadata, tensors) = Describe(network, describe);
+        SafeTensorsWriter.Write(stream, metadata.Values, tensors);
+        stream.Flush();
+    }
 
     /// <summary>Saves with extra metadata and a stream decorator (tests inject failures with it).</summary>
     internal static void Save(Network network, string path, Func<Stream, Stream>? decorate, Action<MetadataWriter>? describe = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        var (metadata, tensors) = Describe(network, describe);
+        AtomicFile.Write(path, stream => SafeTensorsWriter.Write(stream, metadata.Values, tensors), decorate);
+    }
+
+    private static T Read<T>(SafeTensorsReader reader, string name, Func<MetadataReader, Func<Network, T>> record)
+    {
+        var metadata = new MetadataReader(name, reader.Header.Metadata);
+        NetworkFormat.CheckVersion(metadata);
+        var attach = record(metadata);
+        return attach(NetworkFormat.Read(reader, metadata));
+    }
+
+    private static (MetadataWriter Metadata, IReadOnlyList<SavedTensor> Tensors) Describe(Network network, Action<MetadataWriter>? describe)
+    {
         if (network.Layers.Count == 0)
         {
             throw new InvalidOperationException("The network has no layers.");
@@ -102,6 +173,6 @@ public static class NetworkFiles
 
         var (metadata, tensors) = NetworkFormat.Describe(network);
         describe?.Invoke(metadata);
-        AtomicFile.Write(path, stream => SafeTensorsWriter.Write(stream, metadata.Values, tensors), decorate);
+        return (metadata, tensors);
     }
 }

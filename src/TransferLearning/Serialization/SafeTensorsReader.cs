@@ -45,6 +45,32 @@ internal sealed class SafeTensorsReader
         return read(Open(stream, path));
     }
 
+    /// <summary>
+    /// Reads from <paramref name="stream"/>, from its current position to its end. A stream that cannot seek, or
+    /// that is not at its start, is first copied into memory (the reader seeks to each tensor by its offset).
+    /// </summary>
+    /// <param name="stream">A readable stream; it is not closed.</param>
+    /// <param name="name">What the messages call the stream.</param>
+    /// <param name="read">What to read.</param>
+    public static T Read<T>(Stream stream, string name, Func<SafeTensorsReader, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("Expected a readable stream but got one that cannot be read.", nameof(stream));
+        }
+
+        if (stream.CanSeek && stream.Position == 0)
+        {
+            return read(Open(stream, name));
+        }
+
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        copy.Position = 0;
+        return read(Open(copy, name));
+    }
+
     /// <summary>Returns a <see cref="ModelFormatException"/> about this file.</summary>
     public ModelFormatException Error(string problem) => new(Path, problem);
 

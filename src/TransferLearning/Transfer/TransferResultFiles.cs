@@ -33,5 +33,26 @@ public static class TransferResultFiles
         /// <exception cref="ModelFormatException">The file is not a valid transfer-result file of a version this library reads.</exception>
         /// <exception cref="IOException">The file could not be read.</exception>
         public static TransferResult Load(string path) => NetworkFiles.Read(path, TransferFormat.ReadResult);
+
+        /// <summary>Writes the transferred network, the decision with its reasons, and the history to <paramref name="stream"/>, in the format of <c>Save(path)</c>.</summary>
+        /// <param name="stream">A writable stream; written from its current position, flushed, not closed.</param>
+        /// <remarks>Unlike a save to a path this cannot be atomic: a failure may leave part of a file in the stream.</remarks>
+        /// <exception cref="ArgumentNullException">The result or <paramref name="stream"/> is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be written.</exception>
+        /// <exception cref="IOException">The stream could not be written.</exception>
+        public void Save(Stream stream)
+        {
+            ArgumentNullException.ThrowIfNull(result);
+            NetworkFiles.Save(result.Network, stream, m => TransferFormat.WriteResult(m, result));
+        }
+
+        /// <summary>Loads what <c>Save(stream)</c> or <c>Save(path)</c> wrote, from <paramref name="stream"/> (from its current position to its end; it is not closed).</summary>
+        /// <param name="stream">A readable stream.</param>
+        /// <returns>The loaded TransferResult.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be read.</exception>
+        /// <exception cref="ModelFormatException">The data are not a valid file of this kind, of a version this library reads.</exception>
+        /// <exception cref="IOException">The stream could not be read.</exception>
+        public static TransferResult Load(Stream stream) => NetworkFiles.Read(stream, TransferFormat.ReadResult);
     }
 }
