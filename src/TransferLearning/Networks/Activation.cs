@@ -96,6 +96,15 @@ public abstract class Activation
     /// <inheritdoc />
     public override string ToString() => Name;
 
+    /// <summary>Returns whether <paramref name="obj"/> is an activation of the same identity: the same <see cref="Kind"/> and <see cref="Settings"/>.</summary>
+    /// <param name="obj">The object to compare with.</param>
+    /// <returns><see langword="true"/> when both compute the same function.</returns>
+    public override bool Equals(object? obj) =>
+        obj is Activation other && Kind == other.Kind && Name == other.Name;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Name.GetHashCode(StringComparison.Ordinal);
+
     /// <summary>
     /// The activation whose <see cref="Name"/> is <paramref name="name"/> (<c>ReLU</c>, <c>LeakyReLU(0.01)</c>: the stored
     /// form), or <see langword="null"/> when no activation has it.

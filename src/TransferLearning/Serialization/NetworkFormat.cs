@@ -17,8 +17,8 @@ namespace TransferLearning.Serialization;
 /// <para>
 /// <c>__metadata__</c> holds <c>format</c> (<c>TransferLearning</c>), <c>format_version</c> (<c>1</c>),
 /// <c>network.input_size</c>, <c>network.seed</c>, <c>network.layer_count</c>, and per layer
-/// <c>layers.{i}.kind</c> — <c>dense</c> (with <c>units</c>, <c>activation</c> and, when it is not the
-/// activation's default, <c>initializer</c>), <c>dropout</c> (with <c>rate</c>, <c>seed</c> and <c>frozen</c>) or
+/// <c>layers.{i}.kind</c> — <c>dense</c> (with <c>units</c>, <c>activation</c> and, when the layer was
+/// given one, <c>initializer</c>), <c>dropout</c> (with <c>rate</c>, <c>seed</c> and <c>frozen</c>) or
 /// <c>batchnorm</c> (with <c>momentum</c> and <c>epsilon</c>) — and, per parameter, <c>{name}.frozen</c>. Each
 /// kind writes and reads its own settings (<see cref="Layer.WriteSettings"/> and its reader in
 /// <see cref="LayerKinds"/>, the one list of kinds): nothing in a file names a type to create.

@@ -162,7 +162,7 @@ public sealed class DenseLayer : Layer
     /// <returns>The copy; changing it does not change this layer.</returns>
     public override DenseLayer Clone() => new(Weight.Clone(), Bias.Clone(), Activation, _initializer);
 
-    /// <summary>Reads a dense layer: settings <c>units</c>, <c>activation</c> and (when not the activation's default) <c>initializer</c>; tensors <c>weight</c> <c>[units, n_in]</c> and <c>bias</c> <c>[units]</c>.</summary>
+    /// <summary>Reads a dense layer: settings <c>units</c>, <c>activation</c> and (when the layer was given one) <c>initializer</c>; tensors <c>weight</c> <c>[units, n_in]</c> and <c>bias</c> <c>[units]</c>.</summary>
     internal static LayerPlan Read(LayerRecordReader record)
     {
         int units = record.Int("units", 1, LayerRecordReader.MaxUnits);
@@ -192,14 +192,14 @@ public sealed class DenseLayer : Layer
         });
     }
 
-    /// <summary>Writes <c>units</c>, <c>activation</c> (its <see cref="Activation.Name"/>) and, when it is not the activation's default, <c>initializer</c>.</summary>
+    /// <summary>Writes <c>units</c>, <c>activation</c> (its <see cref="Activation.Name"/>) and, when the layer was given one, <c>initializer</c> (a file without it means the activation's default).</summary>
     internal override void WriteSettings(LayerRecordWriter record)
     {
         record.Set("units", OutputSize);
         record.Set("activation", Activation.Name);
-        if (Initializer != Activation.DefaultInitializer)
+        if (_initializer is not null)
         {
-            record.Set("initializer", Initializer.Name);
+            record.Set("initializer", _initializer.Name);
         }
     }
 
