@@ -88,7 +88,7 @@ public sealed class BatchNormLayer : Layer
     /// <param name="epsilon">The variance floor <c>ε</c>, positive and finite. The default is 1e-5.</param>
     /// <returns>The new layer.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public static BatchNormLayer Create(int size, float momentum = DefaultMomentum, float epsilon = DefaultEpsilon)
+    internal static BatchNormLayer Create(int size, float momentum = DefaultMomentum, float epsilon = DefaultEpsilon)
     {
         Guard.AtLeast(size, 1, nameof(size));
         ValidateMomentum(momentum, nameof(momentum));

@@ -85,7 +85,7 @@ public sealed class DenseLayer : Layer
     /// <exception cref="ArgumentOutOfRangeException">A size is less than 1, or <c>n[l]·n[l-1]</c> exceeds the largest array .NET can hold.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="activation"/> or <paramref name="random"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="activation"/> is a softmax with a single unit (a constant output of 1).</exception>
-    public static DenseLayer Create(int inputSize, int outputSize, Activation activation, Random random, Initializer? initializer = null)
+    internal static DenseLayer Create(int inputSize, int outputSize, Activation activation, Random random, Initializer? initializer = null)
     {
         Guard.AtLeast(inputSize, 1, nameof(inputSize));
         Guard.AtLeast(outputSize, 1, nameof(outputSize));

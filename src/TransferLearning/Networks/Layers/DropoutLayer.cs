@@ -57,7 +57,7 @@ public sealed class DropoutLayer : Layer
     /// <param name="seed">The seed of the mask generator.</param>
     /// <returns>The new layer.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is less than 1, or <paramref name="rate"/> is outside [0, 1) or NaN.</exception>
-    public static DropoutLayer Create(int size, float rate, int seed)
+    internal static DropoutLayer Create(int size, float rate, int seed)
     {
         Guard.AtLeast(size, 1, nameof(size));
         Guard.InRange(rate, 0f, 1f, nameof(rate));
