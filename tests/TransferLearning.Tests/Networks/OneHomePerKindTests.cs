@@ -10,6 +10,10 @@ namespace TransferLearning.Tests.Networks;
 /// </summary>
 public partial class OneHomePerKindTests
 {
+    private const string LayerKindNames = "dense|dropout|batchnorm";
+
+    private const string ActivationKindNames = "Identity|ReLU|LeakyReLU|Sigmoid|Tanh|Softmax";
+
     private static readonly string[] LayerKinds = ["DenseLayer", "DropoutLayer", "BatchNormLayer"];
 
     // Files that may hold type tests of every kind and activation, for now. The inference change (issue 17, point 2)
@@ -65,6 +69,10 @@ public partial class OneHomePerKindTests
     [InlineData("        if (layers.OfType<BatchNormLayer>().Any())", "BatchNormLayer")]
     [InlineData("        LeakyReluActivation { Slope: 0f } => \"ReLU\",", "Activation classes")]
     [InlineData("using TransferLearning.Networks.Activations;", "Activation classes")]
+    [InlineData("            case \"Softmax\": return Activation.Softmax;", "Kind names")]
+    [InlineData("        [\"dense\"] = (graph, layer) => AddDense(graph, layer),", "Kind names")]
+    [InlineData("        (\"LeakyReLU\", 1) => LeakyReLU(values[0]),", "Kind names")]
+    [InlineData("        \"batchnorm\" => PlanBatchNorm(),", "Kind names")]
     public void Offences_TheTestsAndSwitchesThisIssueRemoved_AreFound(string line, string kind) =>
         Offences(line).Should().Contain(kind);
 
@@ -73,6 +81,8 @@ public partial class OneHomePerKindTests
     [InlineData("    public IReadOnlyList<DenseLayer> DenseLayers => DenseLayer.In(_layers);")]
     [InlineData("    public static BatchNormSpec BatchNorm(float momentum = BatchNormLayer.DefaultMomentum)")]
     [InlineData("        if (_layers.Count > 0 && _layers[^1].IsOutputOnly)")]
+    [InlineData("    internal const string KindName = \"dense\";")]
+    [InlineData("            throw new ArgumentException($\"Expected a dense layer\");")]
     public void Offences_UsesOfAKindThatAreNoTypeTest_AreNotFound(string line) => Offences(line).Should().BeEmpty();
 
     /// <summary>The kinds (or "Activation classes") that <paramref name="line"/> tests for, casts to or switches on.</summary>
@@ -98,12 +108,19 @@ public partial class OneHomePerKindTests
         {
             yield return "Activation classes";
         }
+
+        // A switch or table on a kind's name: layers' (Layer.Kind) and activations' (Activation.Kind).
+        if (Regex.IsMatch(code, $@"(\[|\bcase\s+|\(|^)""({LayerKindNames}|{ActivationKindNames})""(\s*,\s*\d+\))?\s*(\]\s*=[^=]|=>|:)"))
+        {
+            yield return "Kind names";
+        }
     }
 
     private static bool IsHomeOf(string relative, string kind) => kind switch
     {
         "Activation classes" => relative == "src/TransferLearning/Networks/Activation.cs"
             || relative.StartsWith("src/TransferLearning/Networks/Activations/", StringComparison.Ordinal),
+        "Kind names" => relative == "src/TransferLearning/Networks/Activation.cs" || relative == OnnxTable,
         _ => relative.EndsWith($"/{kind}.cs", StringComparison.Ordinal) || relative == OnnxTable,
     };
 
