@@ -30,15 +30,16 @@ public abstract class Layer
 {
     private bool _frozen;
 
-    private protected Layer()
+    private protected Layer(string kind)
     {
+        Kind = kind;
     }
 
     /// <summary>
     /// Gets the name of the layer's kind — <c>dense</c>, <c>dropout</c> or <c>batchnorm</c> — as a saved file stores
     /// it (<c>layers.{i}.kind</c>) and the ONNX export looks it up.
     /// </summary>
-    public abstract string Kind { get; }
+    public string Kind { get; }
 
     /// <summary>Gets <c>n[l-1]</c>, the number of inputs.</summary>
     public abstract int InputSize { get; }
@@ -201,7 +202,18 @@ public abstract class Layer
     /// </summary>
     /// <param name="random">The generator random values are drawn from (such as <c>Xoshiro256StarStar</c>).</param>
     /// <exception cref="ArgumentNullException"><paramref name="random"/> is <see langword="null"/>.</exception>
-    public abstract void ResetParameters(Random random);
+    public void ResetParameters(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        Reset(random);
+        foreach (var p in Parameters.Concat(Buffers))
+        {
+            p.MarkChanged();
+        }
+    }
+
+    /// <summary>The kind's part of <see cref="ResetParameters"/>: writes the fresh values (the caller marks every parameter and buffer changed).</summary>
+    internal abstract void Reset(Random random);
 
     /// <summary>Writes the kind's settings (not its tensors) to a saved file; its reader reads them back.</summary>
     internal abstract void WriteSettings(LayerRecordWriter record);

@@ -76,6 +76,16 @@ public class LayerKindsTests
     }
 
     [Fact]
+    public void ResetParameters_NullGenerator_ThrowsNamingIt()
+    {
+        var layer = Network.Create(2).Dense(2, Activation.ReLU).Layers[0];
+
+        var reset = () => layer.ResetParameters(null!);
+
+        reset.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("random");
+    }
+
+    [Fact]
     public void ResetParameters_GeneratorOfTheNetworksSeed_GivesTheFreshNetworkBitForBit()
     {
         static Network Build() => Network.Create(5, seed: 9).Dense(7, Activation.ReLU, Initializer.Xavier).BatchNorm().Dense(3, Activation.Softmax);

@@ -38,6 +38,7 @@ public sealed class BatchNormLayer : Layer
     private static readonly string[] TensorNames = ["weight", "bias", "running_mean", "running_var"];
 
     private BatchNormLayer(Parameter scale, Parameter shift, Parameter runningMean, Parameter runningVariance, float momentum, float epsilon)
+        : base(KindName)
     {
         Scale = scale;
         Shift = shift;
@@ -48,9 +49,6 @@ public sealed class BatchNormLayer : Layer
         Parameters = [scale, shift];
         Buffers = [runningMean, runningVariance];
     }
-
-    /// <summary>Gets <c>batchnorm</c>.</summary>
-    public override string Kind => KindName;
 
     /// <inheritdoc />
     public override int InputSize => Scale.Rows;
@@ -117,20 +115,13 @@ public sealed class BatchNormLayer : Layer
     public override string ToString() =>
         Invariant.F($"BatchNorm({InputSize}) [{ParameterCount:N0} params{(IsFrozen ? ", frozen" : string.Empty)}]");
 
-    /// <summary>Resets <c>γ = 1</c>, <c>β = 0</c>, <c>μ_run = 0</c>, <c>σ²_run = 1</c> (nothing is random).</summary>
-    /// <param name="random">Unused; checked for <see langword="null"/>.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="random"/> is <see langword="null"/>.</exception>
-    public override void ResetParameters(Random random)
+    /// <summary>Resets <c>γ = 1</c>, <c>β = 0</c>, <c>μ_run = 0</c>, <c>σ²_run = 1</c> (nothing is drawn).</summary>
+    internal override void Reset(Random random)
     {
-        ArgumentNullException.ThrowIfNull(random);
         Array.Fill(Scale.Data, 1f);
         Array.Clear(Shift.Data);
         Array.Clear(RunningMean.Data);
         Array.Fill(RunningVariance.Data, 1f);
-        foreach (var p in Parameters.Concat(Buffers))
-        {
-            p.MarkChanged();
-        }
     }
 
     /// <summary>Reads a batch-normalisation layer: settings <c>momentum</c> and <c>epsilon</c>; tensors <c>weight</c>, <c>bias</c>, <c>running_mean</c>, <c>running_var</c>, each <c>[n]</c>.</summary>

@@ -28,6 +28,7 @@ public sealed class DenseLayer : Layer
     private int _forwardCount;
 
     private DenseLayer(Parameter weight, Parameter bias, Activation activation, Initializer? initializer)
+        : base(KindName)
     {
         Weight = weight;
         Bias = bias;
@@ -35,9 +36,6 @@ public sealed class DenseLayer : Layer
         _initializer = initializer;
         Parameters = [weight, bias];
     }
-
-    /// <summary>Gets <c>dense</c>.</summary>
-    public override string Kind => KindName;
 
     /// <summary>Gets <c>n[l-1]</c>, the number of inputs.</summary>
     public override int InputSize => Weight.Columns;
@@ -49,7 +47,7 @@ public sealed class DenseLayer : Layer
     public Activation Activation { get; }
 
     /// <summary>
-    /// Gets the initialiser <see cref="ResetParameters"/> draws <c>W[l]</c> with, and a network built from
+    /// Gets the initialiser <see cref="Layer.ResetParameters"/> draws <c>W[l]</c> with, and a network built from
     /// <see cref="ToSpec"/> starts from: the one the layer was created with, or the activation's
     /// <see cref="Activation.DefaultInitializer"/>.
     /// </summary>
@@ -137,15 +135,10 @@ public sealed class DenseLayer : Layer
     public override DenseSpec ToSpec() => new(OutputSize, Activation, _initializer);
 
     /// <summary>Re-draws <c>W[l]</c> with <see cref="Initializer"/> from <paramref name="random"/> and sets <c>b[l] = 0</c>.</summary>
-    /// <param name="random">The generator the weights are drawn from.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="random"/> is <see langword="null"/>.</exception>
-    public override void ResetParameters(Random random)
+    internal override void Reset(Random random)
     {
-        ArgumentNullException.ThrowIfNull(random);
         Initializer.Fill(Weight.Data, InputSize, OutputSize, random);
         Array.Clear(Bias.Data);
-        Weight.MarkChanged();
-        Bias.MarkChanged();
     }
 
     /// <summary>Returns a readable description, such as <c>Dense(784 → 512, ReLU) [401,920 params, frozen]</c>.</summary>

@@ -24,14 +24,12 @@ public sealed class DropoutLayer : Layer
     internal const string KindName = "dropout";
 
     private DropoutLayer(int size, float rate, int seed)
+        : base(KindName)
     {
         InputSize = size;
         Rate = rate;
         Seed = seed;
     }
-
-    /// <summary>Gets <c>dropout</c>.</summary>
-    public override string Kind => KindName;
 
     /// <inheritdoc />
     public override int InputSize { get; }
@@ -74,10 +72,10 @@ public sealed class DropoutLayer : Layer
     /// <returns>The description.</returns>
     public override string ToString() => Invariant.F($"Dropout({InputSize}, p = {Rate}){(IsFrozen ? " [frozen]" : string.Empty)}");
 
-    /// <summary>Does nothing: dropout has no parameters (its mask seed stays).</summary>
-    /// <param name="random">Unused; checked for <see langword="null"/>.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="random"/> is <see langword="null"/>.</exception>
-    public override void ResetParameters(Random random) => ArgumentNullException.ThrowIfNull(random);
+    /// <summary>Does nothing: dropout has no parameters, and its mask seed stays (no value is drawn).</summary>
+    internal override void Reset(Random random)
+    {
+    }
 
     /// <summary>Reads a dropout layer: settings <c>rate</c>, <c>seed</c> and <c>frozen</c>; no tensor.</summary>
     internal static LayerPlan Read(LayerRecordReader record)

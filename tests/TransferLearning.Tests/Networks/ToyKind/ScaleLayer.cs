@@ -15,14 +15,13 @@ internal sealed class ScaleLayer : Layer
     public const string KindName = "scale";
 
     private ScaleLayer(int size, float initial, Parameter scale)
+        : base(KindName)
     {
         InputSize = size;
         Initial = initial;
         Scale = scale;
         Parameters = [scale];
     }
-
-    public override string Kind => KindName;
 
     public override int InputSize { get; }
 
@@ -43,11 +42,7 @@ internal sealed class ScaleLayer : Layer
 
     public override ScaleSpec ToSpec() => new(Initial);
 
-    public override void ResetParameters(Random random)
-    {
-        Scale.Data[0] = Initial;
-        Scale.MarkChanged();
-    }
+    internal override void Reset(Random random) => Scale.Data[0] = Initial;
 
     public override string ToString() => Invariant.F($"Scale({InputSize}, a = {Scale.Data[0]})");
 
