@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using TransferLearning.Networks;
-using TransferLearning.Networks.Activations;
 using TransferLearning.Onnx.Protobuf;
 using static TransferLearning.Onnx.Protobuf.OnnxFields;
 
@@ -39,6 +38,29 @@ public static class OnnxExport
     /// <summary>The ONNX IR version of the model (the one that goes with opset 17).</summary>
     public const int IrVersion = 8;
 
+    // The one table of layer kinds, keyed by Layer.Kind (the name a saved file stores): the nodes each adds to the
+    // graph, or null for a kind that is the identity at inference. A kind not listed here is refused.
+    private static readonly Dictionary<string, LayerNodes?> LayerKinds = new(StringComparer.Ordinal)
+    {
+        ["dense"] = (graph, layer, l, input, output) => AddDense(graph, (DenseLayer)layer, l, input, output),
+        ["dropout"] = null,
+        ["batchnorm"] = (graph, layer, l, input, output) => AddBatchNorm(graph, (BatchNormLayer)layer, l, input, output),
+    };
+
+    // The one table of activations, keyed by Activation.Kind: the ONNX operator (null for none) and its attribute.
+    private static readonly Dictionary<string, Func<Activation, (string? Op, ProtoMessage? Attribute)>> ActivationKinds = new(StringComparer.Ordinal)
+    {
+        ["Identity"] = _ => (null, null),
+        ["ReLU"] = _ => ("Relu", null),
+        ["LeakyReLU"] = a => ("LeakyRelu", FloatAttribute("alpha", a.Settings["slope"])),
+        ["Sigmoid"] = _ => ("Sigmoid", null),
+        ["Tanh"] = _ => ("Tanh", null),
+        ["Softmax"] = _ => ("Softmax", IntAttribute("axis", -1)),
+    };
+
+    // Adds layer l's nodes (reading `input`, writing `output` when it is the graph's output) and returns the name of its output.
+    private delegate string LayerNodes(ProtoMessage graph, Layer layer, int l, string input, string? output);
+
     /// <summary>Returns the ONNX model of <paramref name="network"/>, serialised.</summary>
     /// <param name="network">A network with at least one layer.</param>
     /// <param name="options">The names of the input, output and batch dimension; <see langword="null"/> for the defaults.</param>
@@ -58,22 +80,22 @@ public static class OnnxExport
         var graph = new ProtoMessage().String(GraphName, "TransferLearning");
         var layers = network.Layers;
         int lastNode = -1;
+        var nodes = new LayerNodes?[layers.Count];
         for (int l = 0; l < layers.Count; l++)
         {
-            lastNode = layers[l] is DropoutLayer ? lastNode : l;
+            if (!LayerKinds.TryGetValue(layers[l].Kind, out nodes[l]))
+            {
+                throw new NotSupportedException($"Layer {l} ({layers[l]}) is of kind '{layers[l].Kind}', which has no ONNX export.");
+            }
+
+            lastNode = nodes[l] is null ? lastNode : l;
         }
 
         string previous = options.InputName;
         for (int l = 0; l < layers.Count; l++)
         {
             string? graphOutput = l == lastNode ? options.OutputName : null;
-            previous = layers[l] switch
-            {
-                DropoutLayer => previous,   // the identity at inference
-                DenseLayer dense => AddDense(graph, dense, l, previous, graphOutput),
-                BatchNormLayer norm => AddBatchNorm(graph, norm, l, previous, graphOutput),
-                var other => throw new NotSupportedException($"Layer {l} ({other}) has no ONNX export."),
-            };
+            previous = nodes[l]?.Invoke(graph, layers[l], l, previous, graphOutput) ?? previous;
         }
 
         if (lastNode < 0)
@@ -184,16 +206,10 @@ public static class OnnxExport
         return output;
     }
 
-    private static (string? Op, ProtoMessage? Attribute) OperatorOf(Activation activation) => activation switch
-    {
-        IdentityActivation => (null, null),
-        LeakyReluActivation { Slope: 0f } => ("Relu", null),
-        LeakyReluActivation leaky => ("LeakyRelu", FloatAttribute("alpha", leaky.Slope)),
-        SigmoidActivation => ("Sigmoid", null),
-        TanhActivation => ("Tanh", null),
-        SoftmaxActivation => ("Softmax", IntAttribute("axis", -1)),
-        _ => throw new NotSupportedException($"The activation {activation.Name} has no ONNX operator in this exporter."),
-    };
+    private static (string? Op, ProtoMessage? Attribute) OperatorOf(Activation activation) =>
+        ActivationKinds.TryGetValue(activation.Kind, out var op)
+            ? op(activation)
+            : throw new NotSupportedException($"The activation {activation.Name} has no ONNX operator in this exporter.");
 
     // W is stored column-major (n[l] × n[l-1]); ONNX and nn.Linear want [n[l], n[l-1]] row-major.
     private static float[] RowMajor(Parameter weight)

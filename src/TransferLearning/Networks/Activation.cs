@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
 using TransferLearning.Networks.Activations;
 
 namespace TransferLearning.Networks;
@@ -7,13 +9,27 @@ namespace TransferLearning.Networks;
 /// <c>A[l] = g[l](Z[l])</c>.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Use the static members: <see cref="Identity"/>, <see cref="ReLU"/>, <see cref="LeakyReLU(float)"/>,
 /// <see cref="Sigmoid"/>, <see cref="Tanh"/> and <see cref="Softmax"/> (output layer only).
+/// </para>
+/// <para>
+/// An activation's public identity is its <see cref="Kind"/> and its <see cref="Settings"/> (<c>LeakyReLU</c>
+/// with <c>slope</c> = 0.01): a saved file stores it as <see cref="Name"/> (<c>LeakyReLU(0.01)</c>) and the ONNX
+/// export maps the kind to an operator. Two activations with the same identity compute the same function. The
+/// kinds are registered in one place, <see cref="Create"/>: a new kind is one new file in <c>Activations/</c>
+/// plus one line there.
+/// </para>
 /// </remarks>
 public abstract class Activation
 {
-    private protected Activation()
+    private protected Activation(string kind, params KeyValuePair<string, float>[] settings)
     {
+        Kind = kind;
+        Settings = new ReadOnlyDictionary<string, float>(settings.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal));
+        Name = settings.Length == 0
+            ? kind
+            : kind + "(" + string.Join(", ", settings.Select(s => s.Value.ToString("R", CultureInfo.InvariantCulture))) + ")";
     }
 
     /// <summary>Gets <c>g(z) = z</c>.</summary>
@@ -34,8 +50,20 @@ public abstract class Activation
     /// </summary>
     public static Activation Softmax { get; } = new SoftmaxActivation();
 
-    /// <summary>Gets the activation's name, such as <c>ReLU</c> or <c>LeakyReLU(0.01)</c>.</summary>
-    public abstract string Name { get; }
+    /// <summary>
+    /// Gets the kind of function: <c>Identity</c>, <c>ReLU</c>, <c>LeakyReLU</c>, <c>Sigmoid</c>, <c>Tanh</c> or
+    /// <c>Softmax</c>. With <see cref="Settings"/> it identifies the activation.
+    /// </summary>
+    public string Kind { get; }
+
+    /// <summary>Gets the kind's numeric settings by name (<c>slope</c> for <c>LeakyReLU</c>); empty for the other kinds.</summary>
+    public IReadOnlyDictionary<string, float> Settings { get; }
+
+    /// <summary>
+    /// Gets the activation's name: the <see cref="Kind"/>, followed by the settings' values in parentheses when it has
+    /// any (<c>ReLU</c>, <c>LeakyReLU(0.01)</c>). It is the form a saved file stores.
+    /// </summary>
+    public string Name { get; }
 
     /// <summary>
     /// Gets a value indicating whether the activation couples the outputs of one example (softmax), so
@@ -45,6 +73,15 @@ public abstract class Activation
 
     /// <summary>Gets the initialiser that suits this activation: He for the ReLU family, Xavier otherwise.</summary>
     public virtual Initializer DefaultInitializer => Initializer.Xavier;
+
+    /// <summary>
+    /// Gets the slope of the negative side when the activation is a (leaky) ReLU, which an inference kernel may
+    /// fuse into its matrix product (<c>max(z, 0) + slope·min(z, 0)</c>); NaN for every other kind.
+    /// </summary>
+    internal virtual float FusedReluSlope => float.NaN;
+
+    /// <summary>Gets a value indicating whether the activation is the identity, which an inference kernel may skip.</summary>
+    internal virtual bool IsIdentity => false;
 
     /// <summary>Returns the leaky ReLU <c>g(z) = z</c> for <c>z &gt; 0</c>, else <c>slope · z</c>.</summary>
     /// <param name="slope">The slope for negative inputs, in [0, 1). The default is 0.01.</param>
@@ -58,6 +95,69 @@ public abstract class Activation
 
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    /// <summary>Returns whether <paramref name="obj"/> is an activation of the same identity: the same <see cref="Kind"/> and <see cref="Settings"/>.</summary>
+    /// <param name="obj">The object to compare with.</param>
+    /// <returns><see langword="true"/> when both compute the same function.</returns>
+    public override bool Equals(object? obj) =>
+        obj is Activation other && Kind == other.Kind && Name == other.Name;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Name.GetHashCode(StringComparison.Ordinal);
+
+    /// <summary>
+    /// The activation whose <see cref="Name"/> is <paramref name="name"/> (<c>ReLU</c>, <c>LeakyReLU(0.01)</c>: the stored
+    /// form), or <see langword="null"/> when no activation has it.
+    /// </summary>
+    internal static Activation? Parse(string name)
+    {
+        int open = name.IndexOf('(', StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return Create(name, []);
+        }
+
+        if (!name.EndsWith(')'))
+        {
+            return null;
+        }
+
+        string[] parts = name[(open + 1)..^1].Split(',');
+        var values = new float[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!float.TryParse(parts[i].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            return Create(name[..open], values);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The activation of <paramref name="kind"/> with the setting <paramref name="values"/> in the kind's order, or
+    /// <see langword="null"/> when no kind has that name and that number of settings. The one registration of the
+    /// kinds (what a file may name).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of the kind's range.</exception>
+    internal static Activation? Create(string kind, ReadOnlySpan<float> values) => (kind, values.Length) switch
+    {
+        ("Identity", 0) => Identity,
+        ("ReLU", 0) => ReLU,
+        ("LeakyReLU", 1) => LeakyReLU(values[0]),
+        ("Sigmoid", 0) => Sigmoid,
+        ("Tanh", 0) => Tanh,
+        ("Softmax", 0) => Softmax,
+        _ => null,
+    };
 
     /// <summary><c>A = g(Z)</c> over a column-major block with <paramref name="rows"/> rows.</summary>
     internal abstract void Forward(ReadOnlySpan<float> z, Span<float> a, int rows);

@@ -28,6 +28,14 @@ public abstract class Initializer
     /// <inheritdoc />
     public override string ToString() => Name;
 
+    /// <summary>The initialiser named <paramref name="name"/> (<c>He</c>, <c>Xavier</c>), or <see langword="null"/>.</summary>
+    internal static Initializer? FromName(string name) => name switch
+    {
+        "He" => He,
+        "Xavier" => Xavier,
+        _ => null,
+    };
+
     /// <summary>Fills <paramref name="weights"/> (<c>fanOut × fanIn</c>, column-major) from <paramref name="random"/>.</summary>
     internal abstract void Fill(Span<float> weights, int fanIn, int fanOut, Random random);
 

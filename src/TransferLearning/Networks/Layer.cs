@@ -5,7 +5,7 @@ namespace TransferLearning.Networks;
 /// <summary>
 /// One layer of a <see cref="Network"/>: it maps <c>A[l-1]</c> (<see cref="InputSize"/> rows, one column per
 /// example) to <c>A[l]</c> (<see cref="OutputSize"/> rows), owns its <see cref="Parameters"/>, and can be
-/// frozen, unfrozen and cloned. The kinds are <see cref="DenseLayer"/>, <see cref="DropoutLayer"/> and
+/// frozen, unfrozen, cloned and re-initialised. The kinds are <see cref="DenseLayer"/>, <see cref="DropoutLayer"/> and
 /// <see cref="BatchNormLayer"/>; the static methods make specifications of layers yet to be built
 /// (<c>Layer.Dense(10, Activation.Softmax)</c>) for <see cref="Network.Add(LayerSpec)"/> and transfer heads.
 /// </summary>
@@ -20,14 +20,26 @@ namespace TransferLearning.Networks;
 /// <see cref="DropoutLayer"/> passes its input through, a frozen <see cref="BatchNormLayer"/> normalises with its
 /// running statistics and does not update them.
 /// </para>
+/// <para>
+/// Each kind lives in one file that owns all of it (spec, passes, <see cref="ResetParameters"/>, file mapping);
+/// the kinds are registered in one place, <c>LayerKinds</c>, keyed by <see cref="Kind"/>. Adding a kind is one
+/// new file plus one registration line (see the notes on <c>LayerKinds</c>).
+/// </para>
 /// </remarks>
 public abstract class Layer
 {
     private bool _frozen;
 
-    private protected Layer()
+    private protected Layer(string kind)
     {
+        Kind = kind;
     }
+
+    /// <summary>
+    /// Gets the name of the layer's kind — <c>dense</c>, <c>dropout</c> or <c>batchnorm</c> — as a saved file stores
+    /// it (<c>layers.{i}.kind</c>) and the ONNX export looks it up.
+    /// </summary>
+    public string Kind { get; }
 
     /// <summary>Gets <c>n[l-1]</c>, the number of inputs.</summary>
     public abstract int InputSize { get; }
@@ -107,6 +119,22 @@ public abstract class Layer
     /// <summary>The network this layer belongs to, if any: a layer belongs to one network at a time.</summary>
     internal Network? Owner { get; set; }
 
+    /// <summary>
+    /// Gets a value indicating whether the layer may only be the output layer (a dense layer with softmax): no
+    /// layer may be appended on top of it.
+    /// </summary>
+    internal virtual bool IsOutputOnly => false;
+
+    /// <summary>
+    /// Gets a value indicating whether the layer counts in the network's depth, as <c>RemovedLayers</c> and the
+    /// transfer strategies count it (a dense layer does); a layer that does not (dropout, batch normalisation) goes
+    /// with the counted layer below it.
+    /// </summary>
+    internal virtual bool CountsInDepth => false;
+
+    /// <summary>Gets a value indicating whether the layer is the identity at inference (dropout), so that inference may skip it.</summary>
+    internal virtual bool IsIdentityAtInference => false;
+
     /// <summary>A dense layer of <paramref name="units"/> units, yet to be built.</summary>
     /// <param name="units"><c>n[l]</c>, at least 1.</param>
     /// <param name="activation">The activation <c>g[l]</c>.</param>
@@ -165,6 +193,48 @@ public abstract class Layer
     /// <summary>Returns the specification of this layer's kind and settings, without its values: <see cref="Network.Add(LayerSpec)"/> builds a fresh one from it.</summary>
     /// <returns>The specification.</returns>
     public abstract LayerSpec ToSpec();
+
+    /// <summary>
+    /// Re-draws the parameters (and resets the buffers) as a freshly built layer of the same specification would
+    /// have them, drawing any random value from <paramref name="random"/>: a dense layer's <c>W</c> from its
+    /// initialiser and <c>b = 0</c>; a batch-normalisation layer's <c>γ = 1</c>, <c>β = 0</c>, <c>μ_run = 0</c>,
+    /// <c>σ²_run = 1</c>; a dropout layer has nothing to reset. Freezing is kept. (PyTorch's <c>reset_parameters</c>.)
+    /// </summary>
+    /// <param name="random">The generator random values are drawn from (such as <c>Xoshiro256StarStar</c>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="random"/> is <see langword="null"/>.</exception>
+    public void ResetParameters(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        Reset(random);
+        foreach (var p in Parameters.Concat(Buffers))
+        {
+            p.MarkChanged();
+        }
+    }
+
+    /// <summary>The kind's part of <see cref="ResetParameters"/>: writes the fresh values (the caller marks every parameter and buffer changed).</summary>
+    internal abstract void Reset(Random random);
+
+    /// <summary>Writes the kind's settings (not its tensors) to a saved file; its reader reads them back.</summary>
+    internal abstract void WriteSettings(LayerRecordWriter record);
+
+    /// <summary>
+    /// The parameters and buffers with the shapes a file (and PyTorch) gives them, input side first: <c>[n]</c> for
+    /// every one unless the kind says otherwise (a dense layer's weight is <c>[n[l], n[l-1]]</c>).
+    /// </summary>
+    internal virtual IEnumerable<(Parameter Parameter, int[] Shape)> SavedTensors()
+    {
+        foreach (var p in Parameters.Concat(Buffers))
+        {
+            yield return (p, [p.Length]);
+        }
+    }
+
+    /// <summary>
+    /// Checks values about to be loaded into <paramref name="target"/> beyond finiteness (a running variance must not be
+    /// negative): the problem, such as <c>holds the negative variance -1 at element 3</c>, or <see langword="null"/>.
+    /// </summary>
+    internal virtual string? CheckValues(Parameter target, ReadOnlySpan<float> values) => null;
 
     /// <summary>Gives the parameters and buffers the names of layer <paramref name="index"/> (<c>layers.{index}.weight</c>).</summary>
     internal void Rename(int index)

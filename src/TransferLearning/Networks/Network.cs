@@ -30,7 +30,6 @@ public sealed partial class Network
 {
     private const int InferenceChunk = 1024;
     private readonly List<Layer> _layers = [];
-    private readonly List<DenseLayer> _denseLayers = [];
     private readonly Random _random;
     private ComputeBackend _backend;
 
@@ -55,14 +54,11 @@ public sealed partial class Network
     public IReadOnlyList<Layer> Layers => _layers;
 
     /// <summary>Gets the dense layers only, input side first (for a network of dense layers only, the same as <see cref="Layers"/>).</summary>
-    public IReadOnlyList<DenseLayer> DenseLayers => _denseLayers;
+    public IReadOnlyList<DenseLayer> DenseLayers => DenseLayer.In(_layers);
 
     /// <summary>Gets the output layer <c>L</c>, which must be a dense layer.</summary>
     /// <exception cref="InvalidOperationException">The network has no layers, or its top layer is not a dense layer.</exception>
-    public DenseLayer OutputLayer => _layers.Count == 0
-        ? throw new InvalidOperationException("The network has no layers.")
-        : _layers[^1] as DenseLayer ?? throw new InvalidOperationException(
-            $"Expected a Dense output layer but the top layer is {_layers[^1]}: add a Dense layer on top.");
+    public DenseLayer OutputLayer => DenseLayer.OutputOf(_layers);
 
     /// <summary>Gets every parameter with its stable name (<c>layers.0.weight</c>, <c>layers.0.bias</c>, …), input side first.</summary>
     public IEnumerable<Parameter> Parameters => _layers.SelectMany(l => l.Parameters);
@@ -188,10 +184,6 @@ public sealed partial class Network
         foreach (var layer in _layers.Skip(_layers.Count - count))
         {
             layer.Owner = null;
-            if (layer is DenseLayer dense)
-            {
-                _denseLayers.Remove(dense);
-            }
         }
 
         _layers.RemoveRange(_layers.Count - count, count);
@@ -343,7 +335,7 @@ public sealed partial class Network
             Span<float> dAPrev = l > lowest ? ws.DA[l - 1] : [];
             if (l == last)
             {
-                ((DenseLayer)_layers[l]).BackwardFromPreActivation(_backend, aPrev, ws.DA[l], dAPrev, batch);
+                OutputLayer.BackwardFromPreActivation(_backend, aPrev, ws.DA[l], dAPrev, batch);
             }
             else
             {
@@ -454,18 +446,14 @@ public sealed partial class Network
         layer.Rename(_layers.Count);
         layer.Owner = this;
         _layers.Add(layer);
-        if (layer is DenseLayer dense)
-        {
-            _denseLayers.Add(dense);
-        }
     }
 
     private void EnsureCanAppend()
     {
-        if (_layers.Count > 0 && _layers[^1] is DenseLayer { Activation.IsOutputOnly: true } top)
+        if (_layers.Count > 0 && _layers[^1].IsOutputOnly)
         {
             throw new InvalidOperationException(
-                $"{top.Activation.Name} may only be used in the output layer, but layer {_layers.Count - 1} ({top}) would no longer be the output.");
+                $"Layer {_layers.Count - 1} ({_layers[^1]}) may only be the output layer, but it would no longer be the output.");
         }
     }
 }

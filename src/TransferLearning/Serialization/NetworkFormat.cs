@@ -1,5 +1,4 @@
 using System.Globalization;
-using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Networks;
 
 namespace TransferLearning.Serialization;
@@ -17,10 +16,11 @@ namespace TransferLearning.Serialization;
 /// <para>
 /// <c>__metadata__</c> holds <c>format</c> (<c>TransferLearning</c>), <c>format_version</c> (<c>1</c>),
 /// <c>network.input_size</c>, <c>network.seed</c>, <c>network.layer_count</c>, and per layer
-/// <c>layers.{i}.kind</c> — <c>dense</c> (with <c>units</c> and <c>activation</c>), <c>dropout</c> (with
-/// <c>rate</c>, <c>seed</c> and <c>frozen</c>) or <c>batchnorm</c> (with <c>momentum</c> and <c>epsilon</c>) —
-/// and, per parameter, <c>{name}.frozen</c>. The mapping from kind to layer is the closed list in this class:
-/// nothing in a file names a type to create.
+/// <c>layers.{i}.kind</c> — <c>dense</c> (with <c>units</c>, <c>activation</c> and, when the layer was
+/// given one, <c>initializer</c>), <c>dropout</c> (with <c>rate</c>, <c>seed</c> and <c>frozen</c>) or
+/// <c>batchnorm</c> (with <c>momentum</c> and <c>epsilon</c>) — and, per parameter, <c>{name}.frozen</c>. Each
+/// kind writes and reads its own settings (<see cref="Layer.WriteSettings"/> and its reader in
+/// <see cref="LayerKinds"/>, the one list of kinds): nothing in a file names a type to create.
 /// </para>
 /// </remarks>
 internal static class NetworkFormat
@@ -32,14 +32,10 @@ internal static class NetworkFormat
     public const string FormatName = "TransferLearning";
 
     /// <summary>The most units (or inputs) a loaded layer may have.</summary>
-    public const int MaxUnits = 1 << 28;
+    public const int MaxUnits = LayerRecordReader.MaxUnits;
 
     /// <summary>The most layers a loaded network may have.</summary>
     public const int MaxLayers = 10_000;
-
-    private const string DenseKind = "dense";
-    private const string DropoutKind = "dropout";
-    private const string BatchNormKind = "batchnorm";
 
     /// <summary>The metadata and tensors that describe <paramref name="network"/>.</summary>
     public static (MetadataWriter Metadata, List<SavedTensor> Tensors) Describe(Network network)
@@ -52,30 +48,11 @@ internal static class NetworkFormat
         metadata.Set("network.layer_count", network.Layers.Count);
         for (int l = 0; l < network.Layers.Count; l++)
         {
+            var layer = network.Layers[l];
             string prefix = LayerKey(l);
-            switch (network.Layers[l])
-            {
-                case DenseLayer dense:
-                    metadata.Set(prefix + "kind", DenseKind);
-                    metadata.Set(prefix + "units", dense.OutputSize);
-                    metadata.Set(prefix + "activation", ActivationFormat.Name(dense.Activation));
-                    break;
-                case DropoutLayer dropout:
-                    metadata.Set(prefix + "kind", DropoutKind);
-                    metadata.Set(prefix + "rate", dropout.Rate);
-                    metadata.Set(prefix + "seed", dropout.Seed);
-                    metadata.Set(prefix + "frozen", dropout.IsFrozen);
-                    break;
-                case BatchNormLayer batchNorm:
-                    metadata.Set(prefix + "kind", BatchNormKind);
-                    metadata.Set(prefix + "momentum", batchNorm.Momentum);
-                    metadata.Set(prefix + "epsilon", batchNorm.Epsilon);
-                    break;
-                default:
-                    throw new NotSupportedException($"Layer {l} ({network.Layers[l]}) has no stored form.");
-            }
-
-            foreach (var p in network.Layers[l].Parameters)
+            metadata.Set(prefix + "kind", layer.Kind);
+            layer.WriteSettings(new RecordWriter(metadata, prefix));
+            foreach (var p in layer.Parameters)
             {
                 metadata.Set(p.Name + ".frozen", p.IsFrozen);
             }
@@ -85,24 +62,9 @@ internal static class NetworkFormat
         return (metadata, tensors);
     }
 
-    /// <summary>Every parameter and buffer of <paramref name="network"/> with the shape it has in a file, input side first.</summary>
-    public static IEnumerable<(Parameter Parameter, int[] Shape)> Tensors(Network network)
-    {
-        foreach (var layer in network.Layers)
-        {
-            if (layer is DenseLayer dense)
-            {
-                yield return (dense.Weight, [dense.OutputSize, dense.InputSize]);
-                yield return (dense.Bias, [dense.OutputSize]);
-                continue;
-            }
-
-            foreach (var p in layer.Parameters.Concat(layer.Buffers))
-            {
-                yield return (p, [p.Length]);
-            }
-        }
-    }
+    /// <summary>Every parameter and buffer of <paramref name="network"/> with its layer and the shape it has in a file, input side first.</summary>
+    public static IEnumerable<(Layer Layer, Parameter Parameter, int[] Shape)> Tensors(Network network) =>
+        network.Layers.SelectMany(layer => layer.SavedTensors().Select(t => (layer, t.Parameter, t.Shape)));
 
     /// <summary>Checks that the metadata is of this library's format and a version it reads.</summary>
     /// <exception cref="ModelFormatException">Not this library's metadata, or another version.</exception>
@@ -139,13 +101,11 @@ internal static class NetworkFormat
         {
             string prefix = LayerKey(l);
             string kind = metadata.String(prefix + "kind");
-            plan.Add(kind switch
-            {
-                DenseKind => PlanDense(reader, metadata, l, layerCount, ref inputs, expected),
-                DropoutKind => PlanDropout(metadata, prefix, inputs),
-                BatchNormKind => PlanBatchNorm(reader, metadata, l, inputs, expected),
-                _ => throw metadata.Error($"metadata '{prefix}kind' is '{kind}'; expected {DenseKind}, {DropoutKind} or {BatchNormKind}."),
-            });
+            var read = LayerKinds.ReaderOf(kind)
+                ?? throw metadata.Error($"metadata '{prefix}kind' is '{kind}'; expected {string.Join(", ", LayerKinds.Names)}.");
+            var layerPlan = read(new RecordReader(reader, metadata, l, layerCount, inputs, expected));
+            plan.Add(() => WithFrozenParameters(layerPlan.Build(), metadata, prefix));
+            inputs = layerPlan.OutputSize;
         }
 
         var extra = reader.Header.Tensors.FirstOrDefault(t => !expected.Contains(t.Name));
@@ -208,90 +168,24 @@ internal static class NetworkFormat
         return columnMajor;
     }
 
-    private static Func<Layer> PlanDense(SafeTensorsReader reader, MetadataReader metadata, int l, int layerCount, ref int inputs, HashSet<string> expected)
+    /// <summary>A value the layer of <paramref name="target"/> refuses beyond finiteness (a negative running variance).</summary>
+    public static void CheckValues(SafeTensorsReader reader, string tensorName, Layer layer, Parameter target, ReadOnlySpan<float> values)
     {
-        string prefix = LayerKey(l);
-        int units = metadata.Int(prefix + "units", 1, MaxUnits);
-        var activation = ActivationFormat.Parse(metadata, prefix + "activation");
-        if (activation.IsOutputOnly && l < layerCount - 1)
+        if (layer.CheckValues(target, values) is string problem)
         {
-            throw metadata.Error($"layer {l} is {activation.Name}, which may only be the output layer, but {layerCount} layers are listed.");
+            throw reader.Error($"tensor '{tensorName}' {problem}.");
         }
-
-        var weight = Expect(reader, metadata, prefix + "weight", [units, inputs], expected);
-        var bias = Expect(reader, metadata, prefix + "bias", [units], expected);
-        bool weightFrozen = metadata.Bool(prefix + "weight.frozen");
-        bool biasFrozen = metadata.Bool(prefix + "bias.frozen");
-        inputs = units;
-        return () =>
-        {
-            var w = Matrix<float>.Build.Dense(weight.Shape[0], weight.Shape[1], ColumnMajor(reader.ReadFloats(weight), weight.Shape[0], weight.Shape[1]));
-            var layer = DenseLayer.FromWeights(w, Vector<float>.Build.Dense(reader.ReadFloats(bias)), activation);
-            layer.Weight.IsFrozen = weightFrozen;
-            layer.Bias.IsFrozen = biasFrozen;
-            return layer;
-        };
     }
 
-    private static Func<Layer> PlanDropout(MetadataReader metadata, string prefix, int inputs)
+    /// <summary>Sets each parameter's freezing from <c>{name}.frozen</c>.</summary>
+    private static Layer WithFrozenParameters(Layer layer, MetadataReader metadata, string prefix)
     {
-        float rate = metadata.Float(prefix + "rate");
-        if (!(rate >= 0f && rate < 1f))
+        foreach (var p in layer.Parameters)
         {
-            throw metadata.Error($"metadata '{prefix}rate' is {rate.ToString(CultureInfo.InvariantCulture)}; expected a rate in [0, 1).");
+            p.IsFrozen = metadata.Bool(prefix + p.LocalName + ".frozen");
         }
 
-        int seed = metadata.Int(prefix + "seed");
-        bool frozen = metadata.Bool(prefix + "frozen");
-        return () =>
-        {
-            var layer = DropoutLayer.Create(inputs, rate, seed);
-            if (frozen)
-            {
-                layer.Freeze();
-            }
-
-            return layer;
-        };
-    }
-
-    private static Func<Layer> PlanBatchNorm(SafeTensorsReader reader, MetadataReader metadata, int l, int inputs, HashSet<string> expected)
-    {
-        string prefix = LayerKey(l);
-        float momentum = metadata.Float(prefix + "momentum");
-        float epsilon = metadata.Float(prefix + "epsilon");
-        if (!(momentum > 0f && momentum <= 1f) || !(epsilon > 0f))
-        {
-            throw metadata.Error($"layer {l}: momentum {momentum.ToString(CultureInfo.InvariantCulture)} must be in (0, 1] and epsilon {epsilon.ToString(CultureInfo.InvariantCulture)} positive.");
-        }
-
-        string[] names = ["weight", "bias", "running_mean", "running_var"];
-        var entries = names.Select(n => Expect(reader, metadata, prefix + n, [inputs], expected)).ToArray();
-        bool scaleFrozen = metadata.Bool(prefix + "weight.frozen");
-        bool shiftFrozen = metadata.Bool(prefix + "bias.frozen");
-        return () =>
-        {
-            var layer = BatchNormLayer.Create(inputs, momentum, epsilon);
-            Parameter[] targets = [layer.Scale, layer.Shift, layer.RunningMean, layer.RunningVariance];
-            for (int k = 0; k < targets.Length; k++)
-            {
-                targets[k].SetValues(Matrix<float>.Build.Dense(inputs, 1, reader.ReadFloats(entries[k])));
-            }
-
-            CheckVariance(reader, prefix + "running_var", layer.RunningVariance, layer.RunningVariance.Values);
-            layer.Scale.IsFrozen = scaleFrozen;
-            layer.Shift.IsFrozen = shiftFrozen;
-            return layer;
-        };
-    }
-
-    /// <summary>A running variance must not be negative (its square root would be NaN).</summary>
-    public static void CheckVariance(SafeTensorsReader reader, string tensorName, Parameter target, ReadOnlySpan<float> values)
-    {
-        if (target.LocalName == "running_var" && values.IndexOfAnyInRange(float.MinValue, -float.Epsilon) is int at and >= 0)
-        {
-            throw reader.Error($"tensor '{tensorName}' holds the negative variance {values[at].ToString(CultureInfo.InvariantCulture)} at element {at}.");
-        }
+        return layer;
     }
 
     private static TensorEntry Expect(SafeTensorsReader reader, MetadataReader metadata, string name, int[] shape, HashSet<string> expected)
@@ -307,4 +201,47 @@ internal static class NetworkFormat
     }
 
     private static string LayerKey(int index) => string.Create(CultureInfo.InvariantCulture, $"layers.{index}.");
+
+    /// <summary>A layer kind's settings, written under <c>layers.{i}.</c>.</summary>
+    private sealed class RecordWriter(MetadataWriter metadata, string prefix) : LayerRecordWriter
+    {
+        public override void Set(string key, string value) => metadata.Set(prefix + key, value);
+
+        public override void Set(string key, long value) => metadata.Set(prefix + key, value);
+
+        public override void Set(string key, float value) => metadata.Set(prefix + key, value);
+
+        public override void Set(string key, bool value) => metadata.Set(prefix + key, value);
+    }
+
+    /// <summary>Layer <paramref name="index"/>'s settings and tensors, for its kind to read; every tensor it declares is noted in <paramref name="expected"/>.</summary>
+    private sealed class RecordReader(SafeTensorsReader reader, MetadataReader metadata, int index, int layerCount, int inputSize, HashSet<string> expected)
+        : LayerRecordReader
+    {
+        private readonly string _prefix = LayerKey(index);
+
+        public override int Index => index;
+
+        public override int LayerCount => layerCount;
+
+        public override int InputSize => inputSize;
+
+        public override bool Has(string key) => metadata.Has(_prefix + key);
+
+        public override string String(string key) => metadata.String(_prefix + key);
+
+        public override int Int(string key, int min = int.MinValue, int max = int.MaxValue) => metadata.Int(_prefix + key, min, max);
+
+        public override float Float(string key) => metadata.Float(_prefix + key);
+
+        public override bool Bool(string key) => metadata.Bool(_prefix + key);
+
+        public override Func<float[]> Tensor(string localName, params int[] shape)
+        {
+            var entry = Expect(reader, metadata, _prefix + localName, shape, expected);
+            return () => ColumnMajor(reader.ReadFloats(entry), shape[0], shape.Length > 1 ? shape[1] : 1);
+        }
+
+        public override Exception Error(string problem) => metadata.Error(problem);
+    }
 }

@@ -17,7 +17,7 @@ internal static class WeightLoader
     {
         var tensors = NetworkFormat.Tensors(network).ToList();
         var parameters = tensors.ToDictionary(t => t.Parameter.Name, StringComparer.Ordinal);
-        var matched = new List<(Parameter Parameter, TensorEntry Tensor)>();
+        var matched = new List<(Layer Layer, Parameter Parameter, TensorEntry Tensor)>();
         var skipped = new List<SkippedTensor>();
         var taken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var tensor in reader.Header.Tensors)
@@ -29,7 +29,7 @@ internal static class WeightLoader
                 continue;
             }
 
-            var (parameter, shape) = target;
+            var (layer, parameter, shape) = target;
             if (!tensor.HasShape(shape))
             {
                 skipped.Add(new SkippedTensor(tensor.Name, $"shape {tensor.ShapeText} in the file, {TensorEntry.FormatShape(shape)} in the network"));
@@ -41,7 +41,7 @@ internal static class WeightLoader
                 throw reader.Error($"two tensors map to parameter '{name}' (the second is '{tensor.Name}').");
             }
 
-            matched.Add((parameter, tensor));
+            matched.Add((layer, parameter, tensor));
         }
 
         var fresh = tensors.Select(t => t.Parameter.Name).Where(n => !taken.Contains(n)).ToList();
@@ -55,7 +55,7 @@ internal static class WeightLoader
         var values = matched.Select(m => NetworkFormat.ColumnMajor(reader.ReadFloats(m.Tensor), m.Parameter.Rows, m.Parameter.Columns)).ToList();
         for (int i = 0; i < matched.Count; i++)
         {
-            NetworkFormat.CheckVariance(reader, matched[i].Tensor.Name, matched[i].Parameter, values[i]);
+            NetworkFormat.CheckValues(reader, matched[i].Tensor.Name, matched[i].Layer, matched[i].Parameter, values[i]);
         }
 
         for (int i = 0; i < matched.Count; i++)

@@ -3,8 +3,9 @@ using TransferLearning.Networks;
 namespace TransferLearning.Transfer;
 
 /// <summary>
-/// Where the pretrained body ends and which of its layers a strategy trains, counted in dense layers: the
-/// dropout and batch-normalisation layers between them go with the dense layer below them.
+/// Where the pretrained body ends and which of its layers a strategy trains, counted in the layers that count in
+/// depth (<see cref="Layer.CountsInDepth"/>: the dense layers): the dropout and batch-normalisation layers between
+/// them go with the counted layer below them.
 /// </summary>
 internal static class PretrainedBody
 {
@@ -14,8 +15,8 @@ internal static class PretrainedBody
     /// </summary>
     public static int KeptLayers(Network pretrained, int removedDenseLayers)
     {
-        var dense = pretrained.DenseLayers;
-        var lastKept = dense[dense.Count - removedDenseLayers - 1];
+        var counted = pretrained.Layers.Where(l => l.CountsInDepth).ToList();
+        var lastKept = counted[counted.Count - removedDenseLayers - 1];
         return IndexOf(pretrained, lastKept) + 1;
     }
 
@@ -28,10 +29,10 @@ internal static class PretrainedBody
         int remaining = trainedDenseLayers;
         for (int l = kept - 1; l >= 0; l--)
         {
-            if (network.Layers[l] is DenseLayer && --remaining == 0)
+            if (network.Layers[l].CountsInDepth && --remaining == 0)
             {
                 // Layers below the lowest dense layer (an input BatchNorm or Dropout) go with it, as they are counted.
-                return network.Layers.Take(l).Any(layer => layer is DenseLayer) ? l : 0;
+                return network.Layers.Take(l).Any(layer => layer.CountsInDepth) ? l : 0;
             }
         }
 
@@ -48,7 +49,7 @@ internal static class PretrainedBody
         for (int l = 0; l < kept; l++)
         {
             var layer = pretrained.Layers[l];
-            if (layer is DenseLayer || counts.Count == 0)
+            if (layer.CountsInDepth || counts.Count == 0)
             {
                 counts.Add(layer.ParameterCount);
             }

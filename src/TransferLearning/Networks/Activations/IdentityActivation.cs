@@ -1,8 +1,8 @@
 namespace TransferLearning.Networks.Activations;
 
-internal sealed class IdentityActivation : Activation
+internal sealed class IdentityActivation() : Activation("Identity")
 {
-    public override string Name => "Identity";
+    internal override bool IsIdentity => true;
 
     internal override void Forward(ReadOnlySpan<float> z, Span<float> a, int rows) => z.CopyTo(a);
 

@@ -1,15 +1,16 @@
-using System.Globalization;
 using TransferLearning.Compute;
 
 namespace TransferLearning.Networks.Activations;
 
-internal sealed class LeakyReluActivation(float slope) : Activation
+/// <summary><c>g(z) = z</c> for <c>z &gt; 0</c>, else <c>slope · z</c>: kind <c>ReLU</c> when the slope is 0, else <c>LeakyReLU</c> with setting <c>slope</c>.</summary>
+internal sealed class LeakyReluActivation(float slope)
+    : Activation(slope == 0f ? "ReLU" : "LeakyReLU", slope == 0f ? [] : [new("slope", slope)])
 {
     public float Slope { get; } = slope;
 
-    public override string Name => Slope == 0f ? "ReLU" : string.Create(CultureInfo.InvariantCulture, $"LeakyReLU({Slope})");
-
     public override Initializer DefaultInitializer => Initializer.He;
+
+    internal override float FusedReluSlope => Slope;
 
     internal override void Forward(ReadOnlySpan<float> z, Span<float> a, int rows)
     {

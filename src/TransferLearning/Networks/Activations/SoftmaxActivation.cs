@@ -2,10 +2,8 @@ using TransferLearning.Compute;
 
 namespace TransferLearning.Networks.Activations;
 
-internal sealed class SoftmaxActivation : Activation
+internal sealed class SoftmaxActivation() : Activation("Softmax")
 {
-    public override string Name => "Softmax";
-
     public override bool IsOutputOnly => true;
 
     internal override void Forward(ReadOnlySpan<float> z, Span<float> a, int rows) => Elementwise.Softmax(z, a, rows);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Compute;
 
 namespace TransferLearning.Networks;
@@ -31,7 +32,13 @@ public sealed class BatchNormLayer : Layer
     /// <summary>The default variance floor <c>ε</c>, 1e-5.</summary>
     public const float DefaultEpsilon = 1e-5f;
 
+    /// <summary>The kind's name in files: <c>batchnorm</c>.</summary>
+    internal const string KindName = "batchnorm";
+
+    private static readonly string[] TensorNames = ["weight", "bias", "running_mean", "running_var"];
+
     private BatchNormLayer(Parameter scale, Parameter shift, Parameter runningMean, Parameter runningVariance, float momentum, float epsilon)
+        : base(KindName)
     {
         Scale = scale;
         Shift = shift;
@@ -79,7 +86,7 @@ public sealed class BatchNormLayer : Layer
     /// <param name="epsilon">The variance floor <c>ε</c>, positive and finite. The default is 1e-5.</param>
     /// <returns>The new layer.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public static BatchNormLayer Create(int size, float momentum = DefaultMomentum, float epsilon = DefaultEpsilon)
+    internal static BatchNormLayer Create(int size, float momentum = DefaultMomentum, float epsilon = DefaultEpsilon)
     {
         Guard.AtLeast(size, 1, nameof(size));
         ValidateMomentum(momentum, nameof(momentum));
@@ -107,6 +114,59 @@ public sealed class BatchNormLayer : Layer
     /// <returns>The description.</returns>
     public override string ToString() =>
         Invariant.F($"BatchNorm({InputSize}) [{ParameterCount:N0} params{(IsFrozen ? ", frozen" : string.Empty)}]");
+
+    /// <summary>Resets <c>γ = 1</c>, <c>β = 0</c>, <c>μ_run = 0</c>, <c>σ²_run = 1</c> (nothing is drawn).</summary>
+    internal override void Reset(Random random)
+    {
+        Array.Fill(Scale.Data, 1f);
+        Array.Clear(Shift.Data);
+        Array.Clear(RunningMean.Data);
+        Array.Fill(RunningVariance.Data, 1f);
+    }
+
+    /// <summary>Reads a batch-normalisation layer: settings <c>momentum</c> and <c>epsilon</c>; tensors <c>weight</c>, <c>bias</c>, <c>running_mean</c>, <c>running_var</c>, each <c>[n]</c>.</summary>
+    internal static LayerPlan Read(LayerRecordReader record)
+    {
+        float momentum = record.Float("momentum");
+        float epsilon = record.Float("epsilon");
+        if (!(momentum > 0f && momentum <= 1f) || !(epsilon > 0f))
+        {
+            throw record.Error(Invariant.F($"layer {record.Index}: momentum {momentum} must be in (0, 1] and epsilon {epsilon} positive."));
+        }
+
+        int inputs = record.InputSize;
+        Func<float[]>[] tensors = [.. TensorNames.Select(n => record.Tensor(n, inputs))];
+        return new LayerPlan(inputs, () =>
+        {
+            var layer = Create(inputs, momentum, epsilon);
+            Parameter[] targets = [layer.Scale, layer.Shift, layer.RunningMean, layer.RunningVariance];
+            for (int k = 0; k < targets.Length; k++)
+            {
+                var values = tensors[k]();
+                if (layer.CheckValues(targets[k], values) is string problem)
+                {
+                    throw record.Error(Invariant.F($"tensor '{record.KeyOf(targets[k].LocalName)}' {problem}."));
+                }
+
+                targets[k].SetValues(Matrix<float>.Build.Dense(inputs, 1, values));
+            }
+
+            return layer;
+        });
+    }
+
+    /// <summary>Writes <c>momentum</c> and <c>epsilon</c>.</summary>
+    internal override void WriteSettings(LayerRecordWriter record)
+    {
+        record.Set("momentum", Momentum);
+        record.Set("epsilon", Epsilon);
+    }
+
+    /// <summary>A running variance must not be negative (its square root would be NaN).</summary>
+    internal override string? CheckValues(Parameter target, ReadOnlySpan<float> values) =>
+        target == RunningVariance && values.IndexOfAnyInRange(float.MinValue, -float.Epsilon) is int at and >= 0
+            ? Invariant.F($"holds the negative variance {values[at]} at element {at}")
+            : null;
 
     internal static void ValidateMomentum(float momentum, string paramName)
     {

@@ -21,13 +21,19 @@ namespace TransferLearning.Networks;
 /// </remarks>
 public sealed class DenseLayer : Layer
 {
+    /// <summary>The kind's name in files: <c>dense</c>.</summary>
+    internal const string KindName = "dense";
+
+    private readonly Initializer? _initializer;
     private int _forwardCount;
 
-    private DenseLayer(Parameter weight, Parameter bias, Activation activation)
+    private DenseLayer(Parameter weight, Parameter bias, Activation activation, Initializer? initializer)
+        : base(KindName)
     {
         Weight = weight;
         Bias = bias;
         Activation = activation;
+        _initializer = initializer;
         Parameters = [weight, bias];
     }
 
@@ -39,6 +45,13 @@ public sealed class DenseLayer : Layer
 
     /// <summary>Gets the activation <c>g[l]</c>.</summary>
     public Activation Activation { get; }
+
+    /// <summary>
+    /// Gets the initialiser <see cref="Layer.ResetParameters"/> draws <c>W[l]</c> with, and a network built from
+    /// <see cref="ToSpec"/> starts from: the one the layer was created with, or the activation's
+    /// <see cref="Activation.DefaultInitializer"/>.
+    /// </summary>
+    public Initializer Initializer => _initializer ?? Activation.DefaultInitializer;
 
     /// <summary>Gets <c>W[l]</c>, <c>n[l] × n[l-1]</c>.</summary>
     public Parameter Weight { get; }
@@ -54,6 +67,12 @@ public sealed class DenseLayer : Layer
 
     internal override int InferenceScratchRows => OutputSize;
 
+    /// <inheritdoc />
+    internal override bool IsOutputOnly => Activation.IsOutputOnly;
+
+    /// <inheritdoc />
+    internal override bool CountsInDepth => true;
+
     /// <summary>Creates a layer with weights drawn from <paramref name="random"/> and zero biases.</summary>
     /// <param name="inputSize"><c>n[l-1]</c>, at least 1.</param>
     /// <param name="outputSize"><c>n[l]</c>, at least 1.</param>
@@ -64,7 +83,7 @@ public sealed class DenseLayer : Layer
     /// <exception cref="ArgumentOutOfRangeException">A size is less than 1, or <c>n[l]·n[l-1]</c> exceeds the largest array .NET can hold.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="activation"/> or <paramref name="random"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="activation"/> is a softmax with a single unit (a constant output of 1).</exception>
-    public static DenseLayer Create(int inputSize, int outputSize, Activation activation, Random random, Initializer? initializer = null)
+    internal static DenseLayer Create(int inputSize, int outputSize, Activation activation, Random random, Initializer? initializer = null)
     {
         Guard.AtLeast(inputSize, 1, nameof(inputSize));
         Guard.AtLeast(outputSize, 1, nameof(outputSize));
@@ -72,12 +91,13 @@ public sealed class DenseLayer : Layer
         ArgumentNullException.ThrowIfNull(random);
         EnsureWeightFits(inputSize, outputSize, nameof(outputSize));
         EnsureSoftmaxHasClasses(outputSize, activation, nameof(outputSize));
-        var w = new float[outputSize * inputSize];
-        (initializer ?? activation.DefaultInitializer).Fill(w, inputSize, outputSize, random);
-        return new DenseLayer(
-            new Parameter("weight", outputSize, inputSize, w),
+        var layer = new DenseLayer(
+            new Parameter("weight", outputSize, inputSize, new float[outputSize * inputSize]),
             new Parameter("bias", outputSize, 1, new float[outputSize]),
-            activation);
+            activation,
+            initializer);
+        layer.Initializer.Fill(layer.Weight.Data, inputSize, outputSize, random);
+        return layer;
     }
 
     /// <summary>Creates a layer from existing weights (copied).</summary>
@@ -106,11 +126,20 @@ public sealed class DenseLayer : Layer
         return new DenseLayer(
             new Parameter("weight", weight.RowCount, weight.ColumnCount, w),
             new Parameter("bias", weight.RowCount, 1, b),
-            activation);
+            activation,
+            initializer: null);
     }
 
-    /// <inheritdoc />
-    public override DenseSpec ToSpec() => new(OutputSize, Activation);
+    /// <summary>Returns the specification: units, activation and initialiser (so that a network built from it starts as this layer did).</summary>
+    /// <returns>The specification.</returns>
+    public override DenseSpec ToSpec() => new(OutputSize, Activation, _initializer);
+
+    /// <summary>Re-draws <c>W[l]</c> with <see cref="Initializer"/> from <paramref name="random"/> and sets <c>b[l] = 0</c>.</summary>
+    internal override void Reset(Random random)
+    {
+        Initializer.Fill(Weight.Data, InputSize, OutputSize, random);
+        Array.Clear(Bias.Data);
+    }
 
     /// <summary>Returns a readable description, such as <c>Dense(784 → 512, ReLU) [401,920 params, frozen]</c>.</summary>
     /// <returns>The description.</returns>
@@ -124,7 +153,62 @@ public sealed class DenseLayer : Layer
 
     /// <summary>Returns a deep copy (same weights, activation and freezing) that belongs to no network.</summary>
     /// <returns>The copy; changing it does not change this layer.</returns>
-    public override DenseLayer Clone() => new(Weight.Clone(), Bias.Clone(), Activation);
+    public override DenseLayer Clone() => new(Weight.Clone(), Bias.Clone(), Activation, _initializer);
+
+    /// <summary>Reads a dense layer: settings <c>units</c>, <c>activation</c> and (when the layer was given one) <c>initializer</c>; tensors <c>weight</c> <c>[units, n_in]</c> and <c>bias</c> <c>[units]</c>.</summary>
+    internal static LayerPlan Read(LayerRecordReader record)
+    {
+        int units = record.Int("units", 1, LayerRecordReader.MaxUnits);
+        string name = record.String("activation");
+        var activation = Activation.Parse(name) ?? throw record.Error(
+            $"metadata '{record.KeyOf("activation")}' is '{name}'; expected Identity, ReLU, LeakyReLU(slope in [0, 1)), Sigmoid, Tanh or Softmax.");
+        if (activation.IsOutputOnly && record.Index < record.LayerCount - 1)
+        {
+            throw record.Error($"layer {record.Index} is {activation.Name}, which may only be the output layer, but {record.LayerCount} layers are listed.");
+        }
+
+        Initializer? initializer = null;
+        if (record.Has("initializer"))
+        {
+            string initializerName = record.String("initializer");
+            initializer = Initializer.FromName(initializerName)
+                ?? throw record.Error($"metadata '{record.KeyOf("initializer")}' is '{initializerName}'; expected He or Xavier.");
+        }
+
+        int inputs = record.InputSize;
+        var weight = record.Tensor("weight", units, inputs);
+        var bias = record.Tensor("bias", units);
+        return new LayerPlan(units, () =>
+        {
+            var layer = FromWeights(Matrix<float>.Build.Dense(units, inputs, weight()), Vector<float>.Build.Dense(bias()), activation);
+            return initializer is null ? layer : new DenseLayer(layer.Weight, layer.Bias, activation, initializer);
+        });
+    }
+
+    /// <summary>Writes <c>units</c>, <c>activation</c> (its <see cref="Activation.Name"/>) and, when the layer was given one, <c>initializer</c> (a file without it means the activation's default).</summary>
+    internal override void WriteSettings(LayerRecordWriter record)
+    {
+        record.Set("units", OutputSize);
+        record.Set("activation", Activation.Name);
+        if (_initializer is not null)
+        {
+            record.Set("initializer", _initializer.Name);
+        }
+    }
+
+    /// <summary><c>weight</c> as <c>[n[l], n[l-1]]</c> and <c>bias</c> as <c>[n[l]]</c> (<c>nn.Linear</c>'s layout).</summary>
+    internal override IEnumerable<(Parameter Parameter, int[] Shape)> SavedTensors() =>
+        [(Weight, [OutputSize, InputSize]), (Bias, [OutputSize])];
+
+    /// <summary>The dense layers among <paramref name="layers"/>, in order.</summary>
+    internal static List<DenseLayer> In(IEnumerable<Layer> layers) => [.. layers.OfType<DenseLayer>()];
+
+    /// <summary>The top layer of <paramref name="layers"/> as the output layer, which must be dense (the loss takes its pre-activation).</summary>
+    /// <exception cref="InvalidOperationException">There are no layers, or the top one is not dense.</exception>
+    internal static DenseLayer OutputOf(IReadOnlyList<Layer> layers) => layers.Count == 0
+        ? throw new InvalidOperationException("The network has no layers.")
+        : layers[^1] as DenseLayer ?? throw new InvalidOperationException(
+            $"Expected a Dense output layer but the top layer is {layers[^1]}: add a Dense layer on top.");
 
     /// <summary>Throws when an <paramref name="outputSize"/> × <paramref name="inputSize"/> weight would not fit in one array.</summary>
     internal static void EnsureWeightFits(int inputSize, int outputSize, string paramName)

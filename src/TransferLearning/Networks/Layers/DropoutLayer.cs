@@ -20,7 +20,11 @@ namespace TransferLearning.Networks;
 /// </remarks>
 public sealed class DropoutLayer : Layer
 {
+    /// <summary>The kind's name in files: <c>dropout</c>.</summary>
+    internal const string KindName = "dropout";
+
     private DropoutLayer(int size, float rate, int seed)
+        : base(KindName)
     {
         InputSize = size;
         Rate = rate;
@@ -42,13 +46,16 @@ public sealed class DropoutLayer : Layer
     /// <summary>Gets no parameters: dropout has none.</summary>
     public override IReadOnlyList<Parameter> Parameters => [];
 
+    /// <inheritdoc />
+    internal override bool IsIdentityAtInference => true;
+
     /// <summary>Creates a dropout layer.</summary>
     /// <param name="size">The number of inputs (and outputs), at least 1.</param>
     /// <param name="rate">The drop probability <c>p</c>, in [0, 1).</param>
     /// <param name="seed">The seed of the mask generator.</param>
     /// <returns>The new layer.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is less than 1, or <paramref name="rate"/> is outside [0, 1) or NaN.</exception>
-    public static DropoutLayer Create(int size, float rate, int seed)
+    internal static DropoutLayer Create(int size, float rate, int seed)
     {
         Guard.AtLeast(size, 1, nameof(size));
         Guard.InRange(rate, 0f, 1f, nameof(rate));
@@ -64,6 +71,43 @@ public sealed class DropoutLayer : Layer
     /// <summary>Returns a readable description, such as <c>Dropout(512, p = 0.5)</c>.</summary>
     /// <returns>The description.</returns>
     public override string ToString() => Invariant.F($"Dropout({InputSize}, p = {Rate}){(IsFrozen ? " [frozen]" : string.Empty)}");
+
+    /// <summary>Does nothing: dropout has no parameters, and its mask seed stays (no value is drawn).</summary>
+    internal override void Reset(Random random)
+    {
+    }
+
+    /// <summary>Reads a dropout layer: settings <c>rate</c>, <c>seed</c> and <c>frozen</c>; no tensor.</summary>
+    internal static LayerPlan Read(LayerRecordReader record)
+    {
+        float rate = record.Float("rate");
+        if (!(rate >= 0f && rate < 1f))
+        {
+            throw record.Error(Invariant.F($"metadata '{record.KeyOf("rate")}' is {rate}; expected a rate in [0, 1)."));
+        }
+
+        int seed = record.Int("seed");
+        bool frozen = record.Bool("frozen");
+        int inputs = record.InputSize;
+        return new LayerPlan(inputs, () =>
+        {
+            var layer = Create(inputs, rate, seed);
+            if (frozen)
+            {
+                layer.Freeze();
+            }
+
+            return layer;
+        });
+    }
+
+    /// <summary>Writes <c>rate</c>, <c>seed</c> and <c>frozen</c> (a layer without parameters keeps its freezing here).</summary>
+    internal override void WriteSettings(LayerRecordWriter record)
+    {
+        record.Set("rate", Rate);
+        record.Set("seed", Seed);
+        record.Set("frozen", IsFrozen);
+    }
 
     internal override LayerState CreateState(int capacity) => new DropoutState(capacity, InputSize, Seed);
 

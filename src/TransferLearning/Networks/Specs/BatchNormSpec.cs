@@ -7,7 +7,7 @@ public sealed record BatchNormSpec : LayerSpec
     /// <param name="momentum">The weight of a batch's statistics in the running ones, in (0, 1].</param>
     /// <param name="epsilon">The variance floor <c>ε</c>, positive.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public BatchNormSpec(float momentum = BatchNormLayer.DefaultMomentum, float epsilon = BatchNormLayer.DefaultEpsilon)
+    internal BatchNormSpec(float momentum = BatchNormLayer.DefaultMomentum, float epsilon = BatchNormLayer.DefaultEpsilon)
     {
         Momentum = momentum;
         Epsilon = epsilon;

@@ -14,7 +14,7 @@ public sealed record DenseSpec : LayerSpec
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="units"/> is less than 1.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="activation"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="activation"/> is a softmax with one unit.</exception>
-    public DenseSpec(int units, Activation activation, Initializer? initializer = null)
+    internal DenseSpec(int units, Activation activation, Initializer? initializer = null)
     {
         Units = units;
         Activation = activation;

@@ -6,7 +6,7 @@ public sealed record DropoutSpec : LayerSpec
     /// <summary>Creates the specification.</summary>
     /// <param name="rate">The drop probability <c>p</c>, in [0, 1).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rate"/> is outside [0, 1) or NaN.</exception>
-    public DropoutSpec(float rate)
+    internal DropoutSpec(float rate)
     {
         Rate = rate;
     }
