@@ -59,6 +59,18 @@ public abstract class Activation
     /// <inheritdoc />
     public override string ToString() => Name;
 
+    /// <summary>
+    /// Gets the slope of a ReLU-family activation that the inference products apply as they write each output
+    /// (<c>max(z, slope·z)</c>), or NaN when they apply none.
+    /// </summary>
+    internal virtual float FusedSlope => float.NaN;
+
+    /// <summary>Gets a value indicating whether the inference products leave nothing to apply after them (the ReLU family, fused; the identity).</summary>
+    internal virtual bool IsAppliedByProducts => false;
+
+    /// <summary>Gets a value indicating whether this is the softmax across each example's outputs (inference runs it across packed examples).</summary>
+    internal virtual bool IsSoftmax => false;
+
     /// <summary><c>A = g(Z)</c> over a column-major block with <paramref name="rows"/> rows.</summary>
     internal abstract void Forward(ReadOnlySpan<float> z, Span<float> a, int rows);
 

@@ -183,6 +183,9 @@ public abstract class Layer
     /// <summary>The buffers one training run needs between this layer's forward and backward passes.</summary>
     internal abstract LayerState CreateState(int capacity);
 
+    /// <summary>Whether <see cref="Infer"/> copies its input unchanged (dropout), so that inference may skip the layer.</summary>
+    internal virtual bool IsIdentityAtInference => false;
+
     /// <summary>The number of scratch floats per example <see cref="Infer"/> needs (a dense layer's <c>Z</c>).</summary>
     internal virtual int InferenceScratchRows => 0;
 

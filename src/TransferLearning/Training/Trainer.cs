@@ -129,7 +129,7 @@ public sealed class Trainer
     {
         int rows = network.InputRowsOf(layer);
         var features = new float[rows * data.Count];
-        network.Infer(data.FeatureData, data.Count, 0, layer, features);
+        network.Inference.Run(data.FeatureData, data.Count, 0, layer, features, nameof(data));
         return data.WithFeatures(features, rows);
     }
 

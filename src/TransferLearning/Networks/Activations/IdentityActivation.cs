@@ -4,6 +4,8 @@ internal sealed class IdentityActivation : Activation
 {
     public override string Name => "Identity";
 
+    internal override bool IsAppliedByProducts => true;
+
     internal override void Forward(ReadOnlySpan<float> z, Span<float> a, int rows) => z.CopyTo(a);
 
     internal override void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ, int rows) =>

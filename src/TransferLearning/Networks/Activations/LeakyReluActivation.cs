@@ -11,6 +11,10 @@ internal sealed class LeakyReluActivation(float slope) : Activation
 
     public override Initializer DefaultInitializer => Initializer.He;
 
+    internal override float FusedSlope => Slope;
+
+    internal override bool IsAppliedByProducts => true;
+
     internal override void Forward(ReadOnlySpan<float> z, Span<float> a, int rows)
     {
         if (Slope == 0f)

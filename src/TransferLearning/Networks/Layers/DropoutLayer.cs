@@ -67,6 +67,8 @@ public sealed class DropoutLayer : Layer
 
     internal override LayerState CreateState(int capacity) => new DropoutState(capacity, InputSize, Seed);
 
+    internal override bool IsIdentityAtInference => true;
+
     // A = A_prev
     internal override void Infer(ComputeBackend backend, ReadOnlySpan<float> input, Span<float> output, Span<float> scratch, int batch) =>
         input[..(InputSize * batch)].CopyTo(output);

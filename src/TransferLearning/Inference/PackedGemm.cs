@@ -2,8 +2,9 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using TransferLearning.Compute;
 
-namespace TransferLearning.Compute;
+namespace TransferLearning.Inference;
 
 // The inference product for one example on pre-packed weights: y ← g(W·x + b), a matrix–vector product that
 // streams each packed panel of W (Mr rows, see PackedWeights) once with eight independent accumulators, and skips

@@ -2,8 +2,9 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using TransferLearning.Compute;
 
-namespace TransferLearning.Compute;
+namespace TransferLearning.Inference;
 
 // The inference product for a small batch whose inputs are often zero (images' background pixels; the outputs
 // of ReLU layers), on AVX-512: Y ← g(W·X + b) with the examples as columns, skipping every column of W that
