@@ -37,7 +37,7 @@ internal static unsafe class SparseBatchGemm
 
     private static readonly SparseJob SharedJob = new();
 
-    // Diagnostics for tests: the products this thread has run here.
+    // Diagnostics for tests: the products this thread has run here (counted only in the test process: TestHooks).
     [ThreadStatic]
     private static int _multipliesOnThisThread;
 
@@ -100,7 +100,11 @@ internal static unsafe class SparseBatchGemm
             throw new InvalidOperationException($"Expected weights packed in panels of {Mr} rows but got {w.Height}.");
         }
 
-        _multipliesOnThisThread++;
+        if (TestHooks.Enabled)
+        {
+            _multipliesOnThisThread++;
+        }
+
         int prefetchLines = (int)(((long)prefetchFloats * sizeof(float) + 63) / 64);
         int blocks = RowBlocks(w);
         int threads = Math.Min(maxThreads, GemmWorkerPool.Shared.WorkerCount + 1);
