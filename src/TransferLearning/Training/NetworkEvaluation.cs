@@ -66,7 +66,7 @@ public static class NetworkEvaluation
         {
             var a = output.AsSpan(0, rows * m);
             var preActivation = z is null ? default : z.AsSpan(0, rows * m);
-            if (!network.Inference.TryRun(x, m, first, network.Layers.Count, a, preActivation) || !Guard.IsAllFinite(a) || !Guard.IsAllFinite(preActivation))
+            if (!TryOutputs(network, x, m, first, a, preActivation))
             {
                 return new Evaluation(double.NaN, null, m); // non-finite features or outputs: no loss, no accuracy
             }
@@ -86,6 +86,15 @@ public static class NetworkEvaluation
             pool.Return(output);
         }
     }
+
+    /// <summary>
+    /// The outputs <see cref="Evaluate(Network, ReadOnlySpan{float}, Dataset, int, Loss)"/> scores: layers
+    /// <c>[first, L)</c> on <paramref name="m"/> examples of <paramref name="x"/> through the network's one inference
+    /// path, and the output pre-activation into <paramref name="z"/> unless it is empty; false when the features or
+    /// the outputs are not finite.
+    /// </summary>
+    internal static bool TryOutputs(Network network, ReadOnlySpan<float> x, int m, int first, Span<float> a, Span<float> z) =>
+        network.Inference.TryRun(x, m, first, network.Layers.Count, a, z) && Guard.IsAllFinite(a) && Guard.IsAllFinite(z);
 
     internal static BatchTargets TargetsOf(Dataset data, int start, int count) => data.IsClassification
         ? new BatchTargets(data.LabelArray.AsSpan(start, count), default)
