@@ -13,6 +13,14 @@ public static class NetworkEvaluation
     /// <param name="data">The examples; <see cref="Dataset.FeatureCount"/> must equal the network's input size.</param>
     /// <param name="loss">The loss; <see langword="null"/> (the default) picks <see cref="Loss.For(Activation)"/> of the output activation.</param>
     /// <returns>The loss and the accuracy.</returns>
+    /// <remarks>
+    /// The outputs scored are those <see cref="Network.Predict(MathNet.Numerics.LinearAlgebra.Matrix{float})"/> gives
+    /// for the same examples, bit for bit: both run the network's one inference path (the managed packed kernels,
+    /// whichever <see cref="Network.Backend"/> trains), over every example at once. Softmax and binary
+    /// cross-entropy are computed from the output layer's pre-activation <c>Z[L]</c>, taken from the same product
+    /// before the softmax or sigmoid is applied (<c>log Σ e^z − z_y</c>; <c>max(z, 0) − z·y + log(1 + e^(−|z|))</c>),
+    /// so a confident wrong answer costs a large finite loss, never <c>log 0</c>.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="data"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The data does not fit the network or the loss, or gives non-finite outputs (finite inputs that overflow inside the network).</exception>
     /// <exception cref="InvalidOperationException">The network has no layers or its top layer is not dense.</exception>
