@@ -80,7 +80,7 @@ internal sealed class GemmWorkerPool
     public int WorkerCount { get; }
 
     // Diagnostics for tests: parts run by the workers so far, and the bytes the worker threads have allocated
-    // (as of the end of their last part).
+    // (as of the end of their last part); counted only in the test process (TestHooks), 0 elsewhere.
     public long WorkerJobs => Sum(_workerJobs);
 
     public long WorkerAllocatedBytes => Sum(_workerAllocatedBytes);
@@ -223,7 +223,11 @@ internal sealed class GemmWorkerPool
         _isWorkerThread = true;
 
         // What the thread allocated starting up is not the work's: record it now, not with the first part.
-        Volatile.Write(ref _workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
+        if (TestHooks.Enabled)
+        {
+            Volatile.Write(ref _workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
+        }
+
         bool tookPart = false;
         while (true)
         {
@@ -238,7 +242,7 @@ internal sealed class GemmWorkerPool
             tookPart = true;
 
             int ran = RunParts(work, seen, isWorker: true);
-            if (ran > 0)
+            if (TestHooks.Enabled && ran > 0)
             {
                 Volatile.Write(ref _workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
                 Volatile.Write(ref _workerJobs[index], _workerJobs[index] + ran);

@@ -74,15 +74,6 @@ public abstract class Activation
     /// <summary>Gets the initialiser that suits this activation: He for the ReLU family, Xavier otherwise.</summary>
     public virtual Initializer DefaultInitializer => Initializer.Xavier;
 
-    /// <summary>
-    /// Gets the slope of the negative side when the activation is a (leaky) ReLU, which an inference kernel may
-    /// fuse into its matrix product (<c>max(z, 0) + slope·min(z, 0)</c>); NaN for every other kind.
-    /// </summary>
-    internal virtual float FusedReluSlope => float.NaN;
-
-    /// <summary>Gets a value indicating whether the activation is the identity, which an inference kernel may skip.</summary>
-    internal virtual bool IsIdentity => false;
-
     /// <summary>Returns the leaky ReLU <c>g(z) = z</c> for <c>z &gt; 0</c>, else <c>slope · z</c>.</summary>
     /// <param name="slope">The slope for negative inputs, in [0, 1). The default is 0.01.</param>
     /// <returns>The activation.</returns>
@@ -158,6 +149,18 @@ public abstract class Activation
         ("Softmax", 0) => Softmax,
         _ => null,
     };
+
+    /// <summary>
+    /// Gets the slope of a ReLU-family activation that the inference products apply as they write each output
+    /// (<c>max(z, slope·z)</c>), or NaN when they apply none.
+    /// </summary>
+    internal virtual float FusedSlope => float.NaN;
+
+    /// <summary>Gets a value indicating whether the inference products leave nothing to apply after them (the ReLU family, fused; the identity).</summary>
+    internal virtual bool IsAppliedByProducts => false;
+
+    /// <summary>Gets a value indicating whether this is the softmax across each example's outputs (inference runs it across packed examples).</summary>
+    internal virtual bool IsSoftmax => false;
 
     /// <summary><c>A = g(Z)</c> over a column-major block with <paramref name="rows"/> rows.</summary>
     internal abstract void Forward(ReadOnlySpan<float> z, Span<float> a, int rows);

@@ -1,6 +1,6 @@
 using System.Buffers;
 using MathNet.Numerics.LinearAlgebra;
-using TransferLearning.Compute;
+using TransferLearning.Inference;
 
 namespace TransferLearning.Networks;
 
@@ -10,7 +10,7 @@ public sealed partial class Network
     /// <summary>Batches of at most this many examples split each product between the cores; larger ones are cut into slices of examples, a slice per core at a time.</summary>
     internal const int SmallBatchLimit = 64;
 
-    private readonly InferencePlan _inference = new();
+    private InferencePlan? _inference;
     private int _trainers;
     private int _trainingStarts;
     private int _trainingThread;
@@ -122,6 +122,13 @@ public sealed partial class Network
         PredictCore(data, x.ColumnCount, target, nameof(x), InputSize);
     }
 
+    /// <summary>
+    /// Gets the one inference path of this network (<see cref="InferencePlan.TryRun"/>): every prediction call,
+    /// and every internal consumer that needs outputs or features (evaluation, the frozen-feature cache, the Auto
+    /// policy, the advisor), so that they give the same bits.
+    /// </summary>
+    internal InferencePlan Inference => Volatile.Read(ref _inference) ?? CreateInference();
+
     /// <summary>Marks the network as training until the scope is disposed (predictions from other threads are refused meanwhile).</summary>
     internal TrainingScope BeginTraining()
     {
@@ -140,7 +147,7 @@ public sealed partial class Network
     {
         int starts = Volatile.Read(ref _trainingStarts);
         EnsureNotTrainingElsewhere();
-        if (!_inference.Run(this, x, columns, output))
+        if (!Inference.TryRun(x, columns, 0, _layers.Count, output))
         {
             Guard.AllFinite(x, paramName, rows);
             throw new ArgumentException(
@@ -154,6 +161,12 @@ public sealed partial class Network
             throw new InvalidOperationException(
                 "Training started on another thread while this prediction ran, so its outputs may mix old and new weights. Predict after Fit returns.");
         }
+    }
+
+    private InferencePlan CreateInference()
+    {
+        Interlocked.CompareExchange(ref _inference, new InferencePlan(this), null);
+        return Volatile.Read(ref _inference)!;
     }
 
     private void EnsureNotTrainingElsewhere()

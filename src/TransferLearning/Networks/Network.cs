@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using MathNet.Numerics.LinearAlgebra;
@@ -28,7 +27,6 @@ namespace TransferLearning.Networks;
 /// </remarks>
 public sealed partial class Network
 {
-    private const int InferenceChunk = 1024;
     private readonly List<Layer> _layers = [];
     private readonly Random _random;
     private ComputeBackend _backend;
@@ -314,6 +312,7 @@ public sealed partial class Network
     /// <summary>Training forward pass through layers <c>[ws.FirstLayer, L)</c> for a batch whose input to <c>ws.FirstLayer</c> is <paramref name="input"/>.</summary>
     internal void Forward(Workspace ws, ReadOnlySpan<float> input, int batch)
     {
+        TestHooks.CountPasses(_layers, ws.FirstLayer, _layers.Count);
         for (int l = ws.FirstLayer; l < _layers.Count; l++)
         {
             _layers[l].Forward(_backend, input, ws.A[l], ws.States[l], batch);
@@ -342,72 +341,6 @@ public sealed partial class Network
                 _layers[l].Backward(_backend, aPrev, ws.A[l], ws.DA[l], dAPrev, ws.States[l], batch);
             }
         }
-    }
-
-    /// <summary>
-    /// Inference through layers <c>[first, end)</c> in chunks of <paramref name="chunk"/> columns, with
-    /// buffers of its own (rented from the shared pool, so concurrent calls never share them). When
-    /// <paramref name="lastZ"/> is not empty it receives the last (dense) layer's pre-activation <c>Z</c>.
-    /// </summary>
-    internal void Infer(ReadOnlySpan<float> x, int columns, int first, int end, Span<float> output, int chunk = InferenceChunk, Span<float> lastZ = default)
-    {
-        if (end <= first)
-        {
-            x.CopyTo(output);
-            return;
-        }
-
-        chunk = Math.Min(chunk, columns);
-        var (rows, scratchRows) = ScratchRowsOf(first, end);
-        var pool = ArrayPool<float>.Shared;
-        float[] scratch = pool.Rent(Math.Max(scratchRows * chunk, 1));
-        float[] ping = pool.Rent(rows * chunk);
-        float[] pong = pool.Rent(rows * chunk);
-        try
-        {
-            Infer(x, columns, first, end, output, chunk, lastZ, new InferenceScratch(scratch, ping, pong));
-        }
-        finally
-        {
-            pool.Return(pong);
-            pool.Return(ping);
-            pool.Return(scratch);
-        }
-    }
-
-    /// <summary>As above, in buffers the caller provides (sized by <see cref="ScratchRowsOf"/> × <paramref name="chunk"/>).</summary>
-    internal void Infer(ReadOnlySpan<float> x, int columns, int first, int end, Span<float> output, int chunk, Span<float> lastZ, InferenceScratch scratch)
-    {
-        chunk = Math.Min(chunk, columns);
-        int inputRows = InputRowsOf(first);
-        int outputRows = _layers[end - 1].OutputSize;
-        for (int start = 0; start < columns; start += chunk)
-        {
-            int m = Math.Min(chunk, columns - start);
-            ReadOnlySpan<float> input = x.Slice(start * inputRows, m * inputRows);
-            for (int l = first; l < end; l++)
-            {
-                bool last = l == end - 1;
-                Span<float> target = last ? output.Slice(start * outputRows, m * outputRows) : ((l - first) % 2 == 0 ? scratch.Ping : scratch.Pong);
-                Span<float> zTarget = last && !lastZ.IsEmpty ? lastZ.Slice(start * outputRows, m * outputRows) : scratch.Z;
-                _layers[l].Infer(_backend, input, target, zTarget, m);
-                input = target;
-            }
-        }
-    }
-
-    /// <summary>Per example: the widest output of layers <c>[first, end)</c>, and the most scratch one of them needs.</summary>
-    internal (int Rows, int ScratchRows) ScratchRowsOf(int first, int end)
-    {
-        int widest = 0;
-        int scratchRows = 0;
-        for (int l = first; l < end; l++)
-        {
-            widest = Math.Max(widest, _layers[l].OutputSize);
-            scratchRows = Math.Max(scratchRows, _layers[l].InferenceScratchRows);
-        }
-
-        return (widest, scratchRows);
     }
 
     /// <summary>

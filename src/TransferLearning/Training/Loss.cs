@@ -61,6 +61,13 @@ public abstract class Loss
     /// <summary>Throws when this loss cannot score <paramref name="data"/> with the given output layer.</summary>
     internal abstract void Validate(DenseLayer output, Dataset data, string paramName);
 
+    /// <summary>
+    /// Gets a value indicating whether <see cref="Sum"/> reads the output pre-activation <c>Z[L]</c> (the
+    /// cross-entropies, whose outputs are a softmax or a sigmoid); when false it reads only <c>A[L]</c>, and an
+    /// evaluation passes no <c>Z</c>.
+    /// </summary>
+    internal virtual bool ReadsPreActivation => false;
+
     /// <summary>Returns <c>Σ_examples L</c> over a batch (not the mean).</summary>
     internal abstract double Sum(ReadOnlySpan<float> z, ReadOnlySpan<float> a, int rows, in BatchTargets targets);
 

@@ -8,13 +8,19 @@ namespace TransferLearning.Training;
 /// <summary>Scores a network on a data set: <c>network.Evaluate(test)</c>.</summary>
 public static class NetworkEvaluation
 {
-    private const int Chunk = 1024;
-
     /// <summary>Computes the mean loss and, for a classification set, the accuracy (inference: dropout off, batch normalisation on running statistics).</summary>
     /// <param name="network">The network.</param>
     /// <param name="data">The examples; <see cref="Dataset.FeatureCount"/> must equal the network's input size.</param>
     /// <param name="loss">The loss; <see langword="null"/> (the default) picks <see cref="Loss.For(Activation)"/> of the output activation.</param>
     /// <returns>The loss and the accuracy.</returns>
+    /// <remarks>
+    /// The outputs scored are those <see cref="Network.Predict(MathNet.Numerics.LinearAlgebra.Matrix{float})"/> gives
+    /// for the same examples, bit for bit: both run the network's one inference path (the managed packed kernels,
+    /// whichever <see cref="Network.Backend"/> trains), over every example at once. Softmax and binary
+    /// cross-entropy are computed from the output layer's pre-activation <c>Z[L]</c>, taken from the same product
+    /// before the softmax or sigmoid is applied (<c>log Σ e^z − z_y</c>; <c>max(z, 0) − z·y + log(1 + e^(−|z|))</c>),
+    /// so a confident wrong answer costs a large finite loss, never <c>log 0</c>.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="data"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The data does not fit the network or the loss, or gives non-finite outputs (finite inputs that overflow inside the network).</exception>
     /// <exception cref="InvalidOperationException">The network has no layers or its top layer is not dense.</exception>
@@ -29,7 +35,7 @@ public static class NetworkEvaluation
         if (!double.IsFinite(result.Loss))
         {
             var output = new float[network.OutputSize * data.Count];
-            network.Infer(data.FeatureData, data.Count, 0, network.Layers.Count, output);
+            network.Inference.Run(data.FeatureData, data.Count, 0, network.Layers.Count, output, nameof(data));
             network.EnsureFiniteOutput(output, nameof(data));
             throw new ArgumentException(Invariant.F($"Expected a finite loss but got {result.Loss}."), nameof(data));
         }
@@ -49,46 +55,54 @@ public static class NetworkEvaluation
     }
 
     /// <summary>Mean loss and accuracy of layers <c>[first, L)</c> on features <paramref name="x"/> of <paramref name="data"/>'s examples.</summary>
+    /// <remarks>
+    /// The outputs come from the network's one inference path (<see cref="Network.Inference"/>), in one run over
+    /// every example, so they are the same bits as <see cref="Network.Predict(MathNet.Numerics.LinearAlgebra.Matrix{float})"/>
+    /// gives for the same examples. A loss that reads the pre-activation <c>Z[L]</c> (the cross-entropies, computed
+    /// from <c>Z</c> so that they never take <c>log 0</c>) gets it from the same run: the output layer's product,
+    /// before its softmax or sigmoid is applied. NaN (and no accuracy) when the features or the outputs are not
+    /// finite.
+    /// </remarks>
     internal static Evaluation Evaluate(Network network, ReadOnlySpan<float> x, Dataset data, int first, Loss loss)
     {
         int m = data.Count;
         int rows = network.OutputSize;
-        int chunk = Math.Min(Chunk, m);
-        int inputRows = network.InputRowsOf(first);
         var pool = ArrayPool<float>.Shared;
-        float[] output = pool.Rent(rows * chunk);
-        float[] z = pool.Rent(rows * chunk);
+        float[] output = pool.Rent(rows * m);
+        float[]? z = loss.ReadsPreActivation ? pool.Rent(rows * m) : null;
         try
         {
-            double lossSum = 0;
-            int correct = 0;
-            for (int start = 0; start < m; start += chunk)
+            var a = output.AsSpan(0, rows * m);
+            var preActivation = z is null ? default : z.AsSpan(0, rows * m);
+            if (!TryOutputs(network, x, m, first, a, preActivation))
             {
-                int count = Math.Min(chunk, m - start);
-                var a = output.AsSpan(0, rows * count);
-                var zc = z.AsSpan(0, rows * count);
-                network.Infer(x.Slice(start * inputRows, count * inputRows), count, first, network.Layers.Count, a, chunk, zc);
-                if (!Guard.IsAllFinite(a) || !Guard.IsAllFinite(zc))
-                {
-                    return new Evaluation(double.NaN, null, m); // non-finite outputs: no loss, no accuracy
-                }
-
-                var targets = TargetsOf(data, start, count);
-                lossSum += loss.Sum(zc, a, rows, targets);
-                if (data.IsClassification)
-                {
-                    correct += CountCorrect(a, rows, targets.Labels);
-                }
+                return new Evaluation(double.NaN, null, m); // non-finite features or outputs: no loss, no accuracy
             }
 
-            return new Evaluation(lossSum / m, data.IsClassification ? (double)correct / m : null, m);
+            var targets = TargetsOf(data, 0, m);
+            double lossSum = loss.Sum(preActivation, a, rows, targets);
+            double? accuracy = data.IsClassification ? (double)CountCorrect(a, rows, targets.Labels) / m : null;
+            return new Evaluation(lossSum / m, accuracy, m);
         }
         finally
         {
-            pool.Return(z);
+            if (z is not null)
+            {
+                pool.Return(z);
+            }
+
             pool.Return(output);
         }
     }
+
+    /// <summary>
+    /// The outputs <see cref="Evaluate(Network, ReadOnlySpan{float}, Dataset, int, Loss)"/> scores: layers
+    /// <c>[first, L)</c> on <paramref name="m"/> examples of <paramref name="x"/> through the network's one inference
+    /// path, and the output pre-activation into <paramref name="z"/> unless it is empty; false when the features or
+    /// the outputs are not finite.
+    /// </summary>
+    internal static bool TryOutputs(Network network, ReadOnlySpan<float> x, int m, int first, Span<float> a, Span<float> z) =>
+        network.Inference.TryRun(x, m, first, network.Layers.Count, a, z) && Guard.IsAllFinite(a) && Guard.IsAllFinite(z);
 
     internal static BatchTargets TargetsOf(Dataset data, int start, int count) => data.IsClassification
         ? new BatchTargets(data.LabelArray.AsSpan(start, count), default)

@@ -125,11 +125,12 @@ public sealed class Trainer
         }
     }
 
-    private static Dataset FeaturesAt(Network network, Dataset data, int layer)
+    /// <summary>The frozen-feature cache: <paramref name="data"/> with its features replaced by <c>A[layer-1]</c>, through the network's one inference path.</summary>
+    internal static Dataset FeaturesAt(Network network, Dataset data, int layer)
     {
         int rows = network.InputRowsOf(layer);
         var features = new float[rows * data.Count];
-        network.Infer(data.FeatureData, data.Count, 0, layer, features);
+        network.Inference.Run(data.FeatureData, data.Count, 0, layer, features, nameof(data));
         return data.WithFeatures(features, rows);
     }
 

@@ -157,7 +157,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
     {
         int rows = network.OutputSize;
         var output = new float[rows * holdout.Count];
-        network.Infer(holdout.FeatureData, holdout.Count, 0, network.Layers.Count, output);
+        network.Inference.Run(holdout.FeatureData, holdout.Count, 0, network.Layers.Count, output, nameof(holdout));
         var score = new double[holdout.Count];
         double[]? weight = null;
         if (holdout.IsClassification)

@@ -188,7 +188,7 @@ public sealed class TransferAdvisor
         {
             sizes[l + 1] = pretrained.Layers[probed[l]].OutputSize;
             features[l + 1] = new float[sizes[l + 1] * count];
-            pretrained.Infer(target.FeatureData, count, 0, probed[l] + 1, features[l + 1]);
+            pretrained.Inference.Run(target.FeatureData, count, 0, probed[l] + 1, features[l + 1], nameof(target));
         }
 
         // score[rep][block][resample]

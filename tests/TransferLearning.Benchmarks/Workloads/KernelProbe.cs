@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using TransferLearning.Compute;
+using TransferLearning.Inference;
 
 namespace TransferLearning.Benchmarks.Workloads;
 

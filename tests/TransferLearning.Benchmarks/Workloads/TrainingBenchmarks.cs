@@ -31,7 +31,7 @@ public class TrainingBenchmarks
         _w1 = TrainingWorkloadData.Mlp(backend);
         _w2 = TrainingWorkloadData.FrozenBodyMlp(backend);
         _features = new float[256 * TrainingWorkloadData.TrainCount];
-        _w2.Infer(TrainingWorkloadData.Train.FeatureData, TrainingWorkloadData.TrainCount, 0, 2, _features);
+        _w2.Inference.Run(TrainingWorkloadData.Train.FeatureData, TrainingWorkloadData.TrainCount, 0, 2, _features, "x");
         _cached = TrainingWorkloadData.Train.WithFeatures((float[])_features.Clone(), 256);
         _head = Network.Create(256, seed: 7).Add(_w2.DenseLayers[2].Clone());
         _head.Backend = backend;
@@ -45,11 +45,11 @@ public class TrainingBenchmarks
     public TrainingHistory W2() => new Trainer(TrainingWorkloadData.EpochOptions with { CacheFrozenFeatures = false }).Fit(_w2, TrainingWorkloadData.Train);
 
     [Benchmark(Description = "W2c feature pass")]
-    public void W2cFeatures() => _w2.Infer(TrainingWorkloadData.Train.FeatureData, TrainingWorkloadData.TrainCount, 0, 2, _features);
+    public void W2cFeatures() => _w2.Inference.Run(TrainingWorkloadData.Train.FeatureData, TrainingWorkloadData.TrainCount, 0, 2, _features, "x");
 
     [Benchmark(Description = "W2c head epoch")]
     public TrainingHistory W2cEpoch() => new Trainer(TrainingWorkloadData.EpochOptions).Fit(_head, _cached);
 
     [Benchmark(Description = "W3 inference 10k, batch 1000")]
-    public void W3() => _w1.Infer(TrainingWorkloadData.Test.FeatureData, TrainingWorkloadData.TestCount, 0, 3, _output, chunk: 1000);
+    public void W3() => _w1.Inference.Run(TrainingWorkloadData.Test.FeatureData, TrainingWorkloadData.TestCount, 0, 3, _output, "x");
 }

@@ -37,7 +37,7 @@ public sealed class TrainingQuickWorkload : IQuickWorkload
                     body = TrainingWorkloadData.FrozenBodyMlp(backend);
                     features = new float[256 * TrainingWorkloadData.TrainCount];
                 },
-                () => body!.Infer(TrainingWorkloadData.Train.FeatureData, TrainingWorkloadData.TrainCount, 0, 2, features));
+                () => body!.Inference.Run(TrainingWorkloadData.Train.FeatureData, TrainingWorkloadData.TrainCount, 0, 2, features, "x"));
 
             Network? head = null;
             Dataset? cached = null;
@@ -46,7 +46,7 @@ public sealed class TrainingQuickWorkload : IQuickWorkload
                 {
                     var network = TrainingWorkloadData.FrozenBodyMlp(backend);
                     var f = new float[256 * TrainingWorkloadData.TrainCount];
-                    network.Infer(TrainingWorkloadData.Train.FeatureData, TrainingWorkloadData.TrainCount, 0, 2, f);
+                    network.Inference.Run(TrainingWorkloadData.Train.FeatureData, TrainingWorkloadData.TrainCount, 0, 2, f, "x");
                     cached = TrainingWorkloadData.Train.WithFeatures(f, 256);
                     head = Network.Create(256, seed: 7).Add(network.DenseLayers[2].Clone());
                     head.Backend = backend;
@@ -61,7 +61,7 @@ public sealed class TrainingQuickWorkload : IQuickWorkload
                     w3 = TrainingWorkloadData.Mlp(backend);
                     output = new float[TrainingWorkloadData.Classes * TrainingWorkloadData.TestCount];
                 },
-                () => w3!.Infer(TrainingWorkloadData.Test.FeatureData, TrainingWorkloadData.TestCount, 0, 3, output, chunk: 1000));
+                () => w3!.Inference.Run(TrainingWorkloadData.Test.FeatureData, TrainingWorkloadData.TestCount, 0, 3, output, "x"));
         }
     }
 

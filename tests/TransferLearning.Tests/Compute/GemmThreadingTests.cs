@@ -1,4 +1,5 @@
 using TransferLearning.Compute;
+using TransferLearning.Inference;
 
 namespace TransferLearning.Tests.Compute;
 

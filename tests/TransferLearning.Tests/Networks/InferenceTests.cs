@@ -2,6 +2,7 @@ using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Random;
 using TransferLearning.Compute;
+using TransferLearning.Inference;
 using TransferLearning.Data;
 using TransferLearning.Networks;
 using TransferLearning.Tests.Support;
@@ -538,12 +539,18 @@ public class InferenceTests
         return Enumerable.Range(0, count * features).Select(_ => (float)Normal.Sample(random, 0, 1)).ToArray();
     }
 
-    /// <summary>The outputs through the blocked GEMM of the network's backend (the training forward pass).</summary>
+    /// <summary>The outputs through the blocked GEMM of the network's backend, layer by layer (the training forward pass, without recording).</summary>
     private static float[] Reference(Network network, float[] x, int m)
     {
-        var output = new float[m * network.OutputSize];
-        network.Infer(x, m, 0, network.Layers.Count, output);
-        return output;
+        ReadOnlySpan<float> input = x;
+        foreach (var layer in network.Layers)
+        {
+            var output = new float[m * layer.OutputSize];
+            layer.Infer(network.Backend, input, output, new float[Math.Max(1, m * layer.InferenceScratchRows)], m);
+            input = output;
+        }
+
+        return input.ToArray();
     }
 
     private static void AssertClose(float[] actual, float[] expected, string because)

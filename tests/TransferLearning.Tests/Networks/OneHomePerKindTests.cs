@@ -16,17 +16,9 @@ public partial class OneHomePerKindTests
 
     private static readonly string[] LayerKinds = ["DenseLayer", "DropoutLayer", "BatchNormLayer"];
 
-    // Files that may hold type tests of every kind and activation, for now. The inference change (issue 17, point 2)
-    // removes InferencePlan's sniffing of DenseLayer, DropoutLayer, LeakyReluActivation, IdentityActivation and
-    // SoftmaxActivation (it can ask Layer.IsIdentityAtInference, Activation.FusedReluSlope and Activation.IsIdentity);
-    // then these entries go.
-    private static readonly string[] InferenceFiles =
-    [
-        "src/TransferLearning/Networks/InferencePlan.cs",
-        "src/TransferLearning/Networks/Network.Inference.cs",
-        "src/TransferLearning/Networks/BatchSlices.cs",
-        "src/TransferLearning/Networks/InferenceScratch.cs",
-    ];
+    // No file is exempt: the inference wing (src/TransferLearning/Inference) asks Layer.IsIdentityAtInference, the
+    // IAffineLayer capability and Activation.FusedSlope / IsAppliedByProducts / IsSoftmax instead of testing kinds.
+    private static readonly string[] InferenceFiles = [];
 
     // The ONNX package's one table of kinds (Layer.Kind → nodes) casts each layer to its kind inside its table entry.
     private const string OnnxTable = "src/TransferLearning.Onnx/OnnxExport.cs";

@@ -2,7 +2,8 @@ namespace TransferLearning.Networks.Activations;
 
 internal sealed class IdentityActivation() : Activation("Identity")
 {
-    internal override bool IsIdentity => true;
+
+    internal override bool IsAppliedByProducts => true;
 
     internal override void Forward(ReadOnlySpan<float> z, Span<float> a, int rows) => z.CopyTo(a);
 

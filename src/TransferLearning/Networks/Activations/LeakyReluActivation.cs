@@ -10,7 +10,9 @@ internal sealed class LeakyReluActivation(float slope)
 
     public override Initializer DefaultInitializer => Initializer.He;
 
-    internal override float FusedReluSlope => Slope;
+    internal override float FusedSlope => Slope;
+
+    internal override bool IsAppliedByProducts => true;
 
     internal override void Forward(ReadOnlySpan<float> z, Span<float> a, int rows)
     {

@@ -6,6 +6,8 @@ internal sealed class SoftmaxActivation() : Activation("Softmax")
 {
     public override bool IsOutputOnly => true;
 
+    internal override bool IsSoftmax => true;
+
     internal override void Forward(ReadOnlySpan<float> z, Span<float> a, int rows) => Elementwise.Softmax(z, a, rows);
 
     internal override void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> dA, Span<float> dZ, int rows) =>

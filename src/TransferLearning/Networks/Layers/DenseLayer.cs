@@ -19,13 +19,12 @@ namespace TransferLearning.Networks;
 /// trains, <c>dA[l-1]</c> is not computed either.
 /// </para>
 /// </remarks>
-public sealed class DenseLayer : Layer
+public sealed class DenseLayer : Layer, IAffineLayer
 {
     /// <summary>The kind's name in files: <c>dense</c>.</summary>
     internal const string KindName = "dense";
 
     private readonly Initializer? _initializer;
-    private int _forwardCount;
 
     private DenseLayer(Parameter weight, Parameter bias, Activation activation, Initializer? initializer)
         : base(KindName)
@@ -61,9 +60,6 @@ public sealed class DenseLayer : Layer
 
     /// <summary>Gets the layer's parameters: <see cref="Weight"/> then <see cref="Bias"/>.</summary>
     public override IReadOnlyList<Parameter> Parameters { get; }
-
-    /// <summary>Counts forward passes (diagnostics for tests of frozen-feature caching).</summary>
-    internal int ForwardCount => Volatile.Read(ref _forwardCount);
 
     internal override int InferenceScratchRows => OutputSize;
 
@@ -228,7 +224,6 @@ public sealed class DenseLayer : Layer
     // Z = W·A_prev + b,  A = g(Z)
     internal override void Infer(ComputeBackend backend, ReadOnlySpan<float> input, Span<float> output, Span<float> scratch, int batch)
     {
-        Interlocked.Increment(ref _forwardCount);
         int size = OutputSize * batch;
         var z = scratch[..size];
         AffineTransform(backend, input, z, batch);

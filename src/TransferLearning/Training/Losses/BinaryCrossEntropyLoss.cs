@@ -8,6 +8,8 @@ internal sealed class BinaryCrossEntropyLoss : Loss
 {
     public override string Name => "BinaryCrossEntropy";
 
+    internal override bool ReadsPreActivation => true;
+
     internal override void Validate(DenseLayer output, Dataset data, string paramName)
     {
         if (output.Activation != Activation.Sigmoid)

@@ -8,6 +8,8 @@ internal sealed class SoftmaxCrossEntropyLoss : Loss
 {
     public override string Name => "SoftmaxCrossEntropy";
 
+    internal override bool ReadsPreActivation => true;
+
     internal override void Validate(DenseLayer output, Dataset data, string paramName)
     {
         if (output.Activation != Activation.Softmax)

@@ -1,6 +1,7 @@
 using TransferLearning.Compute;
+using TransferLearning.Inference;
 
-namespace TransferLearning.Tests.Compute;
+namespace TransferLearning.Tests.Inference;
 
 public class PackExamplesTests
 {

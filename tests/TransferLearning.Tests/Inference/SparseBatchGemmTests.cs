@@ -1,7 +1,9 @@
 using MathNet.Numerics.Random;
 using TransferLearning.Compute;
+using TransferLearning.Inference;
+using TransferLearning.Tests.Compute;
 
-namespace TransferLearning.Tests.Compute;
+namespace TransferLearning.Tests.Inference;
 
 /// <summary>The small-batch product that skips zero inputs: the sums of W·X + b, activated, in every shape.</summary>
 /// <remarks>Not run beside other tests: some of its cases need the worker pool free.</remarks>

@@ -1,6 +1,6 @@
-using TransferLearning.Networks;
+using TransferLearning.Inference;
 
-namespace TransferLearning.Tests.Networks;
+namespace TransferLearning.Tests.Inference;
 
 public class BatchSlicesTests
 {

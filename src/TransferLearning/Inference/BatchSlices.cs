@@ -1,4 +1,4 @@
-namespace TransferLearning.Networks;
+namespace TransferLearning.Inference;
 
 /// <summary>
 /// How a large batch of <c>columns</c> examples is cut into slices that the calling thread claims from the front

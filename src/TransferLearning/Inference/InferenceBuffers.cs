@@ -1,4 +1,6 @@
-namespace TransferLearning.Compute;
+using TransferLearning.Compute;
+
+namespace TransferLearning.Inference;
 
 // The scratch of one thread's small-batch inference: two activation buffers used in turn by the layers, and
 // the packed input of the current product. Allocated on the thread's first prediction and grown only for a

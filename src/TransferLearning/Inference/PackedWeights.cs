@@ -1,4 +1,6 @@
-namespace TransferLearning.Compute;
+using TransferLearning.Compute;
+
+namespace TransferLearning.Inference;
 
 // A layer's W (rows × columns, column-major) and b in the layout the inference kernels read: panels of
 // `Height` rows of W, each panel its columns one after another, Height values per column, the last panel padded

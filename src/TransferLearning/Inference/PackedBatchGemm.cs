@@ -1,7 +1,8 @@
 using System.Numerics;
 using System.Runtime.Intrinsics.X86;
+using TransferLearning.Compute;
 
-namespace TransferLearning.Compute;
+namespace TransferLearning.Inference;
 
 // The inference product for a small batch (2 to 64 examples) on pre-packed weights, computed transposed:
 // Yᵀ ← g(Xᵀ·Wᵀ + b), with the examples as the micro-kernel's rows (panels of Mr examples, in its packed-A
