@@ -118,8 +118,8 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         if (best != 0)
         {
             var gains = perExample[best].Zip(perExample[0], (a, b) => a - b).ToArray();
-            double meanGain = gains.Average();
-            double se = Math.Sqrt(gains.Sum(g => (g - meanGain) * (g - meanGain)) / Math.Max(1, gains.Length - 1) / gains.Length);
+            double meanGain = Statistics.Mean(gains);
+            double se = Statistics.StandardError(gains);
             double show = target.IsClassification ? 100 : 1;
             string points = target.IsClassification ? "points" : "in squared error";
             if (meanGain <= Options.RequiredStandardErrors * se)
@@ -158,34 +158,29 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         int rows = network.OutputSize;
         var output = new float[rows * holdout.Count];
         network.Infer(holdout.FeatureData, holdout.Count, 0, network.Layers.Count, output);
-        var score = new double[holdout.Count];
-        double[]? weight = null;
         if (holdout.IsClassification)
         {
-            var perClass = holdout.CountPerClass();
-            int present = perClass.Count(n => n > 0);
-            weight = perClass.Select(n => n > 0 ? holdout.Count / ((double)present * n) : 0).ToArray();
+            var predicted = new int[holdout.Count];
+            for (int j = 0; j < holdout.Count; j++)
+            {
+                predicted[j] = Network.ArgMax(output.AsSpan(j * rows, rows)); // one sigmoid unit: class 1 when a ≥ 0.5
+            }
+
+            return Statistics.BalancedAccuracyPerExample(predicted, holdout.LabelArray!, holdout.ClassCount);
         }
 
+        var score = new double[holdout.Count];
         for (int j = 0; j < holdout.Count; j++)
         {
             var column = output.AsSpan(j * rows, rows);
-            if (holdout.IsClassification)
+            double sum = 0;
+            for (int r = 0; r < rows; r++)
             {
-                int label = holdout.LabelArray![j];
-                score[j] = Network.ArgMax(column) == label ? weight![label] : 0; // one sigmoid unit: class 1 when a ≥ 0.5
+                double e = column[r] - holdout.TargetArray![(j * rows) + r];
+                sum += e * e;
             }
-            else
-            {
-                double sum = 0;
-                for (int r = 0; r < rows; r++)
-                {
-                    double e = column[r] - holdout.TargetArray![(j * rows) + r];
-                    sum += e * e;
-                }
 
-                score[j] = -sum / rows;
-            }
+            score[j] = -sum / rows;
         }
 
         return score;

@@ -48,7 +48,7 @@ public class TransferAdvisorImbalanceTests
             0.95f, 0.05f, // class 0, wrong
         ];
 
-        double score = TransferAdvisor.BalancedAccuracy(predictions, 2, 0, 2, train, test, labels);
+        double score = ProbeExperiment.BalancedAccuracy(predictions, 2, 0, 2, train, test, labels);
 
         score.Should().BeApproximately((1.0 + 0.5) / 2, 1e-12, "class 0's recall is 1 of 1 and class 1's is 1 of 2");
     }
@@ -63,7 +63,7 @@ public class TransferAdvisorImbalanceTests
         var predictions = Enumerable.Range(0, 3 * 30).Select(_ => (float)random.NextDouble()).ToArray();
         int correct = test.Select((e, j) => Enumerable.Range(0, 3).MaxBy(c => predictions[(3 * j) + c]) == labels[e] ? 1 : 0).Sum();
 
-        double score = TransferAdvisor.BalancedAccuracy(predictions, 3, 0, 3, train, test, labels);
+        double score = ProbeExperiment.BalancedAccuracy(predictions, 3, 0, 3, train, test, labels);
 
         score.Should().BeApproximately(correct / 30.0, 1e-12);
     }
@@ -76,7 +76,7 @@ public class TransferAdvisorImbalanceTests
         int[] test = [4];
         float[] predictions = [0.1f, 0.2f, 5f]; // class 2 scores highest but was never seen in training
 
-        TransferAdvisor.BalancedAccuracy(predictions, 3, 0, 3, train, test, labels).Should().Be(0, "class 2 cannot be predicted, so its one example is missed");
+        ProbeExperiment.BalancedAccuracy(predictions, 3, 0, 3, train, test, labels).Should().Be(0, "class 2 cannot be predicted, so its one example is missed");
     }
 
     /// <summary>
