@@ -43,8 +43,11 @@ public sealed class TransferPipeline
         ArgumentNullException.ThrowIfNull(source);
         var network = architecture.Clone();
         var history = new Trainer(options).Fit(network, source, validation, progress, cancellationToken);
-        return new PretrainedNetwork(network, source.Count, history)
+        return new PretrainedNetwork
         {
+            Network = network,
+            SourceExampleCount = source.Count,
+            History = history,
             SourceClassCount = source.IsClassification ? source.ClassCount : null,
             ClassNames = source.ClassNames ?? [],
         };
@@ -104,7 +107,7 @@ public sealed class TransferPipeline
         var setup = TransferSetup.For(pretrained, target, options ?? new TransferOptions());
         var decision = Decide(setup, target, cancellationToken);
         var run = new TransferRun(setup, decision.Strategy).Train(target, validation, setup.Options.EpochsFor(target.Count), progress, cancellationToken);
-        return new TransferResult(run.Network, decision, run.History!);
+        return new TransferResult { Network = run.Network, Decision = decision, History = run.History! };
     }
 
     /// <summary>

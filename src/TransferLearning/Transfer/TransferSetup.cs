@@ -64,8 +64,17 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
         }
 
         int? smallestClass = target.IsClassification ? target.CountPerClass().Where(c => c > 0).Min() : null;
-        return new TransferSituation(
-            Pretrained.InputSize, Options.SourceExampleCount, target.FeatureCount, target.Count, target.ClassCount, keptCounts, newCount, smallestClass);
+        return new TransferSituation
+        {
+            SourceInputSize = Pretrained.InputSize,
+            SourceExampleCount = Options.SourceExampleCount,
+            TargetInputSize = target.FeatureCount,
+            TargetExampleCount = target.Count,
+            TargetClassCount = target.ClassCount,
+            PretrainedLayerParameterCounts = keptCounts,
+            NewLayerParameterCount = newCount,
+            TargetSmallestClassCount = smallestClass,
+        };
     }
 
     /// <summary>Checks that the pretrained network, the target and the options fit together, and resolves the new layers.</summary>

@@ -69,7 +69,9 @@ public class TransferBenefitTests(TransferBenefitTests.Pretrained fixture) : ICl
 
             rule.Strategy.Should().Be(TransferStrategy.HeadOnly, "the counts alone say: little target data, train the head");
             decision.Strategy.Should().Be(TransferStrategy.FromScratch, decision.ToString());
-            string.Join(" ", decision.Reasons).Should().Contain("condition (c) fails").And.Contain("raw inputs").And.Contain("CI").And.Contain("Train from scratch instead");
+            decision.Reasons[^2].Code.Should().Be(DecisionReasonCode.FeaturesGainTooSmall);
+            decision.Reasons[^2].Value.Should().BeLessThan(decision.Reasons[^2].Threshold!.Value);
+            decision.Reasons[^1].Code.Should().Be(DecisionReasonCode.FromScratchForUnhelpfulFeatures);
         }
     }
 

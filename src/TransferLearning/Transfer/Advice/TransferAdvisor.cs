@@ -30,6 +30,8 @@ namespace TransferLearning.Transfer;
 /// </remarks>
 public sealed class TransferAdvisor
 {
+    private const string FeaturesHelpName = "(c) the source's features help";
+
     /// <summary>Creates an advisor.</summary>
     /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
     public TransferAdvisor(AdvisorOptions? options = null)
@@ -84,54 +86,98 @@ public sealed class TransferAdvisor
             throw new ArgumentOutOfRangeException(nameof(sourceExampleCount), sourceExampleCount, $"Expected at least 1 source example (or null when unknown) but got {sourceExampleCount}.");
         }
 
-        bool sameInput = pretrained.InputSize == target.FeatureCount;
-        var a = new AdviceCondition(
-            "(a) same input x",
-            sameInput,
-            sameInput
-                ? Invariant.F($"source and target both have {target.FeatureCount:N0} inputs")
-                : Invariant.F($"the pretrained network takes {pretrained.InputSize:N0} inputs but the target has {target.FeatureCount:N0}: its features cannot even be computed"));
-
-        AdviceCondition b;
-        if (sourceExampleCount is { } source)
+        var a = SameInput(pretrained.InputSize, target.FeatureCount);
+        var b = MoreSourceData(sourceExampleCount, target.Count);
+        if (a.Holds != true)
         {
-            double ratio = (double)source / target.Count;
-            b = new AdviceCondition(
-                "(b) far more source data",
-                ratio >= Options.MinSourceToTargetRatio,
-                ratio >= Options.MinSourceToTargetRatio
-                    ? Invariant.F($"{source:N0} source examples against {target.Count:N0} target examples: {ratio:N1}:1 ≥ {Options.MinSourceToTargetRatio:N0}:1")
-                    : Invariant.F($"{source:N0} source examples against {target.Count:N0} target examples: {ratio:N2}:1 < {Options.MinSourceToTargetRatio:N0}:1, so each target example is worth more than a source example"));
-        }
-        else
-        {
-            b = new AdviceCondition("(b) far more source data", null, Invariant.F($"the source's example count is unknown; the target has {target.Count:N0}"));
-        }
-
-        if (!sameInput)
-        {
-            return new TransferAdvice([a, b, new AdviceCondition("(c) the source's features help", null, "not measured: the inputs differ")], [], null);
+            var notMeasured = new DecisionReason { Code = DecisionReasonCode.FeaturesNotMeasured, Text = "not measured: the inputs differ" };
+            return new TransferAdvice([a, b, new AdviceCondition { Name = FeaturesHelpName, Reason = notMeasured }], [], null);
         }
 
         var (probes, gain) = ProbeExperiment.Run(Options, pretrained, target, layersToProbe ?? Enumerable.Range(0, pretrained.Layers.Count).ToArray(), cancellationToken);
-        string metric = MetricName(target.IsClassification);
+        return new TransferAdvice([a, b, FeaturesHelp(probes, gain)], probes, gain);
+    }
+
+    /// <summary>Condition (a): the target's inputs are the pretrained network's.</summary>
+    private static AdviceCondition SameInput(int pretrainedInputs, int targetInputs)
+    {
+        bool same = pretrainedInputs == targetInputs;
+        var reason = new DecisionReason
+        {
+            Code = same ? DecisionReasonCode.SameInput : DecisionReasonCode.DifferentInput,
+            Value = targetInputs,
+            Threshold = pretrainedInputs,
+            Text = same
+                ? Invariant.F($"source and target both have {targetInputs:N0} inputs")
+                : Invariant.F($"the pretrained network takes {pretrainedInputs:N0} inputs but the target has {targetInputs:N0}: its features cannot even be computed"),
+        };
+        return new AdviceCondition { Name = "(a) same input x", Holds = same, Reason = reason };
+    }
+
+    /// <summary>Condition (b): at least <see cref="AdvisorOptions.MinSourceToTargetRatio"/> source examples per target example.</summary>
+    private AdviceCondition MoreSourceData(long? sourceExampleCount, int targetCount)
+    {
+        const string name = "(b) far more source data";
+        double needed = Options.MinSourceToTargetRatio;
+        if (sourceExampleCount is not { } source)
+        {
+            var unknown = new DecisionReason
+            {
+                Code = DecisionReasonCode.SourceCountUnknown,
+                Value = targetCount,
+                Threshold = needed,
+                Text = Invariant.F($"the source's example count is unknown; the target has {targetCount:N0}"),
+            };
+            return new AdviceCondition { Name = name, Reason = unknown };
+        }
+
+        double ratio = (double)source / targetCount;
+        bool enough = ratio >= needed;
+        var reason = new DecisionReason
+        {
+            Code = enough ? DecisionReasonCode.EnoughSourceData : DecisionReasonCode.TooLittleSourceData,
+            Value = ratio,
+            Threshold = needed,
+            Text = enough
+                ? Invariant.F($"{source:N0} source examples against {targetCount:N0} target examples: {ratio:N1}:1 ≥ {needed:N0}:1")
+                : Invariant.F($"{source:N0} source examples against {targetCount:N0} target examples: {ratio:N2}:1 < {needed:N0}:1, so each target example is worth more than a source example"),
+        };
+        return new AdviceCondition { Name = name, Holds = enough, Reason = reason };
+    }
+
+    /// <summary>
+    /// Condition (c): the best layer's gain beats zero (its interval), the permutation baseline and
+    /// <see cref="AdvisorOptions.MinProbeGain"/>, and for regression its R² beats predicting the mean.
+    /// </summary>
+    private AdviceCondition FeaturesHelp(List<ProbeScore> probes, ProbeGain gain)
+    {
         var best = probes.First(p => p.Layer == gain.Layer);
-        bool beatsMean = target.IsClassification || best.Score > 0;
-        bool helps = gain.Lower > 0 && gain.Gain > gain.PermutationBaseline && gain.Gain >= Options.MinProbeGain && beatsMean;
-        string why = helps
-            ? "so the features help"
-            : !beatsMean
-                ? Invariant.F($"but an R² of {best.Score:F3} does not beat predicting the mean, so the features do not help")
+        double needed = Math.Max(Options.MinProbeGain, gain.PermutationBaseline);
+        var (code, value, threshold, why) =
+            !gain.IsClassification && best.Score <= 0
+                ? (DecisionReasonCode.ProbeDoesNotBeatMean, best.Score, 0.0, Invariant.F($"but an R² of {best.Score:F3} does not beat predicting the mean, so the features do not help"))
                 : gain.Lower <= 0
-                    ? "the interval includes zero, so the features do not measurably help"
+                    ? (DecisionReasonCode.FeaturesGainIntervalIncludesZero, gain.Lower, 0.0, "the interval includes zero, so the features do not measurably help")
                     : gain.Gain <= gain.PermutationBaseline
-                        ? "no more than the probes gain on shuffled labels, so the features do not measurably help"
-                        : Invariant.F($"less than the {Options.MinProbeGain * 100:0.#} points asked for, so the features do not help enough");
-        var c = new AdviceCondition(
-            "(c) the source's features help",
-            helps,
-            Invariant.F($"a linear probe on {best.Description} scores {metric} {best.Score:F3} on held-out target data against {probes[0].Score:F3} on the raw inputs: {gain}; {why}"));
-        return new TransferAdvice([a, b, c], probes, gain);
+                        ? (DecisionReasonCode.FeaturesGainWithinPermutationBaseline, gain.Gain, gain.PermutationBaseline, "no more than the probes gain on shuffled labels, so the features do not measurably help")
+                        : gain.Gain < Options.MinProbeGain
+                            ? (DecisionReasonCode.FeaturesGainTooSmall, gain.Gain, Options.MinProbeGain, Invariant.F($"less than the {Options.MinProbeGain * 100:0.#} points asked for, so the features do not help enough"))
+                            : (DecisionReasonCode.FeaturesHelp, gain.Gain, needed, "so the features help");
+        var reason = new DecisionReason
+        {
+            Code = code,
+            Value = value,
+            Threshold = threshold,
+            Text = Invariant.F($"{ProbeEvidence(probes, gain)}: {gain}; {why}"),
+        };
+        return new AdviceCondition { Name = FeaturesHelpName, Holds = code == DecisionReasonCode.FeaturesHelp, Reason = reason };
+    }
+
+    /// <summary>"a linear probe on … scores … against … on the raw inputs", the evidence of condition (c).</summary>
+    internal static string ProbeEvidence(IReadOnlyList<ProbeScore> probes, ProbeGain gain)
+    {
+        var best = probes.First(p => p.Layer == gain.Layer);
+        return Invariant.F($"a linear probe on {best.Description} scores {MetricName(gain.IsClassification)} {best.Score:F3} on held-out target data against {probes[0].Score:F3} on the raw inputs");
     }
 
     /// <summary>What the probes score: balanced accuracy for classification, R² for regression.</summary>

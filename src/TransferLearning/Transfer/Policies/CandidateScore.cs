@@ -1,17 +1,27 @@
 namespace TransferLearning.Transfer;
 
 /// <summary>How one candidate strategy scored on held-out target data when <c>Auto</c> measured it.</summary>
-/// <param name="Strategy">The strategy.</param>
-/// <param name="BalancedAccuracy">
-/// The held-out balanced accuracy: the mean over the classes of the share of each class's held-out examples
-/// predicted as that class (plain accuracy when the classes are equally frequent; <see langword="null"/> for a
-/// regression target).
-/// </param>
-/// <param name="SquaredError">The held-out mean squared error (<see langword="null"/> for a classification target).</param>
-/// <param name="Epochs">The epochs it had trained when scored: all of them for the survivors of successive halving, fewer for those dropped early.</param>
-/// <param name="Elapsed">The time spent training and scoring it.</param>
-public sealed record CandidateScore(TransferStrategy Strategy, double? BalancedAccuracy, double? SquaredError, int Epochs, TimeSpan Elapsed)
+public sealed record CandidateScore
 {
+    /// <summary>Gets the strategy.</summary>
+    public required TransferStrategy Strategy { get; init; }
+
+    /// <summary>
+    /// Gets the held-out balanced accuracy: the mean over the classes of the share of each class's held-out
+    /// examples predicted as that class (plain accuracy when the classes are equally frequent;
+    /// <see langword="null"/>, the default, for a regression target).
+    /// </summary>
+    public double? BalancedAccuracy { get; init; }
+
+    /// <summary>Gets the held-out mean squared error (<see langword="null"/>, the default, for a classification target).</summary>
+    public double? SquaredError { get; init; }
+
+    /// <summary>Gets the epochs it had trained when scored: all of them for the survivors of successive halving, fewer for those dropped early.</summary>
+    public int Epochs { get; init; }
+
+    /// <summary>Gets the time spent training and scoring it.</summary>
+    public TimeSpan Elapsed { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => BalancedAccuracy is { } accuracy
         ? Invariant.F($"{Strategy}: balanced accuracy {accuracy:P1} after {Epochs} epochs, {Elapsed.TotalSeconds:F2} s")

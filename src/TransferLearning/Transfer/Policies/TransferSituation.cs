@@ -6,84 +6,115 @@ namespace TransferLearning.Transfer;
 /// The numbers a <see cref="DataSizePolicy"/> decides from: input sizes, example counts, classes, and how
 /// many parameters each strategy would train.
 /// </summary>
-public sealed class TransferSituation
+public sealed record TransferSituation
 {
-    /// <summary>Creates a situation.</summary>
-    /// <param name="sourceInputSize">The pretrained network's input size, at least 1.</param>
-    /// <param name="sourceExampleCount">The number of source examples it was trained on, or <see langword="null"/> when unknown.</param>
-    /// <param name="targetInputSize">The target's number of features, at least 1.</param>
-    /// <param name="targetExampleCount">The number of target training examples, at least 1.</param>
-    /// <param name="targetClassCount">The number of target classes; 0 for a regression target.</param>
-    /// <param name="pretrainedLayerParameterCounts">The parameter count of each pretrained layer that is kept, input side first.</param>
-    /// <param name="newLayerParameterCount">The parameter count of the new layers.</param>
-    /// <param name="targetSmallestClassCount">The number of examples of the target's smallest class, or <see langword="null"/> when unknown (the mean is used).</param>
-    /// <exception cref="ArgumentOutOfRangeException">A count or size is out of range.</exception>
-    /// <exception cref="ArgumentNullException"><paramref name="pretrainedLayerParameterCounts"/> is <see langword="null"/>.</exception>
-    public TransferSituation(
-        int sourceInputSize,
-        long? sourceExampleCount,
-        int targetInputSize,
-        int targetExampleCount,
-        int targetClassCount,
-        IReadOnlyList<long> pretrainedLayerParameterCounts,
-        long newLayerParameterCount,
-        int? targetSmallestClassCount = null)
+    /// <summary>Gets the pretrained network's input size, at least 1.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public required int SourceInputSize
     {
-        Guard.AtLeast(sourceInputSize, 1, nameof(sourceInputSize));
-        Guard.AtLeast(targetInputSize, 1, nameof(targetInputSize));
-        Guard.AtLeast(targetExampleCount, 1, nameof(targetExampleCount));
-        Guard.AtLeast(targetClassCount, 0, nameof(targetClassCount));
-        ArgumentNullException.ThrowIfNull(pretrainedLayerParameterCounts);
-        if (sourceExampleCount is < 1)
+        get;
+        init
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(sourceExampleCount), sourceExampleCount, $"Expected at least 1 source example (or null when unknown) but got {sourceExampleCount}.");
+            Guard.AtLeast(value, 1, nameof(SourceInputSize));
+            field = value;
         }
-
-        if (newLayerParameterCount < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(newLayerParameterCount), newLayerParameterCount, $"Expected a count of at least 0 but got {newLayerParameterCount}.");
-        }
-
-        if (targetSmallestClassCount is { } smallest && (smallest < 0 || smallest > targetExampleCount))
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(targetSmallestClassCount), smallest, $"Expected a count in [0, {targetExampleCount}] (the target's examples) but got {smallest}.");
-        }
-
-        TargetSmallestClassCount = targetSmallestClassCount;
-        SourceInputSize = sourceInputSize;
-        SourceExampleCount = sourceExampleCount;
-        TargetInputSize = targetInputSize;
-        TargetExampleCount = targetExampleCount;
-        TargetClassCount = targetClassCount;
-        PretrainedLayerParameterCounts = pretrainedLayerParameterCounts.ToArray();
-        NewLayerParameterCount = newLayerParameterCount;
     }
 
-    /// <summary>Gets the pretrained network's input size.</summary>
-    public int SourceInputSize { get; }
+    /// <summary>Gets the number of source examples the network was trained on, at least 1, or <see langword="null"/> (the default) when unknown.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public long? SourceExampleCount
+    {
+        get;
+        init
+        {
+            if (value is < 1)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(SourceExampleCount), value, $"Expected at least 1 source example (or null when unknown) but got {value}.");
+            }
 
-    /// <summary>Gets the number of source examples, or <see langword="null"/> when unknown.</summary>
-    public long? SourceExampleCount { get; }
+            field = value;
+        }
+    }
 
-    /// <summary>Gets the target's number of features.</summary>
-    public int TargetInputSize { get; }
+    /// <summary>Gets the target's number of features, at least 1.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public required int TargetInputSize
+    {
+        get;
+        init
+        {
+            Guard.AtLeast(value, 1, nameof(TargetInputSize));
+            field = value;
+        }
+    }
 
-    /// <summary>Gets the number of target training examples.</summary>
-    public int TargetExampleCount { get; }
+    /// <summary>Gets the number of target training examples, at least 1.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public required int TargetExampleCount
+    {
+        get;
+        init
+        {
+            Guard.AtLeast(value, 1, nameof(TargetExampleCount));
+            field = value;
+        }
+    }
 
-    /// <summary>Gets the number of target classes (0 for regression).</summary>
-    public int TargetClassCount { get; }
+    /// <summary>Gets the number of target classes; 0 for a regression target.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 0.</exception>
+    public required int TargetClassCount
+    {
+        get;
+        init
+        {
+            Guard.AtLeast(value, 0, nameof(TargetClassCount));
+            field = value;
+        }
+    }
 
-    /// <summary>Gets the parameter count of each kept pretrained layer, input side first.</summary>
-    public IReadOnlyList<long> PretrainedLayerParameterCounts { get; }
+    /// <summary>Gets the parameter count of each kept pretrained layer, input side first (a copy of what was set).</summary>
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    public required IReadOnlyList<long> PretrainedLayerParameterCounts
+    {
+        get;
+        init => field = value?.ToArray() ?? throw new ArgumentNullException(nameof(PretrainedLayerParameterCounts));
+    }
 
-    /// <summary>Gets the parameter count of the new layers.</summary>
-    public long NewLayerParameterCount { get; }
+    /// <summary>Gets the parameter count of the new layers, at least 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 0.</exception>
+    public required long NewLayerParameterCount
+    {
+        get;
+        init
+        {
+            if (value < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(NewLayerParameterCount), value, $"Expected a count of at least 0 but got {value}.");
+            }
 
-    /// <summary>Gets the number of examples of the target's smallest class, or <see langword="null"/> when unknown.</summary>
-    public int? TargetSmallestClassCount { get; }
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets the number of examples of the target's smallest class, in [0, <see cref="TargetExampleCount"/>], or
+    /// <see langword="null"/> (the default) when unknown (the mean is used).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 0 (more than <see cref="TargetExampleCount"/> is refused when a policy decides).</exception>
+    public int? TargetSmallestClassCount
+    {
+        get;
+        init
+        {
+            if (value is < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(TargetSmallestClassCount), value, $"Expected a count of at least 0 but got {value}.");
+            }
+
+            field = value;
+        }
+    }
 
     /// <summary>
     /// Gets the examples per class the policy's rules use: the smallest class's count when known (a rare
@@ -106,6 +137,17 @@ public sealed class TransferSituation
         ArgumentNullException.ThrowIfNull(strategy);
         int k = strategy.TrainedPretrainedLayers(PretrainedLayerParameterCounts.Count);
         return NewLayerParameterCount + PretrainedLayerParameterCounts.Skip(PretrainedLayerParameterCounts.Count - k).Sum();
+    }
+
+    /// <summary>Checks what the properties cannot check one by one: the smallest class is no larger than the target.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The smallest class has more examples than the target.</exception>
+    internal void Validate(string paramName)
+    {
+        if (TargetSmallestClassCount is { } smallest && smallest > TargetExampleCount)
+        {
+            throw new ArgumentOutOfRangeException(
+                paramName, smallest, $"Expected {nameof(TargetSmallestClassCount)} in [0, {TargetExampleCount}] (the target's examples) but got {smallest}.");
+        }
     }
 
     /// <inheritdoc />

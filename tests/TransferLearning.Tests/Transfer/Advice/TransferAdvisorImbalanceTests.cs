@@ -29,7 +29,8 @@ public class TransferAdvisorImbalanceTests
         var advice = new TransferAdvisor().Advise(pretrained, target);
 
         advice.FeaturesHelp.Holds.Should().BeTrue(advice.ToString());
-        advice.FeaturesHelp.Evidence.Should().Contain("balanced accuracy");
+        advice.Gain!.IsClassification.Should().BeTrue("a 2-class target is probed by balanced accuracy");
+        advice.FeaturesHelp.Reason.Code.Should().Be(DecisionReasonCode.FeaturesHelp);
         advice.Probes[0].Score.Should().BeLessThan(0.75, $"no linear function of x finds the disk: {advice}");
         advice.Gain!.Gain.Should().BeGreaterThan(2.0 * positives / target.Count, $"the gain is in the rare class's recall, which plain accuracy weighs at {positives / (double)target.Count:P1}");
     }
