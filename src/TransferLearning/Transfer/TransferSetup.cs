@@ -10,6 +10,9 @@ namespace TransferLearning.Transfer;
 /// <param name="Options">The transfer's settings.</param>
 internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec> NewLayers, TransferOptions Options)
 {
+    /// <summary>Gets the number of examples the network was pretrained on, or <see langword="null"/> when unknown.</summary>
+    public long? SourceExampleCount { get; init; }
+
     /// <summary>Gets how many pretrained layers (of every kind) stay under the new layers.</summary>
     public int Kept => PretrainedBody.KeptLayers(Pretrained, Options.RemovedLayers);
 
@@ -67,7 +70,7 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
         return new TransferSituation
         {
             SourceInputSize = Pretrained.InputSize,
-            SourceExampleCount = Options.SourceExampleCount,
+            SourceExampleCount = SourceExampleCount,
             TargetInputSize = target.FeatureCount,
             TargetExampleCount = target.Count,
             TargetClassCount = target.ClassCount,

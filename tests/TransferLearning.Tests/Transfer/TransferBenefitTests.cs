@@ -62,10 +62,10 @@ public class TransferBenefitTests(TransferBenefitTests.Pretrained fixture) : ICl
         for (int seed = 0; seed < Seeds; seed++)
         {
             var tasks = SyntheticData.LatentTasks(Pretrained.SourceCount, 10, 1, related: false, seed);
-            var options = new TransferOptions { Policy = DataSizePolicy.Default, SourceExampleCount = Pretrained.SourceCount };
+            var options = new TransferOptions { Policy = DataSizePolicy.Default };
 
-            var decision = new TransferPipeline().Decide(fixture.Networks[seed].Network, tasks.Target, options);
-            var rule = new TransferPipeline().Decide(fixture.Networks[seed].Network, tasks.Target, options with { Policy = DataSizePolicy.RuleOfThumb });
+            var decision = new TransferPipeline().Decide(fixture.Networks[seed], tasks.Target, options);
+            var rule = new TransferPipeline().Decide(fixture.Networks[seed], tasks.Target, options with { Policy = DataSizePolicy.RuleOfThumb });
 
             rule.Strategy.Should().Be(TransferStrategy.HeadOnly, "the counts alone say: little target data, train the head");
             decision.Strategy.Should().Be(TransferStrategy.FromScratch, decision.ToString());

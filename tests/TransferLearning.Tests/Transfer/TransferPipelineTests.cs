@@ -37,9 +37,9 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     [Fact]
     public void Build_SameSeed_SameNewHead_OtherSeed_OtherHead()
     {
-        var a = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 3));
-        var b = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 3));
-        var c = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 4));
+        var a = _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 3));
+        var b = _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 3));
+        var c = _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 4));
 
         a.DenseLayers[2].Weight.Values.ToArray().Should().Equal(b.DenseLayers[2].Weight.Values.ToArray());
         a.DenseLayers[2].Weight.Values.ToArray().Should().NotEqual(c.DenseLayers[2].Weight.Values.ToArray());
@@ -77,7 +77,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     public void Transfer_LastLayers1_ChangesOnlyTheTopPretrainedLayerAndTheHead()
     {
         var before = Snapshot.Of(Pretrained);
-        var built = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.LastLayers(1), SmallTransfer.Options(TransferStrategy.LastLayers(1)));
+        var built = _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.LastLayers(1), SmallTransfer.Options(TransferStrategy.LastLayers(1)));
         var initialHead = Snapshot.Of(built.DenseLayers[2]);
 
         var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.LastLayers(1))).Network;
@@ -164,8 +164,8 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         {
             Training = SmallTransfer.Options(TransferStrategy.HeadOnly).Training with { Epochs = 6 },
         };
-        var cached = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, options);
-        var uncached = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, options);
+        var cached = _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, options);
+        var uncached = _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, options);
         int before = cached.DenseLayers[1].ForwardCount;
 
         new TransferLearning.Training.Trainer(options.Training).Fit(cached, fixture.Tasks.Target, fixture.Tasks.TargetTest);

@@ -42,29 +42,18 @@ public sealed class TransferAdvisor
     /// <summary>Gets the settings.</summary>
     public AdvisorOptions Options { get; }
 
-    /// <summary>Advises on transferring a network pretrained by <see cref="TransferPipeline.Pretrain"/>.</summary>
-    /// <param name="pretrained">The pretrained network and its source example count.</param>
-    /// <param name="target">The target's training data.</param>
-    /// <param name="cancellationToken">Stops the probes.</param>
-    /// <returns>The advice.</returns>
-    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    public TransferAdvice Advise(PretrainedNetwork pretrained, Dataset target, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(pretrained);
-        return Advise(pretrained.Network, pretrained.SourceExampleCount, target, cancellationToken);
-    }
-
     /// <summary>Advises on transferring <paramref name="pretrained"/> to <paramref name="target"/>.</summary>
-    /// <param name="pretrained">The pretrained network.</param>
-    /// <param name="sourceExampleCount">The number of examples it was trained on, or <see langword="null"/> when unknown.</param>
+    /// <param name="pretrained">The pretrained network and its source example count (condition (b) is not checked when that is unknown).</param>
     /// <param name="target">The target's training data (at least 2 examples).</param>
     /// <param name="cancellationToken">Stops the probes.</param>
     /// <returns>The advice; condition (c) is not measured when (a) fails.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The network has no layers, or the target has fewer than 2 examples.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sourceExampleCount"/> is less than 1.</exception>
-    public TransferAdvice Advise(Network pretrained, long? sourceExampleCount, Dataset target, CancellationToken cancellationToken = default) =>
-        Advise(pretrained, sourceExampleCount, target, null, cancellationToken);
+    public TransferAdvice Advise(PretrainedNetwork pretrained, Dataset target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pretrained);
+        return Advise(pretrained.Network, pretrained.SourceExampleCount, target, null, cancellationToken);
+    }
 
     /// <summary>Advises, probing only the layers <paramref name="layersToProbe"/> (all when <see langword="null"/>).</summary>
     internal TransferAdvice Advise(Network pretrained, long? sourceExampleCount, Dataset target, IReadOnlyList<int>? layersToProbe, CancellationToken cancellationToken)
@@ -79,11 +68,6 @@ public sealed class TransferAdvisor
         if (target.Count < 2)
         {
             throw new ArgumentException($"Expected at least 2 target examples to hold some out but got {target.Count}.", nameof(target));
-        }
-
-        if (sourceExampleCount is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(sourceExampleCount), sourceExampleCount, $"Expected at least 1 source example (or null when unknown) but got {sourceExampleCount}.");
         }
 
         var a = SameInput(pretrained.InputSize, target.FeatureCount);

@@ -9,7 +9,7 @@ namespace TransferLearning.Transfer;
 /// <c>__metadata__</c> (format version 1), beside the network (see <see cref="NetworkFiles"/>).
 /// </summary>
 /// <remarks>
-/// Keys: <c>pretrained.source_examples</c>, <c>pretrained.source_classes</c> (absent for regression),
+/// Keys: <c>pretrained.source_examples</c> (empty when unknown), <c>pretrained.source_classes</c> (absent for regression),
 /// <c>pretrained.class_names.*</c>; <c>transfer.strategy</c>, <c>transfer.reasons.*</c> (the reasons' text),
 /// <c>transfer.reason_codes.*</c> (<c>code;value;threshold;strategy</c>, an empty field for a missing value; files
 /// written before reasons carried codes have none, and their reasons read back as
@@ -25,7 +25,7 @@ internal static class TransferFormat
 
     public static void WritePretrained(MetadataWriter metadata, PretrainedNetwork pretrained)
     {
-        metadata.Set("pretrained.source_examples", pretrained.SourceExampleCount);
+        metadata.Set("pretrained.source_examples", pretrained.SourceExampleCount?.ToString(CultureInfo.InvariantCulture) ?? string.Empty);
         if (pretrained.SourceClassCount is { } classes)
         {
             metadata.Set("pretrained.source_classes", classes);
@@ -43,7 +43,7 @@ internal static class TransferFormat
             throw metadata.Error("it holds a network but no pretraining record ('pretrained.source_examples'); load it with Network.Load.");
         }
 
-        long examples = metadata.Integer("pretrained.source_examples", 0, long.MaxValue);
+        long? examples = metadata.String("pretrained.source_examples").Length == 0 ? null : metadata.Integer("pretrained.source_examples", 1, long.MaxValue);
         var history = ReadHistory(metadata, "pretrained.history");
         int? classes = metadata.Has("pretrained.source_classes") ? metadata.Int("pretrained.source_classes", 1) : null;
         var names = metadata.List("pretrained.class_names");

@@ -22,7 +22,7 @@ public sealed partial class DataSizePolicy
         // so no best-of-layers choice to correct for.
         int frozenTop = PretrainedBody.FirstTrainedLayer(context.Pretrained, context.KeptLayers, prior.Strategy.TrainedPretrainedLayers(context.KeptDenseLayers)) - 1;
         var advice = new TransferAdvisor(FeatureCheck).Advise(
-            context.Pretrained, context.Options.SourceExampleCount, context.Target, [frozenTop], context.CancellationToken);
+            context.Pretrained, context.Setup.SourceExampleCount, context.Target, [frozenTop], context.CancellationToken);
         var reasons = prior.Reasons.ToList();
         var gain = advice.Gain!;
         var best = advice.BestLayer!;

@@ -220,7 +220,7 @@ public sealed partial class DataSizePolicy : TransferPolicy
                 Code = DecisionReasonCode.SourceCountUnknown,
                 Value = s.TargetExampleCount,
                 Threshold = minRatio,
-                Text = Invariant.F($"The source's example count is unknown, so the {minRatio:N0}:1 source-to-target rule was not checked (set TransferOptions.SourceExampleCount)."),
+                Text = Invariant.F($"The source's example count is unknown, so the {minRatio:N0}:1 source-to-target rule was not checked (set PretrainedNetwork.SourceExampleCount)."),
             });
         }
 

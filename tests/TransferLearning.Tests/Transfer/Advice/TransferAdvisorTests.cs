@@ -40,7 +40,7 @@ public class TransferAdvisorTests(SmallTransfer fixture) : IClassFixture<SmallTr
     [Fact]
     public void Advise_SmallSource_FailsConditionB()
     {
-        var advice = new TransferAdvisor(Quick).Advise(fixture.Pretrained.Network, sourceExampleCount: 100, fixture.Tasks.Target);
+        var advice = new TransferAdvisor(Quick).Advise(fixture.Pretrained with { SourceExampleCount = 100 }, fixture.Tasks.Target);
 
         advice.MoreSourceData.Holds.Should().BeFalse();
         advice.MoreSourceData.Reason.Should().BeEquivalentTo(new { Code = DecisionReasonCode.TooLittleSourceData, Value = 1.0, Threshold = 10.0 });
@@ -65,7 +65,7 @@ public class TransferAdvisorTests(SmallTransfer fixture) : IClassFixture<SmallTr
     [Fact]
     public void Advise_UnknownSourceCount_LeavesConditionBUnchecked()
     {
-        var advice = new TransferAdvisor(Quick).Advise(fixture.Pretrained.Network, sourceExampleCount: null, fixture.Tasks.Target);
+        var advice = new TransferAdvisor(Quick).Advise(fixture.Pretrained with { SourceExampleCount = null }, fixture.Tasks.Target);
 
         advice.MoreSourceData.Holds.Should().BeNull();
         advice.MoreSourceData.Reason.Should().BeEquivalentTo(new { Code = DecisionReasonCode.SourceCountUnknown, Value = 100.0, Threshold = 10.0 });
@@ -80,7 +80,7 @@ public class TransferAdvisorTests(SmallTransfer fixture) : IClassFixture<SmallTr
     {
         var (network, target) = Diamond(shuffled: false);
 
-        var advice = new TransferAdvisor().Advise(network, sourceExampleCount: null, target);
+        var advice = new TransferAdvisor().Advise(new PretrainedNetwork { Network = network }, target);
 
         advice.FeaturesHelp.Holds.Should().BeTrue(advice.ToString());
         var gain = advice.Gain!;
@@ -103,7 +103,7 @@ public class TransferAdvisorTests(SmallTransfer fixture) : IClassFixture<SmallTr
     {
         var (network, target) = Diamond(shuffled: true);
 
-        var advice = new TransferAdvisor().Advise(network, sourceExampleCount: null, target);
+        var advice = new TransferAdvisor().Advise(new PretrainedNetwork { Network = network }, target);
 
         advice.FeaturesHelp.Holds.Should().BeFalse(advice.ToString());
         var reason = advice.FeaturesHelp.Reason;
