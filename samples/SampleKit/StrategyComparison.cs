@@ -86,7 +86,7 @@ public static class StrategyComparison
                     chosen[seed] = decision.Strategy.ToString();
                     if (seed == 0)
                     {
-                        reasons = decision.Reasons;
+                        reasons = [.. decision.Reasons.Select(r => r.Text)];
                     }
                 }
 

@@ -83,7 +83,7 @@ public static class WakeWordExperiment
             testPositive.Count(p => p),
             testPositive.Count(p => !p),
             decision.Strategy.ToString(),
-            decision.Reasons,
+            [.. decision.Reasons.Select(r => r.Text)],
             [.. options.Strategies.Select(s => new DetectorResult(s.ToString(), detectors[s].Test, detectors[s].Ap, detectors[s].Curve))],
             clock.Elapsed);
     }

@@ -3,13 +3,41 @@ using TransferLearning.Training;
 
 namespace TransferLearning.Transfer;
 
-/// <summary>A network trained on a source task, with what the transfer policy needs to know about that task.</summary>
-/// <param name="Network">The trained network.</param>
-/// <param name="SourceExampleCount">The number of source examples it was trained on.</param>
-/// <param name="History">The pretraining history.</param>
+/// <summary>
+/// A network trained on a source task, with what the transfer policy needs to know about that task: what
+/// <see cref="TransferPipeline"/> and <see cref="TransferAdvisor"/> take. <see cref="TransferPipeline.Pretrain"/>
+/// makes one; for a network trained elsewhere, <c>new PretrainedNetwork { Network = network, SourceExampleCount = 60_000 }</c>.
+/// </summary>
 /// <remarks>Save it with <c>pretrained.Save(path)</c> and load it in another application with <c>PretrainedNetwork.Load(path)</c> (see <see cref="PretrainedNetworkFiles"/>).</remarks>
-public sealed record PretrainedNetwork(Network Network, long SourceExampleCount, TrainingHistory History)
+public sealed record PretrainedNetwork
 {
+    /// <summary>Gets the trained network.</summary>
+    public required Network Network { get; init; }
+
+    /// <summary>
+    /// Gets the number of source examples it was trained on, at least 1, which the policy and the advisor
+    /// compare with the target's; <see langword="null"/> (the default) when unknown, as for a network trained
+    /// elsewhere. <see cref="TransferPipeline.Pretrain"/> sets it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public long? SourceExampleCount
+    {
+        get;
+        init
+        {
+            if (value is < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(SourceExampleCount), value, $"Expected at least 1 source example (or null when unknown) but got {value}.");
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>Gets the pretraining history.</summary>
+    /// <value>The default is an empty history (no epoch); <see cref="TransferPipeline.Pretrain"/> sets the real one.</value>
+    public TrainingHistory History { get; init; } = new([], 0, false, false, TimeSpan.Zero);
+
     /// <summary>Gets the number of classes of the source task, or <see langword="null"/> for a regression task or when unknown.</summary>
     /// <value>The default is <see langword="null"/>; <see cref="TransferPipeline.Pretrain"/> sets it from the source data.</value>
     public int? SourceClassCount { get; init; }

@@ -3,7 +3,7 @@ using TransferLearning.Training;
 
 namespace TransferLearning.Transfer;
 
-/// <summary>The settings of <see cref="TransferPipeline.Transfer(Network, Data.Dataset, TransferOptions?, Data.Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/>, validated when set.</summary>
+/// <summary>The settings of <see cref="TransferPipeline.Transfer"/>, validated when set.</summary>
 public sealed record TransferOptions
 {
     /// <summary>
@@ -159,24 +159,5 @@ public sealed record TransferOptions
     {
         int batches = Math.Max(1, (examples + Training.BatchSize - 1) / Training.BatchSize);
         return Math.Max(Training.Epochs, (MinTrainingSteps + batches - 1) / batches);
-    }
-
-    /// <summary>
-    /// Gets the number of examples the network was pretrained on, which the policy compares with the
-    /// target's; <see langword="null"/> (the default) when unknown. <see cref="TransferPipeline.Pretrain"/> records it.
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
-    public long? SourceExampleCount
-    {
-        get;
-        init
-        {
-            if (value is < 1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(SourceExampleCount), value, $"Expected at least 1 source example (or null when unknown) but got {value}.");
-            }
-
-            field = value;
-        }
     }
 }

@@ -43,45 +43,21 @@ public sealed class TransferPipeline
         ArgumentNullException.ThrowIfNull(source);
         var network = architecture.Clone();
         var history = new Trainer(options).Fit(network, source, validation, progress, cancellationToken);
-        return new PretrainedNetwork(network, source.Count, history)
+        return new PretrainedNetwork
         {
+            Network = network,
+            SourceExampleCount = source.Count,
+            History = history,
             SourceClassCount = source.IsClassification ? source.ClassCount : null,
             ClassNames = source.ClassNames ?? [],
         };
     }
 
-    /// <summary>Transfers a network pretrained by <see cref="Pretrain"/>; its source example count informs the policy.</summary>
-    /// <param name="pretrained">The pretrained network; not modified.</param>
-    /// <param name="target">The target task's training data.</param>
-    /// <param name="options">The settings; <see langword="null"/> for the defaults. A <see cref="TransferOptions.SourceExampleCount"/> set here wins.</param>
-    /// <param name="validation">An optional target validation set.</param>
-    /// <param name="progress">Receives training progress.</param>
-    /// <param name="cancellationToken">Stops the training.</param>
-    /// <returns>The new network, the decision and the history.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The target does not share the source's input x, or the options do not fit the network or the target.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">More layers removed or trained than the network has.</exception>
-    /// <exception cref="TrainingDivergedException">Training diverged.</exception>
-    /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    public TransferResult Transfer(
-        PretrainedNetwork pretrained,
-        Dataset target,
-        TransferOptions? options = null,
-        Dataset? validation = null,
-        IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(pretrained);
-        options ??= new TransferOptions();
-        options = options with { SourceExampleCount = options.SourceExampleCount ?? pretrained.SourceExampleCount };
-        return Transfer(pretrained.Network, target, options, validation, progress, cancellationToken);
-    }
-
     /// <summary>
     /// Transfers <paramref name="pretrained"/> to the target task: copy, strip the top layers, add the new
-    /// layers, decide the strategy, train.
+    /// layers, decide the strategy (the source example count informs the policy), train.
     /// </summary>
-    /// <param name="pretrained">The pretrained network; not modified.</param>
+    /// <param name="pretrained">The pretrained network (from <see cref="Pretrain"/>, or wrapped with its source example count); not modified.</param>
     /// <param name="target">The target task's training data; same number of features as the network's inputs.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
     /// <param name="validation">An optional target validation set.</param>
@@ -94,39 +70,17 @@ public sealed class TransferPipeline
     /// <exception cref="TrainingDivergedException">Training diverged.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public TransferResult Transfer(
-        Network pretrained,
+        PretrainedNetwork pretrained,
         Dataset target,
         TransferOptions? options = null,
         Dataset? validation = null,
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var setup = TransferSetup.For(pretrained, target, options ?? new TransferOptions());
+        var setup = Setup(pretrained, target, options);
         var decision = Decide(setup, target, cancellationToken);
         var run = new TransferRun(setup, decision.Strategy).Train(target, validation, setup.Options.EpochsFor(target.Count), progress, cancellationToken);
-        return new TransferResult(run.Network, decision, run.History!);
-    }
-
-    /// <summary>
-    /// Asks before training: what the policy of <paramref name="options"/> would decide for a network
-    /// pretrained by <see cref="Pretrain"/> and this target — the strategy and the reasons — without
-    /// training the network it decides about.
-    /// </summary>
-    /// <param name="pretrained">The pretrained network and its source example count; not modified.</param>
-    /// <param name="target">The target task's training data.</param>
-    /// <param name="options">The settings; <see langword="null"/> for the defaults. A <see cref="TransferOptions.SourceExampleCount"/> set here wins.</param>
-    /// <param name="cancellationToken">Stops the policy's measurements.</param>
-    /// <returns>The decision <see cref="Transfer(PretrainedNetwork, Dataset, TransferOptions?, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/> would act on.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The target does not share the source's input x, or the options do not fit the network or the target.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">More layers removed than the network has.</exception>
-    /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    public TransferDecision Decide(PretrainedNetwork pretrained, Dataset target, TransferOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(pretrained);
-        options ??= new TransferOptions();
-        options = options with { SourceExampleCount = options.SourceExampleCount ?? pretrained.SourceExampleCount };
-        return Decide(pretrained.Network, target, options, cancellationToken);
+        return new TransferResult { Network = run.Network, Decision = decision, History = run.History! };
     }
 
     /// <summary>
@@ -135,19 +89,17 @@ public sealed class TransferPipeline
     /// <see cref="TransferPolicy.Auto(AutoSelectionOptions?)"/> measures its candidates on held-out parts
     /// of the target (that is its decision), but the chosen network is not trained.
     /// </summary>
-    /// <param name="pretrained">The pretrained network; not modified.</param>
+    /// <param name="pretrained">The pretrained network and its source example count; not modified.</param>
     /// <param name="target">The target task's training data.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Stops the policy's measurements.</param>
-    /// <returns>The decision a transfer with the same arguments would act on.</returns>
+    /// <returns>The decision <see cref="Transfer"/> with the same arguments would act on.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The target does not share the source's input x, or the options do not fit the network or the target.</exception>
     /// <exception cref="ArgumentOutOfRangeException">More layers removed than the network has.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    public TransferDecision Decide(Network pretrained, Dataset target, TransferOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        return Decide(TransferSetup.For(pretrained, target, options ?? new TransferOptions()), target, cancellationToken);
-    }
+    public TransferDecision Decide(PretrainedNetwork pretrained, Dataset target, TransferOptions? options = null, CancellationToken cancellationToken = default) =>
+        Decide(Setup(pretrained, target, options), target, cancellationToken);
 
     /// <summary>
     /// Builds, without training, the network a strategy would train: a copy of the pretrained network
@@ -162,11 +114,17 @@ public sealed class TransferPipeline
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The target does not share the source's input x, or the strategy would train nothing.</exception>
     /// <exception cref="ArgumentOutOfRangeException">More layers removed or trained than the network has.</exception>
-    public Network Build(Network pretrained, Dataset target, TransferStrategy strategy, TransferOptions? options = null)
+    public Network Build(PretrainedNetwork pretrained, Dataset target, TransferStrategy strategy, TransferOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(strategy);
-        var setup = TransferSetup.For(pretrained, target, options ?? new TransferOptions());
+        var setup = Setup(pretrained, target, options);
         return new TransferRun(setup, setup.Fitting(strategy, nameof(strategy))).Network;
+    }
+
+    private static TransferSetup Setup(PretrainedNetwork pretrained, Dataset target, TransferOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(pretrained);
+        return TransferSetup.For(pretrained.Network, target, options ?? new TransferOptions()) with { SourceExampleCount = pretrained.SourceExampleCount };
     }
 
     private static TransferDecision Decide(TransferSetup setup, Dataset target, CancellationToken cancellationToken)

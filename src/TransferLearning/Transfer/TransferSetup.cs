@@ -10,6 +10,9 @@ namespace TransferLearning.Transfer;
 /// <param name="Options">The transfer's settings.</param>
 internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec> NewLayers, TransferOptions Options)
 {
+    /// <summary>Gets the number of examples the network was pretrained on, or <see langword="null"/> when unknown.</summary>
+    public long? SourceExampleCount { get; init; }
+
     /// <summary>Gets how many pretrained layers (of every kind) stay under the new layers.</summary>
     public int Kept => PretrainedBody.KeptLayers(Pretrained, Options.RemovedLayers);
 
@@ -64,8 +67,17 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
         }
 
         int? smallestClass = target.IsClassification ? target.CountPerClass().Where(c => c > 0).Min() : null;
-        return new TransferSituation(
-            Pretrained.InputSize, Options.SourceExampleCount, target.FeatureCount, target.Count, target.ClassCount, keptCounts, newCount, smallestClass);
+        return new TransferSituation
+        {
+            SourceInputSize = Pretrained.InputSize,
+            SourceExampleCount = SourceExampleCount,
+            TargetInputSize = target.FeatureCount,
+            TargetExampleCount = target.Count,
+            TargetClassCount = target.ClassCount,
+            PretrainedLayerParameterCounts = keptCounts,
+            NewLayerParameterCount = newCount,
+            TargetSmallestClassCount = smallestClass,
+        };
     }
 
     /// <summary>Checks that the pretrained network, the target and the options fit together, and resolves the new layers.</summary>

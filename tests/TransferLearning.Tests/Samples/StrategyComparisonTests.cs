@@ -30,7 +30,7 @@ public class StrategyComparisonTests
 
             arm.Chosen.Should().Equal(byHand.Strategy.ToString());
             arm.Accuracies[0].Should().Be(byHand.Network.Evaluate(setup.TargetTest).Accuracy!.Value, arm.Arm);
-            arm.Reasons.Select(WithoutTimes).Should().Equal(byHand.Decision.Reasons.Select(WithoutTimes));
+            arm.Reasons.Select(WithoutTimes).Should().Equal(byHand.Decision.Reasons.Select(r => WithoutTimes(r.Text)));
         }
     }
 

@@ -89,7 +89,17 @@ public class TransferFilesTests(SmallTransfer small) : IClassFixture<SmallTransf
         {
             Decision = result.Decision with
             {
-                Candidates = [new CandidateScore(TransferStrategy.LastLayers(1), 0.75, null, 7, TimeSpan.FromMilliseconds(12.5)), new CandidateScore(TransferStrategy.FromScratch, null, 1.25, 30, TimeSpan.Zero)],
+                Reasons =
+                [
+                    .. result.Decision.Reasons,
+                    new DecisionReason { Code = DecisionReasonCode.TooFewExamplesPerClass, Value = 0.1 + 0.2, Threshold = 100, Strategy = TransferStrategy.LastLayers(2), Text = "LastLayers(2) needs; \"more\"." },
+                    new DecisionReason { Code = DecisionReasonCode.NoTransferBeatFromScratch, Text = string.Empty },
+                ],
+                Candidates =
+                [
+                    new CandidateScore { Strategy = TransferStrategy.LastLayers(1), BalancedAccuracy = 0.75, Epochs = 7, Elapsed = TimeSpan.FromMilliseconds(12.5) },
+                    new CandidateScore { Strategy = TransferStrategy.FromScratch, SquaredError = 1.25, Epochs = 30, Elapsed = TimeSpan.Zero },
+                ],
             },
         };
         using var folder = new TempFolder();
@@ -99,7 +109,8 @@ public class TransferFilesTests(SmallTransfer small) : IClassFixture<SmallTransf
         var loaded = TransferResult.Load(path);
 
         loaded.Strategy.Should().Be(TransferStrategy.LastLayers(1));
-        loaded.Decision.Reasons.Should().Equal(result.Decision.Reasons).And.NotBeEmpty();
+        loaded.Decision.Reasons.Should().Equal(withCandidates.Decision.Reasons, "every reason reads back with its code, numbers (bit for bit), strategy and text");
+        loaded.Decision.Reasons[0].Code.Should().Be(DecisionReasonCode.FixedByCaller);
         loaded.Decision.Candidates.Should().Equal(withCandidates.Decision.Candidates);
         loaded.History.Epochs.Should().Equal(result.History.Epochs);
         Weights.ShouldBeIdentical(Weights.Of(loaded.Network), Weights.Of(result.Network));
@@ -118,5 +129,20 @@ public class TransferFilesTests(SmallTransfer small) : IClassFixture<SmallTransf
         exception.FilePath.Should().Be(path);
         exception.Message.Should().Contain(path).And.Contain("no pretraining record");
         Network.Load(path).Layers.Should().HaveCount(3, "the same file loads as a plain network");
+    }
+
+    [Fact]
+    public void ReadResult_FileWrittenBeforeReasonCodes_KeepsTheTextsAsUnspecifiedReasons()
+    {
+        var result = new TransferPipeline().Transfer(small.Pretrained, small.Tasks.Target, SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = DataSizePolicy.RuleOfThumb });
+        var metadata = new MetadataWriter();
+        TransferFormat.WriteResult(metadata, result);
+        var before = metadata.Values.Where(kv => !kv.Key.StartsWith("transfer.reason_codes.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
+
+        var loaded = TransferFormat.ReadResult(new MetadataReader("old.safetensors", before))(result.Network);
+
+        loaded.Decision.Reasons.Select(r => r.Text).Should().Equal(result.Decision.Reasons.Select(r => r.Text)).And.HaveCountGreaterThan(2);
+        loaded.Decision.Reasons.Should().OnlyContain(r => r.Code == DecisionReasonCode.Unspecified && r.Value == null && r.Threshold == null && r.Strategy == null);
+        loaded.Strategy.Should().Be(TransferStrategy.HeadOnly);
     }
 }

@@ -17,7 +17,7 @@ public class FromScratchInitializerTests
         var target = Dataset.ForClassification(x, [.. Enumerable.Range(0, 10).Select(j => j % 2)]);
         var options = new TransferOptions { NewLayers = [Layer.Dense(2, Activation.Softmax)], Seed = 11 };
 
-        var built = new TransferPipeline().Build(pretrained, target, TransferStrategy.FromScratch, options);
+        var built = new TransferPipeline().Build(new PretrainedNetwork { Network = pretrained }, target, TransferStrategy.FromScratch, options);
 
         built.DenseLayers[0].Initializer.Should().Be(Initializer.Xavier);
         built.DenseLayers[0].ToSpec().Should().Be(pretrained.DenseLayers[0].ToSpec());

@@ -72,7 +72,7 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("options").WithMessage("*k ≤ 2*got k = 3*");
 
-        var build = () => _pipeline.Build(fixture.Pretrained.Network, fixture.Tasks.Target, TransferStrategy.LastLayers(3));
+        var build = () => _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.LastLayers(3));
         build.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("strategy");
     }
 
@@ -119,7 +119,7 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
         ((Action)(() => _ = new TransferOptions { AnchorDecay = float.NaN })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("AnchorDecay");
         ((Action)(() => _ = new TransferOptions { PretrainedLearningRateScale = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("PretrainedLearningRateScale");
         ((Action)(() => _ = new TransferOptions { MinTrainingSteps = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MinTrainingSteps");
-        ((Action)(() => _ = new TransferOptions { SourceExampleCount = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("SourceExampleCount");
+        ((Action)(() => _ = fixture.Pretrained with { SourceExampleCount = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("SourceExampleCount");
         ((Action)(() => _ = new TransferOptions { Policy = null! })).Should().Throw<ArgumentNullException>().WithParameterName("Policy");
         ((Action)(() => TransferStrategy.LastLayers(0))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("k");
         ((Action)(() => _ = new AutoSelectionOptions { Folds = 1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Folds");
@@ -149,7 +149,6 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
         options.AnchorDecay.Should().Be(0f);
         options.NewLayerWeightDecay.Should().BeNull();
         options.Seed.Should().Be(0);
-        options.SourceExampleCount.Should().BeNull();
         options.MinTrainingSteps.Should().Be(500);
 
         var auto = new AutoSelectionOptions();

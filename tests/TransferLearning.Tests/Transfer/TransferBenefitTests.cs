@@ -62,14 +62,16 @@ public class TransferBenefitTests(TransferBenefitTests.Pretrained fixture) : ICl
         for (int seed = 0; seed < Seeds; seed++)
         {
             var tasks = SyntheticData.LatentTasks(Pretrained.SourceCount, 10, 1, related: false, seed);
-            var options = new TransferOptions { Policy = DataSizePolicy.Default, SourceExampleCount = Pretrained.SourceCount };
+            var options = new TransferOptions { Policy = DataSizePolicy.Default };
 
-            var decision = new TransferPipeline().Decide(fixture.Networks[seed].Network, tasks.Target, options);
-            var rule = new TransferPipeline().Decide(fixture.Networks[seed].Network, tasks.Target, options with { Policy = DataSizePolicy.RuleOfThumb });
+            var decision = new TransferPipeline().Decide(fixture.Networks[seed], tasks.Target, options);
+            var rule = new TransferPipeline().Decide(fixture.Networks[seed], tasks.Target, options with { Policy = DataSizePolicy.RuleOfThumb });
 
             rule.Strategy.Should().Be(TransferStrategy.HeadOnly, "the counts alone say: little target data, train the head");
             decision.Strategy.Should().Be(TransferStrategy.FromScratch, decision.ToString());
-            string.Join(" ", decision.Reasons).Should().Contain("condition (c) fails").And.Contain("raw inputs").And.Contain("CI").And.Contain("Train from scratch instead");
+            decision.Reasons[^2].Code.Should().Be(DecisionReasonCode.FeaturesGainTooSmall);
+            decision.Reasons[^2].Value.Should().BeLessThan(decision.Reasons[^2].Threshold!.Value);
+            decision.Reasons[^1].Code.Should().Be(DecisionReasonCode.FromScratchForUnhelpfulFeatures);
         }
     }
 

@@ -42,7 +42,10 @@ public class TransferBinaryHeadTests(SmallTransfer fixture) : IClassFixture<Smal
         var result = _pipeline.Transfer(fixture.Pretrained, Target, options);
 
         result.Network.OutputSize.Should().Be(1);
-        result.Decision.Reasons.Should().Contain(r => r.Contains("accuracy", StringComparison.Ordinal)).And.NotContain(r => r.Contains("R²", StringComparison.Ordinal));
+        result.Decision.Reasons[^1].Code.Should().BeOneOf(
+            [DecisionReasonCode.FeaturesHelp, DecisionReasonCode.FeaturesGainTooSmall, DecisionReasonCode.FromScratchForUnhelpfulFeatures],
+            "the guard probes the 2-class target as classification (balanced accuracy), never as a regression's R²: {0}", result.Decision);
+        result.Decision.Reasons.Select(r => r.Code).Should().NotContain(DecisionReasonCode.ProbeDoesNotBeatMean);
         result.Network.Evaluate(Test).Accuracy.Should().BeGreaterThanOrEqualTo(0.8);
     }
 

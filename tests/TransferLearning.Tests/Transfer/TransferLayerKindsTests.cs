@@ -13,11 +13,12 @@ public class TransferLayerKindsTests
 
     // 32 → Dense 24 → BatchNorm → Dense 16 → Dropout → Dense 64 (softmax): the Dropout belongs to the old head.
     private static readonly Network Pretrained = PretrainBody();
+    private static readonly PretrainedNetwork Source = new() { Network = Pretrained };
 
     [Fact]
     public void Build_StripsTheOutputLayerAndWhatSitsAboveTheBodysLastDenseLayer()
     {
-        var net = new TransferPipeline().Build(Pretrained, Tasks.Target, TransferStrategy.HeadOnly, new TransferOptions { NewLayers = [Layer.Dropout(0.2f), Layer.Dense(5, Activation.Softmax)] });
+        var net = new TransferPipeline().Build(Source, Tasks.Target, TransferStrategy.HeadOnly, new TransferOptions { NewLayers = [Layer.Dropout(0.2f), Layer.Dense(5, Activation.Softmax)] });
 
         net.Layers.Select(l => l.GetType().Name).Should().Equal(
             nameof(DenseLayer), nameof(BatchNormLayer), nameof(DenseLayer), nameof(DropoutLayer), nameof(DenseLayer));
@@ -36,7 +37,7 @@ public class TransferLayerKindsTests
             Training = new TrainingOptions { Epochs = 3, BatchSize = 8, Optimizer = Optimizers.Sgd(0.05f, momentum: 0.9f, weightDecay: 1e-3f), CacheFrozenFeatures = false },
         };
 
-        var net = new TransferPipeline().Transfer(Pretrained, Tasks.Target, options).Network;
+        var net = new TransferPipeline().Transfer(Source, Tasks.Target, options).Network;
 
         for (int l = 0; l < 3; l++)
         {
@@ -49,7 +50,7 @@ public class TransferLayerKindsTests
     [Fact]
     public void Build_LastLayersOne_TrainsTheTopDenseLayerAndFreezesTheBatchNormBelowIt()
     {
-        var net = new TransferPipeline().Build(Pretrained, Tasks.Target, TransferStrategy.LastLayers(1));
+        var net = new TransferPipeline().Build(Source, Tasks.Target, TransferStrategy.LastLayers(1));
 
         net.Layers.Select(l => l.IsFrozen).Should().Equal(true, true, false, false);
     }
@@ -64,7 +65,7 @@ public class TransferLayerKindsTests
             .Dense(16, Activation.ReLU)
             .Dense(8, Activation.ReLU)
             .Dense(64, Activation.Softmax);
-        var pretrained = new TransferPipeline().Pretrain(architecture, Tasks.Source, new TrainingOptions { Epochs = 1, BatchSize = 64 }).Network;
+        var pretrained = new TransferPipeline().Pretrain(architecture, Tasks.Source, new TrainingOptions { Epochs = 1, BatchSize = 64 });
         var strategy = strategyName == "FullFineTune" ? TransferStrategy.FullFineTune : TransferStrategy.LastLayers(2);
 
         var net = new TransferPipeline().Build(pretrained, Tasks.Target, strategy);
@@ -75,7 +76,7 @@ public class TransferLayerKindsTests
     [Fact]
     public void Build_FromScratch_ReinitialisesBatchNorm()
     {
-        var net = new TransferPipeline().Build(Pretrained, Tasks.Target, TransferStrategy.FromScratch);
+        var net = new TransferPipeline().Build(Source, Tasks.Target, TransferStrategy.FromScratch);
 
         var bn = net.Layers[1].Should().BeOfType<BatchNormLayer>().Subject;
         bn.RunningMean.Values.ToArray().Should().OnlyContain(v => v == 0f);
@@ -89,7 +90,7 @@ public class TransferLayerKindsTests
     {
         var options = new TransferOptions { NewLayers = [Layer.Dense(5, Activation.Softmax), Layer.Dropout(0.5f)] };
 
-        var act = () => new TransferPipeline().Build(Pretrained, Tasks.Target, TransferStrategy.HeadOnly, options);
+        var act = () => new TransferPipeline().Build(Source, Tasks.Target, TransferStrategy.HeadOnly, options);
 
         act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*last new layer to be a Dense layer*Dropout*");
     }

@@ -37,9 +37,9 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     [Fact]
     public void Build_SameSeed_SameNewHead_OtherSeed_OtherHead()
     {
-        var a = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 3));
-        var b = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 3));
-        var c = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 4));
+        var a = _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 3));
+        var b = _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 3));
+        var c = _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, SmallTransfer.Options(TransferStrategy.HeadOnly, seed: 4));
 
         a.DenseLayers[2].Weight.Values.ToArray().Should().Equal(b.DenseLayers[2].Weight.Values.ToArray());
         a.DenseLayers[2].Weight.Values.ToArray().Should().NotEqual(c.DenseLayers[2].Weight.Values.ToArray());
@@ -77,7 +77,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     public void Transfer_LastLayers1_ChangesOnlyTheTopPretrainedLayerAndTheHead()
     {
         var before = Snapshot.Of(Pretrained);
-        var built = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.LastLayers(1), SmallTransfer.Options(TransferStrategy.LastLayers(1)));
+        var built = _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.LastLayers(1), SmallTransfer.Options(TransferStrategy.LastLayers(1)));
         var initialHead = Snapshot.Of(built.DenseLayers[2]);
 
         var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.LastLayers(1))).Network;
@@ -164,8 +164,8 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         {
             Training = SmallTransfer.Options(TransferStrategy.HeadOnly).Training with { Epochs = 6 },
         };
-        var cached = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, options);
-        var uncached = _pipeline.Build(Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, options);
+        var cached = _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, options);
+        var uncached = _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.HeadOnly, options);
         int before = TestHooks.PassesOf(cached.DenseLayers[1]);
 
         new TransferLearning.Training.Trainer(options.Training).Fit(cached, fixture.Tasks.Target, fixture.Tasks.TargetTest);
@@ -183,8 +183,9 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = DataSizePolicy.RuleOfThumb });
 
         result.Strategy.Should().Be(TransferStrategy.HeadOnly, "100 target examples (20 per class) is little data");
-        string text = result.Decision.ToString();
-        text.Should().Contain("2,000").And.Contain("100").And.Contain("20.0 per class");
+        var reasons = result.Decision.Reasons;
+        reasons[1].Should().BeEquivalentTo(new { Code = DecisionReasonCode.EnoughSourceData, Value = 20.0, Threshold = 10.0 }, "2,000 source examples against 100 target examples");
+        reasons[^1].Should().BeEquivalentTo(new { Code = DecisionReasonCode.LittleTargetData, Strategy = TransferStrategy.HeadOnly, Value = 20.0, Threshold = 100.0 });
     }
 
     [Fact]
@@ -208,14 +209,21 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         var auto = new AutoSelectionOptions { Folds = 3, Progress = new SynchronousProgress<AutoSelectionProgress>(reports.Add) };
         var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = TransferPolicy.Auto(auto) };
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
+        var wall = clock.Elapsed;
 
         var candidates = result.Decision.Candidates;
         candidates.Select(c => c.Strategy.ToString()).Should().Equal("FromScratch", "HeadOnly", "LastLayers(1)", "FullFineTune", "TwoPhase");
         candidates.Should().OnlyContain(c => c.BalancedAccuracy >= 0 && c.BalancedAccuracy <= 1 && c.SquaredError == null && c.Elapsed > TimeSpan.Zero);
+        TimeSpan.FromTicks(candidates.Sum(c => c.Elapsed.Ticks)).Should().BeLessThan(wall, "each candidate's time is its own, counted once, within the call");
         candidates.Count(c => c.Epochs == 3).Should().Be(2, "FromScratch and one survivor train the full 3 epochs; the rest stop after the first rung");
         candidates.Select(c => c.Strategy).Should().Contain(result.Strategy);
-        string.Join(" ", result.Decision.Reasons).Should().Contain("successive halving").And.Contain("Chosen: " + result.Strategy);
+        var reasons = result.Decision.Reasons;
+        reasons[0].Should().BeEquivalentTo(new { Code = DecisionReasonCode.CandidatesMeasured, Value = 100.0 }, "each of the 3 parts holds out about 34 of the 100 examples, fewer than the 100 asked for, so the survivors are scored on all 3");
+        reasons.Skip(1).Take(5).Should().BeEquivalentTo(
+            candidates.Select(c => new { Code = DecisionReasonCode.CandidateScored, c.Strategy, Value = c.BalancedAccuracy }), o => o.WithStrictOrdering());
+        reasons.Single(r => r.Code == DecisionReasonCode.Chosen).Should().BeEquivalentTo(new { result.Strategy, Value = 100.0 });
         Snapshot.Same(before, Pretrained).Should().BeTrue();
         reports.Select(r => r.Completed).Should().Equal(1, 2, 3, 4, 5, 6, 7);
         reports.Should().OnlyContain(r => r.Total == 7);
@@ -245,7 +253,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 
         decision.Should().BeEquivalentTo(result.Decision);
-        string.Join(" ", decision.Reasons).Should().Contain("2,000").And.Contain("20.0 per class");
+        decision.Reasons[1].Should().BeEquivalentTo(new { Code = DecisionReasonCode.EnoughSourceData, Value = 20.0, Threshold = 10.0 });
         Snapshot.Same(before, Pretrained).Should().BeTrue();
     }
 

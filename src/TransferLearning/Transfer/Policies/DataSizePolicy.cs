@@ -11,7 +11,7 @@ namespace TransferLearning.Transfer;
 /// <para>The decision, in order:</para>
 /// <list type="number">
 /// <item>Different input sizes: refused (<see cref="ArgumentException"/>) — transfer needs the same x.</item>
-/// <item>Source examples &lt; <see cref="MinSourceToTargetRatio"/> × target examples:
+/// <item>Source examples &lt; <see cref="AdvisorOptions.MinSourceToTargetRatio"/> (of <see cref="FeatureCheck"/>) × target examples:
 /// <see cref="TransferStrategy.FromScratch"/> — each target example is worth more than a source example.</item>
 /// <item>Otherwise the strategy that trains the most layers among <see cref="TransferStrategy.FullFineTune"/>,
 /// <see cref="TransferStrategy.LastLayers(int)"/> (k = <see cref="MaxLastLayers"/> … 1) whose needs the
@@ -32,11 +32,8 @@ namespace TransferLearning.Transfer;
 /// <see cref="TransferPolicy.Auto(AutoSelectionOptions?)"/> measures whole trainings instead.
 /// </para>
 /// </remarks>
-public sealed class DataSizePolicy : TransferPolicy
+public sealed partial class DataSizePolicy : TransferPolicy
 {
-    /// <summary>The default of <see cref="MinSourceToTargetRatio"/>, shared with <see cref="AdvisorOptions"/>.</summary>
-    internal const double DefaultMinSourceToTargetRatio = 10;
-
     /// <summary>
     /// Gets the policy with the documented defaults: the rule of thumb as the prior, guarded by the
     /// evidence of condition (c) before it freezes any pretrained layer.
@@ -76,7 +73,8 @@ public sealed class DataSizePolicy : TransferPolicy
     } = 0.5;
 
     /// <summary>
-    /// Gets the settings of the probes behind <see cref="CheckFeatures"/>: the frozen features help when a
+    /// Gets the settings of the source text's conditions as the policy applies them: condition (b)'s
+    /// <see cref="AdvisorOptions.MinSourceToTargetRatio"/> (10), and the probes behind <see cref="CheckFeatures"/>: the frozen features help when a
     /// probe on the features the strategy would freeze (the top frozen layer's output) gains at least
     /// <see cref="AdvisorOptions.MinProbeGain"/> + <see cref="RequiredStandardErrors"/> standard errors over
     /// the raw inputs' (and, for regression, its R² is above 0). The default is two passes of 10-fold cross-validation without label shuffles
@@ -95,18 +93,6 @@ public sealed class DataSizePolicy : TransferPolicy
         get;
         init => field = value ?? throw new ArgumentNullException(nameof(FeatureCheck));
     } = new() { ProbeRepeats = 2, Permutations = 0 };
-
-    /// <summary>Gets how many times more source than target examples transfer needs. The default is 10.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and &gt; 0.</exception>
-    public double MinSourceToTargetRatio
-    {
-        get;
-        init
-        {
-            Guard.Positive(value, nameof(MinSourceToTargetRatio));
-            field = value;
-        }
-    } = DefaultMinSourceToTargetRatio;
 
     /// <summary>Gets the target examples per class that fine-tuning every layer needs. The default is 1,000.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
@@ -167,10 +153,13 @@ public sealed class DataSizePolicy : TransferPolicy
     /// <returns>The decision.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="situation"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The target's input size differs from the source's (not the same x).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The situation's smallest class has more examples than its target.</exception>
     public TransferDecision Decide(TransferSituation situation)
     {
         ArgumentNullException.ThrowIfNull(situation);
+        situation.Validate(nameof(situation));
         var s = situation;
+        double minRatio = FeatureCheck.MinSourceToTargetRatio;
         if (s.SourceInputSize != s.TargetInputSize)
         {
             throw new ArgumentException(
@@ -178,9 +167,15 @@ public sealed class DataSizePolicy : TransferPolicy
                 nameof(situation));
         }
 
-        var reasons = new List<string>
+        var reasons = new List<DecisionReason>
         {
-            Invariant.F($"Same input x: source and target both have {s.SourceInputSize:N0} inputs."),
+            new()
+            {
+                Code = DecisionReasonCode.SameInput,
+                Value = s.TargetInputSize,
+                Threshold = s.SourceInputSize,
+                Text = Invariant.F($"Same input x: source and target both have {s.SourceInputSize:N0} inputs."),
+            },
         };
         string perClass = s.TargetClassCount == 0
             ? Invariant.F($"{s.TargetExampleCount:N0} target examples (regression)")
@@ -190,20 +185,46 @@ public sealed class DataSizePolicy : TransferPolicy
 
         if (s.SourceToTargetRatio is { } ratio)
         {
-            if (ratio < MinSourceToTargetRatio)
+            if (ratio < minRatio)
             {
-                reasons.Add(Invariant.F($"Source has {s.SourceExampleCount:N0} examples, target {s.TargetExampleCount:N0}: ratio {ratio:G4}:1 is below the {MinSourceToTargetRatio:G4}:1 transfer needs."));
-                reasons.Add("Each target example is worth more than a source example here, so transfer is unlikely to help: train from scratch.");
-                return new TransferDecision(TransferStrategy.FromScratch, reasons, []);
+                reasons.Add(new()
+                {
+                    Code = DecisionReasonCode.TooLittleSourceData,
+                    Value = ratio,
+                    Threshold = minRatio,
+                    Text = Invariant.F($"Source has {s.SourceExampleCount:N0} examples, target {s.TargetExampleCount:N0}: ratio {ratio:G4}:1 is below the {minRatio:G4}:1 transfer needs."),
+                });
+                reasons.Add(new()
+                {
+                    Code = DecisionReasonCode.FromScratchForLittleSourceData,
+                    Value = ratio,
+                    Threshold = minRatio,
+                    Strategy = TransferStrategy.FromScratch,
+                    Text = "Each target example is worth more than a source example here, so transfer is unlikely to help: train from scratch.",
+                });
+                return new TransferDecision { Strategy = TransferStrategy.FromScratch, Reasons = reasons };
             }
 
-            reasons.Add(Invariant.F($"Source has {s.SourceExampleCount:N0} examples, target {s.TargetExampleCount:N0}: ratio {ratio:#,0.##}:1 meets the {MinSourceToTargetRatio:G4}:1 transfer needs."));
+            reasons.Add(new()
+            {
+                Code = DecisionReasonCode.EnoughSourceData,
+                Value = ratio,
+                Threshold = minRatio,
+                Text = Invariant.F($"Source has {s.SourceExampleCount:N0} examples, target {s.TargetExampleCount:N0}: ratio {ratio:#,0.##}:1 meets the {minRatio:G4}:1 transfer needs."),
+            });
         }
         else
         {
-            reasons.Add(Invariant.F($"The source's example count is unknown, so the {MinSourceToTargetRatio:N0}:1 source-to-target rule was not checked (set TransferOptions.SourceExampleCount)."));
+            reasons.Add(new()
+            {
+                Code = DecisionReasonCode.SourceCountUnknown,
+                Value = s.TargetExampleCount,
+                Threshold = minRatio,
+                Text = Invariant.F($"The source's example count is unknown, so the {minRatio:N0}:1 source-to-target rule was not checked (set PretrainedNetwork.SourceExampleCount)."),
+            });
         }
 
+        double leastNeeded = double.PositiveInfinity;
         foreach (var (candidate, minPerClass) in Ladder(s))
         {
             long trained = s.TrainedParameterCount(candidate);
@@ -211,60 +232,33 @@ public sealed class DataSizePolicy : TransferPolicy
             bool enoughPerClass = s.TargetExamplesPerClassForRules >= minPerClass;
             bool enoughPerParameter = s.TargetExampleCount >= needed;
             string need = Invariant.F($"{candidate} would train {trained:N0} parameters: it needs ≥ {minPerClass:N0} examples per class and ≥ {needed:N0} examples ({MinExamplesPerTrainedParameter:G3} per parameter); the target has {perClass}");
+            leastNeeded = Math.Min(leastNeeded, minPerClass);
+            var reason = enoughPerClass
+                ? new DecisionReason { Code = DecisionReasonCode.TooFewExamplesPerParameter, Value = s.TargetExampleCount, Threshold = needed }
+                : new DecisionReason { Code = DecisionReasonCode.TooFewExamplesPerClass, Value = s.TargetExamplesPerClassForRules, Threshold = minPerClass };
             if (enoughPerClass && enoughPerParameter)
             {
-                reasons.Add(need + ". Chosen.");
-                return new TransferDecision(candidate, reasons, []);
+                reasons.Add(new() { Code = DecisionReasonCode.StrategyNeedsMet, Value = s.TargetExamplesPerClassForRules, Threshold = minPerClass, Strategy = candidate, Text = need + ". Chosen." });
+                return new TransferDecision { Strategy = candidate, Reasons = reasons };
             }
 
-            reasons.Add(need + ".");
+            reasons.Add(reason with { Strategy = candidate, Text = need + "." });
         }
 
-        reasons.Add(Invariant.F($"Little target data ({perClass}): train the new layers only ({s.NewLayerParameterCount:N0} parameters) and keep every pretrained parameter fixed."));
-        return new TransferDecision(TransferStrategy.HeadOnly, reasons, []);
+        reasons.Add(new()
+        {
+            Code = DecisionReasonCode.LittleTargetData,
+            Value = s.TargetExamplesPerClassForRules,
+            Threshold = leastNeeded,
+            Strategy = TransferStrategy.HeadOnly,
+            Text = Invariant.F($"Little target data ({perClass}): train the new layers only ({s.NewLayerParameterCount:N0} parameters) and keep every pretrained parameter fixed."),
+        });
+        return new TransferDecision { Strategy = TransferStrategy.HeadOnly, Reasons = reasons };
     }
 
     /// <inheritdoc />
     public override string ToString() => Invariant.F(
-        $"DataSizePolicy({(CheckFeatures ? "guarded by condition (c), " : "rule of thumb only, ")}ratio ≥ {MinSourceToTargetRatio}:1, full ≥ {FullFineTuneMinExamplesPerClass}/class, last layers ≥ {LastLayersMinExamplesPerClass}/class, ≥ {MinExamplesPerTrainedParameter} examples per trained parameter, last ≤ {MaxLastLayers} layers)");
-
-    internal override TransferDecision Choose(TransferContext context)
-    {
-        var prior = Decide(context.Situation);
-        if (!CheckFeatures || !prior.Strategy.FreezesPretrainedLayers)
-        {
-            return prior;
-        }
-
-        // Condition (c) on the target, before anything is frozen: a probe on the features the strategy
-        // would freeze (the top frozen layer's output, which the trained layers would see) — one layer,
-        // so no best-of-layers choice to correct for.
-        int frozenTop = PretrainedBody.FirstTrainedLayer(context.Pretrained, context.KeptLayers, prior.Strategy.TrainedPretrainedLayers(context.KeptDenseLayers)) - 1;
-        var advice = new TransferAdvisor(FeatureCheck).Advise(
-            context.Pretrained, context.Options.SourceExampleCount, context.Target, [frozenTop], context.CancellationToken);
-        var reasons = prior.Reasons.ToList();
-        var gain = advice.Gain!;
-        var best = advice.BestLayer!;
-        string metric = TransferAdvisor.MetricName(context.Target.IsClassification);
-        string measured = Invariant.F($"a linear probe on {best.Description} scores {metric} {best.Score:F3} on held-out target data against {advice.Probes[0].Score:F3} on the raw inputs: {gain}");
-        bool beatsMean = context.Target.IsClassification || best.Score > 0;
-        double needed = FeatureCheck.MinProbeGain + (RequiredStandardErrors * gain.StandardError);
-        double show = context.Target.IsClassification ? 100 : 1;
-        string unit = context.Target.IsClassification ? "points" : "in R²";
-        string threshold = Invariant.F($"{FeatureCheck.MinProbeGain * show:0.##} {unit} + {RequiredStandardErrors:G3} × standard error {gain.StandardError * show:0.##} = {needed * show:0.##}");
-        if (gain.Gain >= needed && beatsMean)
-        {
-            reasons.Add(Invariant.F($"Condition (c), measured on the target before freezing anything: {measured}. The gain reaches the {threshold} asked for: keep {prior.Strategy}."));
-            return new TransferDecision(prior.Strategy, reasons, []);
-        }
-
-        string shortfall = beatsMean
-            ? Invariant.F($"less than the {threshold} the policy asks for")
-            : Invariant.F($"an R² of {best.Score:F3} does not beat predicting the mean");
-        reasons.Add(Invariant.F($"But condition (c) fails on the target: {measured} — {shortfall}. The frozen features do not measurably help, and freezing them would keep the network from learning its own."));
-        reasons.Add(Invariant.F($"Train from scratch instead: every strategy that trains more keeps no frozen layer, FullFineTune's needs are not met (above), and the probes show no advantage in the pretrained weights to start from."));
-        return new TransferDecision(TransferStrategy.FromScratch, reasons, []);
-    }
+        $"DataSizePolicy({(CheckFeatures ? "guarded by condition (c), " : "rule of thumb only, ")}ratio ≥ {FeatureCheck.MinSourceToTargetRatio}:1, full ≥ {FullFineTuneMinExamplesPerClass}/class, last layers ≥ {LastLayersMinExamplesPerClass}/class, ≥ {MinExamplesPerTrainedParameter} examples per trained parameter, last ≤ {MaxLastLayers} layers)");
 
     private IEnumerable<(TransferStrategy Strategy, double MinPerClass)> Ladder(TransferSituation s)
     {

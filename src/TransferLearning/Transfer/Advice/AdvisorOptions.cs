@@ -4,9 +4,9 @@ namespace TransferLearning.Transfer;
 public sealed record AdvisorOptions
 {
     /// <summary>
-    /// Gets how many times more source than target examples condition (b) needs. The default is
-    /// <see cref="DataSizePolicy.Default"/>'s <see cref="DataSizePolicy.MinSourceToTargetRatio"/> (10), so
-    /// that the advisor and the policy agree unless told otherwise.
+    /// Gets how many times more source than target examples condition (b) needs. The default is 10. The
+    /// one home of this threshold: <see cref="DataSizePolicy"/> applies the ratio of its
+    /// <see cref="DataSizePolicy.FeatureCheck"/>, so the advisor and the policy agree unless told otherwise.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and &gt; 0.</exception>
     public double MinSourceToTargetRatio
@@ -17,7 +17,7 @@ public sealed record AdvisorOptions
             Guard.Positive(value, nameof(MinSourceToTargetRatio));
             field = value;
         }
-    } = DataSizePolicy.DefaultMinSourceToTargetRatio;
+    } = 10;
 
     /// <summary>
     /// Gets how much the best pretrained layer's linear probe must gain over the raw inputs' (balanced accuracy, or

@@ -19,8 +19,11 @@ public class DataSizePolicyGuardTests(LatentPretrained fixture) : IClassFixture<
         var decision = _pipeline.Decide(fixture.Network, target);
 
         decision.Strategy.Should().Be(TransferStrategy.HeadOnly);
-        string reasons = string.Join(" ", decision.Reasons);
-        reasons.Should().Contain("Condition (c), measured on the target before freezing anything").And.Contain("layer 1").And.Contain("raw inputs").And.Contain("keep HeadOnly");
+        var check = decision.Reasons[^1];
+        check.Code.Should().Be(DecisionReasonCode.FeaturesHelp, decision.ToString());
+        check.Strategy.Should().Be(TransferStrategy.HeadOnly);
+        check.Threshold.Should().BeGreaterThan(DataSizePolicy.Default.FeatureCheck.MinProbeGain, "the gain must also beat half a standard error");
+        check.Value.Should().BeGreaterThanOrEqualTo(check.Threshold!.Value);
     }
 
     [Fact]
@@ -36,7 +39,12 @@ public class DataSizePolicyGuardTests(LatentPretrained fixture) : IClassFixture<
 
         rule.Strategy.Should().Be(TransferStrategy.HeadOnly);
         guarded.Strategy.Should().Be(TransferStrategy.FromScratch);
-        string.Join(" ", guarded.Reasons).Should().Contain("condition (c) fails").And.Contain("R²").And.Contain("Train from scratch instead");
+        var check = guarded.Reasons[^2];
+        check.Code.Should().BeOneOf([DecisionReasonCode.ProbeDoesNotBeatMean, DecisionReasonCode.FeaturesGainTooSmall], guarded.ToString());
+        check.Strategy.Should().Be(TransferStrategy.HeadOnly, "the guard judged the rule's HeadOnly");
+        check.Value.Should().BeLessThan(check.Threshold!.Value);
+        guarded.Reasons[^1].Code.Should().Be(DecisionReasonCode.FromScratchForUnhelpfulFeatures);
+        guarded.Reasons.SkipLast(2).Should().Equal(rule.Reasons, "the guard adds to the rule's reasons");
     }
 
     [Fact]
@@ -47,8 +55,10 @@ public class DataSizePolicyGuardTests(LatentPretrained fixture) : IClassFixture<
         var decision = _pipeline.Decide(fixture.Network, target, new TransferOptions { Policy = DataSizePolicy.RuleOfThumb });
 
         decision.Strategy.Should().Be(TransferStrategy.HeadOnly);
-        decision.Reasons.Should().NotContain(r => r.Contains("condition (c)", StringComparison.OrdinalIgnoreCase));
-        DataSizePolicy.RuleOfThumb.ToString().Should().Contain("rule of thumb only");
-        DataSizePolicy.Default.ToString().Should().Contain("guarded by condition (c)");
+        decision.Reasons.Select(r => r.Code).Should().NotContain(
+            [DecisionReasonCode.FeaturesHelp, DecisionReasonCode.FeaturesGainTooSmall, DecisionReasonCode.ProbeDoesNotBeatMean, DecisionReasonCode.FromScratchForUnhelpfulFeatures]);
+        decision.Reasons[^1].Code.Should().Be(DecisionReasonCode.LittleTargetData);
+        DataSizePolicy.RuleOfThumb.CheckFeatures.Should().BeFalse();
+        DataSizePolicy.Default.CheckFeatures.Should().BeTrue();
     }
 }

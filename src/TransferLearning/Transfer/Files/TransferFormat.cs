@@ -9,8 +9,11 @@ namespace TransferLearning.Transfer;
 /// <c>__metadata__</c> (format version 1), beside the network (see <see cref="NetworkFiles"/>).
 /// </summary>
 /// <remarks>
-/// Keys: <c>pretrained.source_examples</c>, <c>pretrained.source_classes</c> (absent for regression),
-/// <c>pretrained.class_names.*</c>; <c>transfer.strategy</c>, <c>transfer.reasons.*</c>,
+/// Keys: <c>pretrained.source_examples</c> (empty when unknown), <c>pretrained.source_classes</c> (absent for regression),
+/// <c>pretrained.class_names.*</c>; <c>transfer.strategy</c>, <c>transfer.reasons.*</c> (the reasons' text),
+/// <c>transfer.reason_codes.*</c> (<c>code;value;threshold;strategy</c>, an empty field for a missing value; files
+/// written before reasons carried codes have none, and their reasons read back as
+/// <see cref="DecisionReasonCode.Unspecified"/> with the text alone, as does a code this version does not know),
 /// <c>transfer.candidates.*</c> (<c>strategy;balanced accuracy;squared error;epochs;elapsed ticks</c>; files written before
 /// Auto scored balanced accuracy hold plain accuracy there); <c>{pretrained|transfer}.history.*</c>
 /// (one entry per epoch: <c>epoch;train loss;train accuracy;validation loss;validation accuracy;rate;elapsed ticks</c>,
@@ -22,7 +25,7 @@ internal static class TransferFormat
 
     public static void WritePretrained(MetadataWriter metadata, PretrainedNetwork pretrained)
     {
-        metadata.Set("pretrained.source_examples", pretrained.SourceExampleCount);
+        metadata.Set("pretrained.source_examples", pretrained.SourceExampleCount?.ToString(CultureInfo.InvariantCulture) ?? string.Empty);
         if (pretrained.SourceClassCount is { } classes)
         {
             metadata.Set("pretrained.source_classes", classes);
@@ -40,17 +43,19 @@ internal static class TransferFormat
             throw metadata.Error("it holds a network but no pretraining record ('pretrained.source_examples'); load it with Network.Load.");
         }
 
-        long examples = metadata.Integer("pretrained.source_examples", 0, long.MaxValue);
+        long? examples = metadata.String("pretrained.source_examples").Length == 0 ? null : metadata.Integer("pretrained.source_examples", 1, long.MaxValue);
         var history = ReadHistory(metadata, "pretrained.history");
         int? classes = metadata.Has("pretrained.source_classes") ? metadata.Int("pretrained.source_classes", 1) : null;
         var names = metadata.List("pretrained.class_names");
-        return network => new PretrainedNetwork(network, examples, history) { SourceClassCount = classes, ClassNames = names };
+        return network => new PretrainedNetwork { Network = network, SourceExampleCount = examples, History = history, SourceClassCount = classes, ClassNames = names };
     }
 
     public static void WriteResult(MetadataWriter metadata, TransferResult result)
     {
         metadata.Set("transfer.strategy", result.Decision.Strategy.ToString());
-        metadata.SetList("transfer.reasons", result.Decision.Reasons);
+        metadata.SetList("transfer.reasons", result.Decision.Reasons.Select(r => r.Text).ToList());
+        metadata.SetList("transfer.reason_codes", result.Decision.Reasons.Select(r => Join(
+            r.Code.ToString(), Number(r.Value), Number(r.Threshold), r.Strategy?.ToString() ?? string.Empty)).ToList());
         metadata.SetList("transfer.candidates", result.Decision.Candidates.Select(c => Join(
             c.Strategy.ToString(), Number(c.BalancedAccuracy), Number(c.SquaredError), c.Epochs.ToString(CultureInfo.InvariantCulture), c.Elapsed.Ticks.ToString(CultureInfo.InvariantCulture))).ToList());
         WriteHistory(metadata, "transfer.history", result.History);
@@ -69,12 +74,50 @@ internal static class TransferFormat
         {
             string key = string.Create(CultureInfo.InvariantCulture, $"transfer.candidates.{i}");
             var fields = Fields(metadata, key, text, 5);
-            return new CandidateScore(
-                ParseStrategy(metadata, fields[0], key), NullableNumber(metadata, key, fields[1]), NullableNumber(metadata, key, fields[2]), Count(metadata, key, fields[3]), Ticks(metadata, key, fields[4]));
+            return new CandidateScore
+            {
+                Strategy = ParseStrategy(metadata, fields[0], key),
+                BalancedAccuracy = NullableNumber(metadata, key, fields[1]),
+                SquaredError = NullableNumber(metadata, key, fields[2]),
+                Epochs = Count(metadata, key, fields[3]),
+                Elapsed = Ticks(metadata, key, fields[4]),
+            };
         }).ToList();
-        var decision = new TransferDecision(strategy, metadata.List("transfer.reasons"), candidates);
+        var decision = new TransferDecision { Strategy = strategy, Reasons = ReadReasons(metadata), Candidates = candidates };
         var history = ReadHistory(metadata, "transfer.history");
-        return network => new TransferResult(network, decision, history);
+        return network => new TransferResult { Network = network, Decision = decision, History = history };
+    }
+
+    /// <summary>The reasons: their text, with their codes and numbers when the file has them (files written before codes do not).</summary>
+    private static List<DecisionReason> ReadReasons(MetadataReader metadata)
+    {
+        var texts = metadata.List("transfer.reasons");
+        if (!metadata.Has("transfer.reason_codes.count"))
+        {
+            return texts.Select(text => new DecisionReason { Text = text }).ToList();
+        }
+
+        var codes = metadata.List("transfer.reason_codes");
+        if (codes.Count != texts.Count)
+        {
+            throw metadata.Error($"it holds {texts.Count} reasons ('transfer.reasons') but {codes.Count} reason codes ('transfer.reason_codes').");
+        }
+
+        return texts.Select((text, i) =>
+        {
+            string key = string.Create(CultureInfo.InvariantCulture, $"transfer.reason_codes.{i}");
+            var fields = Fields(metadata, key, codes[i], 4);
+            // A code this version does not know (a file from a later one) reads as Unspecified: the text still says it.
+            var code = Enum.GetNames<DecisionReasonCode>().Contains(fields[0], StringComparer.Ordinal) ? Enum.Parse<DecisionReasonCode>(fields[0]) : DecisionReasonCode.Unspecified;
+            return new DecisionReason
+            {
+                Code = code,
+                Value = NullableNumber(metadata, key, fields[1]),
+                Threshold = NullableNumber(metadata, key, fields[2]),
+                Strategy = fields[3].Length == 0 ? null : ParseStrategy(metadata, fields[3], key),
+                Text = text,
+            };
+        }).ToList();
     }
 
     private static void WriteHistory(MetadataWriter metadata, string key, TrainingHistory history)

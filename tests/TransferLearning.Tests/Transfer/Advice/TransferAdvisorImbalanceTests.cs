@@ -29,7 +29,8 @@ public class TransferAdvisorImbalanceTests
         var advice = new TransferAdvisor().Advise(pretrained, target);
 
         advice.FeaturesHelp.Holds.Should().BeTrue(advice.ToString());
-        advice.FeaturesHelp.Evidence.Should().Contain("balanced accuracy");
+        advice.Gain!.IsClassification.Should().BeTrue("a 2-class target is probed by balanced accuracy");
+        advice.FeaturesHelp.Reason.Code.Should().Be(DecisionReasonCode.FeaturesHelp);
         advice.Probes[0].Score.Should().BeLessThan(0.75, $"no linear function of x finds the disk: {advice}");
         advice.Gain!.Gain.Should().BeGreaterThan(2.0 * positives / target.Count, $"the gain is in the rare class's recall, which plain accuracy weighs at {positives / (double)target.Count:P1}");
     }
@@ -48,7 +49,7 @@ public class TransferAdvisorImbalanceTests
             0.95f, 0.05f, // class 0, wrong
         ];
 
-        double score = TransferAdvisor.BalancedAccuracy(predictions, 2, 0, 2, train, test, labels);
+        double score = ProbeExperiment.BalancedAccuracy(predictions, 2, 0, 2, train, test, labels);
 
         score.Should().BeApproximately((1.0 + 0.5) / 2, 1e-12, "class 0's recall is 1 of 1 and class 1's is 1 of 2");
     }
@@ -63,7 +64,7 @@ public class TransferAdvisorImbalanceTests
         var predictions = Enumerable.Range(0, 3 * 30).Select(_ => (float)random.NextDouble()).ToArray();
         int correct = test.Select((e, j) => Enumerable.Range(0, 3).MaxBy(c => predictions[(3 * j) + c]) == labels[e] ? 1 : 0).Sum();
 
-        double score = TransferAdvisor.BalancedAccuracy(predictions, 3, 0, 3, train, test, labels);
+        double score = ProbeExperiment.BalancedAccuracy(predictions, 3, 0, 3, train, test, labels);
 
         score.Should().BeApproximately(correct / 30.0, 1e-12);
     }
@@ -76,7 +77,7 @@ public class TransferAdvisorImbalanceTests
         int[] test = [4];
         float[] predictions = [0.1f, 0.2f, 5f]; // class 2 scores highest but was never seen in training
 
-        TransferAdvisor.BalancedAccuracy(predictions, 3, 0, 3, train, test, labels).Should().Be(0, "class 2 cannot be predicted, so its one example is missed");
+        ProbeExperiment.BalancedAccuracy(predictions, 3, 0, 3, train, test, labels).Should().Be(0, "class 2 cannot be predicted, so its one example is missed");
     }
 
     /// <summary>

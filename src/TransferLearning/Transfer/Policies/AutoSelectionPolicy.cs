@@ -55,7 +55,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         int total = candidates.Count + 1 + Math.Min(Options.Survivors, candidates.Count - 1);
         int done = 0;
         void Report(string stage, TransferStrategy strategy) =>
-            Options.Progress?.Report(new AutoSelectionProgress(stage, strategy, ++done, total));
+            Options.Progress?.Report(new AutoSelectionProgress { Stage = stage, Strategy = strategy, Completed = ++done, Total = total });
 
         // Rung 0: every candidate, a short budget, the first held-out part.
         var (train, holdout) = splits[0];
@@ -101,45 +101,73 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         var scores = Enumerable.Range(0, candidates.Count).Select(c =>
         {
             double score = perExample.TryGetValue(c, out var full) ? full.Average() : first[c];
-            return new CandidateScore(
-                candidates[c],
-                target.IsClassification ? score : null,
-                target.IsClassification ? null : -score,
-                perExample.ContainsKey(c) ? epochs : firstEpochs,
-                elapsed[c]);
+            return new CandidateScore
+            {
+                Strategy = candidates[c],
+                BalancedAccuracy = target.IsClassification ? score : null,
+                SquaredError = target.IsClassification ? null : -score,
+                Epochs = perExample.ContainsKey(c) ? epochs : firstEpochs,
+                Elapsed = elapsed[c],
+            };
         }).ToArray();
-        var reasons = new List<string>
+        var reasons = new List<DecisionReason>
         {
-            Invariant.F($"Measured {candidates.Count} strategies by successive halving on {heldOut:N0} held-out target examples: each trained {firstEpochs} epochs on {splits[0].Train.Count:N0} examples and scored on {splits[0].Holdout.Count:N0}; FromScratch and the best {Options.Survivors} other(s) trained on to {epochs} epochs{(heldOut > splits[0].Holdout.Count ? Invariant.F($", also on further parts until {heldOut:N0} examples were held out") : string.Empty)}. Held-out {unit}:"),
+            new()
+            {
+                Code = DecisionReasonCode.CandidatesMeasured,
+                Value = heldOut,
+                Text = Invariant.F($"Measured {candidates.Count} strategies by successive halving on {heldOut:N0} held-out target examples: each trained {firstEpochs} epochs on {splits[0].Train.Count:N0} examples and scored on {splits[0].Holdout.Count:N0}; FromScratch and the best {Options.Survivors} other(s) trained on to {epochs} epochs{(heldOut > splits[0].Holdout.Count ? Invariant.F($", also on further parts until {heldOut:N0} examples were held out") : string.Empty)}. Held-out {unit}:"),
+            },
         };
-        reasons.AddRange(scores.Select(s => s.ToString()));
+        reasons.AddRange(scores.Select(s => new DecisionReason
+        {
+            Code = DecisionReasonCode.CandidateScored,
+            Value = s.BalancedAccuracy ?? s.SquaredError,
+            Strategy = s.Strategy,
+            Text = s.ToString(),
+        }));
 
         int best = survivors.MaxBy(c => perExample[c].Average());
         if (best != 0)
         {
             var gains = perExample[best].Zip(perExample[0], (a, b) => a - b).ToArray();
-            double meanGain = gains.Average();
-            double se = Math.Sqrt(gains.Sum(g => (g - meanGain) * (g - meanGain)) / Math.Max(1, gains.Length - 1) / gains.Length);
+            double meanGain = Statistics.Mean(gains);
+            double se = Statistics.StandardError(gains);
             double show = target.IsClassification ? 100 : 1;
             string points = target.IsClassification ? "points" : "in squared error";
-            if (meanGain <= Options.RequiredStandardErrors * se)
+            double needed = Options.RequiredStandardErrors * se;
+            bool withinNoise = meanGain <= needed;
+            reasons.Add(new()
             {
-                reasons.Add(Invariant.F($"{candidates[best]} beat FromScratch by {meanGain * show:+0.0#;-0.0#} {points} per held-out example, within the noise ({Options.RequiredStandardErrors:G3} × standard error {se * show:0.0#}): keep the baseline."));
-                best = 0;
-            }
-            else
-            {
-                reasons.Add(Invariant.F($"{candidates[best]} beat FromScratch by {meanGain * show:+0.0#;-0.0#} {points} per held-out example, more than {Options.RequiredStandardErrors:G3} × its standard error ({se * show:0.0#})."));
-            }
+                Code = withinNoise ? DecisionReasonCode.GainWithinNoise : DecisionReasonCode.GainBeyondNoise,
+                Value = meanGain,
+                Threshold = needed,
+                Strategy = candidates[best],
+                Text = withinNoise
+                    ? Invariant.F($"{candidates[best]} beat FromScratch by {meanGain * show:+0.0#;-0.0#} {points} per held-out example, within the noise ({Options.RequiredStandardErrors:G3} × standard error {se * show:0.0#}): keep the baseline.")
+                    : Invariant.F($"{candidates[best]} beat FromScratch by {meanGain * show:+0.0#;-0.0#} {points} per held-out example, more than {Options.RequiredStandardErrors:G3} × its standard error ({se * show:0.0#})."),
+            });
+            best = withinNoise ? 0 : best;
         }
 
-        reasons.Add(Invariant.F($"Chosen: {candidates[best]}; trained on all {target.Count:N0} target examples."));
+        reasons.Add(new()
+        {
+            Code = DecisionReasonCode.Chosen,
+            Value = target.Count,
+            Strategy = candidates[best],
+            Text = Invariant.F($"Chosen: {candidates[best]}; trained on all {target.Count:N0} target examples."),
+        });
         if (best == 0)
         {
-            reasons.Add("No transfer strategy clearly beat training from scratch: the pretrained network does not measurably help this target, so negative transfer is avoided.");
+            reasons.Add(new()
+            {
+                Code = DecisionReasonCode.NoTransferBeatFromScratch,
+                Strategy = TransferStrategy.FromScratch,
+                Text = "No transfer strategy clearly beat training from scratch: the pretrained network does not measurably help this target, so negative transfer is avoided.",
+            });
         }
 
-        return new TransferDecision(candidates[best], reasons, scores);
+        return new TransferDecision { Strategy = candidates[best], Reasons = reasons, Candidates = scores };
     }
 
     /// <summary>
@@ -158,34 +186,29 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         int rows = network.OutputSize;
         var output = new float[rows * holdout.Count];
         network.Inference.Run(holdout.FeatureData, holdout.Count, 0, network.Layers.Count, output, nameof(holdout));
-        var score = new double[holdout.Count];
-        double[]? weight = null;
         if (holdout.IsClassification)
         {
-            var perClass = holdout.CountPerClass();
-            int present = perClass.Count(n => n > 0);
-            weight = perClass.Select(n => n > 0 ? holdout.Count / ((double)present * n) : 0).ToArray();
+            var predicted = new int[holdout.Count];
+            for (int j = 0; j < holdout.Count; j++)
+            {
+                predicted[j] = Network.ArgMax(output.AsSpan(j * rows, rows)); // one sigmoid unit: class 1 when a ≥ 0.5
+            }
+
+            return Statistics.BalancedAccuracyPerExample(predicted, holdout.LabelArray!, holdout.ClassCount);
         }
 
+        var score = new double[holdout.Count];
         for (int j = 0; j < holdout.Count; j++)
         {
             var column = output.AsSpan(j * rows, rows);
-            if (holdout.IsClassification)
+            double sum = 0;
+            for (int r = 0; r < rows; r++)
             {
-                int label = holdout.LabelArray![j];
-                score[j] = Network.ArgMax(column) == label ? weight![label] : 0; // one sigmoid unit: class 1 when a ≥ 0.5
+                double e = column[r] - holdout.TargetArray![(j * rows) + r];
+                sum += e * e;
             }
-            else
-            {
-                double sum = 0;
-                for (int r = 0; r < rows; r++)
-                {
-                    double e = column[r] - holdout.TargetArray![(j * rows) + r];
-                    sum += e * e;
-                }
 
-                score[j] = -sum / rows;
-            }
+            score[j] = -sum / rows;
         }
 
         return score;

@@ -43,7 +43,7 @@ internal static class LinearProbe
         int count = targets.Length / q;
         var xTrain = Gather(features, d, train);
         var xTest = Gather(features, d, test);
-        Standardize(xTrain, xTest, d, m, mt);
+        Statistics.Standardize(xTrain, xTest, d);
 
         // Centred targets of the training part, m × q, and their means (the intercept).
         var y = new float[m * q];
@@ -134,45 +134,5 @@ internal static class LinearProbe
         }
 
         return x;
-    }
-
-    /// <summary>Z-scores each feature with the training part's mean and deviation (constant features become 0).</summary>
-    private static void Standardize(float[] train, float[] test, int d, int m, int mt)
-    {
-        var mean = new double[d];
-        var sq = new double[d];
-        for (int j = 0; j < m; j++)
-        {
-            for (int i = 0; i < d; i++)
-            {
-                double v = train[(j * d) + i];
-                mean[i] += v;
-                sq[i] += v * v;
-            }
-        }
-
-        var scale = new float[d];
-        var shift = new float[d];
-        for (int i = 0; i < d; i++)
-        {
-            mean[i] /= m;
-            double std = Math.Sqrt(Math.Max(0, (sq[i] / m) - (mean[i] * mean[i])));
-            scale[i] = std > 1e-6 ? (float)(1 / std) : 0f;
-            shift[i] = (float)mean[i];
-        }
-
-        Apply(train, m);
-        Apply(test, mt);
-
-        void Apply(float[] x, int columns)
-        {
-            for (int j = 0; j < columns; j++)
-            {
-                for (int i = 0; i < d; i++)
-                {
-                    x[(j * d) + i] = (x[(j * d) + i] - shift[i]) * scale[i];
-                }
-            }
-        }
     }
 }

@@ -36,7 +36,11 @@ public abstract class TransferPolicy
     private sealed class FixedPolicy(TransferStrategy strategy) : TransferPolicy
     {
         internal override TransferDecision Choose(TransferContext context) =>
-            new(strategy, [$"{strategy} was fixed by the caller ({context.Situation})."], []);
+            new()
+            {
+                Strategy = strategy,
+                Reasons = [new() { Code = DecisionReasonCode.FixedByCaller, Strategy = strategy, Text = $"{strategy} was fixed by the caller ({context.Situation})." }],
+            };
 
         public override string ToString() => $"Fixed({strategy})";
     }

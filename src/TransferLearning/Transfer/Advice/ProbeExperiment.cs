@@ -1,0 +1,274 @@
+using TransferLearning.Data;
+using TransferLearning.Networks;
+using TransferLearning.Training;
+
+namespace TransferLearning.Transfer;
+
+/// <summary>
+/// The advisor's measurement of condition (c), step by step: build the real targets and their shuffles,
+/// compute each representation's features once, fit and score a ridge probe per fold, average the
+/// scores, and compare the best layer's gain with its confidence interval and the permutation baseline.
+/// </summary>
+internal sealed class ProbeExperiment
+{
+    private readonly AdvisorOptions options;
+    private readonly Network pretrained;
+    private readonly Dataset target;
+    private readonly IReadOnlyList<int> probed;
+    private readonly int count;
+    private readonly int folds;
+    private readonly int blocks;
+    private readonly int outputs;
+    private readonly int q;
+    private readonly int resamples;
+
+    private ProbeExperiment(AdvisorOptions options, Network pretrained, Dataset target, IReadOnlyList<int> probed)
+    {
+        this.options = options;
+        this.pretrained = pretrained;
+        this.target = target;
+        this.probed = probed;
+        count = target.Count;
+        folds = Math.Min(options.ProbeFolds, count);
+        blocks = 1 + options.Permutations;
+        outputs = target.IsClassification ? target.ClassCount : target.TargetCount;
+        q = outputs * blocks;
+        resamples = options.ProbeRepeats * folds;
+    }
+
+    /// <summary>
+    /// Scores a ridge probe on the raw inputs and on each of the layers <paramref name="probed"/> by
+    /// repeated stratified k-fold, on the real targets and on <see cref="AdvisorOptions.Permutations"/>
+    /// shuffles of them; returns the mean scores and the best layer's gain over the raw inputs.
+    /// </summary>
+    public static (List<ProbeScore> Probes, ProbeGain Gain) Run(
+        AdvisorOptions options, Network pretrained, Dataset target, IReadOnlyList<int> probed, CancellationToken cancellationToken)
+    {
+        var experiment = new ProbeExperiment(options, pretrained, target, probed);
+        var (targets, labels) = experiment.GatherTargets();
+        var (features, sizes) = experiment.ComputeFeatures();
+        var (score, testShare) = experiment.FitFolds(features, sizes, targets, labels, cancellationToken);
+        var probes = experiment.Summarise(score);
+        return (probes, experiment.CompareWithBaseline(score, probes, testShare));
+    }
+
+    /// <summary>
+    /// Balanced accuracy of ridge outputs: each held-out example gets the class with the largest
+    /// <c>ŷ_c / π_c</c>, <c>π_c</c> being the class's share of the training part (a class absent from it
+    /// is never predicted), then <see cref="Statistics.BalancedAccuracy"/>.
+    /// </summary>
+    /// <remarks>
+    /// The ridge outputs estimate <c>P(c | x)</c> (a linear probability model), so dividing by the prior is
+    /// Bayes' rule for balanced accuracy; on balanced classes it is plain accuracy. On imbalanced ones
+    /// (25 positives against 500 negatives) plain accuracy rewards predicting the majority class and cannot
+    /// tell features that separate the classes from features that do not. The outputs are not probabilities
+    /// (they may be negative), so the rule is a heuristic.
+    /// </remarks>
+    internal static double BalancedAccuracy(float[] predictions, int q, int first, int outputs, int[] train, int[] test, int[] labels)
+    {
+        var prior = new double[outputs];
+        foreach (int j in train)
+        {
+            prior[labels[j]]++;
+        }
+
+        var predicted = new int[test.Length];
+        var actual = new int[test.Length];
+        for (int j = 0; j < test.Length; j++)
+        {
+            int best = -1;
+            double bestScore = double.NegativeInfinity;
+            for (int c = 0; c < outputs; c++)
+            {
+                if (prior[c] > 0)
+                {
+                    double scoreC = predictions[(j * q) + first + c] * (train.Length / prior[c]);
+                    if (scoreC > bestScore)
+                    {
+                        best = c;
+                        bestScore = scoreC;
+                    }
+                }
+            }
+
+            predicted[j] = best;
+            actual[j] = labels[test[j]];
+        }
+
+        return Statistics.BalancedAccuracy(predicted, actual, outputs);
+    }
+
+    /// <summary>R² of each target row (about its own held-out mean), averaged over the rows.</summary>
+    private static double RSquared(float[] predictions, int q, int first, int outputs, int[] test, float[] targets, int count)
+    {
+        var actual = new float[test.Length];
+        var predicted = new float[test.Length];
+        double total = 0;
+        for (int r = 0; r < outputs; r++)
+        {
+            var column = targets.AsSpan((first + r) * count, count);
+            for (int j = 0; j < test.Length; j++)
+            {
+                actual[j] = column[test[j]];
+                predicted[j] = predictions[(j * q) + first + r];
+            }
+
+            total += Statistics.RSquared(actual, predicted);
+        }
+
+        return total / outputs;
+    }
+
+    /// <summary>The real targets (block 0) and their shuffles, as <c>count × q</c> columns; the labels of each block.</summary>
+    private (float[] Targets, int[][] Labels) GatherTargets()
+    {
+        var random = new MathNet.Numerics.Random.Xoshiro256StarStar(options.Seed);
+        var targets = new float[count * q];
+        var labels = new int[blocks][];
+        for (int p = 0; p < blocks; p++)
+        {
+            var order = Enumerable.Range(0, count).ToArray();
+            if (p > 0)
+            {
+                Strata.Shuffle(order, random);
+            }
+
+            labels[p] = new int[count];
+            for (int j = 0; j < count; j++)
+            {
+                int src = order[j];
+                if (target.IsClassification)
+                {
+                    labels[p][j] = target.LabelArray![src];
+                    targets[(((p * outputs) + labels[p][j]) * count) + j] = 1f;
+                }
+                else
+                {
+                    for (int r = 0; r < outputs; r++)
+                    {
+                        targets[(((p * outputs) + r) * count) + j] = target.TargetArray![(src * outputs) + r];
+                    }
+                }
+            }
+        }
+
+        return (targets, labels);
+    }
+
+    /// <summary>The features of every representation (raw inputs first), computed once and shared by every fold and shuffle.</summary>
+    private (float[][] Features, int[] Sizes) ComputeFeatures()
+    {
+        int layers = probed.Count;
+        var features = new float[layers + 1][];
+        var sizes = new int[layers + 1];
+        features[0] = target.FeatureData.ToArray();
+        sizes[0] = target.FeatureCount;
+        for (int l = 0; l < layers; l++)
+        {
+            sizes[l + 1] = pretrained.Layers[probed[l]].OutputSize;
+            features[l + 1] = new float[sizes[l + 1] * count];
+            pretrained.Inference.Run(target.FeatureData, count, 0, probed[l] + 1, features[l + 1], nameof(target));
+        }
+
+        return (features, sizes);
+    }
+
+    /// <summary>
+    /// Fits a probe per representation on each fold's training part and scores it on the held-out part
+    /// for every block: <c>score[representation, block, resample]</c>, and the mean of <c>n_test/n_train</c>.
+    /// </summary>
+    private (double[,,] Score, double TestShare) FitFolds(float[][] features, int[] sizes, float[] targets, int[][] labels, CancellationToken cancellationToken)
+    {
+        int layers = probed.Count;
+        var score = new double[layers + 1, blocks, resamples];
+        double testShare = 0;
+        int s = 0;
+        for (int repeat = 0; repeat < options.ProbeRepeats; repeat++)
+        {
+            var assignment = target.StratifiedFoldAssignment(folds, options.Seed + repeat);
+            for (int f = 0; f < folds; f++, s++)
+            {
+                var train = Enumerable.Range(0, count).Where(i => assignment[i] != f).ToArray();
+                var test = Enumerable.Range(0, count).Where(i => assignment[i] == f).ToArray();
+                testShare += (double)test.Length / train.Length / resamples;
+                for (int rep = 0; rep <= layers; rep++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var predictions = LinearProbe.FitPredict(features[rep], sizes[rep], train, test, targets, q, options.ProbeRidge, pretrained.Backend);
+                    for (int p = 0; p < blocks; p++)
+                    {
+                        score[rep, p, s] = target.IsClassification
+                            ? BalancedAccuracy(predictions, q, p * outputs, outputs, train, test, labels[p])
+                            : RSquared(predictions, q, p * outputs, outputs, test, targets, count);
+                    }
+                }
+            }
+        }
+
+        return (score, testShare);
+    }
+
+    /// <summary>The mean held-out score of each representation on the real targets: the raw inputs first, then each probed layer.</summary>
+    private List<ProbeScore> Summarise(double[,,] score)
+    {
+        var probes = new List<ProbeScore> { new() { Layer = -1, Description = Invariant.F($"raw inputs ({target.FeatureCount} features)"), Score = Mean(score, 0, 0) } };
+        for (int l = 0; l < probed.Count; l++)
+        {
+            probes.Add(new ProbeScore { Layer = probed[l], Description = Invariant.F($"layer {probed[l]}: {pretrained.Layers[probed[l]]}"), Score = Mean(score, l + 1, 0) });
+        }
+
+        return probes;
+    }
+
+    /// <summary>
+    /// The best layer's gain over the raw inputs, with its confidence interval (Student's t, the variance
+    /// corrected by Nadeau and Bengio's <c>1/n + n_test/n_train</c>) and the permutation baseline: the same
+    /// best-layer choice made on every shuffle.
+    /// </summary>
+    private ProbeGain CompareWithBaseline(double[,,] score, List<ProbeScore> probes, double testShare)
+    {
+        int layers = probed.Count;
+        int bestRep = Enumerable.Range(1, layers).MaxBy(rep => Mean(score, rep, 0) - Mean(score, 0, 0));
+        double baseline = double.NegativeInfinity;
+        for (int p = 1; p < blocks; p++)
+        {
+            for (int rep = 1; rep <= layers; rep++)
+            {
+                baseline = Math.Max(baseline, Mean(score, rep, p) - Mean(score, 0, p));
+            }
+        }
+
+        var gains = Enumerable.Range(0, resamples).Select(i => score[bestRep, 0, i] - score[0, 0, i]).ToArray();
+        double gain = Statistics.Mean(gains);
+
+        // Nadeau and Bengio's correction: resampled training parts overlap, so the folds' gains are
+        // correlated and the plain standard error is too small; the variance is scaled by 1/n + n_test/n_train.
+        double se = Math.Sqrt(Statistics.Variance(gains) * ((1.0 / resamples) + testShare));
+        double t = Statistics.TQuantile(options.ConfidenceLevel, resamples - 1);
+        return new ProbeGain
+        {
+            Layer = probed[bestRep - 1],
+            Description = probes[bestRep].Description,
+            Gain = gain,
+            Lower = gain - (t * se),
+            Upper = gain + (t * se),
+            StandardError = se,
+            ConfidenceLevel = options.ConfidenceLevel,
+            PermutationBaseline = options.Permutations > 0 ? baseline : double.NegativeInfinity,
+            Permutations = options.Permutations,
+            Resamples = resamples,
+            IsClassification = target.IsClassification,
+        };
+    }
+
+    private double Mean(double[,,] score, int rep, int p)
+    {
+        double sum = 0;
+        for (int i = 0; i < resamples; i++)
+        {
+            sum += score[rep, p, i];
+        }
+
+        return sum / resamples;
+    }
+}
