@@ -32,7 +32,7 @@ public static class Program
             .Dense(64, Activation.ReLU)
             .Dense(2, Activation.Softmax);
         output.WriteLine(network);
-        output.WriteLine($"Compute backend: {network.Backend}");
+        output.WriteLine($"Compute backend: {network.TrainingBackend}");
 
         // 3. Train with Adam, mini-batches of 32, and watch the loss fall.
         var trainer = new Trainer(new TrainingOptions

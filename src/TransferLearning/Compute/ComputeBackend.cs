@@ -39,7 +39,7 @@ public abstract class ComputeBackend
     /// The managed kernel comes first because it measured faster than the system OpenBLAS on every
     /// product that training the benchmark networks runs (tests/TransferLearning.Benchmarks/README.md):
     /// 194–219 GFLOP/s against 165–190 on the 784-512-256 layers at batch 128. To use the system BLAS
-    /// anyway, set <see cref="Networks.Network.Backend"/> to <see cref="NativeBlas(string?)"/>.
+    /// anyway, set <see cref="Networks.Network.TrainingBackend"/> to <see cref="NativeBlas(string?)"/>.
     /// </remarks>
     public static ComputeBackend Default => LazyLoadedDefault();
 

@@ -186,7 +186,7 @@ internal sealed partial class InferencePlan
         int scratchFloats = layer.InferenceScratchRows * columns;
         var scratch = new Span<float>(buffers.Get(3, scratchFloats), scratchFloats);
         layer.Infer(
-            network.Backend,
+            network.TrainingBackend,
             new ReadOnlySpan<float>(input, layer.InputSize * columns),
             new Span<float>(output, layer.OutputSize * columns),
             scratch,

@@ -84,7 +84,7 @@ internal sealed partial class InferencePlan(Network network)
         }
 
         var range = new LayerRange(first, end, network.InputRowsOf(first), layers[end - 1].OutputSize);
-        var (kernel, threads) = KernelOf(network.Backend);
+        var (kernel, threads) = KernelOf(network.TrainingBackend);
         fixed (float* px = x)
         fixed (float* po = output)
         fixed (float* pz = preActivation)

@@ -71,10 +71,17 @@ public sealed partial class Network
     public long TrainableParameterCount => Parameters.Where(p => !p.IsFrozen).Sum(p => (long)p.Length);
 
     /// <summary>
-    /// Gets or sets the kernel that computes the matrix products. The default is <see cref="ComputeBackend.Default"/>.
+    /// Gets or sets the kernel that computes training's matrix products (forward and backward passes in
+    /// <see cref="Training.Trainer.Fit"/> and <see cref="Training.TrainingStep"/>). The default is <see cref="ComputeBackend.Default"/>.
     /// </summary>
+    /// <remarks>
+    /// Prediction and evaluation (<c>Predict</c>, <c>PredictBatch</c>, <c>Evaluate</c>, the frozen-feature cache) always
+    /// run the managed packed kernels, whichever backend trains: with a managed backend they use its kernel and thread
+    /// limit, with any other (a native BLAS) the best managed kernel of this CPU. So their outputs never depend on a
+    /// native library.
+    /// </remarks>
     /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
-    public ComputeBackend Backend
+    public ComputeBackend TrainingBackend
     {
         get => _backend;
         set => _backend = value ?? throw new ArgumentNullException(nameof(value));

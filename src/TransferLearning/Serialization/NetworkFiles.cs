@@ -18,7 +18,7 @@ namespace TransferLearning.Serialization;
 /// Loading checks the whole file before it trusts or allocates anything from it (see
 /// <see cref="ModelFormatException"/>); nothing in a file names a type to create. A loaded network has the
 /// saved weights, frozen flags and seed; layers appended to it draw from a fresh generator seeded with that
-/// seed, and its <see cref="Network.Backend"/> is the default.
+/// seed, and its <see cref="Network.TrainingBackend"/> is the default.
 /// </para>
 /// </remarks>
 public static class NetworkFiles

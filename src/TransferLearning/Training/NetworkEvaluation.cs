@@ -16,7 +16,7 @@ public static class NetworkEvaluation
     /// <remarks>
     /// The outputs scored are those <see cref="Network.Predict(MathNet.Numerics.LinearAlgebra.Matrix{float})"/> gives
     /// for the same examples, bit for bit: both run the network's one inference path (the managed packed kernels,
-    /// whichever <see cref="Network.Backend"/> trains), over every example at once. Softmax and binary
+    /// whichever <see cref="Network.TrainingBackend"/> trains), over every example at once. Softmax and binary
     /// cross-entropy are computed from the output layer's pre-activation <c>Z[L]</c>, taken from the same product
     /// before the softmax or sigmoid is applied (<c>log Σ e^z − z_y</c>; <c>max(z, 0) − z·y + log(1 + e^(−|z|))</c>),
     /// so a confident wrong answer costs a large finite loss, never <c>log 0</c>.

@@ -35,7 +35,7 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
     public Network FreshCopy()
     {
         var network = Network.Create(Pretrained.InputSize, Options.Seed);
-        network.Backend = Pretrained.Backend;
+        network.TrainingBackend = Pretrained.TrainingBackend;
         for (int l = 0; l < Kept; l++)
         {
             network.Add(Pretrained.Layers[l].ToSpec());

@@ -34,7 +34,7 @@ public class TrainingBenchmarks
         _w2.Inference.Run(TrainingWorkloadData.Train.FeatureData, TrainingWorkloadData.TrainCount, 0, 2, _features, "x");
         _cached = TrainingWorkloadData.Train.WithFeatures((float[])_features.Clone(), 256);
         _head = Network.Create(256, seed: 7).Add(_w2.DenseLayers[2].Clone());
-        _head.Backend = backend;
+        _head.TrainingBackend = backend;
         _output = new float[TrainingWorkloadData.Classes * TrainingWorkloadData.TestCount];
     }
 

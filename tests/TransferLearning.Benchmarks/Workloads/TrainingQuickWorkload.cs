@@ -49,7 +49,7 @@ public sealed class TrainingQuickWorkload : IQuickWorkload
                     network.Inference.Run(TrainingWorkloadData.Train.FeatureData, TrainingWorkloadData.TrainCount, 0, 2, f, "x");
                     cached = TrainingWorkloadData.Train.WithFeatures(f, 256);
                     head = Network.Create(256, seed: 7).Add(network.DenseLayers[2].Clone());
-                    head.Backend = backend;
+                    head.TrainingBackend = backend;
                 },
                 () => new Trainer(TrainingWorkloadData.EpochOptions).Fit(head!, cached!));
 

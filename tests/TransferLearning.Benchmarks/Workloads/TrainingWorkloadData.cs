@@ -51,7 +51,7 @@ public static class TrainingWorkloadData
             .Dense(512, Activation.ReLU)
             .Dense(256, Activation.ReLU)
             .Dense(Classes, Activation.Softmax);
-        network.Backend = backend;
+        network.TrainingBackend = backend;
         return network;
     }
 

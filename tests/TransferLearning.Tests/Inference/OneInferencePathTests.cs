@@ -79,7 +79,7 @@ public class OneInferencePathTests
                 return (InferenceTests.TrainedNetworkWithEveryLayerKind(backend), 4);
             default:
                 var network = Network.Create(6, seed: 4).Dense(20, Activation.ReLU).Dropout(0.5f).Dense(1, Activation.Sigmoid);
-                network.Backend = backend;
+                network.TrainingBackend = backend;
                 return (network, 2);
         }
     }

@@ -47,7 +47,7 @@ public class GradientCheckTests
             .Dense(5, hiddenActivation)
             .Dense(4, hiddenActivation)
             .Dense(outputs, outputActivation);
-        network.Backend = TransferLearning.Compute.ComputeBackend.Managed;
+        network.TrainingBackend = TransferLearning.Compute.ComputeBackend.Managed;
         var data = MakeData(batch, outputs, loss, seed: batch);
 
         var failures = GradientChecker.Check(network, data, loss);

@@ -168,7 +168,7 @@ public class InferenceTests
             .Dense(20, Activation.Sigmoid)
             .Dense(7, Activation.Tanh)
             .Dense(3, Activation.Softmax);
-        network.Backend = BackendNamed("avx512");
+        network.TrainingBackend = BackendNamed("avx512");
         foreach (int m in new[] { 2, 9, 64, 100 })
         {
             var x = HalfZero(Examples(m, Features, seed: m), Features);
@@ -210,7 +210,7 @@ public class InferenceTests
             network.Dropout(0.1f);
         }
 
-        network.Backend = BackendNamed("avx512");
+        network.TrainingBackend = BackendNamed("avx512");
         foreach (int m in new[] { 2, 7, 32, 64 })
         {
             var x = HalfZero(Examples(m, 200, seed: m), 200);
@@ -429,7 +429,7 @@ public class InferenceTests
         // Inputs without zeros, and half-zero ones (on AVX-512 the sparse path, whose first product checks the inputs
         // as it reads them); through 784-512-256-10 and through a network whose only layer is a 10-row output layer.
         var single = Network.Create(784, seed: 3).Dense(10, Activation.Softmax);
-        single.Backend = ComputeBackend.Default;
+        single.TrainingBackend = ComputeBackend.Default;
         foreach (var network in new[] { BenchmarkShapedNetwork(ComputeBackend.Default), single })
         {
             foreach (bool halfZero in new[] { false, true })
@@ -502,7 +502,7 @@ public class InferenceTests
             .Dense(17, Activation.Identity)
             .Dense(9, Activation.ReLU)
             .Dense(5, Activation.Softmax);
-        network.Backend = backend;
+        network.TrainingBackend = backend;
         return network;
     }
 
@@ -517,7 +517,7 @@ public class InferenceTests
             .Dense(24, Activation.Tanh)
             .BatchNorm()
             .Dense(4, Activation.Softmax);
-        network.Backend = backend;
+        network.TrainingBackend = backend;
         var data = TestData.Blobs(perClass: 40, classes: 4, features: 6, seed: 9);
         new Trainer(new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = Optimizers.Adam(0.01f) }).Fit(network, data);
         return network;
@@ -526,7 +526,7 @@ public class InferenceTests
     internal static Network BenchmarkShapedNetwork(ComputeBackend backend)
     {
         var network = Network.Create(784, seed: 7).Dense(512, Activation.ReLU).Dense(256, Activation.ReLU).Dense(10, Activation.Softmax);
-        network.Backend = backend;
+        network.TrainingBackend = backend;
         return network;
     }
 
@@ -546,7 +546,7 @@ public class InferenceTests
         foreach (var layer in network.Layers)
         {
             var output = new float[m * layer.OutputSize];
-            layer.Infer(network.Backend, input, output, new float[Math.Max(1, m * layer.InferenceScratchRows)], m);
+            layer.Infer(network.TrainingBackend, input, output, new float[Math.Max(1, m * layer.InferenceScratchRows)], m);
             input = output;
         }
 

@@ -67,7 +67,7 @@ public class LayerGradientCheckTests
         }
 
         network.Dense(3, Activation.Softmax);
-        network.Backend = ComputeBackend.Managed;
+        network.TrainingBackend = ComputeBackend.Managed;
         return network;
     }
 

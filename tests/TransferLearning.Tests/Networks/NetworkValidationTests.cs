@@ -127,5 +127,5 @@ public class NetworkValidationTests
 
     [Fact]
     public void Backend_SetToNull_ThrowsArgumentNull() =>
-        Throws.Argument<ArgumentNullException>(() => Small().Backend = null!, "value");
+        Throws.Argument<ArgumentNullException>(() => Small().TrainingBackend = null!, "value");
 }

@@ -32,7 +32,7 @@ public class TrainingAllocationTests
             }
 
             network.Dense(64, Activation.Tanh).Dense(10, Activation.Softmax);
-            network.Backend = ComputeBackend.Managed;
+            network.TrainingBackend = ComputeBackend.Managed;
             var trainer = new Trainer(new TrainingOptions { Epochs = epochs, BatchSize = 20, Optimizer = settings, Shuffle = shuffle });
             var pool = GemmWorkerPool.Shared;
             long workers = pool.WorkerAllocatedBytes;

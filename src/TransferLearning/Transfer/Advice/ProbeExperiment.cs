@@ -194,7 +194,7 @@ internal sealed class ProbeExperiment
                 for (int rep = 0; rep <= layers; rep++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var predictions = LinearProbe.FitPredict(features[rep], sizes[rep], train, test, targets, q, options.ProbeRidge, pretrained.Backend);
+                    var predictions = LinearProbe.FitPredict(features[rep], sizes[rep], train, test, targets, q, options.ProbeRidge, pretrained.TrainingBackend);
                     for (int p = 0; p < blocks; p++)
                     {
                         score[rep, p, s] = target.IsClassification
