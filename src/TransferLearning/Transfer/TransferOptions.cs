@@ -148,10 +148,22 @@ public sealed record TransferOptions
     }
 
     /// <summary>
-    /// Gets the seed of the whole transfer: the new layers' weights (for FromScratch, every weight) and,
-    /// together with <see cref="TrainingOptions.Seed"/>, the order of the mini-batches — so that changing
-    /// this one seed varies the run. The default is 0.
+    /// Gets the one seed of the whole transfer (<c>Transfer</c>, <c>Decide</c> and <c>Build</c>): the same seed, data
+    /// and options give the same decision and the same weights. The default is 0.
     /// </summary>
+    /// <remarks>
+    /// Every random choice of a transfer is derived from it:
+    /// <list type="table">
+    /// <item><term>new layers' weights (for FromScratch, every weight)</term><description>a generator seeded with <c>Seed</c></description></item>
+    /// <item><term>the order of the mini-batches</term><description><c>Seed · 1,000,003 + Training.Seed</c> (so <see cref="TrainingOptions.Seed"/>, 0 by default, still varies the order alone)</description></item>
+    /// <item><term>the policy's probe folds and label shuffles (<see cref="DataSizePolicy"/>)</term><description><c>Seed</c>, in place of <see cref="AdvisorOptions.Seed"/> of <see cref="DataSizePolicy.FeatureCheck"/></description></item>
+    /// <item><term><see cref="TransferPolicy.Auto"/>'s held-out parts</term><description><c>Seed</c></description></item>
+    /// <item><term>dropout masks</term><description>the seeds the layers drew when they were built (from the network's seed, or from <c>Seed</c> for new layers)</description></item>
+    /// </list>
+    /// Outside a transfer, each operation has its own seed: <c>Network.Create(…, seed)</c>, <see cref="TrainingOptions.Seed"/>
+    /// for <c>Trainer.Fit</c>, <see cref="AdvisorOptions.Seed"/> for <c>TransferAdvisor.Advise</c>, and the <c>seed</c>
+    /// argument of each data-set sampler (<c>Split</c>, <c>TakePerClass</c>, …).
+    /// </remarks>
     public int Seed { get; init; }
 
     /// <summary>The epochs a transfer trains on <paramref name="examples"/> target examples: <see cref="TrainingOptions.Epochs"/>, raised to reach <see cref="MinTrainingSteps"/>.</summary>

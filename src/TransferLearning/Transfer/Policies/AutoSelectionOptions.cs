@@ -119,7 +119,4 @@ public sealed record AutoSelectionOptions
             field = value;
         }
     } = 1.5;
-
-    /// <summary>Gets the seed of the held-out parts. The default is 0.</summary>
-    public int Seed { get; init; }
 }

@@ -48,7 +48,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         var token = context.CancellationToken;
         var candidates = Candidates(context);
         int folds = Math.Min(Options.Folds, target.Count);
-        var splits = target.StratifiedFolds(folds, Options.Seed);
+        var splits = target.StratifiedFolds(folds, context.Options.Seed);   // the transfer's one seed
         int epochs = context.Options.EpochsFor(target.Count);
         int firstEpochs = Math.Clamp((int)Math.Round(epochs * Options.FirstRungEpochFraction), 1, epochs);
         // Rung 0 trains every candidate; rung 1 FromScratch and at most Survivors others (fewer when there are fewer).

@@ -21,7 +21,7 @@ public sealed partial class DataSizePolicy
         // would freeze (the top frozen layer's output, which the trained layers would see) — one layer,
         // so no best-of-layers choice to correct for.
         int frozenTop = PretrainedBody.FirstTrainedLayer(context.Pretrained, context.KeptLayers, prior.Strategy.TrainedPretrainedLayers(context.KeptDenseLayers)) - 1;
-        var advice = new TransferAdvisor(FeatureCheck).Advise(
+        var advice = new TransferAdvisor(FeatureCheck with { Seed = context.Options.Seed }).Advise(   // the transfer's one seed
             context.Pretrained, context.Setup.SourceExampleCount, context.Target, [frozenTop], context.CancellationToken);
         var reasons = prior.Reasons.ToList();
         var gain = advice.Gain!;

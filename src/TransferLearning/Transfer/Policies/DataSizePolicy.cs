@@ -85,7 +85,8 @@ public sealed partial class DataSizePolicy : TransferPolicy
     /// policy must choose at every data size, and with 50 target examples no test can show a 5-point gain
     /// (the interval is ±10 points wide) although a frozen body that gains it is the better choice. Where
     /// the features do not help, the measured gain sits near 0 (on Fashion-MNIST 0–4 → 5–9: −3 to +1 points
-    /// at 10 to 300 examples per class), below the 2 points asked for.
+    /// at 10 to 300 examples per class), below the 2 points asked for. Its <see cref="AdvisorOptions.Seed"/> is not
+    /// used: a transfer's probe folds come from the transfer's one seed, <see cref="TransferOptions.Seed"/>.
     /// </remarks>
     /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
     public AdvisorOptions FeatureCheck
