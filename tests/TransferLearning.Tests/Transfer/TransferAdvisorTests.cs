@@ -12,11 +12,11 @@ public class TransferAdvisorTests(SmallTransfer fixture) : IClassFixture<SmallTr
     [Fact]
     public void Advise_RelatedTarget_ReportsAllThreeConditionsWithEvidence()
     {
-        var before = Snapshot.Of(fixture.Pretrained.Network);
+        var before = Weights.Of(fixture.Pretrained.Network);
 
         var advice = new TransferAdvisor(Quick).Advise(fixture.Pretrained, fixture.Tasks.Target);
 
-        Snapshot.Same(before, fixture.Pretrained.Network).Should().BeTrue("probing only reads the pretrained network");
+        Weights.Same(before, fixture.Pretrained.Network).Should().BeTrue("probing only reads the pretrained network");
         advice.SameInput.Holds.Should().BeTrue();
         advice.SameInput.Evidence.Should().Contain("32 inputs");
         advice.MoreSourceData.Holds.Should().BeTrue();
