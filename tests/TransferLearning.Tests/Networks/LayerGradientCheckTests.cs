@@ -51,7 +51,7 @@ public class LayerGradientCheckTests
         GradientChecker.TrainingLoss(network, data, Loss.SoftmaxCrossEntropy).Should().Be(training, "a fresh step draws the same mask");
     }
 
-    internal static Network Build(string stack)
+    private static Network Build(string stack)
     {
         var network = Network.Create(4, seed: 3);
         foreach (var kind in stack.Split('-'))
@@ -81,7 +81,7 @@ public class LayerGradientCheckTests
         return network;
     }
 
-    internal static Dataset Data(int m)
+    private static Dataset Data(int m)
     {
         var random = new Xoshiro256StarStar(m + 40);
         var x = Matrix<float>.Build.Dense(4, m, (_, _) => (float)Normal.Sample(random, 0, 1));

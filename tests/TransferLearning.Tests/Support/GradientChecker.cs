@@ -84,7 +84,7 @@ internal static class GradientChecker
     /// carries a rounding error of about 10⁻⁷·J / ε ≈ 10⁻⁵. Over every case of GradientCheckTests and
     /// LayerGradientCheckTests the largest |analytic − numeric| / (atol + rtol·max(|analytic|, |numeric|)) was
     /// 0.60 (2026-12-07): a margin of 1.7. A gradient 5 % off fails wherever |gradient| > 4.2·10⁻⁴
-    /// (0.05·|g| > atol + rtol·1.05·|g|); <c>GradientCheckTests.Compare_GradientOffByFivePercent_IsDetected</c>
+    /// (0.05·|g| > atol + rtol·1.05·|g|); <c>GradientCheckTests.Backward_ThreeLayerNetwork_MatchesCentralDifferencesWhichCatchAFivePercentError</c>
     /// proves it on every case.
     /// </remarks>
     public static List<string> Check(Network network, Dataset data, Loss loss, float epsilon = DefaultEpsilon, double rtol = DefaultRelativeTolerance, double atol = DefaultAbsoluteTolerance)
