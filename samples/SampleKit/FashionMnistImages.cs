@@ -10,18 +10,18 @@ namespace TransferLearning.Samples;
 public sealed record FashionMnistImages(Dataset Train, Dataset Test, string Description, bool IsFullDataSet)
 {
     /// <summary>
-    /// The full data set from <paramref name="directory"/> or the places <see cref="FashionMnist.Load"/>
+    /// The full data set from <paramref name="directory"/> or the places <see cref="FashionMnistFolders.Find(string?)"/>
     /// searches; when it is not there, or when <paramref name="subset"/> asks for it, the subset bundled in
     /// <c>samples/data</c> — and the description says which.
     /// </summary>
     public static FashionMnistImages Load(string? directory, bool subset = false)
     {
-        if (!subset && (directory is not null || FashionMnist.FindDirectory() is not null))
+        if (!subset && (directory is not null || FashionMnistFolders.Find() is not null))
         {
-            return From(FashionMnist.Load(directory));
+            return From(FashionMnistFolders.Load(directory));
         }
 
-        var data = FashionMnist.LoadSubset();
+        var data = FashionMnistFolders.LoadSubset();
         string why = subset ? "as asked" : "the full data set was not found (apt-get install dataset-fashion-mnist, or --data DIR)";
         return new FashionMnistImages(data.Train, data.Test, $"the bundled subset ({why}): {data.Description}", IsFullDataSet: false);
     }

@@ -1,7 +1,6 @@
 // WhenTransferHurts: the source text's reversed case — 100 source examples and 1,000 target examples. Each
 // target example is worth more than a source example: transfer has nothing to give, and the data-size
 // policy and the advisor say so before anything is trained.
-using System.Globalization;
 using Spectre.Console;
 using TransferLearning.Samples;
 
@@ -12,56 +11,10 @@ public static class Program
     public static int Main(string[] args) => Run(args, SampleConsole.Create());
 
     /// <summary>Runs the sample with <paramref name="args"/>, writing to <paramref name="console"/>; returns the exit code.</summary>
-    public static int Run(IReadOnlyList<string> args, IAnsiConsole console)
-    {
-        ArgumentNullException.ThrowIfNull(console);
-        if (!SampleArguments.TryParse(args, console, out var arguments))
-        {
-            return 2;
-        }
-
-        var images = FashionMnistImages.Load(arguments.DataDirectory, arguments.Subset);
-        console.MarkupLineInterpolated($"Data: [green]{images.Description}[/]");
-        console.MarkupLineInterpolated($"[grey]{(arguments.Quick ? "Quick run: 1 seed, Auto with 3 folds, 10 epochs a run" : "Full run: 3 seeds")}; {WhenTransferHurtsExperiment.SourceCount} source examples, {WhenTransferHurtsExperiment.TargetCount:N0} target examples.[/]");
-        var results = new List<ComparisonResult>();
-        foreach (var (setup, perClass) in WhenTransferHurtsExperiment.Pairs(images))
-        {
-            var options = WhenTransferHurtsExperiment.Options(perClass, arguments.Quick, arguments.Seeds);
-            var result = ConsoleProgress.Run(console, setup.Name, progress => StrategyComparison.Run(setup, options, progress));
-            ComparisonReport.Print(console, result);
-            results.Add(result);
-        }
-
-        var verdicts = results.Select(WhenTransferHurtsExperiment.Verdict).ToList();
-        var table = new Table().Border(TableBorder.Rounded).Title("Does transfer help with 100 source and 1,000 target examples?");
-        table.AddColumns("Pair", "Policy chose", "Advisor", "Auto chose", "FromScratch", "Best transfer strategy", "Its gain");
-        foreach (var v in verdicts)
-        {
-            table.AddRow(
-                Markup.Escape(v.Setup),
-                Markup.Escape(string.Join(", ", v.PolicyChoices.Distinct())),
-                v.AdvisorSaysTransferMakesSense switch { true => "[green]transfer makes sense[/]", false => "[red]transfer unlikely to help[/]", null => "—" },
-                Markup.Escape(string.Join(", ", v.AutoChoices.Distinct())),
-                v.FromScratchAccuracy.ToString("F3", CultureInfo.InvariantCulture),
-                Markup.Escape(v.BestTransfer),
-                string.Create(CultureInfo.InvariantCulture, $"{v.BestTransferGainPoints:+0.0;-0.0;0.0} points"));
-        }
-
-        console.Write(table);
-        string plot = arguments.PlotPath ?? "whentransferhurts.png";
-        Chart.SaveBars(plot, [.. results.Select(r => new BarPanel(
-            r.Setup == "related" ? "Related pair: 10 classes → warm-weather wear" : "Unrelated pair: classes 0–4 → 5–9",
-            "test accuracy (100 source, 1,000 target examples)",
-            [.. r.Rows[0].Arms.Select(a => a.Arm)],
-            [.. r.Rows[0].Arms.Select(a => a.Accuracy.Mean)],
-            [.. r.Rows[0].Arms.Select(a => a.Accuracy.StandardDeviation)]))]);
-        console.MarkupLineInterpolated($"Plot: [blue]{Path.GetFullPath(plot)}[/]");
-        if (arguments.JsonPath is { } json)
-        {
-            JsonReport.Write(json, new { results, verdicts });
-            console.MarkupLineInterpolated($"Numbers: [blue]{Path.GetFullPath(json)}[/]");
-        }
-
-        return 0;
-    }
+    public static int Run(IReadOnlyList<string> args, IAnsiConsole console) =>
+        SampleCommandLine.Run<WhenTransferHurtsCommand>(
+            args,
+            console,
+            "WhenTransferHurts",
+            "100 source and 1,000 target examples: transfer has nothing to give, and the policy and the advisor say so before anything is trained.");
 }

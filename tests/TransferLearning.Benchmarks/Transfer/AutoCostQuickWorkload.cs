@@ -16,7 +16,7 @@ public sealed class AutoCostQuickWorkload(int perClass) : IQuickWorkload
 {
     private static readonly Lazy<(PretrainedNetwork Pretrained, Dataset Pool)> Shared = new(() =>
     {
-        var data = FashionMnist.Load();
+        var data = TransferLearning.Samples.FashionMnistFolders.Load();
         var architecture = Network.Create(784, seed: 0)
             .Dense(512, Activation.ReLU)
             .Dense(256, Activation.ReLU)

@@ -1,7 +1,7 @@
 using TransferLearning.Benchmarks.Quick;
 using TransferLearning.Compute;
-using TransferLearning.Data;
 using TransferLearning.Networks;
+using TransferLearning.Samples;
 
 namespace TransferLearning.Benchmarks.Workloads;
 
@@ -23,7 +23,7 @@ public sealed class InferenceQuickWorkload : IQuickWorkload
     // Fashion-MNIST's 10,000 test images (pixels in [0, 1]), when installed: about half their pixels are 0,
     // which the one-example product skips.
     private static readonly Lazy<float[]?> FashionMnistTest = new(() =>
-        FashionMnist.FindDirectory() is null ? null : FashionMnist.Load().Test.FeatureData.ToArray());
+        FashionMnistFolders.Find() is null ? null : FashionMnistFolders.Load().Test.FeatureData.ToArray());
 
     public IEnumerable<QuickCase> CreateCases()
     {

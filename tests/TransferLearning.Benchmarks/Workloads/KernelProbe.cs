@@ -86,9 +86,9 @@ public static unsafe class KernelProbe
 
         // The sparse small-batch product (SparseBatchGemm) on 32 Fashion-MNIST test images, each layer on the
         // previous one's ReLU outputs; GFLOP/s counts every multiply-add of the dense product.
-        if (SparseBatchGemm.IsSupported && TransferLearning.Data.FashionMnist.FindDirectory() is not null)
+        if (SparseBatchGemm.IsSupported && TransferLearning.Samples.FashionMnistFolders.Find() is not null)
         {
-            var images = TransferLearning.Data.FashionMnist.Load().Test.FeatureData[..(Batch * Inputs)];
+            var images = TransferLearning.Samples.FashionMnistFolders.Load().Test.FeatureData[..(Batch * Inputs)];
             for (int i = 0; i < images.Length; i++)
             {
                 x[i] = images[i];

@@ -3,7 +3,7 @@ using TransferLearning.Tests.Support;
 
 namespace TransferLearning.Tests.Data;
 
-/// <summary>The Fashion-MNIST loader on small files of the same names: search order, scaling, names, and a helpful "not found".</summary>
+/// <summary>The Fashion-MNIST loader on small files of the same names: scaling, names, and a malformed file named.</summary>
 public sealed class FashionMnistTests : IDisposable
 {
     private readonly IdxFiles _files = new();
@@ -28,43 +28,6 @@ public sealed class FashionMnistTests : IDisposable
         data.Directory.Should().Be(Path.GetFullPath(_files.Directory));
         data.Description.Should().Be($"Fashion-MNIST, 20 training and 10 test images, from {Path.GetFullPath(_files.Directory)}");
     }
-
-    [Fact]
-    public void FindDirectory_CallerFolderHoldsTheFiles_IsPreferredToTheEnvironmentAndTheSystemFolder()
-    {
-        _files.WriteFashionMnist(2, 2);
-        using var other = new IdxFiles();
-        other.WriteFashionMnist(2, 2);
-
-        FashionMnist.FindDirectory(_files.Directory, other.Directory, other.Directory).Should().Be(_files.Directory);
-    }
-
-    [Fact]
-    public void FindDirectory_CallerFolderLacksAFile_FallsBackToTheEnvironmentFolder()
-    {
-        _files.WriteFashionMnist(2, 2);
-        File.Delete(Path.Combine(_files.Directory, FashionMnist.TestLabelsFile));
-        using var environment = new IdxFiles();
-        environment.WriteFashionMnist(2, 2);
-
-        FashionMnist.FindDirectory(_files.Directory, environment.Directory, "/nonexistent").Should().Be(environment.Directory);
-    }
-
-    [Fact]
-    public void FindDirectory_OnlyTheSystemFolderHoldsTheFiles_ReturnsIt()
-    {
-        _files.WriteFashionMnist(2, 2);
-
-        FashionMnist.FindDirectory(null, null, _files.Directory).Should().Be(_files.Directory);
-        FashionMnist.FindDirectory("/nonexistent/a", "/nonexistent/b", "/nonexistent/c").Should().BeNull();
-    }
-
-    [Fact]
-    public void NotFoundMessage_ListsTheFoldersSearchedAndHowToGetTheData() =>
-        FashionMnist.NotFoundMessage(["/a", "/b"]).Should().Be(
-            "Expected the Fashion-MNIST files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) " +
-            "in one of '/a', '/b', but no folder holds all four. Install the Debian package dataset-fashion-mnist, set FASHION_MNIST_DIR to a folder holding them, " +
-            "or fetch them with FashionMnist.DownloadAsync(cacheDirectory) and pass that folder.");
 
     [Fact]
     public void LoadFrom_LabelTenInTheTestFile_ThrowsNamingTheFileAndLabel()

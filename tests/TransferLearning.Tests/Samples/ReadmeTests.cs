@@ -3,17 +3,17 @@ using TransferLearning.Tests.Support;
 namespace TransferLearning.Tests.Samples;
 
 /// <summary>
-/// The README's quick-start code is the QuickStart sample's code, which compiles and which QuickStartTests runs.
-/// (That every C# block of the README also compiles on its own in a fresh console app that references the
-/// package is checked by .ci/consumer-test.sh, which .ci/run runs.)
+/// The README's quick-start code is the QuickStart sample's code, in the sample's order, which compiles and which
+/// QuickStartTests runs. (That every C# block of the README also compiles on its own in a fresh console app that
+/// references the package is checked by .ci/consumer-test.sh, which .ci/run runs.)
 /// </summary>
 public class ReadmeTests
 {
     [Fact]
-    public void CodeBlocks_AreLineForLineExcerptsOfTheQuickStartSample()
+    public void CodeBlocks_AreInOrderExcerptsOfTheQuickStartSample()
     {
         string root = Repository.Root();
-        var sample = File.ReadAllLines(Path.Combine(root, "samples", "QuickStart", "Program.cs")).Select(l => l.Trim()).ToHashSet();
+        var sample = File.ReadAllLines(Path.Combine(root, "samples", "QuickStart", "Program.cs"));
         // Only the quick start is an excerpt of the sample; the other sections' blocks are programs of their own
         // ("Load your own data" is compiled and run below; every block is compiled in a fresh console app that
         // references the package by .ci/consumer-test.sh).
@@ -23,13 +23,47 @@ public class ReadmeTests
             .ToList();
 
         blocks.Should().HaveCountGreaterThanOrEqualTo(2, "the README shows the dense core and the transfer");
-        var missing = blocks
-            .SelectMany(b => b)
-            .Select(l => StripTrailingComment(l).Trim())
-            .Where(l => l.Length > 0 && !l.StartsWith("//", StringComparison.Ordinal))
-            .Where(l => !sample.Contains(l))
-            .ToList();
-        missing.Should().BeEmpty("every code line of the README must stand in samples/QuickStart/Program.cs");
+        foreach (var block in blocks)
+        {
+            LinesNotInOrder(block, sample).Should().BeEmpty(
+                "every line of the README's block (comments included) must stand in samples/QuickStart/Program.cs, in the same order");
+        }
+    }
+
+    [Fact]
+    public void LinesNotInOrder_SwappedOrMissingLines_AreReported()
+    {
+        // The check above must be able to fail: lines present but out of order, and a line that is not there.
+        string[] sample = ["int a = 1;", "int b = 2;", "    int c = 3;   ", "int d = 4;"];
+
+        LinesNotInOrder(["int a = 1;", "int c = 3;   // a comment", "", "int d = 4;"], sample).Should().BeEmpty("trimmed, trailing comments and blank lines aside, these are in order");
+        LinesNotInOrder(["int b = 2;", "int a = 1;"], sample).Should().Equal("int a = 1;");
+        LinesNotInOrder(["int a = 1;", "int e = 5;", "int d = 4;"], sample).Should().Equal("int e = 5;");
+    }
+
+    /// <summary>
+    /// The lines of <paramref name="excerpt"/> (trimmed, a trailing comment dropped, blank lines skipped) that do
+    /// not stand in <paramref name="source"/> after the line matched before them: empty when the excerpt is the
+    /// source's lines in the source's order, with lines left out between them.
+    /// </summary>
+    private static List<string> LinesNotInOrder(IEnumerable<string> excerpt, IReadOnlyList<string> source)
+    {
+        var trimmed = source.Select(l => l.Trim()).ToList();
+        var missing = new List<string>();
+        int next = 0;
+        foreach (string line in excerpt.Select(l => StripTrailingComment(l).Trim()).Where(l => l.Length > 0))
+        {
+            int at = trimmed.IndexOf(line, next);
+            if (at < 0)
+            {
+                missing.Add(line);
+                continue;
+            }
+
+            next = at + 1;
+        }
+
+        return missing;
     }
 
     private const string QuickStart = "## Quick start";

@@ -75,12 +75,23 @@ public class TransferLabTests
     }
 
     [Fact]
-    public void Run_UnknownArgument_ExitsWithTwoAndSaysWhichArguments()
+    public void Run_UnknownArgument_IsAUsageErrorBeforeAnyData()
     {
         using var run = new SampleRun(TransferLab.Program.Run, "--fast");
 
-        run.ExitCode.Should().Be(2);
-        run.Output.Should().Contain("Unknown argument '--fast'").And.Contain("--quick");
+        run.ExitCode.Should().Be(TransferLearning.Samples.SampleCommandLine.UsageError);
+        run.Output.Should().Contain("--fast", "the error shows the argument it could not read").And.NotContain("Data:", "nothing was loaded");
+        File.Exists(run.PlotPath).Should().BeFalse("nothing ran");
+    }
+
+    [Fact]
+    public void Run_Help_ExitsWithZeroBeforeAnyData()
+    {
+        using var run = new SampleRun(TransferLab.Program.Run, "--help");
+
+        run.ExitCode.Should().Be(0);
+        run.Output.Should().Contain("--dataset <NAME>").And.NotContain("Data:");
+        File.Exists(run.PlotPath).Should().BeFalse("nothing ran");
     }
 
     private static double Gain(ComparisonRow row) =>

@@ -1,4 +1,5 @@
 using TransferLearning.Data;
+using TransferLearning.Samples;
 
 namespace TransferLearning.Tests.Support;
 
@@ -10,7 +11,7 @@ namespace TransferLearning.Tests.Support;
 public static class FashionMnistFixture
 {
     private static readonly Lazy<FashionMnistData?> Data = new(() =>
-        FashionMnist.FindDirectory() is { } directory ? FashionMnist.LoadFrom(directory) : null);
+        FashionMnistFolders.Find() is { } directory ? FashionMnist.LoadFrom(directory) : null);
 
     /// <summary>Gets a value indicating whether the tests run under CI (environment variable <c>CI=true</c>).</summary>
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
@@ -26,7 +27,7 @@ public static class FashionMnistFixture
             return data;
         }
 
-        string why = $"Fashion-MNIST is not installed (looked in {FashionMnist.DirectoryVariable} and {FashionMnist.SystemDirectory}; apt-get install dataset-fashion-mnist).";
+        string why = $"Fashion-MNIST is not installed (looked in {FashionMnistFolders.DirectoryVariable} and {FashionMnistFolders.SystemDirectory}; apt-get install dataset-fashion-mnist).";
         if (isCi)
         {
             throw new InvalidOperationException($"CI=true: {why} CI must install it, so this is a failure, not a skip.");

@@ -2,7 +2,7 @@ using TransferLearning.Networks;
 
 namespace TransferLearning.Tests.Support;
 
-/// <summary>Copies of a network's parameter values, for "unchanged" and "identical" assertions.</summary>
+/// <summary>Copies of a network's (or a layer's) parameter values, to prove later that they did or did not change: "unchanged" and "identical" assertions.</summary>
 internal static class Weights
 {
     /// <summary>A copy of every parameter's values, in <see cref="Network.Parameters"/> order.</summary>
@@ -14,6 +14,12 @@ internal static class Weights
     /// <summary>True when both snapshots hold the same number of tensors and every tensor is bit-identical.</summary>
     public static bool AreIdentical(float[][] expected, float[][] actual) =>
         expected.Length == actual.Length && expected.Zip(actual).All(pair => pair.First.SequenceEqual(pair.Second));
+
+    /// <summary>True when <paramref name="network"/>'s parameters are bit-identical to the snapshot <paramref name="before"/>.</summary>
+    public static bool Same(float[][] before, Network network) => AreIdentical(before, Of(network));
+
+    /// <summary>True when <paramref name="layer"/>'s parameters are bit-identical to the snapshot <paramref name="before"/>.</summary>
+    public static bool Same(float[][] before, Layer layer) => AreIdentical(before, Of(layer));
 
     /// <summary>Asserts that <paramref name="actual"/> is bit-identical to <paramref name="expected"/>, naming the first difference.</summary>
     public static void ShouldBeIdentical(float[][] actual, float[][] expected, string because = "")

@@ -13,7 +13,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     [Fact]
     public void Transfer_HeadOnly_KeepsPretrainedLayersBitIdenticalAndReplacesTheHead()
     {
-        var before = Snapshot.Of(Pretrained);
+        var before = Weights.Of(Pretrained);
 
         var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.HeadOnly));
 
@@ -31,7 +31,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         head.Activation.Should().Be(Activation.Softmax);
         Pretrained.DenseLayers[2].Weight.Rows.Should().Be(64, "the old head had the source's 64 classes");
         head.Weight.Values.ToArray().Should().NotEqual(Pretrained.DenseLayers[2].Weight.Values[..head.Weight.Length].ToArray());
-        Snapshot.Same(before, Pretrained).Should().BeTrue("the network passed in is never modified");
+        Weights.Same(before, Pretrained).Should().BeTrue("the network passed in is never modified");
     }
 
     [Fact]
@@ -55,47 +55,47 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         var a = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options).Network;
         var b = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options).Network;
 
-        Snapshot.Same(Snapshot.Of(a), b).Should().BeTrue();
+        Weights.Same(Weights.Of(a), b).Should().BeTrue();
     }
 
     [Fact]
     public void Transfer_FullFineTune_ChangesEveryLayer_AndNotTheInput()
     {
-        var before = Snapshot.Of(Pretrained);
+        var before = Weights.Of(Pretrained);
 
         var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.FullFineTune)).Network;
 
         for (int l = 0; l < 2; l++)
         {
-            Snapshot.Same(Snapshot.Of(Pretrained.DenseLayers[l]), net.DenseLayers[l]).Should().BeFalse($"layer {l} trains under FullFineTune");
+            Weights.Same(Weights.Of(Pretrained.DenseLayers[l]), net.DenseLayers[l]).Should().BeFalse($"layer {l} trains under FullFineTune");
         }
 
-        Snapshot.Same(before, Pretrained).Should().BeTrue();
+        Weights.Same(before, Pretrained).Should().BeTrue();
     }
 
     [Fact]
     public void Transfer_LastLayers1_ChangesOnlyTheTopPretrainedLayerAndTheHead()
     {
-        var before = Snapshot.Of(Pretrained);
+        var before = Weights.Of(Pretrained);
         var built = _pipeline.Build(fixture.Pretrained, fixture.Tasks.Target, TransferStrategy.LastLayers(1), SmallTransfer.Options(TransferStrategy.LastLayers(1)));
-        var initialHead = Snapshot.Of(built.DenseLayers[2]);
+        var initialHead = Weights.Of(built.DenseLayers[2]);
 
         var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.LastLayers(1))).Network;
 
-        Snapshot.Same(Snapshot.Of(Pretrained.DenseLayers[0]), net.DenseLayers[0]).Should().BeTrue("layer 0 stays frozen");
-        Snapshot.Same(Snapshot.Of(Pretrained.DenseLayers[1]), net.DenseLayers[1]).Should().BeFalse("the top pretrained layer trains");
-        Snapshot.Same(initialHead, net.DenseLayers[2]).Should().BeFalse("the new head trains");
-        Snapshot.Same(before, Pretrained).Should().BeTrue();
+        Weights.Same(Weights.Of(Pretrained.DenseLayers[0]), net.DenseLayers[0]).Should().BeTrue("layer 0 stays frozen");
+        Weights.Same(Weights.Of(Pretrained.DenseLayers[1]), net.DenseLayers[1]).Should().BeFalse("the top pretrained layer trains");
+        Weights.Same(initialHead, net.DenseLayers[2]).Should().BeFalse("the new head trains");
+        Weights.Same(before, Pretrained).Should().BeTrue();
     }
 
     [Fact]
     public void Transfer_FromScratch_HasTheSameArchitectureWithRandomWeights()
     {
-        var before = Snapshot.Of(Pretrained);
+        var before = Weights.Of(Pretrained);
 
         var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.FromScratch)).Network;
 
-        Snapshot.Same(before, Pretrained).Should().BeTrue();
+        Weights.Same(before, Pretrained).Should().BeTrue();
         net.DenseLayers.Select(l => (l.InputSize, l.OutputSize)).Should().Equal((32, 24), (24, 16), (16, 5));
         net.DenseLayers[0].Weight.Values.ToArray().Should().NotEqual(Pretrained.DenseLayers[0].Weight.Values.ToArray());
     }
@@ -104,16 +104,16 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     public void Transfer_TwoPhase_TrainsTheHeadThenEverything()
     {
         var options = SmallTransfer.Options(TransferStrategy.TwoPhase);
-        var before = Snapshot.Of(Pretrained);
+        var before = Weights.Of(Pretrained);
 
         var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 
-        Snapshot.Same(before, Pretrained).Should().BeTrue();
+        Weights.Same(before, Pretrained).Should().BeTrue();
         result.History.Epochs.Should().HaveCount(2 * options.Training.Epochs);
         result.History.Epochs.Select(e => e.Epoch).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
         result.History.Epochs[^1].LearningRate.Should().BeApproximately(options.Training.Optimizer.LearningRate, 1e-9f,
             "the reported rate is the base rate; the 0.1 scale lives in the parameter groups");
-        Snapshot.Same(Snapshot.Of(Pretrained.DenseLayers[0]), result.Network.DenseLayers[0]).Should().BeFalse("phase two fine-tunes the body");
+        Weights.Same(Weights.Of(Pretrained.DenseLayers[0]), result.Network.DenseLayers[0]).Should().BeFalse("phase two fine-tunes the body");
         result.Network.DenseLayers.Should().OnlyContain(l => !l.IsFrozen);
     }
 
@@ -204,7 +204,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     [Fact]
     public void Transfer_Auto_ListsEveryCandidateWithItsScoreAndTime_AndLeavesThePretrainedNetworkAlone()
     {
-        var before = Snapshot.Of(Pretrained);
+        var before = Weights.Of(Pretrained);
         var reports = new List<AutoSelectionProgress>();
         var auto = new AutoSelectionOptions { Folds = 3, Progress = new SynchronousProgress<AutoSelectionProgress>(reports.Add) };
         var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = TransferPolicy.Auto(auto) };
@@ -224,7 +224,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         reasons.Skip(1).Take(5).Should().BeEquivalentTo(
             candidates.Select(c => new { Code = DecisionReasonCode.CandidateScored, c.Strategy, Value = c.BalancedAccuracy }), o => o.WithStrictOrdering());
         reasons.Single(r => r.Code == DecisionReasonCode.Chosen).Should().BeEquivalentTo(new { result.Strategy, Value = 100.0 });
-        Snapshot.Same(before, Pretrained).Should().BeTrue();
+        Weights.Same(before, Pretrained).Should().BeTrue();
         reports.Select(r => r.Completed).Should().Equal(1, 2, 3, 4, 5, 6, 7);
         reports.Should().OnlyContain(r => r.Total == 7);
         reports[0].Stage.Should().StartWith("rung 0");
@@ -246,7 +246,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     [Fact]
     public void Decide_TellsTheStrategyAndReasons_WithoutTraining()
     {
-        var before = Snapshot.Of(Pretrained);
+        var before = Weights.Of(Pretrained);
         var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = DataSizePolicy.RuleOfThumb };
 
         var decision = _pipeline.Decide(fixture.Pretrained, fixture.Tasks.Target, options);
@@ -254,7 +254,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         decision.Should().BeEquivalentTo(result.Decision);
         decision.Reasons[1].Should().BeEquivalentTo(new { Code = DecisionReasonCode.EnoughSourceData, Value = 20.0, Threshold = 10.0 });
-        Snapshot.Same(before, Pretrained).Should().BeTrue();
+        Weights.Same(before, Pretrained).Should().BeTrue();
     }
 
     [Fact]

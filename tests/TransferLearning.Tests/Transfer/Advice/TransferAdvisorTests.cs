@@ -13,11 +13,11 @@ public class TransferAdvisorTests(SmallTransfer fixture) : IClassFixture<SmallTr
     [Fact]
     public void Advise_RelatedTarget_ReportsAllThreeConditionsWithEvidence()
     {
-        var before = Snapshot.Of(fixture.Pretrained.Network);
+        var before = Weights.Of(fixture.Pretrained.Network);
 
         var advice = new TransferAdvisor(Quick).Advise(fixture.Pretrained, fixture.Tasks.Target);
 
-        Snapshot.Same(before, fixture.Pretrained.Network).Should().BeTrue("probing only reads the pretrained network");
+        Weights.Same(before, fixture.Pretrained.Network).Should().BeTrue("probing only reads the pretrained network");
         advice.SameInput.Holds.Should().BeTrue();
         advice.SameInput.Reason.Should().BeEquivalentTo(new { Code = DecisionReasonCode.SameInput, Value = 32.0, Threshold = 32.0 });
         advice.MoreSourceData.Holds.Should().BeTrue();

@@ -1,8 +1,9 @@
 using System.IO.Compression;
 using TransferLearning.Data;
+using TransferLearning.Samples;
 using TransferLearning.Tests.Support;
 
-namespace TransferLearning.Tests.Data;
+namespace TransferLearning.Tests.Samples;
 
 /// <summary>The bundled subset: small, licensed, loadable offline, and exactly what its seeded generator makes from the full set.</summary>
 public class FashionMnistSubsetTests
@@ -10,7 +11,7 @@ public class FashionMnistSubsetTests
     [Fact]
     public void LoadSubset_BundledFiles_AreStratifiedAndNamed()
     {
-        var data = FashionMnist.LoadSubset(FashionMnistSubset.Directory);
+        var data = FashionMnistFolders.LoadSubset(FashionMnistSubset.Directory);
 
         data.Train.CountPerClass().Should().AllBeEquivalentTo(FashionMnistSubset.TrainPerClass);
         data.Test.CountPerClass().Should().AllBeEquivalentTo(FashionMnistSubset.TestPerClass);
@@ -22,12 +23,12 @@ public class FashionMnistSubsetTests
 
     [Fact]
     public void LoadSubset_NoFolderGiven_FindsTheBundledFolderAboveTheTestBinaries() =>
-        FashionMnist.LoadSubset().Directory.Should().Be(Path.GetFullPath(FashionMnistSubset.Directory));
+        FashionMnistFolders.LoadSubset().Directory.Should().Be(Path.GetFullPath(FashionMnistSubset.Directory));
 
     [Fact]
     public void LoadFullOrSubset_NoFullSetAnywhere_FallsBackToTheSubset()
     {
-        var data = FashionMnist.LoadFullOrSubset("/nonexistent/a", "/nonexistent/b", "/nonexistent/c");
+        var data = FashionMnistFolders.LoadFullOrSubset("/nonexistent/a", "/nonexistent/b", "/nonexistent/c");
 
         data.IsFullSet.Should().BeFalse();
         data.Directory.Should().Be(Path.GetFullPath(FashionMnistSubset.Directory));

@@ -1,9 +1,14 @@
+using System.Globalization;
 using System.Security.Cryptography;
+using TransferLearning.Data;
 
-namespace TransferLearning.Data;
+namespace TransferLearning.Samples;
 
-/// <summary>Fetching the four files into a cache folder, each verified by its SHA-256 before it is kept.</summary>
-public static partial class FashionMnist
+/// <summary>
+/// Fetching Fashion-MNIST's four files into a cache folder, each verified by its SHA-256 before it is kept
+/// (the samples' business: the library reads a folder it is given and never goes to the network).
+/// </summary>
+public static class FashionMnistDownload
 {
     /// <summary>Gets the data set's official download address (the four files sit directly under it).</summary>
     public static Uri OfficialBaseAddress { get; } = new("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/");
@@ -14,15 +19,15 @@ public static partial class FashionMnist
     /// </summary>
     public static IReadOnlyDictionary<string, string> Sha256 { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [TrainImagesFile] = "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
-        [TrainLabelsFile] = "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
-        [TestImagesFile] = "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
-        [TestLabelsFile] = "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+        [FashionMnist.TrainImagesFile] = "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+        [FashionMnist.TrainLabelsFile] = "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+        [FashionMnist.TestImagesFile] = "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+        [FashionMnist.TestLabelsFile] = "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
     };
 
     /// <summary>
     /// Downloads the four files into <paramref name="cacheDirectory"/> (skipping any already there with the right
-    /// SHA-256) and returns that folder, ready for <see cref="Load"/> or <see cref="LoadFrom"/>.
+    /// SHA-256) and returns that folder, ready for <see cref="FashionMnist.LoadFrom"/>.
     /// </summary>
     /// <remarks>
     /// Each file is written to a temporary file beside its final name, its SHA-256 computed as it arrives, and
@@ -43,7 +48,7 @@ public static partial class FashionMnist
         DownloadAsync(cacheDirectory, baseAddress ?? OfficialBaseAddress, Sha256, httpClient, cancellationToken);
 
     /// <summary>The download with the expected hashes made explicit (tests serve small files of their own).</summary>
-    internal static async Task<string> DownloadAsync(
+    public static async Task<string> DownloadAsync(
         string cacheDirectory, Uri baseAddress, IReadOnlyDictionary<string, string> expectedSha256, HttpClient? httpClient, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(cacheDirectory);
@@ -53,7 +58,7 @@ public static partial class FashionMnist
         var client = httpClient ?? new HttpClient();
         try
         {
-            foreach (string name in FileNames)
+            foreach (string name in FashionMnist.FileNames)
             {
                 string target = Path.Combine(directory, name);
                 string expected = expectedSha256[name];
@@ -88,7 +93,7 @@ public static partial class FashionMnist
                 if (!response.IsSuccessStatusCode)
                 {
                     throw new HttpRequestException(
-                        Invariant.F($"Expected the Fashion-MNIST file at {address} but the server answered {(int)response.StatusCode} {response.ReasonPhrase}."),
+                        string.Create(CultureInfo.InvariantCulture, $"Expected the Fashion-MNIST file at {address} but the server answered {(int)response.StatusCode} {response.ReasonPhrase}."),
                         null,
                         response.StatusCode);
                 }
@@ -116,8 +121,8 @@ public static partial class FashionMnist
                         {
                             throw new DataFormatException(
                                 address.ToString(),
-                                Invariant.F($"byte offset {length}"),
-                                Invariant.F($"The download broke off after {length:N0} bytes ({e.Message}); nothing was saved."),
+                                string.Create(CultureInfo.InvariantCulture, $"byte offset {length}"),
+                                string.Create(CultureInfo.InvariantCulture, $"The download broke off after {length:N0} bytes ({e.Message}); nothing was saved."),
                                 e);
                         }
                     }
@@ -130,7 +135,7 @@ public static partial class FashionMnist
             {
                 throw new DataFormatException(
                     address.ToString(),
-                    Invariant.F($"the whole file ({length:N0} bytes)"),
+                    string.Create(CultureInfo.InvariantCulture, $"the whole file ({length:N0} bytes)"),
                     $"Expected SHA-256 {expectedSha256} but the download has {actual}: it is corrupted or truncated, and was not saved.");
             }
 

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using TransferLearning.Data;
+using TransferLearning.Samples;
 using TransferLearning.Tests.Support;
 
-namespace TransferLearning.Tests.Data;
+namespace TransferLearning.Tests.Samples;
 
 /// <summary>
 /// Downloads from a local HTTP server on 127.0.0.1 (no test reaches any other address): good files are kept,
@@ -37,7 +38,7 @@ public sealed class FashionMnistDownloadTests : IAsyncDisposable
         }
     }
 
-    private Task<string> Download() => FashionMnist.DownloadAsync(_cache, _server.BaseAddress, _hashes, httpClient: null, CancellationToken.None);
+    private Task<string> Download() => FashionMnistDownload.DownloadAsync(_cache, _server.BaseAddress, _hashes, httpClient: null, CancellationToken.None);
 
     [Fact]
     public async Task DownloadAsync_GoodFiles_AreCachedAndLoad()
@@ -120,7 +121,7 @@ public sealed class FashionMnistDownloadTests : IAsyncDisposable
     public async Task DownloadAsync_MissingOnServer_ThrowsNamingTheAddressAndStatus()
     {
         var e = await Assert.ThrowsAsync<HttpRequestException>(() =>
-            FashionMnist.DownloadAsync(_cache, new Uri(_server.BaseAddress, "elsewhere/"), _hashes, httpClient: null, CancellationToken.None));
+            FashionMnistDownload.DownloadAsync(_cache, new Uri(_server.BaseAddress, "elsewhere/"), _hashes, httpClient: null, CancellationToken.None));
 
         e.Message.Should().Be($"Expected the Fashion-MNIST file at {_server.BaseAddress}elsewhere/{FashionMnist.TrainImagesFile} but the server answered 404 Not Found.");
     }
