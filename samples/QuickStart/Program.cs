@@ -39,7 +39,7 @@ public static class Program
         {
             Epochs = 60,
             BatchSize = 32,
-            Optimizer = Optimizers.Adam(learningRate: 0.01f),
+            Optimizer = new AdamOptions { LearningRate = 0.01f },
             Schedule = LearningRateSchedule.Cosine(),
             Seed = 3,
         });
@@ -79,7 +79,7 @@ public static class Program
             .Dense(128, Activation.ReLU)
             .Dense(64, Activation.ReLU)
             .Dense(64, Activation.Softmax);
-        var pretrained = pipeline.Pretrain(architecture, tasks.Source, new TrainingOptions { Epochs = 8, BatchSize = 64, Optimizer = Optimizers.Adam(2e-3f) });
+        var pretrained = pipeline.Pretrain(architecture, tasks.Source, new TrainingOptions { Epochs = 8, BatchSize = 64, Optimizer = new AdamOptions { LearningRate = 2e-3f } });
 
         // Does transfer make sense? The source text's three conditions, with evidence.
         output.WriteLine(new TransferAdvisor().Advise(pretrained, tasks.Target));
@@ -87,9 +87,9 @@ public static class Program
         // Transfer to B: strip W[L], b[L]; a new random softmax head; the policy decides what trains.
         var options = new TransferOptions
         {
-            NewLayers = [Layer.Dense(5, Activation.Softmax)],
+            NewLayers = [LayerSpec.Dense(5, Activation.Softmax)],
             Policy = DataSizePolicy.Default,
-            Training = new TrainingOptions { Epochs = 60, BatchSize = 16, Optimizer = Optimizers.Adam(3e-3f) },
+            Training = new TrainingOptions { Epochs = 60, BatchSize = 16, Optimizer = new AdamOptions { LearningRate = 3e-3f } },
         };
         var result = pipeline.Transfer(pretrained, tasks.Target, options);
         output.WriteLine($"Decision: {result.Decision}");

@@ -47,6 +47,6 @@ public sealed record ComparisonOptions
     {
         int batchesPerEpoch = (examples + BatchSize - 1) / BatchSize;
         int epochs = Math.Clamp((Steps + batchesPerEpoch - 1) / batchesPerEpoch, MinEpochs, MaxEpochs);
-        return new TrainingOptions { Epochs = epochs, BatchSize = BatchSize, Optimizer = Optimizers.Adam(1e-3f), Schedule = LearningRateSchedule.Cosine(), Seed = seed };
+        return new TrainingOptions { Epochs = epochs, BatchSize = BatchSize, Optimizer = new AdamOptions { LearningRate = 1e-3f }, Schedule = LearningRateSchedule.Cosine(), Seed = seed };
     }
 }

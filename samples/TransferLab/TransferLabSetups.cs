@@ -60,9 +60,9 @@ public static class TransferLabSetups
             tasks.Target,
             tasks.TargetTest,
             [128, 64],
-            new TrainingOptions { Epochs = pretrainEpochs, BatchSize = 64, Optimizer = Optimizers.Adam(2e-3f), Seed = 1 });
+            new TrainingOptions { Epochs = pretrainEpochs, BatchSize = 64, Optimizer = new AdamOptions { LearningRate = 2e-3f }, Seed = 1 });
     }
 
     private static TrainingOptions Pretraining(int epochs) =>
-        new() { Epochs = epochs, BatchSize = 128, Optimizer = Optimizers.Adam(1e-3f), Seed = 1 };
+        new() { Epochs = epochs, BatchSize = 128, Optimizer = new AdamOptions { LearningRate = 1e-3f }, Seed = 1 };
 }

@@ -38,9 +38,9 @@ public sealed record WakeWordOptions
     /// <summary>Gets the new layers put in place of the source's output layer: several, ending in one sigmoid unit.</summary>
     /// <value>The default is Dense(64, ReLU), Dense(32, ReLU), Dense(1, Sigmoid).</value>
     public IReadOnlyList<LayerSpec> NewLayers { get; init; } =
-        [Layer.Dense(64, Activation.ReLU), Layer.Dense(32, Activation.ReLU), Layer.Dense(1, Activation.Sigmoid)];
+        [LayerSpec.Dense(64, Activation.ReLU), LayerSpec.Dense(32, Activation.ReLU), LayerSpec.Dense(1, Activation.Sigmoid)];
 
     /// <summary>Gets the training of the detector (binary cross-entropy, from the sigmoid output).</summary>
     /// <value>The default is 30 epochs of Adam 1e-3 in batches of 16.</value>
-    public TrainingOptions Training { get; init; } = new() { Epochs = 30, BatchSize = 16, Optimizer = Optimizers.Adam(1e-3f) };
+    public TrainingOptions Training { get; init; } = new() { Epochs = 30, BatchSize = 16, Optimizer = new AdamOptions { LearningRate = 1e-3f } };
 }

@@ -75,5 +75,5 @@ public static class WhenTransferHurtsExperiment
     }
 
     // 100 examples, 7 mini-batches an epoch: 60 epochs is about 400 steps, the budget of every target run.
-    private static TrainingOptions Pretraining { get; } = new() { Epochs = 60, BatchSize = 16, Optimizer = Optimizers.Adam(1e-3f), Seed = 1 };
+    private static TrainingOptions Pretraining { get; } = new() { Epochs = 60, BatchSize = 16, Optimizer = new AdamOptions { LearningRate = 1e-3f }, Seed = 1 };
 }

@@ -34,7 +34,7 @@ if (args[0] == "pretrain")
         .Dropout(0.1f)
         .Dense(32, Activation.ReLU)
         .Dense(64, Activation.Softmax);
-    var pretrained = new TransferPipeline().Pretrain(architecture, tasks.Source, new TrainingOptions { Epochs = 4, BatchSize = 64, Optimizer = Optimizers.Adam(2e-3f) });
+    var pretrained = new TransferPipeline().Pretrain(architecture, tasks.Source, new TrainingOptions { Epochs = 4, BatchSize = 64, Optimizer = new AdamOptions { LearningRate = 2e-3f } });
     pretrained.Save(modelPath);
     var predictions = pretrained.Network.Predict(probe).AsColumnMajorArray();
     File.WriteAllLines(expectedPath, predictions.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
@@ -57,9 +57,9 @@ if (loaded.SourceExampleCount != 4_000 || loaded.SourceClassCount != 64 || loade
 
 var options = new TransferOptions
 {
-    NewLayers = [Layer.Dense(5, Activation.Softmax)],
+    NewLayers = [LayerSpec.Dense(5, Activation.Softmax)],
     Policy = TransferPolicy.Fixed(TransferStrategy.HeadOnly),
-    Training = new TrainingOptions { Epochs = 40, BatchSize = 16, Optimizer = Optimizers.Adam(3e-3f) },
+    Training = new TrainingOptions { Epochs = 40, BatchSize = 16, Optimizer = new AdamOptions { LearningRate = 3e-3f } },
 };
 var result = new TransferPipeline().Transfer(loaded, tasks.Target, options);
 var classes = result.Network.PredictClasses(tasks.TargetTest.Features);

@@ -6,8 +6,8 @@ namespace TransferLearning.Networks;
 /// One layer of a <see cref="Network"/>: it maps <c>A[l-1]</c> (<see cref="InputSize"/> rows, one column per
 /// example) to <c>A[l]</c> (<see cref="OutputSize"/> rows), owns its <see cref="Parameters"/>, and can be
 /// frozen, unfrozen, cloned and re-initialised. The kinds are <see cref="DenseLayer"/>, <see cref="DropoutLayer"/> and
-/// <see cref="BatchNormLayer"/>; the static methods make specifications of layers yet to be built
-/// (<c>Layer.Dense(10, Activation.Softmax)</c>) for <see cref="Network.Add(LayerSpec)"/> and transfer heads.
+/// <see cref="BatchNormLayer"/>. A layer yet to be built is a <see cref="LayerSpec"/>
+/// (<c>LayerSpec.Dense(10, Activation.Softmax)</c>) for <see cref="Network.Add(LayerSpec)"/> and transfer heads.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -134,37 +134,6 @@ public abstract class Layer
 
     /// <summary>Gets a value indicating whether the layer is the identity at inference (dropout), so that inference may skip it.</summary>
     internal virtual bool IsIdentityAtInference => false;
-
-    /// <summary>A dense layer of <paramref name="units"/> units, yet to be built.</summary>
-    /// <param name="units"><c>n[l]</c>, at least 1.</param>
-    /// <param name="activation">The activation <c>g[l]</c>.</param>
-    /// <param name="initializer">The initialiser, or <see langword="null"/> (the default) for the activation's default.</param>
-    /// <returns>The specification.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="units"/> is less than 1.</exception>
-    /// <exception cref="ArgumentNullException"><paramref name="activation"/> is <see langword="null"/>.</exception>
-    public static DenseSpec Dense(int units, Activation activation, Initializer? initializer = null) => new(units, activation, initializer);
-
-    /// <summary>An inverted-dropout layer that zeroes each value with probability <paramref name="rate"/> in training, yet to be built.</summary>
-    /// <param name="rate">The drop probability <c>p</c>, in [0, 1).</param>
-    /// <returns>The specification.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rate"/> is outside [0, 1) or NaN.</exception>
-    public static DropoutSpec Dropout(float rate)
-    {
-        Guard.InRange(rate, 0f, 1f, nameof(rate));
-        return new(rate);
-    }
-
-    /// <summary>A batch-normalisation layer over the features, yet to be built.</summary>
-    /// <param name="momentum">The weight of a batch's statistics in the running ones, in (0, 1]. The default is 0.1.</param>
-    /// <param name="epsilon">The variance floor <c>ε</c>, positive. The default is 1e-5.</param>
-    /// <returns>The specification.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public static BatchNormSpec BatchNorm(float momentum = BatchNormLayer.DefaultMomentum, float epsilon = BatchNormLayer.DefaultEpsilon)
-    {
-        BatchNormLayer.ValidateMomentum(momentum, nameof(momentum));
-        Guard.Positive(epsilon, nameof(epsilon));
-        return new(momentum, epsilon);
-    }
 
     /// <summary>Freezes the layer: its parameters stay bit-for-bit unchanged through training, and it behaves as at inference.</summary>
     public void Freeze()

@@ -122,7 +122,7 @@ public sealed partial class Network
     /// <returns>This network.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rate"/> is outside [0, 1) or NaN.</exception>
     /// <exception cref="InvalidOperationException">The current last layer is a softmax, which may only be the output.</exception>
-    public Network Dropout(float rate) => Add(Layer.Dropout(rate));
+    public Network Dropout(float rate) => Add(LayerSpec.Dropout(rate));
 
     /// <summary>Appends a batch-normalisation layer over the current outputs.</summary>
     /// <param name="momentum">The weight of a batch's statistics in the running ones, in (0, 1]. The default is 0.1.</param>
@@ -131,7 +131,7 @@ public sealed partial class Network
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     /// <exception cref="InvalidOperationException">The current last layer is a softmax, which may only be the output.</exception>
     public Network BatchNorm(float momentum = BatchNormLayer.DefaultMomentum, float epsilon = BatchNormLayer.DefaultEpsilon) =>
-        Add(Layer.BatchNorm(momentum, epsilon));
+        Add(LayerSpec.BatchNorm(momentum, epsilon));
 
     /// <summary>Appends a layer built from <paramref name="spec"/>, with any random value drawn from the network's seeded generator.</summary>
     /// <param name="spec">The layer's kind and settings.</param>

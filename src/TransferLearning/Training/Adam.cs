@@ -9,7 +9,7 @@ namespace TransferLearning.Training;
 /// <c>w ← w − η·m̂ / (√v̂ + ε)</c> with <c>m̂ = m / (1−β₁ᵗ)</c>, <c>v̂ = v / (1−β₂ᵗ)</c>.
 /// Weight decay is L2 added to the gradient (as PyTorch's <c>Adam</c>).
 /// </summary>
-public sealed class Adam : Optimizer
+internal sealed class Adam : Optimizer
 {
     private readonly Dictionary<Parameter, (float[] M, float[] V, long T)> _state = [];
 

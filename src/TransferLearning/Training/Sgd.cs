@@ -10,7 +10,7 @@ namespace TransferLearning.Training;
 /// <c>v ← μ·v + g</c>; <c>w ← w − η·v</c> (or <c>w ← w − η·(g + μ·v)</c> with Nesterov), as in PyTorch.
 /// With <c>μ = 0</c>: <c>w ← w − η·g</c>.
 /// </summary>
-public sealed class Sgd : Optimizer
+internal sealed class Sgd : Optimizer
 {
     private readonly Dictionary<Parameter, float[]> _velocity = [];
 

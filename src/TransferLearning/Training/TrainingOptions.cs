@@ -35,7 +35,7 @@ public sealed record TrainingOptions
     {
         get;
         init => field = value ?? throw new ArgumentNullException(nameof(Optimizer));
-    } = Optimizers.Adam();
+    } = new AdamOptions { LearningRate = 1e-3f };
 
     /// <summary>Gets the learning-rate schedule. The default is <see cref="LearningRateSchedule.Constant"/>.</summary>
     /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>

@@ -13,7 +13,7 @@ namespace TransferLearning.Training;
 /// A loop of one's own (as in TorchSharp):
 /// <code>
 /// var step = new TrainingStep(network, batchCapacity: 32);
-/// var optimizer = Optimizers.Adam(1e-3f).Create([new ParameterGroup(network.Parameters)]);
+/// var optimizer = new AdamOptions { LearningRate = 1e-3f }.Create([new ParameterGroup(network.Parameters)]);
 /// foreach (Dataset batch in batches)
 /// {
 ///     double loss = step.ComputeGradients(batch);

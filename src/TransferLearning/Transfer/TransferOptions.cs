@@ -65,7 +65,7 @@ public sealed record TransferOptions
 
             field = value;
         }
-    } = new() { Epochs = 30, BatchSize = 32, Optimizer = Optimizers.Adam(1e-3f) };
+    } = new() { Epochs = 30, BatchSize = 32, Optimizer = new AdamOptions { LearningRate = 1e-3f } };
 
     /// <summary>
     /// Gets the fewest mini-batch steps a transfer trains, ≥ 0: on a target so small that

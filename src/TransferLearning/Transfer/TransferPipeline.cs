@@ -13,7 +13,7 @@ namespace TransferLearning.Transfer;
 /// <code>
 /// var pipeline = new TransferPipeline();
 /// var pretrained = pipeline.Pretrain(architecture, source);
-/// var result = pipeline.Transfer(pretrained, target, new TransferOptions { NewLayers = [Layer.Dense(5, Activation.Softmax)] });
+/// var result = pipeline.Transfer(pretrained, target, new TransferOptions { NewLayers = [LayerSpec.Dense(5, Activation.Softmax)] });
 /// Console.WriteLine(result.Decision);   // the strategy and the reasons, with the numbers used
 /// </code>
 /// </example>

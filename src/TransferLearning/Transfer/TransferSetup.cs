@@ -119,7 +119,7 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
         if (newLayers.Count == 0)
         {
             throw new ArgumentException(
-                Invariant.F($"Expected at least one new layer in TransferOptions.NewLayers (the target's output layer, such as Layer.Dense({(target.IsClassification ? target.ClassCount : target.TargetCount)}, Activation.{(target.IsClassification ? "Softmax" : "Identity")})) but it is empty: the network would end in the kept pretrained layer {pretrained.Layers[kept - 1]}, which is no output layer for the target."),
+                Invariant.F($"Expected at least one new layer in TransferOptions.NewLayers (the target's output layer, such as LayerSpec.Dense({(target.IsClassification ? target.ClassCount : target.TargetCount)}, Activation.{(target.IsClassification ? "Softmax" : "Identity")})) but it is empty: the network would end in the kept pretrained layer {pretrained.Layers[kept - 1]}, which is no output layer for the target."),
                 nameof(options));
         }
 
@@ -161,6 +161,6 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
 
     private static IReadOnlyList<LayerSpec> ResolveNewLayers(Dataset target, TransferOptions options) =>
         options.NewLayers ?? (target.IsClassification
-            ? [Layer.Dense(target.ClassCount, Activation.Softmax)]
-            : [Layer.Dense(target.TargetCount, Activation.Identity)]);
+            ? [LayerSpec.Dense(target.ClassCount, Activation.Softmax)]
+            : [LayerSpec.Dense(target.TargetCount, Activation.Identity)]);
 }

@@ -22,7 +22,7 @@ public sealed class AutoCostQuickWorkload(int perClass) : IQuickWorkload
             .Dense(256, Activation.ReLU)
             .Dense(5, Activation.Softmax);
         var pretrained = new TransferPipeline().Pretrain(
-            architecture, data.Train.FilterClasses(0, 1, 2, 3, 4), new TrainingOptions { Epochs = 2, BatchSize = 128, Optimizer = Optimizers.Adam(1e-3f) });
+            architecture, data.Train.FilterClasses(0, 1, 2, 3, 4), new TrainingOptions { Epochs = 2, BatchSize = 128, Optimizer = new AdamOptions { LearningRate = 1e-3f } });
         return (pretrained, data.Train.FilterClasses(5, 6, 7, 8, 9));
     });
 

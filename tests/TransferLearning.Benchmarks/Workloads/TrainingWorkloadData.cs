@@ -29,7 +29,7 @@ public static class TrainingWorkloadData
     {
         Epochs = 1,
         BatchSize = 128,
-        Optimizer = Optimizers.Sgd(0.01f, momentum: 0.9f),
+        Optimizer = new SgdOptions { LearningRate = 0.01f, Momentum = 0.9f },
         Seed = 1,
     };
 

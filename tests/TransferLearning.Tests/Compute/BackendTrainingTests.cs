@@ -33,7 +33,7 @@ public class BackendTrainingTests
     {
         var network = Network.Create(2, seed: 3).Dense(48, Activation.ReLU).Dense(48, Activation.ReLU).Dense(2, Activation.Softmax);
         network.TrainingBackend = backend;
-        new Trainer(new TrainingOptions { Epochs = 40, BatchSize = 32, Optimizer = Optimizers.Adam(0.01f), Seed = 6 }).Fit(network, train);
+        new Trainer(new TrainingOptions { Epochs = 40, BatchSize = 32, Optimizer = new AdamOptions { LearningRate = 0.01f }, Seed = 6 }).Fit(network, train);
         return network.Evaluate(test);
     }
 }

@@ -57,7 +57,7 @@ public class ActivationIdentityTests
         Activation.LeakyReLU(0.1f).Should().NotBe(Activation.LeakyReLU(0.2f));
         Activation.LeakyReLU(0f).Should().Be(Activation.ReLU, "a leaky ReLU of slope 0 is the ReLU");
         Activation.Sigmoid.Should().NotBe(Activation.Tanh);
-        Layer.Dense(3, Activation.LeakyReLU(0.3f)).Should().Be(Layer.Dense(3, Activation.LeakyReLU(0.3f)), "specs of equal activations are equal");
+        LayerSpec.Dense(3, Activation.LeakyReLU(0.3f)).Should().Be(LayerSpec.Dense(3, Activation.LeakyReLU(0.3f)), "specs of equal activations are equal");
     }
 
     private static Activation Of(string kind) => kind switch

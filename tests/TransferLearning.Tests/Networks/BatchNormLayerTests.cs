@@ -74,7 +74,7 @@ public class BatchNormLayerTests
         var before = bn.Parameters.Concat(bn.Buffers).Select(p => p.Values.ToArray()).ToArray();
         before[2].Should().Contain(v => v != 0f, "pretraining moved the running mean");
 
-        new Trainer(new TrainingOptions { Epochs = 1, BatchSize = 16, Optimizer = Optimizers.Sgd(0.1f, momentum: 0.9f, weightDecay: 0.01f) }).Fit(network, data);
+        new Trainer(new TrainingOptions { Epochs = 1, BatchSize = 16, Optimizer = new SgdOptions { LearningRate = 0.1f, Momentum = 0.9f, WeightDecay = 0.01f } }).Fit(network, data);
 
         var after = bn.Parameters.Concat(bn.Buffers).Select(p => p.Values.ToArray()).ToArray();
         for (int i = 0; i < before.Length; i++)

@@ -274,7 +274,7 @@ public class InferenceTests
         var before = new float[3];
         network.Predict(example, before);   // packs the initial weights
 
-        new Trainer(new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = Optimizers.Adam(0.05f) }).Fit(network, data);
+        new Trainer(new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = new AdamOptions { LearningRate = 0.05f } }).Fit(network, data);
         var after = new float[3];
         network.Predict(example, after);
 
@@ -378,7 +378,7 @@ public class InferenceTests
             release.Wait();
         });
         var trainer = new Thread(() =>
-            new Trainer(new TrainingOptions { Epochs = 1, BatchSize = 120, Optimizer = Optimizers.Sgd(0.01f) }).Fit(network, data, progress: progress));
+            new Trainer(new TrainingOptions { Epochs = 1, BatchSize = 120, Optimizer = new SgdOptions { LearningRate = 0.01f } }).Fit(network, data, progress: progress));
         trainer.Start();
         inFit.Wait();
 
@@ -519,7 +519,7 @@ public class InferenceTests
             .Dense(4, Activation.Softmax);
         network.TrainingBackend = backend;
         var data = TestData.Blobs(perClass: 40, classes: 4, features: 6, seed: 9);
-        new Trainer(new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = Optimizers.Adam(0.01f) }).Fit(network, data);
+        new Trainer(new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = new AdamOptions { LearningRate = 0.01f } }).Fit(network, data);
         return network;
     }
 

@@ -24,7 +24,7 @@ public class LayerKindsTests
         var scale = (ScaleLayer)network.Layers[1];
 
         GradientChecker.Check(network, Data, Loss.SoftmaxCrossEntropy).Should().BeEmpty("the toy kind's backward pass is its forward pass's gradient");
-        new Trainer(new TrainingOptions { Epochs = 1, BatchSize = 16, Shuffle = false, Optimizer = Optimizers.Sgd(0.5f) }).Fit(network, Data);
+        new Trainer(new TrainingOptions { Epochs = 1, BatchSize = 16, Shuffle = false, Optimizer = new SgdOptions { LearningRate = 0.5f } }).Fit(network, Data);
         scale.Scale.Values[0].Should().NotBe(2f, "one step trained a");
 
         using var folder = new TempFolder();
@@ -43,7 +43,7 @@ public class LayerKindsTests
     {
         ScaleLayer.Register();
         var network = Network.Create(3, seed: 4).Dense(4, Activation.Tanh).Add(new ScaleSpec(2f)).Dense(2, Activation.Softmax);
-        new Trainer(new TrainingOptions { Epochs = 2, BatchSize = 8, Optimizer = Optimizers.Sgd(0.5f) }).Fit(network, Data);
+        new Trainer(new TrainingOptions { Epochs = 2, BatchSize = 8, Optimizer = new SgdOptions { LearningRate = 0.5f } }).Fit(network, Data);
 
         var rebuilt = Network.Create(3, seed: 4);
         foreach (var layer in network.Layers)
@@ -93,7 +93,7 @@ public class LayerKindsTests
         var data = Dataset.ForClassification(x, [.. Enumerable.Range(0, 12).Select(j => j % 3)]);
         var network = Build();
         var before = network.Predict(x).AsColumnMajorArray();
-        new Trainer(new TrainingOptions { Epochs = 2, BatchSize = 4, Optimizer = Optimizers.Adam(0.05f) }).Fit(network, data);
+        new Trainer(new TrainingOptions { Epochs = 2, BatchSize = 4, Optimizer = new AdamOptions { LearningRate = 0.05f } }).Fit(network, data);
         network.Predict(x).AsColumnMajorArray().Should().NotEqual(before, "training moved the weights and the running statistics");
 
         var random = new Xoshiro256StarStar(9);

@@ -21,13 +21,13 @@ public class NetworkEdgeCaseTests
 
     [Fact]
     public void LayerSpecParameterCount_HugeSizes_DoesNotOverflow() =>
-        Layer.Dense(65_537, Activation.ReLU).ParameterCount(int.MaxValue).Should().Be(65_537L * (int.MaxValue + 1L));
+        LayerSpec.Dense(65_537, Activation.ReLU).ParameterCount(int.MaxValue).Should().Be(65_537L * (int.MaxValue + 1L));
 
     [Fact]
     public void Dense_OneUnitSoftmax_IsRejected()
     {
         Throws.Argument<ArgumentException>(() => Network.Create(3).Dense(1, Activation.Softmax), "units", "at least 2 units", "Softmax", "Sigmoid");
-        Throws.Argument<ArgumentException>(() => Layer.Dense(1, Activation.Softmax), "units", "at least 2 units");
+        Throws.Argument<ArgumentException>(() => LayerSpec.Dense(1, Activation.Softmax), "units", "at least 2 units");
         Throws.Argument<ArgumentException>(
             () => DenseLayer.FromWeights(Matrix<float>.Build.Dense(1, 3), Vector<float>.Build.Dense(1), Activation.Softmax), "weight", "at least 2 units");
     }

@@ -29,7 +29,7 @@ public class OnnxExportTests
     {
         var data = TestData.Blobs(perClass: 60, classes: 4, features: 6, seed: 3);
         var network = Network.Create(6, seed: 4).Dense(32, Activation.ReLU).Dense(16, Activation.LeakyReLU(0.05f)).Dense(4, Activation.Softmax);
-        new Trainer(new TrainingOptions { Epochs = 5, BatchSize = 16, Optimizer = Optimizers.Adam(0.01f) }).Fit(network, data);
+        new Trainer(new TrainingOptions { Epochs = 5, BatchSize = 16, Optimizer = new AdamOptions { LearningRate = 0.01f } }).Fit(network, data);
 
         AssertOnnxRuntimeMatches(network, network.ToOnnx(), batch: 50, seed: 5);
     }

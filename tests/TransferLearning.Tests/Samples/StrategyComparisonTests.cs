@@ -67,6 +67,6 @@ public class StrategyComparisonTests
             tasks.Target,
             tasks.TargetTest,
             [32],
-            new TrainingOptions { Epochs = 15, BatchSize = 32, Optimizer = Optimizers.Adam(2e-3f), Seed = 1 });
+            new TrainingOptions { Epochs = 15, BatchSize = 32, Optimizer = new AdamOptions { LearningRate = 2e-3f }, Seed = 1 });
     }
 }

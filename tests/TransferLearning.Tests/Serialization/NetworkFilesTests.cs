@@ -193,7 +193,7 @@ public class NetworkFilesTests
     private static float[][] Buffers(Network network) => network.Buffers.Select(b => b.Values.ToArray()).ToArray();
 
     private static void Train(Network network, int epochs) =>
-        new Trainer(new TrainingOptions { Epochs = epochs, BatchSize = 8, Optimizer = Optimizers.Adam(1e-2f), Seed = 1 })
+        new Trainer(new TrainingOptions { Epochs = epochs, BatchSize = 8, Optimizer = new AdamOptions { LearningRate = 1e-2f }, Seed = 1 })
             .Fit(network, TestData.Blobs(perClass: 20, classes: 3, features: 4, seed: 2));
 
     /// <summary>4 → 6 (ReLU) → 5 (tanh) → 3 (softmax), trained a few epochs so that no weight is at its initial value.</summary>

@@ -18,7 +18,7 @@ public sealed class LatentPretrained
             .Dense(64, Activation.ReLU)
             .Dense(64, Activation.Softmax);
         Network = new TransferPipeline().Pretrain(
-            architecture, source, new TrainingOptions { Epochs = 8, BatchSize = 64, Optimizer = Optimizers.Adam(2e-3f) });
+            architecture, source, new TrainingOptions { Epochs = 8, BatchSize = 64, Optimizer = new AdamOptions { LearningRate = 2e-3f } });
     }
 
     public PretrainedNetwork Network { get; }

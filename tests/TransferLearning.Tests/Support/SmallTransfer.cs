@@ -16,7 +16,7 @@ public sealed class SmallTransfer
             .Dense(16, Activation.ReLU)
             .Dense(64, Activation.Softmax);
         Pretrained = new TransferPipeline().Pretrain(
-            architecture, Tasks.Source, new TrainingOptions { Epochs = 3, BatchSize = 64, Optimizer = Optimizers.Adam(3e-3f) });
+            architecture, Tasks.Source, new TrainingOptions { Epochs = 3, BatchSize = 64, Optimizer = new AdamOptions { LearningRate = 3e-3f } });
     }
 
     public TransferTasks Tasks { get; }
@@ -28,6 +28,6 @@ public sealed class SmallTransfer
         Policy = TransferPolicy.Fixed(strategy),
         Seed = seed,
         MinTrainingSteps = 0,
-        Training = new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = Optimizers.Adam(1e-2f), Seed = seed },
+        Training = new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = new AdamOptions { LearningRate = 1e-2f }, Seed = seed },
     };
 }

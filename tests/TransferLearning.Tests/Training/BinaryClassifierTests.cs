@@ -59,7 +59,7 @@ public class BinaryClassifierTests
         var (train, test) = TestData.Blobs(perClass: 60, classes: 2, features: 4, seed: 3).Split(0.75, seed: 4);
         var network = Network.Create(4, seed: 2).Dense(8, Activation.ReLU).Dense(1, Activation.Sigmoid);
 
-        var history = new Trainer(new TrainingOptions { Epochs = 20, BatchSize = 16, Optimizer = Optimizers.Adam(1e-2f), Seed = 1 }).Fit(network, train, test);
+        var history = new Trainer(new TrainingOptions { Epochs = 20, BatchSize = 16, Optimizer = new AdamOptions { LearningRate = 1e-2f }, Seed = 1 }).Fit(network, train, test);
 
         history.Last.TrainLoss.Should().BeLessThan(history.Epochs[0].TrainLoss / 2);
         history.Last.TrainAccuracy.Should().BeGreaterThanOrEqualTo(0.95);

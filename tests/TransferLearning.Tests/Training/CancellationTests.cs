@@ -28,7 +28,7 @@ public class CancellationTests
                 atCancel = Weights.Of(network);
             }
         });
-        var options = new TrainingOptions { Epochs = 4, BatchSize = Data.Count / BatchesPerEpoch, Optimizer = Optimizers.Sgd(0.1f, momentum: 0.9f) };
+        var options = new TrainingOptions { Epochs = 4, BatchSize = Data.Count / BatchesPerEpoch, Optimizer = new SgdOptions { LearningRate = 0.1f, Momentum = 0.9f } };
 
         var act = () => new Trainer(options).Fit(network, Data, Data, progress, cancellation.Token);
 

@@ -17,7 +17,7 @@ public class CultureTests
         {
             1.5.ToString(CultureInfo.CurrentCulture).Should().Be("1,5", "the test runs under a culture with a decimal comma");
             var network = Network.Create(2, seed: 1).Dense(16, Activation.ReLU).Dense(16, Activation.ReLU).Dense(3, Activation.Softmax);
-            var options = new TrainingOptions { Epochs = 20, BatchSize = 4, Optimizer = Optimizers.Adam(1e4f) };
+            var options = new TrainingOptions { Epochs = 20, BatchSize = 4, Optimizer = new AdamOptions { LearningRate = 1e4f } };
 
             var exception = FluentActions.Invoking(() => new Trainer(options).Fit(network, TestData.Blobs(perClass: 20, seed: 2)))
                 .Should().Throw<TrainingDivergedException>().Which;
@@ -27,8 +27,8 @@ public class CultureTests
             Network.Create(784).Dense(512, Activation.ReLU).Dropout(0.5f).BatchNorm().ToString().Should()
                 .Contain("Dense(784 → 512, ReLU) [401,920 params]").And.Contain("Dropout(512, p = 0.5)").And.Contain("BatchNorm(512) [1,024 params]");
             new Evaluation(0.25, 0.875, 8).ToString().Should().NotContain("0,25").And.NotContain("87,5");
-            Optimizers.Adam(1e-3f, weightDecay: 0.01f).ToString().Should().Be("Adam(lr 0.001, β1 0.9, β2 0.999, weight decay 0.01)");
-            Optimizers.Sgd(0.05f, momentum: 0.9f, weightDecay: 0.001f).ToString().Should().Be("SGD(lr 0.05, momentum 0.9, weight decay 0.001)");
+            new AdamOptions { LearningRate = 1e-3f, WeightDecay = 0.01f }.ToString().Should().Be("Adam(lr 0.001, β1 0.9, β2 0.999, weight decay 0.01)");
+            new SgdOptions { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f }.ToString().Should().Be("SGD(lr 0.05, momentum 0.9, weight decay 0.001)");
         }
         finally
         {

@@ -16,7 +16,7 @@ public class DivergenceTests
     {
         var (network, data) = Make(problem);
         var initial = Weights.Of(network);
-        var options = new TrainingOptions { Epochs = 5, BatchSize = 4, Optimizer = Optimizers.Sgd(1e6f) };
+        var options = new TrainingOptions { Epochs = 5, BatchSize = 4, Optimizer = new SgdOptions { LearningRate = 1e6f } };
 
         var act = () => new Trainer(options).Fit(network, data);
 
@@ -47,7 +47,7 @@ public class DivergenceTests
         {
             Epochs = 5,
             BatchSize = 4,
-            Optimizer = Optimizers.Sgd(0.1f),
+            Optimizer = new SgdOptions { LearningRate = 0.1f },
             Schedule = new ExplodeFromEpoch(3),
             DivergenceCheckpointInterval = 1,
         };
@@ -77,7 +77,7 @@ public class DivergenceTests
                 snapshots.Add(Weights.Of(network));
             }
         });
-        var options = new TrainingOptions { Epochs = 5, BatchSize = 4, Optimizer = Optimizers.Sgd(0.1f), Schedule = new ExplodeFromEpoch(3) };
+        var options = new TrainingOptions { Epochs = 5, BatchSize = 4, Optimizer = new SgdOptions { LearningRate = 0.1f }, Schedule = new ExplodeFromEpoch(3) };
 
         var act = () => new Trainer(options).Fit(network, data, progress: progress);
 

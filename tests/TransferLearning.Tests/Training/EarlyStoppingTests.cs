@@ -49,7 +49,7 @@ public class EarlyStoppingTests
         {
             Epochs = 6,
             BatchSize = 5,
-            Optimizer = Optimizers.Sgd(0.05f),
+            Optimizer = new SgdOptions { LearningRate = 0.05f },
             EarlyStopping = new EarlyStoppingOptions { Patience = Patience },
         };
 
@@ -79,7 +79,7 @@ public class EarlyStoppingTests
         {
             Epochs = 20,
             BatchSize = 5,
-            Optimizer = Optimizers.Adam(0.05f),
+            Optimizer = new AdamOptions { LearningRate = 0.05f },
             EarlyStopping = new EarlyStoppingOptions { Patience = Patience, RestoreBest = restoreBest },
         };
 

@@ -28,7 +28,7 @@ public class FashionMnistAccuracyTests(ITestOutputHelper output)
         {
             Epochs = 10,
             BatchSize = 128,
-            Optimizer = Optimizers.Adam(1e-3f),
+            Optimizer = new AdamOptions { LearningRate = 1e-3f },
             Schedule = LearningRateSchedule.Cosine(),
             Seed = 0,
         });

@@ -87,7 +87,7 @@ public class FrozenFeatureCacheTests
     {
         Epochs = epochs,
         BatchSize = BatchSize,
-        Optimizer = Optimizers.Adam(0.01f),
+        Optimizer = new AdamOptions { LearningRate = 0.01f },
         CacheFrozenFeatures = cache,
         Seed = 8,
     };

@@ -116,12 +116,12 @@ public class FrozenLayerTests
         BatchSize = 10,
         Optimizer = optimizer switch
         {
-            "SgdMomentum" => Optimizers.Sgd(0.05f, momentum: 0.9f),
-            "SgdNesterov" => Optimizers.Sgd(0.05f, momentum: 0.9f, nesterov: true),
-            "Adam" => Optimizers.Adam(0.01f),
-            "SgdWeightDecay" => Optimizers.Sgd(0.05f, momentum: 0.9f, weightDecay: 0.1f),
-            "AdamWeightDecay" => Optimizers.Adam(0.01f, weightDecay: 0.1f),
-            "GroupDecayAndAnchor" => Optimizers.Sgd(0.05f, momentum: 0.9f),
+            "SgdMomentum" => new SgdOptions { LearningRate = 0.05f, Momentum = 0.9f },
+            "SgdNesterov" => new SgdOptions { LearningRate = 0.05f, Momentum = 0.9f, Nesterov = true },
+            "Adam" => new AdamOptions { LearningRate = 0.01f },
+            "SgdWeightDecay" => new SgdOptions { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.1f },
+            "AdamWeightDecay" => new AdamOptions { LearningRate = 0.01f, WeightDecay = 0.1f },
+            "GroupDecayAndAnchor" => new SgdOptions { LearningRate = 0.05f, Momentum = 0.9f },
             _ => throw new ArgumentOutOfRangeException(nameof(optimizer)),
         },
 

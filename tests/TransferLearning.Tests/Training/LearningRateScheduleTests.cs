@@ -45,7 +45,7 @@ public class LearningRateScheduleTests
     public void Fit_StepSchedule_EachEpochReportsTheScaledRate()
     {
         var network = Network.Create(2, seed: 1).Dense(3, Activation.Softmax);
-        var options = new TrainingOptions { Epochs = 5, BatchSize = 10, Optimizer = Optimizers.Sgd(0.4f), Schedule = LearningRateSchedule.Step(2, 0.5f) };
+        var options = new TrainingOptions { Epochs = 5, BatchSize = 10, Optimizer = new SgdOptions { LearningRate = 0.4f }, Schedule = LearningRateSchedule.Step(2, 0.5f) };
 
         var history = new Trainer(options).Fit(network, TestData.Blobs(perClass: 5, seed: 1));
 
@@ -65,7 +65,7 @@ public class LearningRateScheduleTests
                 snapshots.Add(Weights.Of(network));
             }
         });
-        var options = new TrainingOptions { Epochs = 3, BatchSize = 5, Optimizer = Optimizers.Sgd(0.5f), Schedule = LearningRateSchedule.Step(1, 1e-6f) };
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 5, Optimizer = new SgdOptions { LearningRate = 0.5f }, Schedule = LearningRateSchedule.Step(1, 1e-6f) };
 
         new Trainer(options).Fit(network, TestData.Blobs(perClass: 5, seed: 1), progress: progress);
 

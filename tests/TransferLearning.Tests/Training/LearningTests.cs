@@ -14,7 +14,7 @@ public class LearningTests
         var xor = SyntheticData.Xor();
         var network = Network.Create(2, seed: 1).Dense(8, Activation.Tanh).Dense(2, Activation.Softmax);
 
-        var history = new Trainer(new TrainingOptions { Epochs = 300, BatchSize = 4, Optimizer = Optimizers.Adam(0.05f) }).Fit(network, xor);
+        var history = new Trainer(new TrainingOptions { Epochs = 300, BatchSize = 4, Optimizer = new AdamOptions { LearningRate = 0.05f } }).Fit(network, xor);
 
         network.PredictClasses(xor.Features).Should().Equal(0, 1, 1, 0);
         network.Evaluate(xor).Accuracy.Should().Be(1.0);
@@ -28,7 +28,7 @@ public class LearningTests
         var xor = SyntheticData.Xor();
         var network = Network.Create(2, seed: 1).Dense(8, Activation.Tanh).Dense(1, Activation.Sigmoid);
 
-        new Trainer(new TrainingOptions { Epochs = 300, BatchSize = 4, Optimizer = Optimizers.Adam(0.05f) }).Fit(network, xor);
+        new Trainer(new TrainingOptions { Epochs = 300, BatchSize = 4, Optimizer = new AdamOptions { LearningRate = 0.05f } }).Fit(network, xor);
 
         network.PredictClasses(xor.Features).Should().Equal(0, 1, 1, 0);
         var probabilities = network.Predict(xor.Features).Row(0).ToArray();
@@ -45,7 +45,7 @@ public class LearningTests
         {
             Epochs = 40,
             BatchSize = 16,
-            Optimizer = Optimizers.Sgd(0.05f, momentum: 0.9f, nesterov: true),
+            Optimizer = new SgdOptions { LearningRate = 0.05f, Momentum = 0.9f, Nesterov = true },
             Schedule = LearningRateSchedule.Cosine(),
             Seed = 1,
         };
@@ -62,7 +62,7 @@ public class LearningTests
         var data = TestData.Linear(200, seed: 3);
         var network = Network.Create(2, seed: 2).Dense(1, Activation.Identity);
 
-        var history = new Trainer(new TrainingOptions { Epochs = 40, BatchSize = 10, Optimizer = Optimizers.Sgd(0.1f) }).Fit(network, data);
+        var history = new Trainer(new TrainingOptions { Epochs = 40, BatchSize = 10, Optimizer = new SgdOptions { LearningRate = 0.1f } }).Fit(network, data);
 
         history.Last.TrainLoss.Should().BeLessThan(1e-3);
         history.Last.TrainAccuracy.Should().BeNull();

@@ -19,7 +19,7 @@ public class OptimizerStepTests
     [Fact]
     public void Sgd_TwoSteps_SubtractsRateTimesGradient()
     {
-        var (p, optimizer) = Make(Optimizers.Sgd(0.1f));
+        var (p, optimizer) = Make(new SgdOptions { LearningRate = 0.1f });
 
         Step(optimizer, p, G1);
         Step(optimizer, p, G2);
@@ -31,7 +31,7 @@ public class OptimizerStepTests
     [Fact]
     public void SgdMomentum_TwoSteps_AccumulatesVelocity()
     {
-        var (p, optimizer) = Make(Optimizers.Sgd(0.1f, momentum: 0.9f));
+        var (p, optimizer) = Make(new SgdOptions { LearningRate = 0.1f, Momentum = 0.9f });
 
         Step(optimizer, p, G1);
         Step(optimizer, p, G2);
@@ -43,7 +43,7 @@ public class OptimizerStepTests
     [Fact]
     public void SgdNesterov_TwoSteps_LooksAhead()
     {
-        var (p, optimizer) = Make(Optimizers.Sgd(0.1f, momentum: 0.9f, nesterov: true));
+        var (p, optimizer) = Make(new SgdOptions { LearningRate = 0.1f, Momentum = 0.9f, Nesterov = true });
 
         Step(optimizer, p, G1);
         Step(optimizer, p, G2);
@@ -59,7 +59,7 @@ public class OptimizerStepTests
     [Fact]
     public void SgdWeightDecay_OneStep_AddsDecayTimesWeightToTheGradient()
     {
-        var (p, optimizer) = Make(Optimizers.Sgd(0.1f, weightDecay: 0.5f));
+        var (p, optimizer) = Make(new SgdOptions { LearningRate = 0.1f, WeightDecay = 0.5f });
 
         Step(optimizer, p, G1);
 
@@ -69,7 +69,7 @@ public class OptimizerStepTests
     [Fact]
     public void Adam_TwoSteps_MatchBiasCorrectedMoments()
     {
-        var (p, optimizer) = Make(Optimizers.Adam(0.01f));
+        var (p, optimizer) = Make(new AdamOptions { LearningRate = 0.01f });
 
         Step(optimizer, p, G1);
         Step(optimizer, p, G2);
@@ -92,7 +92,7 @@ public class OptimizerStepTests
     [Fact]
     public void Adam_FirstStep_MovesEachWeightByTheRateAgainstItsGradientSign()
     {
-        var (p, optimizer) = Make(Optimizers.Adam(0.01f));
+        var (p, optimizer) = Make(new AdamOptions { LearningRate = 0.01f });
 
         Step(optimizer, p, G1);
 
@@ -104,7 +104,7 @@ public class OptimizerStepTests
     public void GroupSettings_ScaleFactorAndOwnDecay_OverrideTheOptimizers()
     {
         var p = MakeParameter();
-        var optimizer = Optimizers.Sgd(0.1f, weightDecay: 9f).Create([new ParameterGroup([p], learningRateScale: 0.5f, weightDecay: 0.2f)]);
+        var optimizer = new SgdOptions { LearningRate = 0.1f, WeightDecay = 9f }.Create([new ParameterGroup([p], learningRateScale: 0.5f, weightDecay: 0.2f)]);
         optimizer.LearningRateFactor = 0.4f;
 
         Step(optimizer, p, G1);
@@ -117,7 +117,7 @@ public class OptimizerStepTests
     public void AnchorDecay_WeightMovedFromStart_PullsBackTowardsIt()
     {
         var p = MakeParameter();
-        var optimizer = Optimizers.Sgd(0.1f).Create([new ParameterGroup([p], anchorDecay: 0.5f)]);
+        var optimizer = new SgdOptions { LearningRate = 0.1f }.Create([new ParameterGroup([p], anchorDecay: 0.5f)]);
         for (int i = 0; i < Length; i++)
         {
             p.Data[i] = W0(i) + 2f;   // moved 2 away from the anchor w₀ captured when the group was made
@@ -134,7 +134,7 @@ public class OptimizerStepTests
     [InlineData("Adam")]
     public void Step_ParameterFrozenAfterAStep_NoFurtherChangeFromMomentum(string kind)
     {
-        var (p, optimizer) = Make(kind == "Adam" ? Optimizers.Adam(0.01f, weightDecay: 0.1f) : Optimizers.Sgd(0.1f, momentum: 0.9f, weightDecay: 0.1f));
+        var (p, optimizer) = Make(kind == "Adam" ? new AdamOptions { LearningRate = 0.01f, WeightDecay = 0.1f } : new SgdOptions { LearningRate = 0.1f, Momentum = 0.9f, WeightDecay = 0.1f });
         Step(optimizer, p, G1);
         var afterFirst = p.Values.ToArray();
 

@@ -33,15 +33,15 @@ public class OptionsTests
         options.Momentum.Should().Be(0f);
         options.Nesterov.Should().BeFalse();
         options.WeightDecay.Should().Be(0f);
-        options.Should().Be(Optimizers.Sgd(0.1f));
+        options.Should().Be(new SgdOptions { LearningRate = 0.1f });
         options.ToString().Should().Be("SGD(lr 0.1)");
-        Optimizers.Sgd(0.01f, momentum: 0.9f, nesterov: true, weightDecay: 0.5f).ToString().Should().Be("SGD(lr 0.01, momentum 0.9, Nesterov, weight decay 0.5)");
+        new SgdOptions { LearningRate = 0.01f, Momentum = 0.9f, Nesterov = true, WeightDecay = 0.5f }.ToString().Should().Be("SGD(lr 0.01, momentum 0.9, Nesterov, weight decay 0.5)");
     }
 
     [Fact]
     public void AdamOptions_Defaults_AreTheUsualBetasAndEpsilon()
     {
-        var options = Optimizers.Adam();
+        var options = new AdamOptions { LearningRate = 1e-3f };
 
         options.LearningRate.Should().Be(1e-3f);
         options.Beta1.Should().Be(0.9f);
@@ -105,8 +105,6 @@ public class OptionsTests
     {
         Throws.Argument<ArgumentOutOfRangeException>(() => _ = new SgdOptions { LearningRate = rate }, "LearningRate", "greater than 0", shown);
         Throws.Argument<ArgumentOutOfRangeException>(() => _ = new AdamOptions { LearningRate = rate }, "LearningRate", "greater than 0", shown);
-        Throws.Argument<ArgumentOutOfRangeException>(() => Optimizers.Sgd(rate), "LearningRate", "greater than 0", shown);
-        Throws.Argument<ArgumentOutOfRangeException>(() => Optimizers.Adam(rate), "LearningRate", "greater than 0", shown);
     }
 
     [Theory]
@@ -115,8 +113,8 @@ public class OptionsTests
     [InlineData(float.PositiveInfinity, "Infinity")]
     public void WeightDecay_NotFiniteNonNegative_ThrowsNamingWeightDecay(float decay, string shown)
     {
-        Throws.Argument<ArgumentOutOfRangeException>(() => Optimizers.Sgd(0.1f, weightDecay: decay), "WeightDecay", "at least 0", shown);
-        Throws.Argument<ArgumentOutOfRangeException>(() => Optimizers.Adam(weightDecay: decay), "WeightDecay", "at least 0", shown);
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new SgdOptions { LearningRate = 0.1f, WeightDecay = decay }, "WeightDecay", "at least 0", shown);
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new AdamOptions { LearningRate = 1e-3f, WeightDecay = decay }, "WeightDecay", "at least 0", shown);
     }
 
     [Theory]
@@ -126,14 +124,13 @@ public class OptionsTests
     [InlineData(float.NaN, "NaN")]
     public void Momentum_OutsideZeroToOne_ThrowsNamingMomentum(float momentum, string shown)
     {
-        Throws.Argument<ArgumentOutOfRangeException>(() => Optimizers.Sgd(0.1f, momentum: momentum), "Momentum", "[0, 1)", shown);
         Throws.Argument<ArgumentOutOfRangeException>(() => _ = new SgdOptions { LearningRate = 0.1f, Momentum = momentum }, "Momentum", "[0, 1)", shown);
     }
 
     [Fact]
     public void SgdOptions_NesterovWithoutMomentum_CreateThrowsNamingNesterov() =>
         Throws.Argument<ArgumentException>(
-            () => Optimizers.Sgd(0.1f, nesterov: true).Create([new ParameterGroup(FrozenLayerTests.MakeNetwork().Parameters)]),
+            () => new SgdOptions { LearningRate = 0.1f, Nesterov = true }.Create([new ParameterGroup(FrozenLayerTests.MakeNetwork().Parameters)]),
             "Nesterov",
             "Momentum > 0");
 
@@ -164,7 +161,7 @@ public class OptionsTests
     [Fact]
     public void LearningRateFactor_Negative_ThrowsAndDefaultIsOne()
     {
-        var optimizer = Optimizers.Adam().Create([new ParameterGroup(FrozenLayerTests.MakeNetwork().Parameters)]);
+        var optimizer = new AdamOptions { LearningRate = 1e-3f }.Create([new ParameterGroup(FrozenLayerTests.MakeNetwork().Parameters)]);
 
         optimizer.LearningRateFactor.Should().Be(1f);
         optimizer.StepCount.Should().Be(0);

@@ -81,7 +81,7 @@ public class ReproducibilityTests
             BatchSize = 8,
             Seed = shuffleSeed,
             Shuffle = shuffle,
-            Optimizer = optimizer == "Adam" ? Optimizers.Adam(0.01f) : Optimizers.Sgd(0.05f, momentum: 0.9f, nesterov: true),
+            Optimizer = optimizer == "Adam" ? new AdamOptions { LearningRate = 0.01f } : new SgdOptions { LearningRate = 0.05f, Momentum = 0.9f, Nesterov = true },
         };
         new Trainer(options).Fit(network, Data);
         return Weights.Of(network);

@@ -24,7 +24,7 @@ public class TrainerEdgeCaseTests
     {
         var network = Network.Create(2, seed: 1).Dense(16, Activation.ReLU).Dense(16, Activation.ReLU).Dense(3, Activation.Softmax);
         var initial = Weights.Of(network);
-        var options = new TrainingOptions { Epochs = 20, BatchSize = 4, Optimizer = Optimizers.Adam(1e4f) };
+        var options = new TrainingOptions { Epochs = 20, BatchSize = 4, Optimizer = new AdamOptions { LearningRate = 1e4f } };
 
         var act = () => new Trainer(options).Fit(network, TestData.Blobs(perClass: 20, seed: 2));
 

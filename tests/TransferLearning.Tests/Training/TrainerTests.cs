@@ -20,7 +20,7 @@ public class TrainerTests
         GradientChecker.ComputeGradients(network, data, Loss.SoftmaxCrossEntropy);   // checked by hand in ForwardBackwardByHandTests
         var gradients = network.Parameters.Select(p => p.Gradients.ToArray()).ToArray();
 
-        new Trainer(new TrainingOptions { Epochs = 1, BatchSize = 2, Optimizer = Optimizers.Sgd(0.5f) }).Fit(network, data);
+        new Trainer(new TrainingOptions { Epochs = 1, BatchSize = 2, Optimizer = new SgdOptions { LearningRate = 0.5f } }).Fit(network, data);
 
         var after = Weights.Of(network);
         for (int t = 0; t < after.Length; t++)

@@ -91,7 +91,7 @@ public class TrainerValidationTests
     [Fact]
     public void Fit_NesterovWithoutMomentum_ThrowsNamingNesterov()
     {
-        var options = new TrainingOptions { Epochs = 1, Optimizer = Optimizers.Sgd(0.1f, nesterov: true) };
+        var options = new TrainingOptions { Epochs = 1, Optimizer = new SgdOptions { LearningRate = 0.1f, Nesterov = true } };
 
         Throws.Argument<ArgumentException>(() => Fit(Softmax(), TwoClasses, options: options), "Nesterov", "Momentum > 0", "Momentum is 0");
     }
@@ -110,7 +110,7 @@ public class TrainerValidationTests
 
     [Fact]
     public void Create_NoGroups_ThrowsNamingGroups() =>
-        Throws.Argument<ArgumentException>(() => Optimizers.Adam().Create([]), "groups", "at least one", "none");
+        Throws.Argument<ArgumentException>(() => new AdamOptions { LearningRate = 1e-3f }.Create([]), "groups", "at least one", "none");
 
     [Fact]
     public void ParameterGroup_NoParameters_ThrowsNamingParameters() =>

@@ -21,7 +21,7 @@ public class TrainingAllocationTests
         // 2,010 examples in batches of 20: 101 mini-batches per epoch, the last one smaller.
         var x = Matrix<float>.Build.Dense(40, 2010, (i, j) => ((i * 7) + (j * 13)) % 17 / 17f);
         var data = Dataset.ForClassification(x, Enumerable.Range(0, 2010).Select(j => j % 10).ToArray(), 10);
-        OptimizerOptions settings = optimizer == "Sgd" ? Optimizers.Sgd(0.01f, momentum: 0.9f, weightDecay: 1e-4f) : Optimizers.Adam(1e-3f, weightDecay: 1e-4f);
+        OptimizerOptions settings = optimizer == "Sgd" ? new SgdOptions { LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 1e-4f } : new AdamOptions { LearningRate = 1e-3f, WeightDecay = 1e-4f };
 
         long Allocated(int epochs)
         {

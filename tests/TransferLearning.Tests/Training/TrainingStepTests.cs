@@ -27,11 +27,11 @@ public class TrainingStepTests
         }
 
         var fitted = Make();
-        new Trainer(new TrainingOptions { Epochs = Epochs, BatchSize = BatchSize, Shuffle = false, Optimizer = Optimizers.Adam(1e-2f) }).Fit(fitted, data);
+        new Trainer(new TrainingOptions { Epochs = Epochs, BatchSize = BatchSize, Shuffle = false, Optimizer = new AdamOptions { LearningRate = 1e-2f } }).Fit(fitted, data);
 
         var custom = Make();
         var step = new TrainingStep(custom, batchCapacity: BatchSize);
-        var optimizer = Optimizers.Adam(1e-2f).Create([new ParameterGroup(custom.Parameters)]);
+        var optimizer = new AdamOptions { LearningRate = 1e-2f }.Create([new ParameterGroup(custom.Parameters)]);
         var batches = Enumerable.Range(0, (data.Count + BatchSize - 1) / BatchSize)
             .Select(b => data.Subset(Enumerable.Range(b * BatchSize, Math.Min(BatchSize, data.Count - (b * BatchSize))).ToArray()))
             .ToArray();

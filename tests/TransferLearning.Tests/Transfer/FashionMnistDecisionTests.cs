@@ -113,7 +113,7 @@ public class FashionMnistDecisionTests(ITestOutputHelper output)
                 .Dense(256, Activation.ReLU)
                 .Dense(5, Activation.Softmax);
             var clock = Stopwatch.StartNew();
-            Pretrained = Pipeline.Pretrain(architecture, Source, new TrainingOptions { Epochs = 2, BatchSize = 128, Optimizer = Optimizers.Adam(1e-3f) });
+            Pretrained = Pipeline.Pretrain(architecture, Source, new TrainingOptions { Epochs = 2, BatchSize = 128, Optimizer = new AdamOptions { LearningRate = 1e-3f } });
             PretrainSeconds = clock.Elapsed.TotalSeconds;
             SourceAccuracy = Pretrained.Network.Evaluate(data.Test.FilterClasses(0, 1, 2, 3, 4)).Accuracy!.Value;
         }

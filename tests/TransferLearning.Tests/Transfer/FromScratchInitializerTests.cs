@@ -15,7 +15,7 @@ public class FromScratchInitializerTests
         var pretrained = Network.Create(6, seed: 3).Dense(32, Activation.ReLU, Initializer.Xavier).Dense(4, Activation.Softmax);
         var x = Matrix<float>.Build.Dense(6, 10, (i, j) => MathF.Sin(i + (3 * j)));
         var target = Dataset.ForClassification(x, [.. Enumerable.Range(0, 10).Select(j => j % 2)]);
-        var options = new TransferOptions { NewLayers = [Layer.Dense(2, Activation.Softmax)], Seed = 11 };
+        var options = new TransferOptions { NewLayers = [LayerSpec.Dense(2, Activation.Softmax)], Seed = 11 };
 
         var built = new TransferPipeline().Build(new PretrainedNetwork { Network = pretrained }, target, TransferStrategy.FromScratch, options);
 

@@ -89,7 +89,7 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
         var act = () => _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 
         act.Should().Throw<ArgumentException>().WithParameterName("options")
-            .WithMessage("Expected at least one new layer in TransferOptions.NewLayers*Layer.Dense(5, Activation.Softmax)*but it is empty*Dense(24 → 16, ReLU)*no output layer for the target*");
+            .WithMessage("Expected at least one new layer in TransferOptions.NewLayers*LayerSpec.Dense(5, Activation.Softmax)*but it is empty*Dense(24 → 16, ReLU)*no output layer for the target*");
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
     [Fact]
     public void Transfer_NewHeadSmallerThanTheClasses_IsRejected()
     {
-        var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { NewLayers = [Layer.Dense(3, Activation.Softmax)] };
+        var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { NewLayers = [LayerSpec.Dense(3, Activation.Softmax)] };
 
         var act = () => _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 

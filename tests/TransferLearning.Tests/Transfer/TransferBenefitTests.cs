@@ -118,7 +118,7 @@ public class TransferBenefitTests(TransferBenefitTests.Pretrained fixture) : ICl
         {
             Seed = seed,
             Policy = policy,
-            Training = new TrainingOptions { Epochs = 60, BatchSize = 16, Optimizer = Optimizers.Adam(3e-3f), Seed = seed },
+            Training = new TrainingOptions { Epochs = 60, BatchSize = 16, Optimizer = new AdamOptions { LearningRate = 3e-3f }, Seed = seed },
         };
         return new TransferPipeline().Transfer(fixture.Networks[seed], tasks.Target, options);
     }
@@ -138,7 +138,7 @@ public class TransferBenefitTests(TransferBenefitTests.Pretrained fixture) : ICl
                     .Dense(128, Activation.ReLU)
                     .Dense(64, Activation.ReLU)
                     .Dense(64, Activation.Softmax);
-                var options = new TrainingOptions { Epochs = 8, BatchSize = 64, Optimizer = Optimizers.Adam(2e-3f), Seed = seed };
+                var options = new TrainingOptions { Epochs = 8, BatchSize = 64, Optimizer = new AdamOptions { LearningRate = 2e-3f }, Seed = seed };
                 return pipeline.Pretrain(architecture, source, options);
             }).ToArray();
         }

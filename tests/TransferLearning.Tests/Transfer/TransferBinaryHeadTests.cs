@@ -9,7 +9,7 @@ namespace TransferLearning.Tests.Transfer;
 /// <summary>A 2-class target under new layers ending in one sigmoid unit (a binary classifier, as in Keras).</summary>
 public class TransferBinaryHeadTests(SmallTransfer fixture) : IClassFixture<SmallTransfer>
 {
-    private static readonly LayerSpec[] BinaryHead = [Layer.Dense(16, Activation.ReLU), Layer.Dense(1, Activation.Sigmoid)];
+    private static readonly LayerSpec[] BinaryHead = [LayerSpec.Dense(16, Activation.ReLU), LayerSpec.Dense(1, Activation.Sigmoid)];
     private readonly TransferPipeline _pipeline = new();
 
     private Dataset Target => fixture.Tasks.Target.FilterClasses(0, 1);
@@ -22,7 +22,7 @@ public class TransferBinaryHeadTests(SmallTransfer fixture) : IClassFixture<Smal
         var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with
         {
             NewLayers = BinaryHead,
-            Training = new TrainingOptions { Epochs = 30, BatchSize = 8, Optimizer = Optimizers.Adam(1e-2f) },
+            Training = new TrainingOptions { Epochs = 30, BatchSize = 8, Optimizer = new AdamOptions { LearningRate = 1e-2f } },
         };
 
         var result = _pipeline.Transfer(fixture.Pretrained, Target, options);
@@ -37,7 +37,7 @@ public class TransferBinaryHeadTests(SmallTransfer fixture) : IClassFixture<Smal
     [Fact]
     public void Transfer_DefaultPolicyWithOneSigmoidUnit_DecidesOnAccuracy()
     {
-        var options = new TransferOptions { NewLayers = BinaryHead, MinTrainingSteps = 0, Training = new TrainingOptions { Epochs = 30, BatchSize = 8, Optimizer = Optimizers.Adam(1e-2f) } };
+        var options = new TransferOptions { NewLayers = BinaryHead, MinTrainingSteps = 0, Training = new TrainingOptions { Epochs = 30, BatchSize = 8, Optimizer = new AdamOptions { LearningRate = 1e-2f } } };
 
         var result = _pipeline.Transfer(fixture.Pretrained, Target, options);
 
@@ -56,7 +56,7 @@ public class TransferBinaryHeadTests(SmallTransfer fixture) : IClassFixture<Smal
         {
             NewLayers = BinaryHead,
             Policy = TransferPolicy.Auto(),
-            Training = new TrainingOptions { Epochs = 10, BatchSize = 8, Optimizer = Optimizers.Adam(1e-2f) },
+            Training = new TrainingOptions { Epochs = 10, BatchSize = 8, Optimizer = new AdamOptions { LearningRate = 1e-2f } },
         };
 
         var decision = _pipeline.Decide(fixture.Pretrained, Target, options);
@@ -70,7 +70,7 @@ public class TransferBinaryHeadTests(SmallTransfer fixture) : IClassFixture<Smal
     [InlineData("Tanh")]
     public void Transfer_OneUnitThatIsNotSigmoidOnTwoClasses_IsRejected(string activation)
     {
-        var head = Layer.Dense(1, activation == "Tanh" ? Activation.Tanh : Activation.Identity);
+        var head = LayerSpec.Dense(1, activation == "Tanh" ? Activation.Tanh : Activation.Identity);
         var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { NewLayers = [head] };
 
         var act = () => _pipeline.Transfer(fixture.Pretrained, Target, options);
@@ -83,7 +83,7 @@ public class TransferBinaryHeadTests(SmallTransfer fixture) : IClassFixture<Smal
     public void LayerDense_OneSoftmaxUnit_IsRejectedPointingToSigmoid()
     {
         // A one-unit softmax head never reaches the transfer check: the layer itself cannot be made.
-        var act = () => Layer.Dense(1, Activation.Softmax);
+        var act = () => LayerSpec.Dense(1, Activation.Softmax);
 
         act.Should().Throw<ArgumentException>().WithParameterName("units").WithMessage("*at least 2 units for a Softmax layer*but got 1*Activation.Sigmoid*");
     }

@@ -26,7 +26,7 @@ public class TransferDefaultsTests(LatentPretrained fixture, ITestOutputHelper o
             var options = new TransferOptions
             {
                 Policy = TransferPolicy.Fixed(byDefault.Strategy),
-                Training = new TransferOptions().Training with { Optimizer = Optimizers.Adam(rate) },
+                Training = new TransferOptions().Training with { Optimizer = new AdamOptions { LearningRate = rate } },
             };
             return (Rate: rate, Accuracy: pipeline.Transfer(fixture.Network, target, options).Network.Evaluate(test).Accuracy!.Value);
         }).ToArray();

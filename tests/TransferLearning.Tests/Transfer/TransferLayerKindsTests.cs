@@ -18,7 +18,7 @@ public class TransferLayerKindsTests
     [Fact]
     public void Build_StripsTheOutputLayerAndWhatSitsAboveTheBodysLastDenseLayer()
     {
-        var net = new TransferPipeline().Build(Source, Tasks.Target, TransferStrategy.HeadOnly, new TransferOptions { NewLayers = [Layer.Dropout(0.2f), Layer.Dense(5, Activation.Softmax)] });
+        var net = new TransferPipeline().Build(Source, Tasks.Target, TransferStrategy.HeadOnly, new TransferOptions { NewLayers = [LayerSpec.Dropout(0.2f), LayerSpec.Dense(5, Activation.Softmax)] });
 
         net.Layers.Select(l => l.GetType().Name).Should().Equal(
             nameof(DenseLayer), nameof(BatchNormLayer), nameof(DenseLayer), nameof(DropoutLayer), nameof(DenseLayer));
@@ -34,7 +34,7 @@ public class TransferLayerKindsTests
         var options = new TransferOptions
         {
             Policy = TransferPolicy.Fixed(TransferStrategy.HeadOnly),
-            Training = new TrainingOptions { Epochs = 3, BatchSize = 8, Optimizer = Optimizers.Sgd(0.05f, momentum: 0.9f, weightDecay: 1e-3f), CacheFrozenFeatures = false },
+            Training = new TrainingOptions { Epochs = 3, BatchSize = 8, Optimizer = new SgdOptions { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 1e-3f }, CacheFrozenFeatures = false },
         };
 
         var net = new TransferPipeline().Transfer(Source, Tasks.Target, options).Network;
@@ -88,7 +88,7 @@ public class TransferLayerKindsTests
     [Fact]
     public void Transfer_NewLayersEndingInDropout_IsRejected()
     {
-        var options = new TransferOptions { NewLayers = [Layer.Dense(5, Activation.Softmax), Layer.Dropout(0.5f)] };
+        var options = new TransferOptions { NewLayers = [LayerSpec.Dense(5, Activation.Softmax), LayerSpec.Dropout(0.5f)] };
 
         var act = () => new TransferPipeline().Build(Source, Tasks.Target, TransferStrategy.HeadOnly, options);
 
@@ -103,6 +103,6 @@ public class TransferLayerKindsTests
             .Dense(16, Activation.ReLU)
             .Dropout(0.3f)
             .Dense(64, Activation.Softmax);
-        return new TransferPipeline().Pretrain(architecture, Tasks.Source, new TrainingOptions { Epochs = 2, BatchSize = 32, Optimizer = Optimizers.Adam(3e-3f) }).Network;
+        return new TransferPipeline().Pretrain(architecture, Tasks.Source, new TrainingOptions { Epochs = 2, BatchSize = 32, Optimizer = new AdamOptions { LearningRate = 3e-3f } }).Network;
     }
 }

@@ -122,7 +122,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     {
         var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with
         {
-            NewLayers = [Layer.Dense(12, Activation.ReLU), Layer.Dense(5, Activation.Softmax)],
+            NewLayers = [LayerSpec.Dense(12, Activation.ReLU), LayerSpec.Dense(5, Activation.Softmax)],
         };
 
         var net = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options).Network;

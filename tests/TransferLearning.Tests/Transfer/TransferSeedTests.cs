@@ -10,11 +10,11 @@ public class TransferSeedTests(SmallTransfer small) : IClassFixture<SmallTransfe
 {
     private static TransferOptions Options(TransferPolicy policy, int seed) => new()
     {
-        NewLayers = [Layer.Dense(5, Activation.Softmax)],
+        NewLayers = [LayerSpec.Dense(5, Activation.Softmax)],
         Policy = policy,
         Seed = seed,
         MinTrainingSteps = 0,
-        Training = new TrainingOptions { Epochs = 2, BatchSize = 16, Optimizer = Optimizers.Adam(1e-2f) },
+        Training = new TrainingOptions { Epochs = 2, BatchSize = 16, Optimizer = new AdamOptions { LearningRate = 1e-2f } },
     };
 
     [Fact]

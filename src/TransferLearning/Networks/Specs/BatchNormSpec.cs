@@ -1,6 +1,6 @@
 namespace TransferLearning.Networks;
 
-/// <summary>A batch-normalisation layer yet to be built (see <see cref="Layer.BatchNorm(float, float)"/>).</summary>
+/// <summary>A batch-normalisation layer yet to be built (see <see cref="LayerSpec.BatchNorm(float, float)"/>).</summary>
 public sealed record BatchNormSpec : LayerSpec
 {
     /// <summary>Creates the specification.</summary>

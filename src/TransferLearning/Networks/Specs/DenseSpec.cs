@@ -3,7 +3,7 @@ using System.Globalization;
 namespace TransferLearning.Networks;
 
 /// <summary>
-/// A dense layer yet to be built: its size, activation and initialiser (see <see cref="Layer.Dense(int, Activation, Initializer?)"/>).
+/// A dense layer yet to be built: its size, activation and initialiser (see <see cref="LayerSpec.Dense(int, Activation, Initializer?)"/>).
 /// </summary>
 public sealed record DenseSpec : LayerSpec
 {

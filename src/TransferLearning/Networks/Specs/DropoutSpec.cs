@@ -1,6 +1,6 @@
 namespace TransferLearning.Networks;
 
-/// <summary>An inverted-dropout layer yet to be built (see <see cref="Layer.Dropout(float)"/>); its mask seed is drawn from the network's generator.</summary>
+/// <summary>An inverted-dropout layer yet to be built (see <see cref="LayerSpec.Dropout(float)"/>); its mask seed is drawn from the network's generator.</summary>
 public sealed record DropoutSpec : LayerSpec
 {
     /// <summary>Creates the specification.</summary>

@@ -21,7 +21,7 @@ public class TransferAdvisorImbalanceTests
     {
         var source = Disks(20_000, seed: 1, bands: true);
         var architecture = Network.Create(8, seed: 0).Dense(64, Activation.ReLU).Dense(10, Activation.Softmax);
-        var pretrained = new TransferPipeline().Pretrain(architecture, source, new TrainingOptions { Epochs = 6, BatchSize = 64, Optimizer = Optimizers.Adam(3e-3f) });
+        var pretrained = new TransferPipeline().Pretrain(architecture, source, new TrainingOptions { Epochs = 6, BatchSize = 64, Optimizer = new AdamOptions { LearningRate = 3e-3f } });
         var target = Disks(2_000, seed: 2, bands: false);
         int positives = target.CountPerClass()[1];
         positives.Should().BeInRange(70, 130, "about 5 % of 2,000 Gaussian points fall in the disk");
