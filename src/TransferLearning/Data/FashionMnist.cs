@@ -52,6 +52,6 @@ public static class FashionMnist
             Path.Combine(full, TrainImagesFile), Path.Combine(full, TrainLabelsFile), ClassCount, 1f / 255, ClassNames);
         var test = IdxReader.ReadDataset(
             Path.Combine(full, TestImagesFile), Path.Combine(full, TestLabelsFile), ClassCount, 1f / 255, ClassNames);
-        return new FashionMnistData(train, test, full);
+        return new FashionMnistData { Train = train, Test = test, Directory = full };
     }
 }

@@ -161,6 +161,6 @@ public static class SyntheticData
         var source = Collect(sourceCount, () => Draw(sourceRule, 0), sourceClasses, 0);
         var target = Collect(targetPerClass * targetClasses, () => Draw(targetRule, targetOffset), targetClasses, targetPerClass);
         var test = Collect(targetTestPerClass * targetClasses, () => Draw(targetRule, targetOffset), targetClasses, targetTestPerClass);
-        return new TransferTasks(source, target, test);
+        return new TransferTasks { Source = source, Target = target, TargetTest = test };
     }
 }

@@ -6,11 +6,17 @@ namespace TransferLearning.Serialization;
 /// What loading a file into an existing network did, tensor by tensor: PyTorch's
 /// <c>load_state_dict(strict=False)</c> made explicit.
 /// </summary>
-/// <param name="Loaded">The network's parameters that took their values from the file.</param>
-/// <param name="Skipped">The file's tensors that were not loaded, each with the reason (no such parameter, or another shape).</param>
-/// <param name="NewlyInitialized">The network's parameters the file had nothing for: they keep their own (random) initial values.</param>
-public sealed record LoadReport(IReadOnlyList<string> Loaded, IReadOnlyList<SkippedTensor> Skipped, IReadOnlyList<string> NewlyInitialized)
+public sealed class LoadReport
 {
+    /// <summary>Gets the network's parameters that took their values from the file.</summary>
+    public required IReadOnlyList<string> Loaded { get; init; }
+
+    /// <summary>Gets the file's tensors that were not loaded, each with the reason (no such parameter, or another shape).</summary>
+    public required IReadOnlyList<SkippedTensor> Skipped { get; init; }
+
+    /// <summary>Gets the network's parameters the file had nothing for: they keep their own (random) initial values.</summary>
+    public required IReadOnlyList<string> NewlyInitialized { get; init; }
+
     /// <summary>Gets a value indicating whether every parameter was loaded and every tensor used.</summary>
     public bool IsComplete => Skipped.Count == 0 && NewlyInitialized.Count == 0;
 

@@ -25,14 +25,14 @@ internal static class WeightLoader
             string? name = parameterName(tensor.Name);
             if (name is null || !parameters.TryGetValue(name, out var target))
             {
-                skipped.Add(new SkippedTensor(tensor.Name, name is null ? "not mapped to a parameter" : $"the network has no parameter '{name}'"));
+                skipped.Add(new SkippedTensor { Name = tensor.Name, Reason = name is null ? "not mapped to a parameter" : $"the network has no parameter '{name}'" });
                 continue;
             }
 
             var (layer, parameter, shape) = target;
             if (!tensor.HasShape(shape))
             {
-                skipped.Add(new SkippedTensor(tensor.Name, $"shape {tensor.ShapeText} in the file, {TensorEntry.FormatShape(shape)} in the network"));
+                skipped.Add(new SkippedTensor { Name = tensor.Name, Reason = $"shape {tensor.ShapeText} in the file, {TensorEntry.FormatShape(shape)} in the network" });
                 continue;
             }
 
@@ -64,6 +64,6 @@ internal static class WeightLoader
         }
 
         var loaded = matched.Select(m => m.Parameter.Name).ToList();
-        return new LoadReport(loaded, skipped, fresh);
+        return new LoadReport { Loaded = loaded, Skipped = skipped, NewlyInitialized = fresh };
     }
 }

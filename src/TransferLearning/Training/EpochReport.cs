@@ -3,22 +3,29 @@ using System.Globalization;
 namespace TransferLearning.Training;
 
 /// <summary>What one epoch of training measured.</summary>
-/// <param name="Epoch">The epoch, from 1.</param>
-/// <param name="TrainLoss">The mean loss over the epoch's mini-batches (before each step).</param>
-/// <param name="TrainAccuracy">The accuracy over the epoch's mini-batches, or <see langword="null"/> for regression.</param>
-/// <param name="ValidationLoss">The validation loss after the epoch, or <see langword="null"/> without a validation set.</param>
-/// <param name="ValidationAccuracy">The validation accuracy after the epoch, or <see langword="null"/>.</param>
-/// <param name="LearningRate">The base learning rate used in the epoch (after the schedule).</param>
-/// <param name="Elapsed">The epoch's wall-clock time.</param>
-public sealed record EpochReport(
-    int Epoch,
-    double TrainLoss,
-    double? TrainAccuracy,
-    double? ValidationLoss,
-    double? ValidationAccuracy,
-    float LearningRate,
-    TimeSpan Elapsed)
+public sealed record EpochReport
 {
+    /// <summary>Gets the epoch, from 1.</summary>
+    public required int Epoch { get; init; }
+
+    /// <summary>Gets the mean loss over the epoch's mini-batches (before each step).</summary>
+    public required double TrainLoss { get; init; }
+
+    /// <summary>Gets the accuracy over the epoch's mini-batches, or <see langword="null"/> for regression.</summary>
+    public double? TrainAccuracy { get; init; }
+
+    /// <summary>Gets the validation loss after the epoch, or <see langword="null"/> without a validation set.</summary>
+    public double? ValidationLoss { get; init; }
+
+    /// <summary>Gets the validation accuracy after the epoch, or <see langword="null"/>.</summary>
+    public double? ValidationAccuracy { get; init; }
+
+    /// <summary>Gets the base learning rate used in the epoch (after the schedule).</summary>
+    public required float LearningRate { get; init; }
+
+    /// <summary>Gets the epoch's wall-clock time.</summary>
+    public required TimeSpan Elapsed { get; init; }
+
     /// <inheritdoc />
     public override string ToString()
     {

@@ -76,13 +76,13 @@ public static class NetworkEvaluation
             var preActivation = z is null ? default : z.AsSpan(0, rows * m);
             if (!TryOutputs(network, x, m, first, a, preActivation))
             {
-                return new Evaluation(double.NaN, null, m); // non-finite features or outputs: no loss, no accuracy
+                return new Evaluation { Loss = double.NaN, Accuracy = null, Count = m }; // non-finite features or outputs: no loss, no accuracy
             }
 
             var targets = TargetsOf(data, 0, m);
             double lossSum = loss.Sum(preActivation, a, rows, targets);
             double? accuracy = data.IsClassification ? (double)CountCorrect(a, rows, targets.Labels) / m : null;
-            return new Evaluation(lossSum / m, accuracy, m);
+            return new Evaluation { Loss = lossSum / m, Accuracy = accuracy, Count = m };
         }
         finally
         {

@@ -164,10 +164,18 @@ public sealed class Trainer
                     throw _divergence.Diverged(epoch, 0, double.NaN);
                 }
 
-                var report = new EpochReport(
-                    epoch, trainLoss, trainAccuracy, scored?.Loss, scored?.Accuracy, optimizer.LearningRate * optimizer.LearningRateFactor, epochClock.Elapsed);
+                var report = new EpochReport
+                {
+                    Epoch = epoch,
+                    TrainLoss = trainLoss,
+                    TrainAccuracy = trainAccuracy,
+                    ValidationLoss = scored?.Loss,
+                    ValidationAccuracy = scored?.Accuracy,
+                    LearningRate = optimizer.LearningRate * optimizer.LearningRateFactor,
+                    Elapsed = epochClock.Elapsed,
+                };
                 reports.Add(report);
-                progress?.Report(new TrainingProgress(epoch, _batches.Count, _batches.Count, trainLoss, report));
+                progress?.Report(new TrainingProgress { Epoch = epoch, Batch = _batches.Count, BatchesPerEpoch = _batches.Count, BatchLoss = trainLoss, CompletedEpoch = report });
                 if (_stopping.ShouldStop(epoch, scored?.Loss ?? trainLoss))
                 {
                     stoppedEarly = epoch < options.Epochs;
@@ -176,7 +184,7 @@ public sealed class Trainer
             }
 
             bool restored = _stopping.RestoreBest(reports.Count);
-            return new TrainingHistory(reports, Math.Max(_stopping.BestEpoch, 1), stoppedEarly, restored, clock.Elapsed);
+            return new TrainingHistory { Epochs = reports, BestEpoch = Math.Max(_stopping.BestEpoch, 1), StoppedEarly = stoppedEarly, RestoredBest = restored, Elapsed = clock.Elapsed };
         }
 
         /// <summary>One pass over the mini-batches; returns the mean training loss and accuracy.</summary>
@@ -191,7 +199,7 @@ public sealed class Trainer
                 int count = _batches.CountOf(b);
                 double batchLoss = Step(epoch, b, count, ref correct);
                 lossSum += batchLoss * count;
-                progress?.Report(new TrainingProgress(epoch, b + 1, _batches.Count, batchLoss, null));
+                progress?.Report(new TrainingProgress { Epoch = epoch, Batch = b + 1, BatchesPerEpoch = _batches.Count, BatchLoss = batchLoss });
             }
 
             return (lossSum / train.Count, train.IsClassification ? (double)correct / train.Count : null);

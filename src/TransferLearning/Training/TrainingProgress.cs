@@ -4,9 +4,20 @@ namespace TransferLearning.Training;
 /// Reported after every mini-batch (with <see cref="CompletedEpoch"/> null) and after every epoch
 /// (with it set). A struct, so reporting allocates nothing.
 /// </summary>
-/// <param name="Epoch">The epoch, from 1.</param>
-/// <param name="Batch">The mini-batch within the epoch, from 1 (equal to <paramref name="BatchesPerEpoch"/> at the end of an epoch).</param>
-/// <param name="BatchesPerEpoch">The number of mini-batches per epoch.</param>
-/// <param name="BatchLoss">The mean loss of the mini-batch just trained on (before its step).</param>
-/// <param name="CompletedEpoch">The epoch's report when an epoch has just finished; otherwise <see langword="null"/>.</param>
-public readonly record struct TrainingProgress(int Epoch, int Batch, int BatchesPerEpoch, double BatchLoss, EpochReport? CompletedEpoch);
+public readonly record struct TrainingProgress
+{
+    /// <summary>Gets the epoch, from 1.</summary>
+    public required int Epoch { get; init; }
+
+    /// <summary>Gets the mini-batch within the epoch, from 1 (equal to <see cref="BatchesPerEpoch"/> at the end of an epoch).</summary>
+    public required int Batch { get; init; }
+
+    /// <summary>Gets the number of mini-batches per epoch.</summary>
+    public required int BatchesPerEpoch { get; init; }
+
+    /// <summary>Gets the mean loss of the mini-batch just trained on (before its step).</summary>
+    public required double BatchLoss { get; init; }
+
+    /// <summary>Gets the epoch's report when an epoch has just finished; otherwise <see langword="null"/>.</summary>
+    public EpochReport? CompletedEpoch { get; init; }
+}

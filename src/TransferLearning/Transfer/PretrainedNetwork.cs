@@ -36,7 +36,7 @@ public sealed record PretrainedNetwork
 
     /// <summary>Gets the pretraining history.</summary>
     /// <value>The default is an empty history (no epoch); <see cref="TransferPipeline.Pretrain"/> sets the real one.</value>
-    public TrainingHistory History { get; init; } = new([], 0, false, false, TimeSpan.Zero);
+    public TrainingHistory History { get; init; } = new() { Epochs = [], BestEpoch = 0, StoppedEarly = false, RestoredBest = false, Elapsed = TimeSpan.Zero };
 
     /// <summary>Gets the number of classes of the source task, or <see langword="null"/> for a regression task or when unknown.</summary>
     /// <value>The default is <see langword="null"/>; <see cref="TransferPipeline.Pretrain"/> sets it from the source data.</value>

@@ -70,7 +70,7 @@ internal sealed class TransferRun
     {
         int offset = first.Epochs.Count;
         var epochs = first.Epochs.Concat(second.Epochs.Select(e => e with { Epoch = e.Epoch + offset })).ToArray();
-        return new TrainingHistory(epochs, second.BestEpoch + offset, second.StoppedEarly, second.RestoredBest, first.Elapsed + second.Elapsed);
+        return new TrainingHistory { Epochs = epochs, BestEpoch = second.BestEpoch + offset, StoppedEarly = second.StoppedEarly, RestoredBest = second.RestoredBest, Elapsed = first.Elapsed + second.Elapsed };
     }
 
     private List<ParameterGroup> Groups(float pretrainedScale, float newScale)

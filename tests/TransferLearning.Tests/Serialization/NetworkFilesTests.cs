@@ -149,8 +149,8 @@ public class NetworkFilesTests
 
         report.Loaded.Should().Equal("layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias");
         report.Skipped.Should().Equal(
-            new SkippedTensor("layers.2.weight", "shape [3, 5] in the file, [2, 5] in the network"),
-            new SkippedTensor("layers.2.bias", "shape [3] in the file, [2] in the network"));
+            new SkippedTensor { Name = "layers.2.weight", Reason = "shape [3, 5] in the file, [2, 5] in the network" },
+            new SkippedTensor { Name = "layers.2.bias", Reason = "shape [3] in the file, [2] in the network" });
         report.NewlyInitialized.Should().Equal("layers.2.weight", "layers.2.bias");
         report.IsComplete.Should().BeFalse();
         Weights.ShouldBeIdentical(Weights.Of(other.Layers[0]), Weights.Of(pretrained.Layers[0]));

@@ -49,7 +49,7 @@ public class PyTorchImportTests
 
         report.NewlyInitialized.Should().BeEmpty();
         report.Loaded.Should().Contain(["layers.1.running_mean", "layers.1.running_var", "layers.1.weight", "layers.3.weight"]);
-        report.Skipped.Should().Equal(new SkippedTensor("2.num_batches_tracked", "not mapped to a parameter"));
+        report.Skipped.Should().Equal(new SkippedTensor { Name = "2.num_batches_tracked", Reason = "not mapped to a parameter" });
         ((BatchNormLayer)network.Layers[1]).RunningVariance.Values.ToArray().Should().NotEqual(Enumerable.Repeat(1f, 8), "PyTorch's training moved them");
         MaxDifference(network.Predict(Inputs()), Expected("batchnorm").GetProperty("exact")).Should().BeLessThanOrEqualTo(1e-6);
     }

@@ -26,7 +26,7 @@ public class CultureTests
             exception.Message.Should().Contain(exception.LossLimit!.Value.ToString("G4", CultureInfo.InvariantCulture));
             Network.Create(784).Dense(512, Activation.ReLU).Dropout(0.5f).BatchNorm().ToString().Should()
                 .Contain("Dense(784 → 512, ReLU) [401,920 params]").And.Contain("Dropout(512, p = 0.5)").And.Contain("BatchNorm(512) [1,024 params]");
-            new Evaluation(0.25, 0.875, 8).ToString().Should().NotContain("0,25").And.NotContain("87,5");
+            new Evaluation { Loss = 0.25, Accuracy = 0.875, Count = 8 }.ToString().Should().NotContain("0,25").And.NotContain("87,5");
             new AdamOptions { LearningRate = 1e-3f, WeightDecay = 0.01f }.ToString().Should().Be("Adam(lr 0.001, β1 0.9, β2 0.999, weight decay 0.01)");
             new SgdOptions { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f }.ToString().Should().Be("SGD(lr 0.05, momentum 0.9, weight decay 0.001)");
         }

@@ -1,7 +1,7 @@
 namespace TransferLearning.Transfer;
 
 /// <summary>One of the source text's three conditions for transfer, with its verdict and the reason behind it.</summary>
-public sealed record AdviceCondition
+public sealed class AdviceCondition
 {
     /// <summary>Gets the condition, such as "(a) same input x".</summary>
     public required string Name { get; init; }

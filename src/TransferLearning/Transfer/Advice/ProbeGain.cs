@@ -6,7 +6,7 @@ namespace TransferLearning.Transfer;
 /// How much the best pretrained layer's linear probe beats the raw inputs' on held-out target data, with
 /// its uncertainty: the evidence behind the advisor's condition (c).
 /// </summary>
-public sealed record ProbeGain
+public sealed class ProbeGain
 {
     /// <summary>Gets the best pretrained layer (from 0).</summary>
     public int Layer { get; init; }

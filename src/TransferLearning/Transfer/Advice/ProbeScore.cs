@@ -3,7 +3,7 @@ using System.Globalization;
 namespace TransferLearning.Transfer;
 
 /// <summary>How well a linear probe on one representation predicts the target on held-out data.</summary>
-public sealed record ProbeScore
+public sealed class ProbeScore
 {
     /// <summary>Gets the pretrained layer whose activations were probed (from 0), or −1 for the raw inputs.</summary>
     public int Layer { get; init; }

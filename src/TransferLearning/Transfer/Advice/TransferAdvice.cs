@@ -8,7 +8,7 @@ namespace TransferLearning.Transfer;
 /// the target (a linear probe on each pretrained layer's activations against one on the raw inputs, with the
 /// gain's confidence interval and a label-permutation baseline).
 /// </summary>
-public sealed record TransferAdvice
+public sealed class TransferAdvice
 {
     internal TransferAdvice(IReadOnlyList<AdviceCondition> conditions, IReadOnlyList<ProbeScore> probes, ProbeGain? gain)
     {

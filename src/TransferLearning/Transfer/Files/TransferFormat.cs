@@ -148,16 +148,25 @@ internal static class TransferFormat
                 throw metadata.Error($"metadata '{entry}' is '{text}'; expected an epoch number and a learning rate.");
             }
 
-            return new EpochReport(
-                epoch, Number(metadata, entry, f[1]), NullableNumber(metadata, entry, f[2]), NullableNumber(metadata, entry, f[3]),
-                NullableNumber(metadata, entry, f[4]), rate, Ticks(metadata, entry, f[6]));
+            return new EpochReport
+            {
+                Epoch = epoch,
+                TrainLoss = Number(metadata, entry, f[1]),
+                TrainAccuracy = NullableNumber(metadata, entry, f[2]),
+                ValidationLoss = NullableNumber(metadata, entry, f[3]),
+                ValidationAccuracy = NullableNumber(metadata, entry, f[4]),
+                LearningRate = rate,
+                Elapsed = Ticks(metadata, entry, f[6]),
+            };
         }).ToList();
-        return new TrainingHistory(
-            epochs,
-            metadata.Int(key + ".best_epoch", 0),
-            metadata.Bool(key + ".stopped_early"),
-            metadata.Bool(key + ".restored_best"),
-            TimeSpan.FromTicks(metadata.Integer(key + ".elapsed_ticks", 0, long.MaxValue)));
+        return new TrainingHistory
+        {
+            Epochs = epochs,
+            BestEpoch = metadata.Int(key + ".best_epoch", 0),
+            StoppedEarly = metadata.Bool(key + ".stopped_early"),
+            RestoredBest = metadata.Bool(key + ".restored_best"),
+            Elapsed = TimeSpan.FromTicks(metadata.Integer(key + ".elapsed_ticks", 0, long.MaxValue)),
+        };
     }
 
     /// <summary>The closed list of strategy names: HeadOnly, FullFineTune, TwoPhase, FromScratch and LastLayers(k).</summary>
