@@ -23,6 +23,12 @@ public sealed class TrainingQuickWorkload : IQuickWorkload
             yield return Heavy("W1", "epoch", name, () => w1 = TrainingWorkloadData.Mlp(backend),
                 () => new Trainer(TrainingWorkloadData.EpochOptions).Fit(w1!, TrainingWorkloadData.Train));
 
+            // W1a: W1 at batch 32 with Adam 1e-3, the transfer default (DESIGN.md §7).
+            Network? w1a = null;
+            var adam = TrainingWorkloadData.EpochOptions with { BatchSize = 32, Optimizer = new AdamOptions { LearningRate = 1e-3f } };
+            yield return Heavy("W1a", "epoch", name, () => w1a = TrainingWorkloadData.Mlp(backend),
+                () => new Trainer(adam).Fit(w1a!, TrainingWorkloadData.Train));
+
             Network? w2 = null;
             var uncached = TrainingWorkloadData.EpochOptions with { CacheFrozenFeatures = false };
             yield return Heavy("W2", "head-only epoch", name, () => w2 = TrainingWorkloadData.FrozenBodyMlp(backend),
