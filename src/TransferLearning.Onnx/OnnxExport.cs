@@ -122,6 +122,7 @@ public static class OnnxExport
     /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
     /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their target (a path or a stream), not in optional parameters; a later setting goes into OnnxExportOptions, never into a new optional parameter.")]
     public static void ExportOnnx(this Network network, Stream stream, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -146,6 +147,7 @@ public static class OnnxExport
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
     /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
     /// <exception cref="IOException">The file could not be written.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their target (a path or a stream), not in optional parameters; a later setting goes into OnnxExportOptions, never into a new optional parameter.")]
     public static void ExportOnnx(this Network network, string path, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -31,6 +31,7 @@ public static class CsvReader
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="DataFormatException">The file is malformed (see the remarks).</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their source (a path or a reader), not in optional parameters; a later setting goes into CsvOptions, never into a new optional parameter.")]
     public static Dataset ReadDataset(string path, CsvOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -45,6 +46,7 @@ public static class CsvReader
     /// <exception cref="ArgumentNullException"><paramref name="reader"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="sourceName"/> is null or empty.</exception>
     /// <exception cref="DataFormatException">The text is malformed.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their source (a path or a reader), not in optional parameters; a later setting goes into CsvOptions, never into a new optional parameter.")]
     public static Dataset ReadDataset(TextReader reader, string sourceName, CsvOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(reader);

@@ -17,6 +17,7 @@ public sealed partial class Dataset
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The array is empty, the label count differs from the row count, or a value is NaN or infinite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is out of range, or <paramref name="classCount"/> is less than 1.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their features (matrix, rectangular, jagged or row-major span), each with the one optional classCount; a later setting goes into a new overload, never into a new optional parameter.")]
     public static Dataset ForClassification(float[,] rows, IReadOnlyList<int> labels, int? classCount = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -31,6 +32,7 @@ public sealed partial class Dataset
     /// <exception cref="ArgumentNullException">An argument or a row is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">There are no rows, rows differ in length, the label count differs from the row count, or a value is not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is out of range, or <paramref name="classCount"/> is less than 1.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their features (matrix, rectangular, jagged or row-major span), each with the one optional classCount; a later setting goes into a new overload, never into a new optional parameter.")]
     public static Dataset ForClassification(float[][] rows, IReadOnlyList<int> labels, int? classCount = null) =>
         Classification(Columns(rows, nameof(rows)), labels, classCount, copy: false);
 
@@ -44,6 +46,7 @@ public sealed partial class Dataset
     /// <exception cref="ArgumentNullException"><paramref name="labels"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The length is not <c>rowCount × columnCount</c>, the label count differs from <paramref name="rowCount"/>, or a value is not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A count is less than 1, a label is out of range, or <paramref name="classCount"/> is less than 1.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their features (matrix, rectangular, jagged or row-major span), each with the one optional classCount; a later setting goes into a new overload, never into a new optional parameter.")]
     public static Dataset ForClassification(ReadOnlySpan<float> rowMajor, int rowCount, int columnCount, IReadOnlyList<int> labels, int? classCount = null) =>
         Classification(Columns(rowMajor, rowCount, columnCount, nameof(rowMajor)), labels, classCount, copy: false);
 

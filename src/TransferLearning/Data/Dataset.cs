@@ -99,6 +99,7 @@ public sealed partial class Dataset
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The set is empty, the label count differs from the column count, or a feature is NaN or infinite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is outside <c>[0, classCount)</c>, or <paramref name="classCount"/> is less than 1.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their features (matrix, rectangular, jagged or row-major span), each with the one optional classCount; a later setting goes into a new overload, never into a new optional parameter.")]
     public static Dataset ForClassification(Matrix<float> features, IReadOnlyList<int> labels, int? classCount = null) =>
         Classification(features, labels, classCount, copy: true);
 
