@@ -12,7 +12,10 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 work=$(mktemp -d)
-version="0.0.0-consumer.$(date +%s).$$"
+# A pre-release of the version in src/Directory.Build.props, unique to this run: package validation compares the
+# pack with the released baseline (eng/baseline), whose assembly version the new one may not be below.
+release=$(sed -nE 's:.*<Version>([^<]+)</Version>.*:\1:p' "$root/src/Directory.Build.props" | head -n 1)
+version="${release}-consumer.$(date +%s).$$"
 packages=$(dotnet nuget locals global-packages --list | sed -E 's/^global-packages: *//')
 cleanup() { rm -rf "$work" "$packages/transferlearning/$version" "$packages/transferlearning.onnx/$version"; }
 trap cleanup EXIT
