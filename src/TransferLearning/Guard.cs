@@ -28,6 +28,28 @@ internal static class Guard
         }
     }
 
+    /// <summary>
+    /// Throws when any value of a column-major <c>n × m</c> block of examples (<paramref name="perExample"/>
+    /// values per example) is NaN or ±∞, naming it as the user gave it: "example j, feature i".
+    /// </summary>
+    public static void AllFiniteExamples(ReadOnlySpan<float> values, string paramName, int perExample, string valueKind = "feature")
+    {
+        if (IsAllFinite(values))
+        {
+            return;
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"Expected only finite values but found {values[i]} at example {i / perExample}, {valueKind} {i % perExample}."),
+                    paramName);
+            }
+        }
+    }
+
     /// <summary>Returns true when every value is finite.</summary>
     public static bool IsAllFinite(ReadOnlySpan<float> values) =>
         // MaxMagnitude propagates NaN and returns ∞ when any value is infinite: one vectorised pass.

@@ -16,6 +16,12 @@ namespace TransferLearning.Data;
 /// <see cref="Dataset.ClassNames"/>.
 /// </para>
 /// <para>
+/// That numbering is per file: a training file with {bird, cat, dog} makes cat class 1, a test file with only
+/// {cat, dog} would make it class 0. Read every file after the first with the first one's class list,
+/// <c>new CsvOptions { ClassNames = train.ClassNames }</c> (<see cref="CsvOptions.ClassNames"/>): labels are
+/// then looked up by name, and a label not in the list is an error naming the file, the line and the label.
+/// </para>
+/// <para>
 /// Every defect — a ragged row, a value that is not a finite number, an unclosed quote, a missing label
 /// column, a label out of range, no data — is a <see cref="DataFormatException"/> naming the file, the line
 /// and column, and what is wrong. (A hand-written reader rather than a CSV package: it knows the line and
@@ -28,14 +34,17 @@ public static class CsvReader
     /// <param name="path">The file (UTF-8).</param>
     /// <param name="options">Header, label column and separator; <see langword="null"/> for the defaults (a header row, labels in the last column, commas).</param>
     /// <returns>The set, features as columns.</returns>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty, or <see cref="CsvOptions.ClassCount"/> and <see cref="CsvOptions.ClassNames"/> are both set and disagree.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="DataFormatException">The file is malformed (see the remarks).</exception>
+    /// <exception cref="DirectoryNotFoundException">A folder on the path does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory, or the file cannot be read (no permission: the <see cref="UnauthorizedAccessException"/> is the inner exception).</exception>
+    /// <exception cref="DataFormatException">The file is malformed (see the remarks), or a label is not in <see cref="CsvOptions.ClassNames"/>.</exception>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their source (a path or a reader), not in optional parameters; a later setting goes into CsvOptions, never into a new optional parameter.")]
     public static Dataset ReadDataset(string path, CsvOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Parse(File.ReadAllText(path), path, options ?? new CsvOptions());
+        CheckOptions(options, nameof(options));
+        return Parse(DataFiles.ReadAllText(path), path, options ?? new CsvOptions());
     }
 
     /// <summary>Reads CSV text as a classification set (as <see cref="ReadDataset(string, CsvOptions?)"/>, from a reader).</summary>
@@ -44,14 +53,24 @@ public static class CsvReader
     /// <param name="options">Header, label column and separator; <see langword="null"/> for the defaults.</param>
     /// <returns>The set.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="reader"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="sourceName"/> is null or empty.</exception>
-    /// <exception cref="DataFormatException">The text is malformed.</exception>
+    /// <exception cref="ArgumentException"><paramref name="sourceName"/> is null or empty, or <see cref="CsvOptions.ClassCount"/> and <see cref="CsvOptions.ClassNames"/> are both set and disagree.</exception>
+    /// <exception cref="DataFormatException">The text is malformed, or a label is not in <see cref="CsvOptions.ClassNames"/>.</exception>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their source (a path or a reader), not in optional parameters; a later setting goes into CsvOptions, never into a new optional parameter.")]
     public static Dataset ReadDataset(TextReader reader, string sourceName, CsvOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentException.ThrowIfNullOrEmpty(sourceName);
+        CheckOptions(options, nameof(options));
         return Parse(reader.ReadToEnd(), sourceName, options ?? new CsvOptions());
+    }
+
+    private static void CheckOptions(CsvOptions? options, string paramName)
+    {
+        if (options is { ClassNames: { } names, ClassCount: int count } && count != names.Count)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected CsvOptions.ClassCount to equal the {names.Count} ClassNames, or to be null, but it is {count}."), paramName);
+        }
     }
 
     private static Dataset Parse(string text, string source, CsvOptions options)
@@ -118,7 +137,9 @@ public static class CsvReader
             }
         }
 
-        var (labels, classCount, names) = Labels(labelFields, options.ClassCount, source);
+        var (labels, classCount, names) = options.ClassNames is { } fixedNames
+            ? (LabelsByName(labelFields, fixedNames, source), fixedNames.Count, fixedNames.ToArray())
+            : Labels(labelFields, options.ClassCount, source);
         var data = Dataset.ForClassification(Matrix<float>.Build.Dense(n, records.Count, features), labels, classCount);
         return names is null ? data : data.WithClassNames(names);
     }
@@ -161,7 +182,7 @@ public static class CsvReader
 
         if (integers)
         {
-            int classes = classCount ?? (labels.Max() + 1);
+            int classes = classCount ?? InferredClassCount(labels, fields, source);
             for (int i = 0; i < labels.Length; i++)
             {
                 if (labels[i] < 0 || labels[i] >= classes)
@@ -186,6 +207,54 @@ public static class CsvReader
         }
 
         return (fields.Select(f => index[f.Text.Trim()]).ToArray(), names.Length, names);
+    }
+
+    /// <summary>Each label looked up by name in the fixed class list.</summary>
+    private static int[] LabelsByName(Field[] fields, IReadOnlyList<string> classNames, string source)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int k = 0; k < classNames.Count; k++)
+        {
+            index[classNames[k]] = k;
+        }
+
+        var labels = new int[fields.Length];
+        for (int i = 0; i < fields.Length; i++)
+        {
+            string text = fields[i].Text.Trim();
+            if (!index.TryGetValue(text, out labels[i]))
+            {
+                string list = classNames.Count <= 20 ? ": " + string.Join(", ", classNames.Select(n => $"'{n}'")) : string.Empty;
+                throw new DataFormatException(
+                    source,
+                    Invariant.F($"line {fields[i].Line}, column {fields[i].Column}"),
+                    Invariant.F($"Expected a label in CsvOptions.ClassNames ({classNames.Count} classes{list}) but found '{text}'."));
+            }
+        }
+
+        return labels;
+    }
+
+    /// <summary>The largest integer label + 1, in long arithmetic (int.MaxValue + 1 would wrap), within the limit a set takes.</summary>
+    private static int InferredClassCount(int[] labels, Field[] fields, string source)
+    {
+        const int MaxInferredClassCount = 1 << 24;
+        int at = 0;
+        for (int i = 1; i < labels.Length; i++)
+        {
+            at = labels[i] > labels[at] ? i : at;
+        }
+
+        long inferred = (long)labels[at] + 1;
+        if (inferred > MaxInferredClassCount)
+        {
+            throw new DataFormatException(
+                source,
+                Invariant.F($"line {fields[at].Line}, column {fields[at].Column}"),
+                Invariant.F($"Expected labels below {MaxInferredClassCount:N0} when the class count is inferred (largest label + 1) but found {labels[at]}: set CsvOptions.ClassCount."));
+        }
+
+        return (int)inferred;
     }
 
     /// <summary>Splits the text into records of fields (RFC 4180 quoting), each field with its line and column (from 1).</summary>

@@ -163,7 +163,7 @@ public sealed partial class Dataset
         }
 
         var y = targets.ToColumnMajorArray();
-        Guard.AllFinite(y, nameof(targets), targets.RowCount);
+        Guard.AllFiniteExamples(y, nameof(targets), targets.RowCount, "target");
         return new Dataset(x, features.RowCount, features.ColumnCount, null, 0, y, targets.RowCount);
     }
 
@@ -241,12 +241,12 @@ public sealed partial class Dataset
         if (features.ColumnCount == 0 || features.RowCount == 0)
         {
             throw new ArgumentException(
-                $"Expected at least one example with at least one feature but got a {features.RowCount} × {features.ColumnCount} matrix.",
+                Invariant.F($"Expected at least one example with at least one feature but got {features.ColumnCount} examples of {features.RowCount} features."),
                 nameof(features));
         }
 
         var x = !copy && features.Storage is DenseColumnMajorMatrixStorage<float> dense ? dense.Data : features.ToColumnMajorArray();
-        Guard.AllFinite(x, nameof(features), features.RowCount);
+        Guard.AllFiniteExamples(x, nameof(features), features.RowCount);
         return x;
     }
 }

@@ -19,6 +19,9 @@ public static class FashionMnist
     /// <summary>The number of classes.</summary>
     public const int ClassCount = 10;
 
+    /// <summary>The height and width of an image.</summary>
+    private const int ImageSide = 28;
+
     /// <summary>The training images file.</summary>
     public const string TrainImagesFile = "train-images-idx3-ubyte.gz";
 
@@ -42,16 +45,29 @@ public static class FashionMnist
     /// <param name="directory">The folder holding the four files.</param>
     /// <returns>The two sets and the folder.</returns>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is null or empty.</exception>
+    /// <remarks>
+    /// The files must be what Fashion-MNIST is: images of 28 × 28 unsigned bytes, labels of unsigned bytes in
+    /// [0, 10), one label per image. (Subsets are accepted, so the counts need not be 60,000 and 10,000.)
+    /// </remarks>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
-    /// <exception cref="DataFormatException">A file is malformed.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist, or is a file.</exception>
+    /// <exception cref="IOException">A file is a directory, or cannot be read (no permission: the <see cref="UnauthorizedAccessException"/> is the inner exception).</exception>
+    /// <exception cref="DataFormatException">A file is malformed, or not of Fashion-MNIST's shape and types: the message names the file and what was expected.</exception>
     public static FashionMnistData LoadFrom(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string full = Path.GetFullPath(directory);
-        var train = IdxReader.ReadDataset(
-            Path.Combine(full, TrainImagesFile), Path.Combine(full, TrainLabelsFile), ClassCount, 1f / 255, ClassNames);
-        var test = IdxReader.ReadDataset(
-            Path.Combine(full, TestImagesFile), Path.Combine(full, TestLabelsFile), ClassCount, 1f / 255, ClassNames);
+        if (!Directory.Exists(full))
+        {
+            throw new DirectoryNotFoundException(
+                File.Exists(full) ? $"Expected a folder holding the Fashion-MNIST files but '{full}' is a file." : $"Expected a folder holding the Fashion-MNIST files but '{full}' does not exist.");
+        }
+
+        int[] shape = [ImageSide, ImageSide];
+        var train = IdxReader.ReadDatasetCore(
+            Path.Combine(full, TrainImagesFile), Path.Combine(full, TrainLabelsFile), ClassCount, 1f / 255, ClassNames, shape);
+        var test = IdxReader.ReadDatasetCore(
+            Path.Combine(full, TestImagesFile), Path.Combine(full, TestLabelsFile), ClassCount, 1f / 255, ClassNames, shape);
         return new FashionMnistData { Train = train, Test = test, Directory = full };
     }
 }

@@ -14,12 +14,17 @@ namespace TransferLearning.Data;
 /// An IDX file is a magic number <c>00 00 t d</c> — <c>t</c> the element type (<see cref="IdxDataType"/>),
 /// <c>d</c> the number of dimensions — then <c>d</c> big-endian 32-bit sizes, then the values in row-major
 /// order, big-endian. Every defect (a truncated file, a wrong magic number, trailing bytes, images and
-/// labels whose counts disagree, a label out of range) is a <see cref="DataFormatException"/> naming the
-/// file, the byte offset (in the decompressed data for a gzip file) and what is wrong.
+/// labels whose counts disagree, a label out of range, a gzip file whose trailer — CRC-32 and size — is cut
+/// off or does not match its data) is a <see cref="DataFormatException"/> naming the file, the byte offset
+/// (in the decompressed data for a gzip file) and what is wrong. Labels of an integer type are read as
+/// integers, exactly. A file-system failure is an <see cref="IOException"/> naming the path.
 /// </remarks>
 public static class IdxReader
 {
     private const int MaxDimensions = 16;
+
+    /// <summary>The largest class count inferred from labels (as <see cref="Dataset"/> allows): 2²⁴.</summary>
+    private const int MaxInferredClassCount = 1 << 24;
 
     /// <summary>Reads an IDX file of any element type.</summary>
     /// <param name="path">The file, raw or gzip.</param>
@@ -27,7 +32,9 @@ public static class IdxReader
     /// <returns>The tensor.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty, or <paramref name="scale"/> is not finite.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="DataFormatException">The file is not a well-formed IDX file.</exception>
+    /// <exception cref="DirectoryNotFoundException">A folder on the path does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory, or the file cannot be read (no permission: the <see cref="UnauthorizedAccessException"/> is the inner exception).</exception>
+    /// <exception cref="DataFormatException">The file is not a well-formed IDX file, or a gzip file's trailer (CRC-32 and size) is missing or does not match its data.</exception>
     public static IdxTensor Read(string path, float scale = 1f)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -36,9 +43,19 @@ public static class IdxReader
             throw new ArgumentException(Invariant.F($"Expected a finite scale but got {scale}."), nameof(scale));
         }
 
-        using var file = File.OpenRead(path);
+        return ReadCore(path, scale, integers: false);
+    }
+
+    /// <summary>
+    /// Reads the file; with <paramref name="integers"/>, an integer-typed file's values are also kept as
+    /// <see cref="int"/> (<see cref="IdxTensor.IntegerValues"/>), exactly: an int32 above 2²⁴ does not survive a float.
+    /// </summary>
+    private static IdxTensor ReadCore(string path, float scale, bool integers)
+    {
+        using var file = DataFiles.OpenRead(path);
         bool gzip = IsGzip(file);
-        using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using var checksum = gzip ? new Crc32Stream(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true)) : null;
+        Stream stream = checksum ?? (Stream)file;
         string offsetKind = gzip ? "decompressed byte offset" : "byte offset";
 
         var magic = new byte[4];
@@ -81,18 +98,75 @@ public static class IdxReader
 
         int header = 4 + (4 * rank);
         int width = ElementSize(type);
-        var values = ReadValues(stream, type, width, count, scale, path, header, offsetKind);
-
-        if (stream.ReadByte() >= 0)
+        bool asIntegers = integers && type is not (IdxDataType.Single or IdxDataType.Double);
+        int[]? integerValues = null;
+        float[] values;
+        if (asIntegers)
         {
-            long end = header + (count * width);
+            integerValues = ReadIntegers(stream, type, width, count, path, header, offsetKind);
+            values = new float[integerValues.Length];
+            TensorPrimitives.ConvertTruncating<int, float>(integerValues, values);
+        }
+        else
+        {
+            values = ReadValues(stream, type, width, count, scale, path, header, offsetKind);
+        }
+
+        long end = header + (count * width);
+        int next;
+        try
+        {
+            next = stream.ReadByte();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFormatException(path, Invariant.F($"{offsetKind} {end}"), Invariant.F($"The gzip data is damaged or cut off after the values: {e.Message}"), e);
+        }
+
+        if (next >= 0)
+        {
             throw new DataFormatException(
                 path,
                 Invariant.F($"{offsetKind} {end}"),
                 Invariant.F($"Expected the file to end after {end:N0} bytes (a {header}-byte header and {count:N0} values of {width} byte(s) for dimensions {string.Join(" × ", dimensions)}) but it goes on."));
         }
 
-        return new IdxTensor(path, type, dimensions, values, header, offsetKind);
+        if (checksum is not null)
+        {
+            CheckGzipTrailer(file, checksum, path);
+        }
+
+        return new IdxTensor(path, type, dimensions, values, header, offsetKind) { IntegerValues = integerValues };
+    }
+
+    /// <summary>
+    /// Compares the gzip trailer — the last 8 bytes of the file: the CRC-32 and the length (mod 2³²) of the
+    /// decompressed data, little-endian — with the data that was read. <see cref="GZipStream"/> checks neither,
+    /// so a file cut inside its trailer, or with a changed byte, would otherwise read as valid.
+    /// </summary>
+    private static void CheckGzipTrailer(FileStream file, Crc32Stream data, string path)
+    {
+        const int MinimumGzip = 10 + 2 + 8;   // header, the smallest deflate block, trailer
+        long length = file.Length;
+        if (length < MinimumGzip)
+        {
+            throw new DataFormatException(
+                path, Invariant.F($"byte offset {length}"), Invariant.F($"Expected a gzip file of at least {MinimumGzip} bytes, ending with the 8-byte CRC-32 and size trailer, but it has {length}: it is cut off."));
+        }
+
+        var trailer = new byte[8];
+        file.Position = length - 8;
+        file.ReadExactly(trailer);
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        uint size = BinaryPrimitives.ReadUInt32LittleEndian(trailer.AsSpan(4));
+        uint actualSize = unchecked((uint)data.BytesRead);
+        if (crc != data.Crc || size != actualSize)
+        {
+            throw new DataFormatException(
+                path,
+                Invariant.F($"byte offset {length - 8} (the gzip trailer)"),
+                Invariant.F($"Expected the gzip trailer to hold CRC-32 {data.Crc:X8} and size {actualSize} of the {data.BytesRead:N0} decompressed bytes but it holds CRC-32 {crc:X8} and size {size}: the file is cut off or damaged."));
+        }
     }
 
     /// <summary>Reads an IDX label file: one integer label per item (a 1-dimensional file of an integer type).</summary>
@@ -102,6 +176,8 @@ public static class IdxReader
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is less than 1.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="DirectoryNotFoundException">A folder on the path does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory, or the file cannot be read (no permission: the <see cref="UnauthorizedAccessException"/> is the inner exception).</exception>
     /// <exception cref="DataFormatException">The file is malformed, not 1-dimensional, not of an integer type, or holds a label out of range.</exception>
     public static int[] ReadLabels(string path, int? classCount = null)
     {
@@ -110,7 +186,8 @@ public static class IdxReader
             Guard.AtLeast(classes, 1, nameof(classCount));
         }
 
-        var tensor = Read(path);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var tensor = ReadCore(path, 1f, integers: true);
         return Labels(tensor, classCount);
     }
 
@@ -127,19 +204,52 @@ public static class IdxReader
     /// <exception cref="ArgumentException">A path is null or empty, <paramref name="scale"/> is not finite, or <paramref name="classNames"/> does not hold one name per class.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is less than 1.</exception>
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
-    /// <exception cref="DataFormatException">A file is malformed, the counts disagree, the set is empty, or a label is out of range.</exception>
+    /// <exception cref="DirectoryNotFoundException">A folder on a path does not exist.</exception>
+    /// <exception cref="IOException">A path is a directory, or a file cannot be read (no permission: the <see cref="UnauthorizedAccessException"/> is the inner exception).</exception>
+    /// <exception cref="DataFormatException">A file is malformed, the counts disagree, the set is empty, a label is out of range, or (no <paramref name="classCount"/>) the largest label is 2²⁴ or more.</exception>
     public static Dataset ReadDataset(string featuresPath, string labelsPath, int? classCount = null, float scale = 1f, IReadOnlyList<string>? classNames = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(featuresPath);
         ArgumentException.ThrowIfNullOrEmpty(labelsPath);
+        if (!float.IsFinite(scale))
+        {
+            throw new ArgumentException(Invariant.F($"Expected a finite scale but got {scale}."), nameof(scale));
+        }
+
         if (classCount is int classes)
         {
             Guard.AtLeast(classes, 1, nameof(classCount));
         }
 
-        var labelTensor = Read(labelsPath);
+        return ReadDatasetCore(featuresPath, labelsPath, classCount, scale, classNames, itemShape: null);
+    }
+
+    /// <summary>
+    /// <see cref="ReadDataset"/>; with <paramref name="itemShape"/>, the images must be unsigned bytes of that
+    /// shape per item and the labels unsigned bytes (what a data set like Fashion-MNIST promises).
+    /// </summary>
+    internal static Dataset ReadDatasetCore(string featuresPath, string labelsPath, int? classCount, float scale, IReadOnlyList<string>? classNames, int[]? itemShape)
+    {
+        var labelTensor = ReadCore(labelsPath, 1f, integers: true);
+        if (itemShape is not null)
+        {
+            ExpectUnsignedBytes(labelTensor, "labels");
+        }
+
         var labels = Labels(labelTensor, classCount);
-        var features = Read(featuresPath, scale);
+        var features = ReadCore(featuresPath, scale, integers: false);
+        if (itemShape is not null)
+        {
+            ExpectUnsignedBytes(features, "images");
+            if (!features.Dimensions.Skip(1).SequenceEqual(itemShape))
+            {
+                throw new DataFormatException(
+                    featuresPath,
+                    $"{features.OffsetKind} 3 (the dimensions)",
+                    Invariant.F($"Expected images of count × {string.Join(" × ", itemShape)} but the dimensions are {string.Join(" × ", features.Dimensions)}."));
+            }
+        }
+
         if (features.Count != labels.Length)
         {
             throw new DataFormatException(
@@ -154,7 +264,7 @@ public static class IdxReader
                 featuresPath, $"{features.OffsetKind} 4 (the dimensions)", Invariant.F($"Expected at least one item of at least one value but the dimensions are {string.Join(" × ", features.Dimensions)}."));
         }
 
-        int inferred = classCount ?? (labels.Max() + 1);
+        int inferred = classCount ?? InferredClassCount(labels, labelTensor);
         var x = Matrix<float>.Build.Dense(features.ItemSize, features.Count, features.Storage);
         var data = Dataset.ForClassification(x, labels, inferred);
         return classNames is null ? data : data.WithClassNames(classNames);
@@ -167,6 +277,36 @@ public static class IdxReader
         int b1 = stream.ReadByte();
         stream.Position = 0;
         return b0 == 0x1F && b1 == 0x8B;
+    }
+
+    /// <summary>The largest label + 1, in long arithmetic (int.MaxValue + 1 would wrap), within the limit a set takes.</summary>
+    private static int InferredClassCount(int[] labels, IdxTensor tensor)
+    {
+        int at = 0;
+        for (int i = 1; i < labels.Length; i++)
+        {
+            at = labels[i] > labels[at] ? i : at;
+        }
+
+        long inferred = (long)labels[at] + 1;
+        if (inferred > MaxInferredClassCount)
+        {
+            throw new DataFormatException(
+                tensor.FilePath,
+                Invariant.F($"{tensor.OffsetKind} {tensor.HeaderLength + ((long)at * ElementSize(tensor.DataType))} (label {at})"),
+                Invariant.F($"Expected labels below {MaxInferredClassCount:N0} when the class count is inferred (largest label + 1) but label {at} is {labels[at]}: pass classCount."));
+        }
+
+        return (int)inferred;
+    }
+
+    private static void ExpectUnsignedBytes(IdxTensor tensor, string what)
+    {
+        if (tensor.DataType != IdxDataType.UnsignedByte)
+        {
+            throw new DataFormatException(
+                tensor.FilePath, $"{tensor.OffsetKind} 2 (the element type)", Invariant.F($"Expected {what} of unsigned bytes (08) but the file holds {tensor.DataType}."));
+        }
     }
 
     private static int[] Labels(IdxTensor tensor, int? classCount)
@@ -184,11 +324,12 @@ public static class IdxReader
         }
 
         var values = tensor.Values;
+        var exact = tensor.IntegerValues;
         var labels = new int[values.Length];
         int width = ElementSize(tensor.DataType);
         for (int i = 0; i < labels.Length; i++)
         {
-            int label = (int)values[i];
+            int label = exact is null ? (int)values[i] : exact[i];
             if (label < 0 || (classCount is int classes && label >= classes))
             {
                 string range = classCount is int c ? Invariant.F($"[0, {c})") : "[0, ∞)";
@@ -267,6 +408,44 @@ public static class IdxReader
             if (scale != 1f)
             {
                 TensorPrimitives.Multiply(target, scale, target);
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Reads the values of an integer-typed file as <see cref="int"/>, exactly (as <see cref="ReadValues"/>, without the float).</summary>
+    private static int[] ReadIntegers(Stream stream, IdxDataType type, int width, long count, string path, int header, string offsetKind)
+    {
+        const int ChunkValues = 1 << 16;
+        var buffer = new byte[ChunkValues * width];
+        var values = new int[Math.Min(count, ChunkValues)];
+        for (long start = 0; start < count; start += ChunkValues)
+        {
+            int n = (int)Math.Min(ChunkValues, count - start);
+            var bytes = buffer.AsSpan(0, n * width);
+            ReadExactly(
+                stream,
+                bytes,
+                path,
+                header + (start * width),
+                offsetKind,
+                Invariant.F($"{count:N0} values of {width} byte(s) after the {header}-byte header"));
+            if (start + n > values.Length)
+            {
+                Array.Resize(ref values, (int)Math.Min(count, Math.Max(2L * values.Length, start + n)));
+            }
+
+            var target = values.AsSpan((int)start, n);
+            for (int i = 0; i < n; i++)
+            {
+                target[i] = type switch
+                {
+                    IdxDataType.UnsignedByte => bytes[i],
+                    IdxDataType.SignedByte => (sbyte)bytes[i],
+                    IdxDataType.Int16 => BinaryPrimitives.ReadInt16BigEndian(bytes.Slice(i * 2, 2)),
+                    _ => BinaryPrimitives.ReadInt32BigEndian(bytes.Slice(i * 4, 4)),
+                };
             }
         }
 

@@ -49,6 +49,9 @@ public sealed class IdxTensor
     /// <summary>"byte offset", or "decompressed byte offset" for a gzip file: how error messages name a place in it.</summary>
     internal string OffsetKind { get; }
 
+    /// <summary>The values exactly as integers, for a file of an integer type read for its labels (else <see langword="null"/>).</summary>
+    internal int[]? IntegerValues { get; init; }
+
     /// <summary>The values array itself (not copied), for building a <see cref="Dataset"/> without a second copy.</summary>
     internal float[] Storage => _values;
 

@@ -77,9 +77,35 @@ public class DatasetArraysTests
     [Fact]
     public void ForClassification_NaNInRows_ThrowsNamingTheExample() =>
         Throws.Argument<ArgumentException>(
-            () => Dataset.ForClassification(new float[,] { { 1, 2 }, { float.NaN, 4 } }, [0, 1]), "features", "row 0, column 1");
+            () => Dataset.ForClassification(new float[,] { { 1, 2 }, { float.NaN, 4 } }, [0, 1]), "features", "example 1, feature 0");
 
     [Fact]
     public void ForClassification_NoRows_ThrowsSayingEmpty() =>
         Throws.Argument<ArgumentException>(() => Dataset.ForClassification(Array.Empty<float[]>(), []), "rows", "at least one row");
+
+    [Fact]
+    public void ForClassification_NaNAtExample3Feature100_IsNamedAsTheRowsWereGiven()
+    {
+        var rows = new float[5, 784];
+        rows[3, 100] = float.NaN;
+
+        var e = Throws.Argument<ArgumentException>(() => Dataset.ForClassification(rows, [0, 1, 0, 1, 0]), "features", "example 3", "feature 100");
+        e.Message.Should().NotContain("row 100");
+    }
+
+    [Fact]
+    public void ForClassification_InfinityInJaggedRows_IsNamedAsTheRowsWereGiven() =>
+        Throws.Argument<ArgumentException>(
+            () => Dataset.ForClassification([new float[784], new float[784], new float[784], Enumerable.Range(0, 784).Select(i => i == 100 ? float.PositiveInfinity : 0f).ToArray()], [0, 1, 0, 1]),
+            "features",
+            "example 3, feature 100");
+
+    [Fact]
+    public void ForClassification_ZeroExamplesOf784Features_IsDescribedAsSuch() =>
+        Throws.Argument<ArgumentException>(() => Dataset.ForClassification(new float[0, 784], []), "features", "0 examples of 784 features");
+
+    [Fact]
+    public void ForRegression_NaNTargetAtExample2_IsNamedAsTheRowsWereGiven() =>
+        Throws.Argument<ArgumentException>(
+            () => Dataset.ForRegression(new float[3, 2], new float[,] { { 0, 0 }, { 0, 0 }, { 0, float.NaN } }), "targets", "example 2, target 1");
 }

@@ -26,7 +26,7 @@ public class DatasetValidationTests
         var x = X();
         x[1, 2] = bad;
 
-        Throws.Argument<ArgumentException>(() => Dataset.ForClassification(x, [0, 1, 0, 1]), "features", "finite", shown, "row 1, column 2");
+        Throws.Argument<ArgumentException>(() => Dataset.ForClassification(x, [0, 1, 0, 1]), "features", "finite", shown, "example 2, feature 1");
     }
 
     [Theory]
@@ -38,7 +38,7 @@ public class DatasetValidationTests
         var x = X();
         x[0, 3] = bad;
 
-        Throws.Argument<ArgumentException>(() => Dataset.ForRegression(x, X(1, 4)), "features", "finite", shown, "row 0, column 3");
+        Throws.Argument<ArgumentException>(() => Dataset.ForRegression(x, X(1, 4)), "features", "finite", shown, "example 3, feature 0");
     }
 
     [Theory]
@@ -50,7 +50,7 @@ public class DatasetValidationTests
         var y = X(1, 4);
         y[0, 1] = bad;
 
-        Throws.Argument<ArgumentException>(() => Dataset.ForRegression(X(), y), "targets", "finite", shown, "row 0, column 1");
+        Throws.Argument<ArgumentException>(() => Dataset.ForRegression(X(), y), "targets", "finite", shown, "example 1, target 0");
     }
 
     [Fact]
@@ -80,15 +80,15 @@ public class DatasetValidationTests
 
     [Fact]
     public void ForClassification_NoExamples_ThrowsNamingFeatures() =>
-        Throws.Argument<ArgumentException>(() => Dataset.ForClassification(Matrix<float>.Build.Dense(2, 0), []), "features", "at least one example", "2 × 0");
+        Throws.Argument<ArgumentException>(() => Dataset.ForClassification(Matrix<float>.Build.Dense(2, 0), []), "features", "at least one example", "0 examples of 2 features");
 
     [Fact]
     public void ForRegression_NoExamples_ThrowsNamingFeatures() =>
-        Throws.Argument<ArgumentException>(() => Dataset.ForRegression(Matrix<float>.Build.Dense(2, 0), Matrix<float>.Build.Dense(1, 0)), "features", "2 × 0");
+        Throws.Argument<ArgumentException>(() => Dataset.ForRegression(Matrix<float>.Build.Dense(2, 0), Matrix<float>.Build.Dense(1, 0)), "features", "0 examples of 2 features");
 
     [Fact]
     public void ForClassification_NoFeatures_ThrowsNamingFeatures() =>
-        Throws.Argument<ArgumentException>(() => Dataset.ForClassification(Matrix<float>.Build.Dense(0, 3), [0, 1, 0]), "features", "0 × 3");
+        Throws.Argument<ArgumentException>(() => Dataset.ForClassification(Matrix<float>.Build.Dense(0, 3), [0, 1, 0]), "features", "3 examples of 0 features");
 
     [Fact]
     public void ForClassification_NullArguments_ThrowArgumentNull()

@@ -34,7 +34,7 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
     {
         var act = () => Dataset.ForClassification(Matrix<float>.Build.Dense(32, 0), []);
 
-        act.Should().Throw<ArgumentException>().WithParameterName("features").WithMessage("*at least one example*32 × 0*");
+        act.Should().Throw<ArgumentException>().WithParameterName("features").WithMessage("*at least one example*0 examples of 32 features*");
     }
 
     [Fact]
