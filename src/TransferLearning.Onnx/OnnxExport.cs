@@ -146,14 +146,14 @@ public static class OnnxExport
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
     /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
-    /// <exception cref="IOException">The file could not be written.</exception>
+    /// <exception cref="IOException">The file could not be written (also when the folder is not writable or <paramref name="path"/> is a directory: the cause is the inner exception); an earlier file at <paramref name="path"/> is unchanged.</exception>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their target (a path or a stream), not in optional parameters; a later setting goes into OnnxExportOptions, never into a new optional parameter.")]
     public static void ExportOnnx(this Network network, string path, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] model = network.ToOnnx(options);
         string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", TemporaryName(Path.GetFileName(full)));
         try
         {
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -164,9 +164,40 @@ public static class OnnxExport
 
             File.Move(temporary, full, overwrite: true);
         }
+        catch (Exception e) when (e is UnauthorizedAccessException or ArgumentOutOfRangeException or NotSupportedException or System.Security.SecurityException)
+        {
+            // The runtime reports these file-system failures (no permission, a directory given as the file, a
+            // file-size limit) outside the IOException family; they are wrapped with the path, the cause kept.
+            throw new IOException($"Cannot write '{path}': {e.Message}", e);
+        }
         finally
         {
-            File.Delete(temporary);
+            TryDelete(temporary);
+        }
+    }
+
+    // A short temporary name (at most 16 characters of the target's name, a 12-digit random suffix), so that any
+    // name the file system accepts can be exported (a name near NAME_MAX = 255 bytes plus a long suffix would not be).
+    private static string TemporaryName(string fileName)
+    {
+        int keep = Math.Min(fileName.Length, 16);
+        if (keep > 0 && char.IsHighSurrogate(fileName[keep - 1]))
+        {
+            keep--;
+        }
+
+        return $".{fileName[..keep]}.{Guid.NewGuid():N}"[..(keep + 14)] + ".tmp";
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A failed export reports its own exception; a left-over temporary file is not worth hiding it.
         }
     }
 
