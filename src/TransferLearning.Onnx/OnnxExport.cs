@@ -66,6 +66,7 @@ public static class OnnxExport
     /// <param name="options">The names of the input, output and batch dimension; <see langword="null"/> for the defaults.</param>
     /// <returns>The bytes of the model (an ONNX <c>ModelProto</c>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> gives the input and the output the same name, or either the name of a weight or of an inner value of the graph (such as <c>layers.0.weight</c> or <c>layers.0.z</c>); nothing is written.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
     /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
     public static byte[] ToOnnx(this Network network, OnnxExportOptions? options = null)
@@ -91,6 +92,7 @@ public static class OnnxExport
             lastNode = nodes[l] is null ? lastNode : l;
         }
 
+        CheckNames(network, nodes, lastNode, options);
         string previous = options.InputName;
         for (int l = 0; l < layers.Count; l++)
         {
@@ -114,12 +116,61 @@ public static class OnnxExport
             .ToArray();
     }
 
+    // ONNX requires every value in a graph (input, initialiser, node output) to have one name of its own (ONNX
+    // Runtime refuses the model otherwise): the options' names must differ from each other, from every weight's
+    // name and from every inner value's name (layers.{l}.z before an activation, layers.{l}.a between layers).
+    private static void CheckNames(Network network, LayerNodes?[] nodes, int lastNode, OnnxExportOptions options)
+    {
+        if (string.Equals(options.InputName, options.OutputName, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Expected OnnxExportOptions.InputName and OutputName to differ (an ONNX graph names each value once) but both are '{options.InputName}'.",
+                nameof(options));
+        }
+
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+        var layers = network.Layers;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            if (nodes[l] is null)
+            {
+                continue;
+            }
+
+            foreach (var p in layers[l].Parameters.Concat(layers[l].Buffers))
+            {
+                taken.TryAdd(p.Name, string.Create(CultureInfo.InvariantCulture, $"the name of a weight of layer {l}"));
+            }
+
+            string prefix = string.Create(CultureInfo.InvariantCulture, $"layers.{l}");
+            if (layers[l] is DenseLayer dense && OperatorOf(dense.Activation).Op is not null)
+            {
+                taken.TryAdd($"{prefix}.z", string.Create(CultureInfo.InvariantCulture, $"the name of layer {l}'s value before its activation"));
+            }
+
+            if (l != lastNode)
+            {
+                taken.TryAdd($"{prefix}.a", string.Create(CultureInfo.InvariantCulture, $"the name of layer {l}'s output"));
+            }
+        }
+
+        foreach (var (option, name) in new[] { (nameof(OnnxExportOptions.InputName), options.InputName), (nameof(OnnxExportOptions.OutputName), options.OutputName) })
+        {
+            if (taken.TryGetValue(name, out string? what))
+            {
+                throw new ArgumentException(
+                    $"Expected OnnxExportOptions.{option} to differ from every name in the graph (an ONNX graph names each value once) but '{name}' is {what}.",
+                    nameof(options));
+            }
+        }
+    }
+
     /// <summary>Writes the ONNX model of <paramref name="network"/> to <paramref name="stream"/>.</summary>
     /// <param name="network">A network with at least one layer.</param>
     /// <param name="stream">A writable stream; left open.</param>
     /// <param name="options">The names of the input, output and batch dimension; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="stream"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable, or <paramref name="options"/> gives the input and the output the same name, or either the name of a weight or of an inner value of the graph (such as <c>layers.0.weight</c> or <c>layers.0.z</c>); nothing is written.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
     /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their target (a path or a stream), not in optional parameters; a later setting goes into OnnxExportOptions, never into a new optional parameter.")]
@@ -143,7 +194,7 @@ public static class OnnxExport
     /// <param name="path">The file to write (conventionally <c>*.onnx</c>).</param>
     /// <param name="options">The names of the input, output and batch dimension; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="path"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <paramref name="options"/> gives the input and the output the same name, or either the name of a weight or of an inner value of the graph (such as <c>layers.0.weight</c> or <c>layers.0.z</c>); nothing is written.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
     /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
     /// <exception cref="IOException">The file could not be written (also when the folder is not writable or <paramref name="path"/> is a directory: the cause is the inner exception); an earlier file at <paramref name="path"/> is unchanged.</exception>
