@@ -66,6 +66,7 @@ public static class OnnxExport
     /// <param name="options">The names of the input, output and batch dimension; <see langword="null"/> for the defaults.</param>
     /// <returns>The bytes of the model (an ONNX <c>ModelProto</c>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> gives the input and the output the same name, or either the name of a weight or of an inner value of the graph (such as <c>layers.0.weight</c> or <c>layers.0.z</c>); nothing is written.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
     /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
     public static byte[] ToOnnx(this Network network, OnnxExportOptions? options = null)
@@ -91,6 +92,7 @@ public static class OnnxExport
             lastNode = nodes[l] is null ? lastNode : l;
         }
 
+        CheckNames(network, nodes, lastNode, options);
         string previous = options.InputName;
         for (int l = 0; l < layers.Count; l++)
         {
@@ -114,12 +116,61 @@ public static class OnnxExport
             .ToArray();
     }
 
+    // ONNX requires every value in a graph (input, initialiser, node output) to have one name of its own (ONNX
+    // Runtime refuses the model otherwise): the options' names must differ from each other, from every weight's
+    // name and from every inner value's name (layers.{l}.z before an activation, layers.{l}.a between layers).
+    private static void CheckNames(Network network, LayerNodes?[] nodes, int lastNode, OnnxExportOptions options)
+    {
+        if (string.Equals(options.InputName, options.OutputName, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Expected OnnxExportOptions.InputName and OutputName to differ (an ONNX graph names each value once) but both are '{options.InputName}'.",
+                nameof(options));
+        }
+
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+        var layers = network.Layers;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            if (nodes[l] is null)
+            {
+                continue;
+            }
+
+            foreach (var p in layers[l].Parameters.Concat(layers[l].Buffers))
+            {
+                taken.TryAdd(p.Name, string.Create(CultureInfo.InvariantCulture, $"the name of a weight of layer {l}"));
+            }
+
+            string prefix = string.Create(CultureInfo.InvariantCulture, $"layers.{l}");
+            if (layers[l] is DenseLayer dense && OperatorOf(dense.Activation).Op is not null)
+            {
+                taken.TryAdd($"{prefix}.z", string.Create(CultureInfo.InvariantCulture, $"the name of layer {l}'s value before its activation"));
+            }
+
+            if (l != lastNode)
+            {
+                taken.TryAdd($"{prefix}.a", string.Create(CultureInfo.InvariantCulture, $"the name of layer {l}'s output"));
+            }
+        }
+
+        foreach (var (option, name) in new[] { (nameof(OnnxExportOptions.InputName), options.InputName), (nameof(OnnxExportOptions.OutputName), options.OutputName) })
+        {
+            if (taken.TryGetValue(name, out string? what))
+            {
+                throw new ArgumentException(
+                    $"Expected OnnxExportOptions.{option} to differ from every name in the graph (an ONNX graph names each value once) but '{name}' is {what}.",
+                    nameof(options));
+            }
+        }
+    }
+
     /// <summary>Writes the ONNX model of <paramref name="network"/> to <paramref name="stream"/>.</summary>
     /// <param name="network">A network with at least one layer.</param>
     /// <param name="stream">A writable stream; left open.</param>
     /// <param name="options">The names of the input, output and batch dimension; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="stream"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable, or <paramref name="options"/> gives the input and the output the same name, or either the name of a weight or of an inner value of the graph (such as <c>layers.0.weight</c> or <c>layers.0.z</c>); nothing is written.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
     /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their target (a path or a stream), not in optional parameters; a later setting goes into OnnxExportOptions, never into a new optional parameter.")]
@@ -143,17 +194,17 @@ public static class OnnxExport
     /// <param name="path">The file to write (conventionally <c>*.onnx</c>).</param>
     /// <param name="options">The names of the input, output and batch dimension; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="path"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <paramref name="options"/> gives the input and the output the same name, or either the name of a weight or of an inner value of the graph (such as <c>layers.0.weight</c> or <c>layers.0.z</c>); nothing is written.</exception>
     /// <exception cref="InvalidOperationException">The network has no layers.</exception>
     /// <exception cref="NotSupportedException">A layer, or its activation, has no ONNX operator here.</exception>
-    /// <exception cref="IOException">The file could not be written.</exception>
+    /// <exception cref="IOException">The file could not be written (also when the folder is not writable or <paramref name="path"/> is a directory: the cause is the inner exception); an earlier file at <paramref name="path"/> is unchanged.</exception>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their target (a path or a stream), not in optional parameters; a later setting goes into OnnxExportOptions, never into a new optional parameter.")]
     public static void ExportOnnx(this Network network, string path, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] model = network.ToOnnx(options);
         string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", TemporaryName(Path.GetFileName(full)));
         try
         {
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -164,9 +215,40 @@ public static class OnnxExport
 
             File.Move(temporary, full, overwrite: true);
         }
+        catch (Exception e) when (e is UnauthorizedAccessException or ArgumentOutOfRangeException or NotSupportedException or System.Security.SecurityException)
+        {
+            // The runtime reports these file-system failures (no permission, a directory given as the file, a
+            // file-size limit) outside the IOException family; they are wrapped with the path, the cause kept.
+            throw new IOException($"Cannot write '{path}': {e.Message}", e);
+        }
         finally
         {
-            File.Delete(temporary);
+            TryDelete(temporary);
+        }
+    }
+
+    // A short temporary name (at most 16 characters of the target's name, a 12-digit random suffix), so that any
+    // name the file system accepts can be exported (a name near NAME_MAX = 255 bytes plus a long suffix would not be).
+    private static string TemporaryName(string fileName)
+    {
+        int keep = Math.Min(fileName.Length, 16);
+        if (keep > 0 && char.IsHighSurrogate(fileName[keep - 1]))
+        {
+            keep--;
+        }
+
+        return $".{fileName[..keep]}.{Guid.NewGuid():N}"[..(keep + 14)] + ".tmp";
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A failed export reports its own exception; a left-over temporary file is not worth hiding it.
         }
     }
 

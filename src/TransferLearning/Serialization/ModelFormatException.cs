@@ -6,7 +6,8 @@ namespace TransferLearning.Serialization;
 /// </summary>
 /// <remarks>
 /// The loader checks a file before it trusts or allocates anything from it: the header length (at most
-/// 100 MB and inside the file), the header's UTF-8 and JSON (no duplicate keys, no deep nesting), the data
+/// 100 MB and inside the file; a file whose first 8 bytes give no such length is "not a safetensors file", and
+/// the problem says when it looks like an ONNX model, a zip archive, gzip, HDF5, a pickle or text), the header's UTF-8 and JSON (no duplicate keys, no deep nesting), the data
 /// types, the shapes against their byte ranges, the ranges against the file (inside it, neither overlapping
 /// nor leaving bytes uncovered), the shapes against the architecture, the metadata's format version and every
 /// value's finiteness. A failure of the file system itself (a missing file, no permission) is reported by the

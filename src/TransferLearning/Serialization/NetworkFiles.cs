@@ -34,7 +34,7 @@ public static class NetworkFiles
         /// <exception cref="ArgumentNullException">The network is <see langword="null"/>.</exception>
         /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
         /// <exception cref="InvalidOperationException">The network has no layers.</exception>
-        /// <exception cref="IOException">The file could not be written; the previous file, if any, is unchanged.</exception>
+        /// <exception cref="IOException">The file could not be written (also a folder that cannot be written, a directory given as the file or a file-size limit, with the path and the cause as the inner exception); the previous file, if any, is unchanged.</exception>
         public void Save(string path) => Save(network, path, null);
 
         /// <summary>Writes the network (architecture, weights, frozen flags) to <paramref name="stream"/> in the safetensors format of <see cref="Save(Network, string)"/>.</summary>
@@ -56,7 +56,7 @@ public static class NetworkFiles
         /// <exception cref="ArgumentNullException">The network is <see langword="null"/>.</exception>
         /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
         /// <exception cref="ModelFormatException">The file is not a valid safetensors file, its metadata is of an unknown version, or a tensor to load is not floating-point or not finite. The network is then unchanged.</exception>
-        /// <exception cref="IOException">The file could not be read.</exception>
+        /// <exception cref="IOException">The file could not be read (also a directory given as the file or no permission, with the path and the cause as the inner exception).</exception>
         public LoadReport LoadWeights(string path)
         {
             ArgumentNullException.ThrowIfNull(network);
@@ -99,7 +99,7 @@ public static class NetworkFiles
         /// <returns>A new network with the saved architecture, weights, frozen flags and seed.</returns>
         /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
         /// <exception cref="ModelFormatException">The file is not a valid network file of a version this library reads.</exception>
-        /// <exception cref="IOException">The file could not be read.</exception>
+        /// <exception cref="IOException">The file could not be read (also a directory given as the file or no permission, with the path and the cause as the inner exception).</exception>
         public static Network Load(string path) =>
             SafeTensorsReader.Read(path, reader => NetworkFormat.Read(reader, new MetadataReader(path, reader.Header.Metadata)));
 

@@ -40,7 +40,7 @@ public static partial class PyTorchImport
     /// parameter has no tensor of its name and shape while <paramref name="requireEveryParameter"/> is set. The
     /// network is then unchanged.
     /// </exception>
-    /// <exception cref="IOException">The file could not be read.</exception>
+    /// <exception cref="IOException">The file could not be read (also a directory given as the file or no permission, with the path and the cause as the inner exception).</exception>
     public static LoadReport Load(Network network, string path, IReadOnlyDictionary<string, string>? nameMap = null, bool requireEveryParameter = true)
     {
         ArgumentNullException.ThrowIfNull(network);

@@ -62,18 +62,74 @@ internal sealed class SafeTensorsHeader
         ulong headerLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLength > MaxHeaderLength)
         {
-            throw Error(path, $"the header length is {headerLength} bytes; at most {MaxHeaderLength} are allowed.");
+            throw Error(path, $"{NotSafeTensors(prefix)} (the header length is {headerLength} bytes; at most {MaxHeaderLength} are allowed).");
         }
 
         if ((long)headerLength > fileLength - 8)
         {
-            throw Error(path, $"the header length is {headerLength} bytes, but only {fileLength - 8} bytes follow the length.");
+            throw Error(path, $"{NotSafeTensors(prefix)} (the header length is {headerLength} bytes, but only {fileLength - 8} bytes follow the length).");
         }
 
         var json = new byte[(int)headerLength];
         stream.ReadExactly(json);
         long dataStart = 8 + (long)headerLength;
         return Parse(json, fileLength - dataStart, dataStart, path);
+    }
+
+    /// <summary>
+    /// Says that a file whose first 8 bytes (<paramref name="prefix"/>) give no header length that fits it is not
+    /// a safetensors file, and what it looks like when its first bytes tell: an ONNX model, a zip archive (a
+    /// PyTorch <c>.pt</c> checkpoint, a <c>.keras</c> or <c>.npz</c> file), gzip, HDF5, a Python pickle, or text.
+    /// </summary>
+    internal static string NotSafeTensors(ReadOnlySpan<byte> prefix)
+    {
+        string? looksLike = LooksLike(prefix);
+        return looksLike is null
+            ? "not a safetensors file: its first 8 bytes do not give a header length that fits the file"
+            : $"not a safetensors file: it looks like {looksLike}, and its first 8 bytes do not give a header length that fits the file";
+    }
+
+    private static string? LooksLike(ReadOnlySpan<byte> prefix)
+    {
+        if (prefix.Length < 8)
+        {
+            return null;
+        }
+
+        if (prefix[0] == 0x08 && prefix[1] is >= 1 and < 0x80)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"an ONNX model (a protobuf starting with ir_version {prefix[1]})");
+        }
+
+        if (prefix.StartsWith("PK\u0003\u0004"u8))
+        {
+            return "a zip archive (as a PyTorch .pt or .pth checkpoint, a .keras or an .npz file is)";
+        }
+
+        if (prefix.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
+        {
+            return "a gzip file";
+        }
+
+        if (prefix.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'H', (byte)'D', (byte)'F']))
+        {
+            return "an HDF5 file (as a Keras .h5 file is)";
+        }
+
+        if (prefix[0] == 0x80 && prefix[1] is >= 2 and <= 5)
+        {
+            return "a Python pickle (as a PyTorch .pt or .bin file of the old format is)";
+        }
+
+        foreach (byte b in prefix)
+        {
+            if (b is not ((>= 0x20 and < 0x7F) or (byte)'\t' or (byte)'\n' or (byte)'\r'))
+            {
+                return null;
+            }
+        }
+
+        return prefix[0] is (byte)'{' or (byte)'[' ? "JSON text" : "a text file";
     }
 
     /// <summary>Parses and checks header JSON for a data section of <paramref name="dataLength"/> bytes.</summary>

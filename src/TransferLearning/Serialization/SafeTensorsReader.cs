@@ -38,10 +38,11 @@ internal sealed class SafeTensorsReader
 
     /// <summary>Opens <paramref name="path"/>, checks it and hands the reader to <paramref name="read"/>.</summary>
     /// <exception cref="ModelFormatException">The file is not a valid safetensors file, or <paramref name="read"/> finds it wrong.</exception>
+    /// <exception cref="IOException">The file could not be read (missing, a directory, not readable); the path and the cause are in the exception.</exception>
     public static T Read<T>(string path, Func<SafeTensorsReader, T> read)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, FileOptions.RandomAccess);
+        using var stream = FileErrors.OpenRead(path);
         return read(Open(stream, path));
     }
 

@@ -11,7 +11,14 @@ namespace TransferLearning.Transfer;
 /// <remarks>Save it with <c>pretrained.Save(path)</c> and load it in another application with <c>PretrainedNetwork.Load(path)</c> (see <see cref="PretrainedNetworkFiles"/>).</remarks>
 public sealed record PretrainedNetwork
 {
-    /// <summary>Gets the trained network.</summary>
+    /// <summary>Gets the trained network, with its source task's output layer on top.</summary>
+    /// <remarks>
+    /// The pipeline removes the top <see cref="TransferOptions.RemovedLayers"/> itself and says so in the decision
+    /// (<see cref="DecisionReasonCode.TopLayersRemoved"/>); do not remove them first. This is the live network, so
+    /// <see cref="Network.RemoveTopLayers(int)"/> on it changes it: when <see cref="SourceClassCount"/> is known, a
+    /// network whose output no longer has that many units is refused by the transfer (an <see cref="ArgumentException"/>)
+    /// rather than stripped a second time.
+    /// </remarks>
     public required Network Network { get; init; }
 
     /// <summary>

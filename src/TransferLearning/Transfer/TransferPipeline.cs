@@ -65,7 +65,7 @@ public sealed class TransferPipeline
     /// <param name="cancellationToken">Stops the training.</param>
     /// <returns>The new network, the decision and the history.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The target does not share the source's input x, has fewer than 2 classes, or the options do not fit the network or the target.</exception>
+    /// <exception cref="ArgumentException">The target does not share the source's input x, has fewer than 2 classes, the options do not fit the network or the target, or the network no longer ends in its source task's output layer (its <see cref="PretrainedNetwork.SourceClassCount"/> units: the top was already removed, as by <see cref="Network.RemoveTopLayers(int)"/>, and the pipeline would remove a hidden layer too).</exception>
     /// <exception cref="ArgumentOutOfRangeException">More layers removed or trained than the network has.</exception>
     /// <exception cref="TrainingDivergedException">Training diverged.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
@@ -95,7 +95,7 @@ public sealed class TransferPipeline
     /// <param name="cancellationToken">Stops the policy's measurements.</param>
     /// <returns>The decision <see cref="Transfer"/> with the same arguments would act on.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The target does not share the source's input x, or the options do not fit the network or the target.</exception>
+    /// <exception cref="ArgumentException">The target does not share the source's input x, the options do not fit the network or the target, or the network no longer ends in its source task's output layer (see <see cref="Transfer"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException">More layers removed than the network has.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public TransferDecision Decide(PretrainedNetwork pretrained, Dataset target, TransferOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -112,7 +112,7 @@ public sealed class TransferPipeline
     /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
     /// <returns>The new network.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The target does not share the source's input x, or the strategy would train nothing.</exception>
+    /// <exception cref="ArgumentException">The target does not share the source's input x, the strategy would train nothing, or the network no longer ends in its source task's output layer (see <see cref="Transfer"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException">More layers removed or trained than the network has.</exception>
     public Network Build(PretrainedNetwork pretrained, Dataset target, TransferStrategy strategy, TransferOptions? options = null)
     {
@@ -124,6 +124,7 @@ public sealed class TransferPipeline
     private static TransferSetup Setup(PretrainedNetwork pretrained, Dataset target, TransferOptions? options)
     {
         ArgumentNullException.ThrowIfNull(pretrained);
+        TransferSetup.EnsureSourceHead(pretrained);
         return TransferSetup.For(pretrained.Network, target, options ?? new TransferOptions()) with { SourceExampleCount = pretrained.SourceExampleCount };
     }
 
@@ -132,6 +133,6 @@ public sealed class TransferPipeline
         var context = new TransferContext(setup, target, setup.Situation(target), strategy => new TransferRun(setup, strategy), cancellationToken);
         var decision = setup.Options.Policy.Choose(context);
         setup.Fitting(decision.Strategy, "options");
-        return decision;
+        return decision with { Reasons = [setup.RemovedReason(), .. decision.Reasons] };
     }
 }

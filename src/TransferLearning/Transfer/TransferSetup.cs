@@ -54,6 +54,41 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
         return network;
     }
 
+    /// <summary>The reason every decision starts with: how many top layers the pipeline removed, and what stays.</summary>
+    public DecisionReason RemovedReason() => new()
+    {
+        Code = DecisionReasonCode.TopLayersRemoved,
+        Value = Options.RemovedLayers,
+        Threshold = Pretrained.DenseLayers.Count,
+        Text = Invariant.F($"Removed the top {Options.RemovedLayers} of the pretrained network's {Pretrained.DenseLayers.Count} dense layers ({Pretrained.InputSize} → {string.Join(" → ", Pretrained.DenseLayers.Select(d => d.OutputSize))}); the new layers go on the {KeptDense} that stay (output {Pretrained.Layers[Kept - 1].OutputSize})."),
+    };
+
+    /// <summary>
+    /// Checks that a pretrained network whose source task is known still ends in that task's output layer (one
+    /// unit per source class, or one sigmoid unit for two), so that the layers the pipeline removes are the head
+    /// and not a hidden layer of a network whose head was already removed (<see cref="Network.RemoveTopLayers(int)"/>
+    /// changes the network in place, and <see cref="PretrainedNetwork.Network"/> is that object).
+    /// </summary>
+    /// <exception cref="ArgumentException">The network's output no longer fits the source task.</exception>
+    public static void EnsureSourceHead(PretrainedNetwork pretrained)
+    {
+        var network = pretrained.Network;
+        if (pretrained.SourceClassCount is not { } classes || network.Layers.Count == 0)
+        {
+            return;
+        }
+
+        int outputs = network.OutputSize;
+        if (outputs == classes || (classes == 2 && outputs == 1))
+        {
+            return;
+        }
+
+        throw new ArgumentException(
+            Invariant.F($"Expected the pretrained network to end in its source task's output layer ({classes} units, one per source class) but its output has {outputs} units: its top layer was already removed (RemoveTopLayers changes the network in place, and PretrainedNetwork.Network is that network), and the transfer removes TransferOptions.RemovedLayers more, which would strip a hidden layer. Transfer from the network as it was pretrained (or loaded); the pipeline removes its head itself."),
+            nameof(pretrained));
+    }
+
     /// <summary>The counts the data-size rule decides from.</summary>
     public TransferSituation Situation(Dataset target)
     {

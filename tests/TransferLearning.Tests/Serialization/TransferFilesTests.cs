@@ -110,7 +110,7 @@ public class TransferFilesTests(SmallTransfer small) : IClassFixture<SmallTransf
 
         loaded.Strategy.Should().Be(TransferStrategy.LastLayers(1));
         loaded.Decision.Reasons.Should().Equal(withCandidates.Decision.Reasons, "every reason reads back with its code, numbers (bit for bit), strategy and text");
-        loaded.Decision.Reasons[0].Code.Should().Be(DecisionReasonCode.FixedByCaller);
+        loaded.Decision.Reasons[1].Code.Should().Be(DecisionReasonCode.FixedByCaller);
         loaded.Decision.Candidates.Should().Equal(withCandidates.Decision.Candidates);
         loaded.History.Epochs.Should().Equal(result.History.Epochs);
         Weights.ShouldBeIdentical(Weights.Of(loaded.Network), Weights.Of(result.Network));

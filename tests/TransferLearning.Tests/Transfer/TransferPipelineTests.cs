@@ -183,8 +183,8 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = DataSizePolicy.RuleOfThumb });
 
         result.Strategy.Should().Be(TransferStrategy.HeadOnly, "100 target examples (20 per class) is little data");
-        var reasons = result.Decision.Reasons;
-        reasons[1].Should().BeEquivalentTo(new { Code = DecisionReasonCode.EnoughSourceData, Value = 20.0, Threshold = 10.0 }, "2,000 source examples against 100 target examples");
+        var reasons = result.Decision.Reasons;   // reasons[0] is TopLayersRemoved
+        reasons[2].Should().BeEquivalentTo(new { Code = DecisionReasonCode.EnoughSourceData, Value = 20.0, Threshold = 10.0 }, "2,000 source examples against 100 target examples");
         reasons[^1].Should().BeEquivalentTo(new { Code = DecisionReasonCode.LittleTargetData, Strategy = TransferStrategy.HeadOnly, Value = 20.0, Threshold = 100.0 });
     }
 
@@ -220,8 +220,8 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         candidates.Count(c => c.Epochs == 3).Should().Be(2, "FromScratch and one survivor train the full 3 epochs; the rest stop after the first rung");
         candidates.Select(c => c.Strategy).Should().Contain(result.Strategy);
         var reasons = result.Decision.Reasons;
-        reasons[0].Should().BeEquivalentTo(new { Code = DecisionReasonCode.CandidatesMeasured, Value = 100.0 }, "each of the 3 parts holds out about 34 of the 100 examples, fewer than the 100 asked for, so the survivors are scored on all 3");
-        reasons.Skip(1).Take(5).Should().BeEquivalentTo(
+        reasons[1].Should().BeEquivalentTo(new { Code = DecisionReasonCode.CandidatesMeasured, Value = 100.0 }, "each of the 3 parts holds out about 34 of the 100 examples, fewer than the 100 asked for, so the survivors are scored on all 3");
+        reasons.Skip(2).Take(5).Should().BeEquivalentTo(
             candidates.Select(c => new { Code = DecisionReasonCode.CandidateScored, c.Strategy, Value = c.BalancedAccuracy }), o => o.WithStrictOrdering());
         reasons.Single(r => r.Code == DecisionReasonCode.Chosen).Should().BeEquivalentTo(new { result.Strategy, Value = 100.0 });
         Weights.Same(before, Pretrained).Should().BeTrue();
@@ -253,7 +253,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         var result = _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 
         decision.Should().BeEquivalentTo(result.Decision);
-        decision.Reasons[1].Should().BeEquivalentTo(new { Code = DecisionReasonCode.EnoughSourceData, Value = 20.0, Threshold = 10.0 });
+        decision.Reasons[2].Should().BeEquivalentTo(new { Code = DecisionReasonCode.EnoughSourceData, Value = 20.0, Threshold = 10.0 });
         Weights.Same(before, Pretrained).Should().BeTrue();
     }
 

@@ -81,4 +81,11 @@ public enum DecisionReasonCode
 
     /// <summary>No transfer strategy clearly beat training from scratch. Strategy: FromScratch.</summary>
     NoTransferBeatFromScratch,
+
+    /// <summary>
+    /// The pipeline removed the pretrained network's top layers before putting the new layers on it (every
+    /// transfer decision states it). Value: the number of dense layers removed (<see cref="TransferOptions.RemovedLayers"/>);
+    /// threshold: the pretrained network's number of dense layers.
+    /// </summary>
+    TopLayersRemoved,
 }

@@ -19,7 +19,7 @@ public static class TransferResultFiles
         /// <param name="path">The file to create or replace.</param>
         /// <exception cref="ArgumentNullException">The result is <see langword="null"/>.</exception>
         /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
-        /// <exception cref="IOException">The file could not be written; the previous file, if any, is unchanged.</exception>
+        /// <exception cref="IOException">The file could not be written (also a folder that cannot be written, a directory given as the file or a file-size limit, with the path and the cause as the inner exception); the previous file, if any, is unchanged.</exception>
         public void Save(string path)
         {
             ArgumentNullException.ThrowIfNull(result);
@@ -31,7 +31,7 @@ public static class TransferResultFiles
         /// <returns>The network with the decision, its reasons and the history.</returns>
         /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
         /// <exception cref="ModelFormatException">The file is not a valid transfer-result file of a version this library reads.</exception>
-        /// <exception cref="IOException">The file could not be read.</exception>
+        /// <exception cref="IOException">The file could not be read (also a directory given as the file or no permission, with the path and the cause as the inner exception).</exception>
         public static TransferResult Load(string path) => NetworkFiles.Read(path, TransferFormat.ReadResult);
 
         /// <summary>Writes the transferred network, the decision with its reasons, and the history to <paramref name="stream"/>, in the format of <c>Save(path)</c>.</summary>
