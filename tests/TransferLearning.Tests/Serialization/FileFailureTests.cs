@@ -111,7 +111,7 @@ public class FileFailureTests
         Small.Save(path);
         var before = File.ReadAllBytes(path);
 
-        var exception = FluentActions.Invoking(() => NetworkFiles.Save(NetworkFilesTests.Trained(), path, s => new SizeLimitedStream(s, 100)))
+        var exception = FluentActions.Invoking(() => NetworkFiles.Save(NetworkFilesTests.Trained(), path, s => new FailingStream(s, 100, FileSizeLimit)))
             .Should().ThrowExactly<IOException>().Which;
 
         exception.Message.Should().Contain(path);
@@ -185,40 +185,6 @@ public class FileFailureTests
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    // Accepts `limit` bytes, then fails as the runtime does when a write reaches the file-size limit (EFBIG).
-    private sealed class SizeLimitedStream(Stream inner, long limit) : Stream
-    {
-        private long _written;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => inner.Length;
-
-        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            if (_written + buffer.Length > limit)
-            {
-                throw new ArgumentOutOfRangeException(nameof(buffer), "Specified file length was too large for the file system.");
-            }
-
-            inner.Write(buffer);
-            _written += buffer.Length;
-        }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
+    // What the runtime throws when a write reaches the file-size limit (EFBIG).
+    private static ArgumentOutOfRangeException FileSizeLimit() => new ArgumentOutOfRangeException("buffer", "Specified file length was too large for the file system.");
 }

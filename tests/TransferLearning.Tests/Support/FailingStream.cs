@@ -1,7 +1,10 @@
 namespace TransferLearning.Tests.Support;
 
-/// <summary>Writes through to an inner stream until <c>budget</c> bytes have gone, then throws: a save interrupted mid-write.</summary>
-internal sealed class FailingStream(Stream inner, long budget) : Stream
+/// <summary>
+/// Writes through to an inner stream until <c>budget</c> bytes have gone, then throws <c>failure()</c> (by default an
+/// <see cref="IOException"/>): a save interrupted mid-write, or one that reaches a file-size limit.
+/// </summary>
+internal sealed class FailingStream(Stream inner, long budget, Func<Exception>? failure = null) : Stream
 {
     private long _written;
 
@@ -24,7 +27,7 @@ internal sealed class FailingStream(Stream inner, long budget) : Stream
         {
             inner.Write(buffer[..(int)Math.Max(room, 0)]);
             _written = budget;
-            throw new IOException($"Injected failure after {budget} bytes.");
+            throw failure?.Invoke() ?? new IOException($"Injected failure after {budget} bytes.");
         }
 
         inner.Write(buffer);
