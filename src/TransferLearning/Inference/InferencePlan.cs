@@ -114,7 +114,7 @@ internal sealed partial class InferencePlan(Network network)
     {
         if (!TryRun(x, columns, first, end, output, preActivation))
         {
-            Guard.AllFinite(x, paramName, network.InputRowsOf(first));
+            Guard.AllFiniteExamples(x, paramName, network.InputRowsOf(first));
             throw new ArgumentException(
                 "Expected only finite values, but a value was NaN or ∞ when the inference read it and is finite now: the inputs changed during the call.", paramName);
         }

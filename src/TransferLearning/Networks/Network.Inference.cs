@@ -141,7 +141,7 @@ public sealed partial class Network
     /// <summary>
     /// Every public prediction, after its shapes are checked, guarded against concurrent training: the inference
     /// plan, which checks that the inputs are finite as it reads them; when they are not, the exception names the
-    /// first value that is not (by index, or by row and column when <paramref name="rows"/> is not 0).
+    /// first value that is not (by index in a one-example span, or as example and feature when <paramref name="rows"/> is not 0).
     /// </summary>
     private void PredictCore(ReadOnlySpan<float> x, int columns, Span<float> output, string paramName, int rows)
     {
@@ -149,7 +149,15 @@ public sealed partial class Network
         EnsureNotTrainingElsewhere();
         if (!Inference.TryRun(x, columns, 0, _layers.Count, output))
         {
-            Guard.AllFinite(x, paramName, rows);
+            if (rows > 0)
+            {
+                Guard.AllFiniteExamples(x, paramName, rows);   // "example j, feature i", as the rows were given
+            }
+            else
+            {
+                Guard.AllFinite(x, paramName);                 // one example: "index i" of the span
+            }
+
             throw new ArgumentException(
                 "Expected only finite values, but a value was NaN or ∞ when the prediction read it and is finite now: the inputs changed during the call.", paramName);
         }

@@ -375,7 +375,7 @@ public sealed partial class Network
         var data = x.AsColumnMajorArray() ?? x.ToColumnMajorArray();
         if (checkFinite)
         {
-            Guard.AllFinite(data, paramName, x.RowCount);
+            Guard.AllFiniteExamples(data, paramName, x.RowCount);
         }
 
         return data;

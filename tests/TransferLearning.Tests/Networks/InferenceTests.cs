@@ -234,7 +234,7 @@ public class InferenceTests
 
         var act = () => network.PredictBatch(x, new float[320]);
 
-        act.Should().Throw<ArgumentException>().WithParameterName("examples").WithMessage("Expected only finite values but found NaN at row 301, column 17.*");
+        act.Should().Throw<ArgumentException>().WithParameterName("examples").WithMessage("Expected only finite values but found NaN at example 17, feature 301.*");
     }
 
     [SkippableTheory]
@@ -444,10 +444,10 @@ public class InferenceTests
 
                     FluentActions.Invoking(() => network.PredictBatch(x, outputs))
                         .Should().Throw<ArgumentException>().WithParameterName("examples")
-                        .WithMessage($"Expected only finite values but found {shown} at row {feature}, column {example}.*");
+                        .WithMessage($"Expected only finite values but found {shown} at example {example}, feature {feature}.*");
                     FluentActions.Invoking(() => network.Predict(Matrix<float>.Build.Dense(784, count, x)))
                         .Should().Throw<ArgumentException>().WithParameterName("x")
-                        .WithMessage($"Expected only finite values but found {shown} at row {feature}, column {example}.*");
+                        .WithMessage($"Expected only finite values but found {shown} at example {example}, feature {feature}.*");
                 }
 
                 // Repaired, the call answers. (The one-layer network's logits are large — 784 unit-normal inputs

@@ -28,7 +28,7 @@ public class NetworkValidationTests
         var x = Matrix<float>.Build.Dense(2, 3);
         x[1, 2] = bad;
 
-        Throws.Argument<ArgumentException>(() => Small().Predict(x), "x", "finite", shown, "row 1, column 2");
+        Throws.Argument<ArgumentException>(() => Small().Predict(x), "x", "finite", shown, "example 2, feature 1");
     }
 
     [Fact]
