@@ -238,20 +238,15 @@ public static class CsvReader
     /// <summary>The largest integer label + 1, in long arithmetic (int.MaxValue + 1 would wrap), within the limit a set takes.</summary>
     private static int InferredClassCount(int[] labels, Field[] fields, string source)
     {
-        const int MaxInferredClassCount = 1 << 24;
-        int at = 0;
-        for (int i = 1; i < labels.Length; i++)
-        {
-            at = labels[i] > labels[at] ? i : at;
-        }
+        int at = Dataset.IndexOfLargest(labels);
 
         long inferred = (long)labels[at] + 1;
-        if (inferred > MaxInferredClassCount)
+        if (inferred > Dataset.MaxInferredClassCount)
         {
             throw new DataFormatException(
                 source,
                 Invariant.F($"line {fields[at].Line}, column {fields[at].Column}"),
-                Invariant.F($"Expected labels below {MaxInferredClassCount:N0} when the class count is inferred (largest label + 1) but found {labels[at]}: set CsvOptions.ClassCount."));
+                Invariant.F($"Expected labels below {Dataset.MaxInferredClassCount:N0} when the class count is inferred (largest label + 1) but found {labels[at]}: set CsvOptions.ClassCount."));
         }
 
         return (int)inferred;

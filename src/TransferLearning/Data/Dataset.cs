@@ -30,8 +30,8 @@ public sealed partial class Dataset
     private readonly float[]? _targets;
     private readonly string[]? _classNames;
 
-    /// <summary>The largest class count inferred from labels (largest label + 1); a larger one must be given explicitly.</summary>
-    private const int MaxInferredClassCount = 1 << 24;
+    /// <summary>The largest class count inferred from labels (largest label + 1); a larger one must be given explicitly. The readers hold their files to it too.</summary>
+    internal const int MaxInferredClassCount = 1 << 24;
 
     private Dataset(float[] features, int featureCount, int count, int[]? labels, int classCount, float[]? targets, int targetCount, string[]? classNames = null)
     {
@@ -248,5 +248,17 @@ public sealed partial class Dataset
         var x = !copy && features.Storage is DenseColumnMajorMatrixStorage<float> dense ? dense.Data : features.ToColumnMajorArray();
         Guard.AllFiniteExamples(x, nameof(features), features.RowCount);
         return x;
+    }
+
+    /// <summary>The index of the first largest label (0 for an empty list): where a reader reports an inferred class count that is too large.</summary>
+    internal static int IndexOfLargest(ReadOnlySpan<int> labels)
+    {
+        int at = 0;
+        for (int i = 1; i < labels.Length; i++)
+        {
+            at = labels[i] > labels[at] ? i : at;
+        }
+
+        return at;
     }
 }

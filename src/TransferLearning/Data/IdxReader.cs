@@ -23,9 +23,6 @@ public static partial class IdxReader
 {
     private const int MaxDimensions = 16;
 
-    /// <summary>The largest class count inferred from labels (as <see cref="Dataset"/> allows): 2²⁴.</summary>
-    private const int MaxInferredClassCount = 1 << 24;
-
     /// <summary>Reads an IDX file of any element type.</summary>
     /// <param name="path">The file, raw or gzip.</param>
     /// <param name="scale">Each value is multiplied by this (e.g. <c>1f / 255</c> to bring pixels to [0, 1]). The default is 1.</param>
@@ -282,19 +279,15 @@ public static partial class IdxReader
     /// <summary>The largest label + 1, in long arithmetic (int.MaxValue + 1 would wrap), within the limit a set takes.</summary>
     private static int InferredClassCount(int[] labels, IdxTensor tensor)
     {
-        int at = 0;
-        for (int i = 1; i < labels.Length; i++)
-        {
-            at = labels[i] > labels[at] ? i : at;
-        }
+        int at = Dataset.IndexOfLargest(labels);
 
         long inferred = (long)labels[at] + 1;
-        if (inferred > MaxInferredClassCount)
+        if (inferred > Dataset.MaxInferredClassCount)
         {
             throw new DataFormatException(
                 tensor.FilePath,
                 Invariant.F($"{tensor.OffsetKind} {tensor.HeaderLength + ((long)at * ElementSize(tensor.DataType))} (label {at})"),
-                Invariant.F($"Expected labels below {MaxInferredClassCount:N0} when the class count is inferred (largest label + 1) but label {at} is {labels[at]}: pass classCount."));
+                Invariant.F($"Expected labels below {Dataset.MaxInferredClassCount:N0} when the class count is inferred (largest label + 1) but label {at} is {labels[at]}: pass classCount."));
         }
 
         return (int)inferred;
