@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using TransferLearning.Data;
 using TransferLearning.Networks;
 using TransferLearning.Onnx.Protobuf;
 using static TransferLearning.Onnx.Protobuf.OnnxFields;
@@ -30,7 +31,7 @@ namespace TransferLearning.Onnx;
 /// sums run in a different order, so the last bits may differ.
 /// </para>
 /// </remarks>
-public static class OnnxExport
+public static partial class OnnxExport
 {
     /// <summary>The ONNX operator set the graph uses.</summary>
     public const int Opset = 17;
@@ -72,7 +73,13 @@ public static class OnnxExport
     public static byte[] ToOnnx(this Network network, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        options ??= new OnnxExportOptions();
+        return Build(network, options ?? new OnnxExportOptions(), null, []);
+    }
+
+    // The graph of `network`, after the input standardisation when `transform` is given (Sub then Mul, as
+    // Standardizer computes it), with `properties` as the model's metadata_props.
+    private static byte[] Build(Network network, OnnxExportOptions options, Standardizer? transform, IReadOnlyList<KeyValuePair<string, string>> properties)
+    {
         if (network.Layers.Count == 0)
         {
             throw new InvalidOperationException("The network has no layers: there is nothing to export.");
@@ -92,8 +99,8 @@ public static class OnnxExport
             lastNode = nodes[l] is null ? lastNode : l;
         }
 
-        CheckNames(network, nodes, lastNode, options);
-        string previous = options.InputName;
+        CheckNames(network, nodes, lastNode, options, transform is not null);
+        string previous = transform is null ? options.InputName : AddStandardization(graph, transform, options.InputName);
         for (int l = 0; l < layers.Count; l++)
         {
             string? graphOutput = l == lastNode ? options.OutputName : null;
@@ -102,24 +109,29 @@ public static class OnnxExport
 
         if (lastNode < 0)
         {
-            graph.Message(GraphNode, Node("identity", "Identity", [options.InputName], options.OutputName, null));
+            graph.Message(GraphNode, Node("identity", "Identity", [previous], options.OutputName, null));
         }
 
         graph.Message(GraphInput, ValueInfo(options.InputName, options.BatchDimension, network.InputSize));
         graph.Message(GraphOutput, ValueInfo(options.OutputName, options.BatchDimension, network.OutputSize));
-        return new ProtoMessage()
+        var model = new ProtoMessage()
             .Int64(ModelIrVersion, IrVersion)
             .String(ModelProducerName, "TransferLearning")
             .String(ModelProducerVersion, typeof(Network).Assembly.GetName().Version?.ToString(3) ?? "0.0.0")
             .Message(ModelGraph, graph)
-            .Message(ModelOpsetImport, new ProtoMessage().String(OpsetDomain, string.Empty).Int64(OpsetVersion, Opset))
-            .ToArray();
+            .Message(ModelOpsetImport, new ProtoMessage().String(OpsetDomain, string.Empty).Int64(OpsetVersion, Opset));
+        foreach (var (key, value) in properties)
+        {
+            model.Message(ModelMetadataProps, new ProtoMessage().String(StringStringEntryKey, key).String(StringStringEntryValue, value));
+        }
+
+        return model.ToArray();
     }
 
     // ONNX requires every value in a graph (input, initialiser, node output) to have one name of its own (ONNX
     // Runtime refuses the model otherwise): the options' names must differ from each other, from every weight's
     // name and from every inner value's name (layers.{l}.z before an activation, layers.{l}.a between layers).
-    private static void CheckNames(Network network, LayerNodes?[] nodes, int lastNode, OnnxExportOptions options)
+    private static void CheckNames(Network network, LayerNodes?[] nodes, int lastNode, OnnxExportOptions options, bool standardizes)
     {
         if (string.Equals(options.InputName, options.OutputName, StringComparison.Ordinal))
         {
@@ -129,6 +141,14 @@ public static class OnnxExport
         }
 
         var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (standardizes)
+        {
+            foreach (string name in StandardizationNames)
+            {
+                taken.Add(name, "the name of a value of the input standardisation");
+            }
+        }
+
         var layers = network.Layers;
         for (int l = 0; l < layers.Count; l++)
         {
@@ -202,7 +222,12 @@ public static class OnnxExport
     public static void ExportOnnx(this Network network, string path, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] model = network.ToOnnx(options);
+        WriteAtomically(network.ToOnnx(options), path);
+    }
+
+    // The model goes to a temporary file in the same folder, which then replaces `path`.
+    private static void WriteAtomically(byte[] model, string path)
+    {
         string full = Path.GetFullPath(path);
         string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", TemporaryName(Path.GetFileName(full)));
         try

@@ -9,6 +9,9 @@ internal static class OnnxFields
     public const int ModelProducerVersion = 3;
     public const int ModelGraph = 7;
     public const int ModelOpsetImport = 8;
+    public const int ModelMetadataProps = 14;
+    public const int StringStringEntryKey = 1;
+    public const int StringStringEntryValue = 2;
 
     public const int OpsetDomain = 1;
     public const int OpsetVersion = 2;

@@ -71,6 +71,50 @@ public sealed class Standardizer
             squares.Select(s => (float)Math.Sqrt(s / m)).ToArray());
     }
 
+    /// <summary>
+    /// Rebuilds a standardizer from statistics fitted earlier (for example <see cref="Means"/> and
+    /// <see cref="StandardDeviations"/> stored by an application): it transforms bit for bit as the one they came from.
+    /// </summary>
+    /// <param name="means">The mean <c>μ</c> of each feature; finite.</param>
+    /// <param name="standardDeviations">The standard deviation <c>σ</c> of each feature (0 for a constant feature); finite, not negative, as many as <paramref name="means"/>.</param>
+    /// <returns>The standardizer.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="means"/> or <paramref name="standardDeviations"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The lists are empty or of different lengths, or a value is not finite, or a deviation is negative.</exception>
+    public static Standardizer FromStatistics(IReadOnlyList<float> means, IReadOnlyList<float> standardDeviations)
+    {
+        ArgumentNullException.ThrowIfNull(means);
+        ArgumentNullException.ThrowIfNull(standardDeviations);
+        if (means.Count == 0)
+        {
+            throw new ArgumentException("Expected at least one feature's mean but got none.", nameof(means));
+        }
+
+        if (standardDeviations.Count != means.Count)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected {means.Count} standard deviations, one per mean, but got {standardDeviations.Count}."), nameof(standardDeviations));
+        }
+
+        for (int i = 0; i < means.Count; i++)
+        {
+            if (!float.IsFinite(means[i]))
+            {
+                throw new ArgumentException(Invariant.F($"Expected finite means but feature {i}'s is {means[i]}."), nameof(means));
+            }
+
+            if (!float.IsFinite(standardDeviations[i]) || standardDeviations[i] < 0)
+            {
+                throw new ArgumentException(
+                    Invariant.F($"Expected finite, non-negative standard deviations but feature {i}'s is {standardDeviations[i]}."), nameof(standardDeviations));
+            }
+        }
+
+        return new Standardizer([.. means], [.. standardDeviations]);
+    }
+
+    /// <summary>Standardises raw features in place: <c>x' = (x − μ) ⊙ (1/σ)</c>, examples one after another.</summary>
+    internal void TransformInPlace(Span<float> values) => Apply(values);
+
     /// <summary>Returns a copy of <paramref name="data"/> with standardised features (same labels or targets, same class names).</summary>
     /// <param name="data">A set with <see cref="FeatureCount"/> features.</param>
     /// <returns>The standardised set.</returns>

@@ -80,7 +80,7 @@ public sealed class TransferPipeline
         var setup = Setup(pretrained, target, options);
         var decision = Decide(setup, target, cancellationToken);
         var run = new TransferRun(setup, decision.Strategy).Train(target, validation, setup.Options.EpochsFor(target.Count), progress, cancellationToken);
-        return new TransferResult { Network = run.Network, Decision = decision, History = run.History! };
+        return new TransferResult { Network = run.Network, Decision = decision, History = run.History!, ClassNames = target.ClassNames ?? [] };
     }
 
     /// <summary>

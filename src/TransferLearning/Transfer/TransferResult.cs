@@ -16,6 +16,10 @@ public sealed record TransferResult
     /// <summary>Gets the target training's history (for TwoPhase, both phases, numbered on).</summary>
     public required TrainingHistory History { get; init; }
 
+    /// <summary>Gets the target task's class names, in label order: the target data's <see cref="Data.Dataset.ClassNames"/> (empty when it has none, or for regression).</summary>
+    /// <value>The default is empty; <see cref="TransferPipeline.Transfer"/> sets it, and <c>result.Save(path)</c> keeps it.</value>
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
+
     /// <summary>Gets the strategy that was used.</summary>
     public TransferStrategy Strategy => Decision.Strategy;
 }

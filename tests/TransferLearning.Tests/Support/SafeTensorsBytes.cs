@@ -34,6 +34,14 @@ internal static class SafeTensorsBytes
     public static string Header(byte[] file) =>
         Encoding.UTF8.GetString(file, 8, (int)BinaryPrimitives.ReadUInt64LittleEndian(file));
 
+    /// <summary>The file with one <c>__metadata__</c> string set to <paramref name="value"/> (the tensors unchanged).</summary>
+    public static byte[] WithMetadata(byte[] file, string key, string value)
+    {
+        var header = System.Text.Json.Nodes.JsonNode.Parse(Header(file))!.AsObject();
+        header["__metadata__"]![key] = value;
+        return Make(header.ToJsonString(), Data(file));
+    }
+
     /// <summary>The data section of a file (everything after the header).</summary>
     public static byte[] Data(byte[] file) => file[(8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(file))..];
 

@@ -14,6 +14,7 @@ namespace TransferLearning.Transfer;
 /// <c>transfer.reason_codes.*</c> (<c>code;value;threshold;strategy</c>, an empty field for a missing value; files
 /// written before reasons carried codes have none, and their reasons read back as
 /// <see cref="DecisionReasonCode.Unspecified"/> with the text alone, as does a code this version does not know),
+/// <c>transfer.class_names.*</c> (the target's class names; absent in files from 1.0.0, read as empty),
 /// <c>transfer.candidates.*</c> (<c>strategy;balanced accuracy;squared error;epochs;elapsed ticks</c>; files written before
 /// Auto scored balanced accuracy hold plain accuracy there); <c>{pretrained|transfer}.history.*</c>
 /// (one entry per epoch: <c>epoch;train loss;train accuracy;validation loss;validation accuracy;rate;elapsed ticks</c>,
@@ -52,13 +53,20 @@ internal static class TransferFormat
 
     public static void WriteResult(MetadataWriter metadata, TransferResult result)
     {
-        metadata.Set("transfer.strategy", result.Decision.Strategy.ToString());
-        metadata.SetList("transfer.reasons", result.Decision.Reasons.Select(r => r.Text).ToList());
-        metadata.SetList("transfer.reason_codes", result.Decision.Reasons.Select(r => Join(
-            r.Code.ToString(), Number(r.Value), Number(r.Threshold), r.Strategy?.ToString() ?? string.Empty)).ToList());
-        metadata.SetList("transfer.candidates", result.Decision.Candidates.Select(c => Join(
-            c.Strategy.ToString(), Number(c.BalancedAccuracy), Number(c.SquaredError), c.Epochs.ToString(CultureInfo.InvariantCulture), c.Elapsed.Ticks.ToString(CultureInfo.InvariantCulture))).ToList());
+        WriteDecision(metadata, result.Decision);
         WriteHistory(metadata, "transfer.history", result.History);
+        metadata.SetList("transfer.class_names", result.ClassNames);
+    }
+
+    /// <summary>Writes the decision's strategy, reasons and candidates under <c>transfer.*</c>.</summary>
+    public static void WriteDecision(MetadataWriter metadata, TransferDecision decision)
+    {
+        metadata.Set("transfer.strategy", decision.Strategy.ToString());
+        metadata.SetList("transfer.reasons", decision.Reasons.Select(r => r.Text).ToList());
+        metadata.SetList("transfer.reason_codes", decision.Reasons.Select(r => Join(
+            r.Code.ToString(), Number(r.Value), Number(r.Threshold), r.Strategy?.ToString() ?? string.Empty)).ToList());
+        metadata.SetList("transfer.candidates", decision.Candidates.Select(c => Join(
+            c.Strategy.ToString(), Number(c.BalancedAccuracy), Number(c.SquaredError), c.Epochs.ToString(CultureInfo.InvariantCulture), c.Elapsed.Ticks.ToString(CultureInfo.InvariantCulture))).ToList());
     }
 
     /// <summary>Reads the decision and history (strings only, before any tensor); the returned function attaches them to the network.</summary>
@@ -69,6 +77,15 @@ internal static class TransferFormat
             throw metadata.Error("it holds a network but no transfer decision ('transfer.strategy'); load it with Network.Load.");
         }
 
+        var decision = ReadDecision(metadata);
+        var history = ReadHistory(metadata, "transfer.history");
+        var names = metadata.Has("transfer.class_names.count") ? metadata.List("transfer.class_names") : []; // files from 1.0.0 have none
+        return network => new TransferResult { Network = network, Decision = decision, History = history, ClassNames = names };
+    }
+
+    /// <summary>Reads what <see cref="WriteDecision"/> wrote (strings only).</summary>
+    public static TransferDecision ReadDecision(MetadataReader metadata)
+    {
         var strategy = ParseStrategy(metadata, metadata.String("transfer.strategy"), "transfer.strategy");
         var candidates = metadata.List("transfer.candidates").Select((text, i) =>
         {
@@ -83,9 +100,7 @@ internal static class TransferFormat
                 Elapsed = Ticks(metadata, key, fields[4]),
             };
         }).ToList();
-        var decision = new TransferDecision { Strategy = strategy, Reasons = ReadReasons(metadata), Candidates = candidates };
-        var history = ReadHistory(metadata, "transfer.history");
-        return network => new TransferResult { Network = network, Decision = decision, History = history };
+        return new TransferDecision { Strategy = strategy, Reasons = ReadReasons(metadata), Candidates = candidates };
     }
 
     /// <summary>The reasons: their text, with their codes and numbers when the file has them (files written before codes do not).</summary>
@@ -120,7 +135,7 @@ internal static class TransferFormat
         }).ToList();
     }
 
-    private static void WriteHistory(MetadataWriter metadata, string key, TrainingHistory history)
+    public static void WriteHistory(MetadataWriter metadata, string key, TrainingHistory history)
     {
         metadata.SetList(key + ".epochs", history.Epochs.Select(e => Join(
             e.Epoch.ToString(CultureInfo.InvariantCulture),
@@ -136,7 +151,7 @@ internal static class TransferFormat
         metadata.Set(key + ".elapsed_ticks", history.Elapsed.Ticks);
     }
 
-    private static TrainingHistory ReadHistory(MetadataReader metadata, string key)
+    public static TrainingHistory ReadHistory(MetadataReader metadata, string key)
     {
         var epochs = metadata.List(key + ".epochs").Select((text, i) =>
         {

@@ -1,0 +1,259 @@
+using System.Globalization;
+using System.Text;
+using TransferLearning.Data;
+using TransferLearning.Networks;
+using TransferLearning.Serialization;
+
+namespace TransferLearning.Deployment;
+
+/// <summary>
+/// A trained network packaged to deploy as one file: the network, the input transform it was trained behind (a
+/// fitted <see cref="Standardizer"/>), what its outputs mean (the task and the class names, in label order), and
+/// where it came from (<see cref="ModelProvenance"/>). <see cref="Predict(ReadOnlySpan{float})"/> takes a raw row, as
+/// the app reads it, and returns the class name and the probabilities.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <c>model.Save(path)</c> writes one safetensors file (a network file whose <c>__metadata__</c> also holds the model
+/// record, versioned; see <see cref="ModelFiles"/>); <c>Model.Load(path)</c> in another process gives a model that
+/// predicts the same bits from the same raw rows. The ONNX package's <c>model.ExportOnnx(path)</c> writes the
+/// standardisation into the graph, so that ONNX Runtime takes the same raw rows.
+/// </para>
+/// <para>
+/// A model is immutable: it holds its own copy of the network, made when it was created, so training or stripping
+/// the network afterwards does not change it. Predictions are thread-safe.
+/// </para>
+/// </remarks>
+public sealed class Model
+{
+    private readonly string[] _classNames;
+
+    private Model(Network network, ModelTask task, string[] classNames, Standardizer? inputStandardizer, ModelProvenance? provenance)
+    {
+        Network = network;
+        Task = task;
+        _classNames = classNames;
+        InputStandardizer = inputStandardizer;
+        Provenance = provenance;
+    }
+
+    /// <summary>Gets the network (the model's own copy; do not train it: predictions of the model would change with it).</summary>
+    public Network Network { get; }
+
+    /// <summary>Gets what the outputs mean.</summary>
+    public ModelTask Task { get; }
+
+    /// <summary>Gets the class names in label order (name <c>i</c> is class <c>i</c>): the label map that files read for this model must use; empty for regression.</summary>
+    public IReadOnlyList<string> ClassNames => Array.AsReadOnly(_classNames);
+
+    /// <summary>Gets the standardisation applied to raw rows before the network, or <see langword="null"/> when the network takes raw rows.</summary>
+    public Standardizer? InputStandardizer { get; }
+
+    /// <summary>Gets where the model came from, or <see langword="null"/> when not recorded.</summary>
+    public ModelProvenance? Provenance { get; }
+
+    /// <summary>Gets the number of raw features a row must have (the network's input size).</summary>
+    public int FeatureCount => Network.InputSize;
+
+    /// <summary>Packages a classifier.</summary>
+    /// <param name="network">
+    /// The trained network: a softmax output layer with one unit per class, or one sigmoid unit for two classes. It is
+    /// copied, so later changes to it do not reach the model.
+    /// </param>
+    /// <param name="classNames">One distinct, non-empty name per class, in label order.</param>
+    /// <param name="inputStandardizer">The standardisation the network was trained behind (fitted on raw training rows), or <see langword="null"/> when it takes raw rows.</param>
+    /// <param name="provenance">Where the model came from, or <see langword="null"/>.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="classNames"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// The output layer is not a softmax with as many units as <paramref name="classNames"/> (nor one sigmoid unit with
+    /// two names); a name is empty or repeated; or <paramref name="inputStandardizer"/> has a different number of
+    /// features than the network's inputs.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The network has no layers or its top layer is not dense.</exception>
+    public static Model ForClassification(Network network, IReadOnlyList<string> classNames, Standardizer? inputStandardizer = null, ModelProvenance? provenance = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(classNames);
+        CheckClassifier(network, classNames, nameof(classNames));
+        CheckStandardizer(network, inputStandardizer, nameof(inputStandardizer));
+        return new Model(network.Clone(), ModelTask.Classification, [.. classNames], inputStandardizer, provenance);
+    }
+
+    /// <summary>Packages a regression network: its outputs are the predicted targets.</summary>
+    /// <param name="network">The trained network; copied, so later changes to it do not reach the model.</param>
+    /// <param name="inputStandardizer">The standardisation the network was trained behind, or <see langword="null"/> when it takes raw rows.</param>
+    /// <param name="provenance">Where the model came from, or <see langword="null"/>.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="inputStandardizer"/> has a different number of features than the network's inputs.</exception>
+    /// <exception cref="InvalidOperationException">The network has no layers or its top layer is not dense.</exception>
+    public static Model ForRegression(Network network, Standardizer? inputStandardizer = null, ModelProvenance? provenance = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        _ = network.OutputLayer; // throws when there are no layers or the top is not dense
+        CheckStandardizer(network, inputStandardizer, nameof(inputStandardizer));
+        return new Model(network.Clone(), ModelTask.Regression, [], inputStandardizer, provenance);
+    }
+
+    /// <summary>
+    /// Packages a network for the task of the data it was trained on: a classifier named by
+    /// <paramref name="trainingData"/>'s classes (<see cref="Dataset.ClassName(int)"/>: its class names, or the labels as
+    /// numbers), or a regression model.
+    /// </summary>
+    /// <param name="network">The trained network; copied.</param>
+    /// <param name="trainingData">The data it was trained on (its labels or targets and class names; the features are not read).</param>
+    /// <param name="inputStandardizer">The standardisation the network was trained behind, or <see langword="null"/>.</param>
+    /// <param name="provenance">Where the model came from, or <see langword="null"/>.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="trainingData"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The network's output does not fit the data's classes (see <see cref="ForClassification"/>), or the standardizer does not fit its inputs.</exception>
+    /// <exception cref="InvalidOperationException">The network has no layers or its top layer is not dense.</exception>
+    public static Model Create(Network network, Dataset trainingData, Standardizer? inputStandardizer = null, ModelProvenance? provenance = null)
+    {
+        ArgumentNullException.ThrowIfNull(trainingData);
+        return trainingData.IsClassification
+            ? ForClassification(network, Enumerable.Range(0, trainingData.ClassCount).Select(trainingData.ClassName).ToList(), inputStandardizer, provenance)
+            : ForRegression(network, inputStandardizer, provenance);
+    }
+
+    /// <summary>Predicts one raw example: standardises it as in training, runs the network, and names the class.</summary>
+    /// <param name="row">The <see cref="FeatureCount"/> raw features of one example, finite.</param>
+    /// <returns>The class (name, index, probabilities) or the regression outputs.</returns>
+    /// <exception cref="ArgumentException"><paramref name="row"/> does not hold <see cref="FeatureCount"/> values, or holds NaN or ∞ (the message names the feature).</exception>
+    public ModelPrediction Predict(ReadOnlySpan<float> row)
+    {
+        if (row.Length != FeatureCount)
+        {
+            throw new ArgumentException(Invariant.F($"Expected {FeatureCount} features but got {row.Length}."), nameof(row));
+        }
+
+        return PredictRows(row, 1, nameof(row))[0];
+    }
+
+    /// <summary>Predicts raw examples given one per row of <paramref name="rows"/> (<c>rows[i, j]</c> is feature <c>j</c> of example <c>i</c>).</summary>
+    /// <param name="rows">At least one row of <see cref="FeatureCount"/> finite raw features.</param>
+    /// <returns>One prediction per row, in order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="rows"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="rows"/> has no rows or a different number of columns than <see cref="FeatureCount"/>, or holds NaN or ∞ (the message names the example and the feature).</exception>
+    public IReadOnlyList<ModelPrediction> Predict(float[,] rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.GetLength(0) == 0 || rows.GetLength(1) != FeatureCount)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected at least one row of {FeatureCount} features but got {rows.GetLength(0)} rows of {rows.GetLength(1)}."), nameof(rows));
+        }
+
+        var values = new float[rows.Length];
+        Buffer.BlockCopy(rows, 0, values, 0, values.Length * sizeof(float));
+        return PredictRows(values, rows.GetLength(0), nameof(rows));
+    }
+
+    /// <summary>Returns the task, the classes, the input transform, the network and the provenance, one per line.</summary>
+    /// <returns>The summary.</returns>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"Model: {Task}, {FeatureCount} features");
+        if (Task == ModelTask.Classification)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $", {_classNames.Length} classes ({string.Join(", ", _classNames.Take(10))}{(_classNames.Length > 10 ? ", …" : string.Empty)})");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(InputStandardizer is null ? "  input: raw rows" : "  input: standardised, x' = (x − μ) / σ");
+        sb.AppendLine("  " + Network.ToString().ReplaceLineEndings(Environment.NewLine + "  "));
+        if (Provenance is { } p)
+        {
+            string source = p.SourceDescription.Length > 0 ? p.SourceDescription : "source task";
+            sb.Append(CultureInfo.InvariantCulture, $"  from: {source}");
+            if (p.SourceExampleCount is long n)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $", {n:N0} examples");
+            }
+
+            if (p.SourceClassCount is int c)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $", {c} classes");
+            }
+
+            sb.AppendLine();
+            if (p.Decision is { } decision)
+            {
+                sb.AppendLine("  decision: " + decision.ToString().ReplaceLineEndings(Environment.NewLine + "  "));
+            }
+        }
+
+        return sb.ToString().TrimEnd();
+    }
+
+    /// <summary>Builds a loaded model; the file format has checked every part.</summary>
+    internal static Model FromFile(Network network, ModelTask task, string[] classNames, Standardizer? inputStandardizer, ModelProvenance? provenance) =>
+        new(network, task, classNames, inputStandardizer, provenance);
+
+    /// <summary>Whether the network's output fits the class names; the exception names <paramref name="paramName"/>.</summary>
+    internal static void CheckClassifier(Network network, IReadOnlyList<string> classNames, string paramName)
+    {
+        var output = network.OutputLayer;
+        bool softmax = output.Activation == Activation.Softmax && output.OutputSize == classNames.Count;
+        bool sigmoid = output.Activation == Activation.Sigmoid && output.OutputSize == 1 && classNames.Count == 2;
+        if (!softmax && !sigmoid)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected a classifier's output layer, a softmax with one unit per class or one sigmoid unit for two classes, to fit {classNames.Count} class names but the output layer is {output}."),
+                paramName);
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int c = 0; c < classNames.Count; c++)
+        {
+            if (string.IsNullOrWhiteSpace(classNames[c]))
+            {
+                throw new ArgumentException(Invariant.F($"Expected a non-empty name for every class but the name of class {c} is empty."), paramName);
+            }
+
+            if (!seen.Add(classNames[c]))
+            {
+                throw new ArgumentException(
+                    Invariant.F($"Expected distinct class names (a label map is one-to-one) but '{classNames[c]}' names class {c} and an earlier class."), paramName);
+            }
+        }
+    }
+
+    private static void CheckStandardizer(Network network, Standardizer? standardizer, string paramName)
+    {
+        if (standardizer is not null && standardizer.FeatureCount != network.InputSize)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected a standardizer of {network.InputSize} features (the network's input size) but it was fitted on {standardizer.FeatureCount}."),
+                paramName);
+        }
+    }
+
+    private ModelPrediction[] PredictRows(ReadOnlySpan<float> raw, int count, string paramName)
+    {
+        Guard.AllFiniteExamples(raw, paramName, FeatureCount);
+        var x = raw.ToArray();
+        InputStandardizer?.TransformInPlace(x);
+        int outputs = Network.OutputSize;
+        var a = new float[count * outputs];
+        Network.PredictBatch(x, a);
+        var predictions = new ModelPrediction[count];
+        for (int j = 0; j < count; j++)
+        {
+            var output = a.AsSpan(j * outputs, outputs).ToArray();
+            if (Task == ModelTask.Regression)
+            {
+                predictions[j] = new ModelPrediction { Outputs = output };
+                continue;
+            }
+
+            float[] probabilities = outputs == 1 ? [1f - output[0], output[0]] : output;
+            int c = Network.ArgMax(output);
+            predictions[j] = new ModelPrediction { ClassIndex = c, ClassName = _classNames[c], Probabilities = probabilities, Outputs = output };
+        }
+
+        return predictions;
+    }
+}
