@@ -15,11 +15,23 @@ public sealed record PretrainedNetwork
     /// <remarks>
     /// The pipeline removes the top <see cref="TransferOptions.RemovedLayers"/> itself and says so in the decision
     /// (<see cref="DecisionReasonCode.TopLayersRemoved"/>); do not remove them first. This is the live network, so
-    /// <see cref="Network.RemoveTopLayers(int)"/> on it changes it: when <see cref="SourceClassCount"/> is known, a
-    /// network whose output no longer has that many units is refused by the transfer (an <see cref="ArgumentException"/>)
-    /// rather than stripped a second time.
+    /// <see cref="Network.RemoveTopLayers(int)"/> on it changes it; the record keeps the layer count it had when the
+    /// record was made, and a transfer refuses (an <see cref="ArgumentException"/> that says what happened) a network
+    /// with fewer layers now, or, when <see cref="SourceClassCount"/> is known, one whose output no longer has that
+    /// many units — rather than strip it a second time.
     /// </remarks>
-    public required Network Network { get; init; }
+    public required Network Network
+    {
+        get;
+        init
+        {
+            field = value;
+            LayerCountWhenMade = value?.Layers.Count ?? 0;
+        }
+    }
+
+    /// <summary>The network's layer count when this record was made: a network stripped afterwards is recognised by the pipeline.</summary>
+    internal int LayerCountWhenMade { get; private set; }
 
     /// <summary>
     /// Gets the number of source examples it was trained on, at least 1, which the policy and the advisor

@@ -73,6 +73,13 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
     public static void EnsureSourceHead(PretrainedNetwork pretrained)
     {
         var network = pretrained.Network;
+        if (network.Layers.Count < pretrained.LayerCountWhenMade)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected the pretrained network to have the {pretrained.LayerCountWhenMade} layers it had when the PretrainedNetwork was made, but it has {network.Layers.Count}: its top was removed afterwards (RemoveTopLayers changes the network in place, and PretrainedNetwork.Network is that network), and the transfer removes TransferOptions.RemovedLayers more, which would strip a hidden layer. Transfer from the network as it was pretrained (or loaded); the pipeline removes its head itself."),
+                nameof(pretrained));
+        }
+
         if (pretrained.SourceClassCount is not { } classes || network.Layers.Count == 0)
         {
             return;

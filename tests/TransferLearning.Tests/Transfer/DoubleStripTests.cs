@@ -27,7 +27,7 @@ public class DoubleStripTests
         var pipeline = new TransferPipeline();
         var exception = FluentActions.Invoking(() => pipeline.Transfer(pretrained, target, Options)).Should().Throw<ArgumentException>().Which;
         exception.ParamName.Should().Be("pretrained");
-        exception.Message.Should().Contain("3 units").And.Contain("5 units");
+        exception.Message.Should().Contain("the 3 layers it had when the PretrainedNetwork was made, but it has 2");
         FluentActions.Invoking(() => pipeline.Decide(pretrained, target, Options)).Should().Throw<ArgumentException>().WithParameterName("pretrained");
         FluentActions.Invoking(() => pipeline.Build(pretrained, target, TransferStrategy.HeadOnly, Options)).Should().Throw<ArgumentException>().WithParameterName("pretrained");
     }
@@ -48,6 +48,18 @@ public class DoubleStripTests
         removed.Text.Should().Contain("8 → 6 → 5 → 3");
         result.Decision.ToString().Should().Contain(removed.Text);
         pretrained.Network.DenseLayers.Should().HaveCount(3, "the pretrained network is not modified");
+    }
+
+    [Fact]
+    public void Transfer_ANetworkOfUnknownSourceStrippedAfterItWasWrapped_IsRecognised()
+    {
+        // The Keras user: wraps a network trained elsewhere (no source class count), then strips its top.
+        var pretrained = new PretrainedNetwork { Network = Pretrained().Network };
+        pretrained.Network.RemoveTopLayers();
+        var target = TestData.Blobs(perClass: 20, classes: 4, features: 8, seed: 1);
+
+        FluentActions.Invoking(() => new TransferPipeline().Transfer(pretrained, target, Options)).Should().Throw<ArgumentException>()
+            .WithParameterName("pretrained").WithMessage("*3 layers*has 2*removed afterwards*");
     }
 
     [Fact]
