@@ -4,7 +4,8 @@
 # folder (`dotnet new console`), references the packages (TransferLearning and TransferLearning.Onnx) from that feed (nuget.org stays reachable for its
 # dependencies) and:
 #   1. runs tests/ConsumerApp/Program.cs in it: pretrain and save in one process, then load, transfer, predict,
-#      save and reload in a second process (the program exits non-zero on any mismatch);
+#      save and reload in a second process, and load the deployable model it saved in a third (the program exits
+#      non-zero on any mismatch);
 #   2. builds every C# block of README.md and of the package READMEs (src/*/PACKAGE.md) as that
 #      app's whole Program.cs: each block must compile on its own when pasted into a new console app.
 # Prints "consumer-check: passed NAME" or "consumer-check: failed NAME" per check, then "consumer checks: N passed, N failed".
@@ -49,7 +50,8 @@ run_consumer() {
     dotnet build "$work/app" -c Release --no-restore &&
     mkdir -p "$work/data" &&
     dotnet "$work/app/bin/Release/net10.0/ConsumerApp.dll" pretrain "$work/data" &&
-    dotnet "$work/app/bin/Release/net10.0/ConsumerApp.dll" transfer "$work/data"
+    dotnet "$work/app/bin/Release/net10.0/ConsumerApp.dll" transfer "$work/data" &&
+    dotnet "$work/app/bin/Release/net10.0/ConsumerApp.dll" predict "$work/data"
 }
 
 build_block() {   # build_block FILE: FILE becomes the app's Program.cs

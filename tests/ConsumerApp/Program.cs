@@ -4,19 +4,25 @@
 //   pretrain DIR  — pretrains on a source task, saves the pretrained network to DIR/pretrained.safetensors and
 //                   its predictions on fixed inputs to DIR/expected.txt (round-trip float text);
 //   transfer DIR  — loads the file, checks that the loaded network predicts exactly what the first process's
-//                   did, transfers to a small target task, predicts, saves and reloads the result, and checks it.
+//                   did, transfers to a small target task, predicts, saves and reloads the result, and checks it;
+//                   packages the result as a deployable model (named classes, input standardisation, provenance),
+//                   saves it to DIR/model.safetensors and its predictions of raw rows to DIR/model-expected.txt;
+//   predict DIR   — loads the one model file and checks that it names the same classes with the same
+//                   probabilities from the same raw rows, and records where it came from.
 // Exit code 0 when every check holds, 1 (with the reason) otherwise.
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Data;
+using TransferLearning.Deployment;
 using TransferLearning.Networks;
+using TransferLearning.Onnx;
 using TransferLearning.Serialization;
 using TransferLearning.Training;
 using TransferLearning.Transfer;
 
-if (args.Length != 2 || args[0] is not ("pretrain" or "transfer"))
+if (args.Length != 2 || args[0] is not ("pretrain" or "transfer" or "predict"))
 {
-    Console.Error.WriteLine("usage: ConsumerApp pretrain|transfer DIR");
+    Console.Error.WriteLine("usage: ConsumerApp pretrain|transfer|predict DIR");
     return 2;
 }
 
@@ -25,6 +31,36 @@ string modelPath = Path.Combine(folder, "pretrained.safetensors");
 string expectedPath = Path.Combine(folder, "expected.txt");
 var tasks = SyntheticData.LatentTasks(sourceCount: 4_000, targetPerClass: 10, targetTestPerClass: 100, related: true, seed: 3);
 var probe = Matrix<float>.Build.Dense(32, 5, (i, j) => MathF.Sin(i + (7 * j)));
+string[] targetNames = ["ant", "bee", "cicada", "dragonfly", "earwig"];
+var rawRows = new float[5, 32];
+for (int j = 0; j < 5; j++)
+{
+    for (int i = 0; i < 32; i++)
+    {
+        rawRows[j, i] = 100f + (10f * MathF.Cos(i - (3 * j)));   // raw rows far from the standardised scale
+    }
+}
+
+string deployedPath = Path.Combine(folder, "model.safetensors");
+string deployedExpectedPath = Path.Combine(folder, "model-expected.txt");
+if (args[0] == "predict")
+{
+    var deployed = Model.Load(deployedPath);
+    var lines = deployed.Predict(rawRows).Select(p => p.ClassName + ";" + string.Join(";", p.Probabilities.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+    if (!lines.SequenceEqual(File.ReadAllLines(deployedExpectedPath)))
+    {
+        return Fail("the deployed model, loaded in another process, does not predict what it predicted before it was saved");
+    }
+
+    if (!deployed.ClassNames.SequenceEqual(targetNames) || deployed.InputStandardizer is null || deployed.Provenance?.Decision?.Strategy != TransferStrategy.HeadOnly)
+    {
+        return Fail($"the deployed model lost a part: {deployed}");
+    }
+
+    Console.WriteLine(deployed);
+    Console.WriteLine("consumer checks passed");
+    return 0;
+}
 
 if (args[0] == "pretrain")
 {
@@ -78,6 +114,21 @@ if (reloaded.Strategy != TransferStrategy.HeadOnly || !reloaded.Decision.Reasons
     || !reloaded.Network.PredictClasses(tasks.TargetTest.Features).SequenceEqual(classes))
 {
     return Fail("the saved transfer result did not load back as it was");
+}
+
+// A deployable model: standardise raw rows (shifted and scaled far from the synthetic scale), train a head
+// behind the standardisation, and save network, standardisation, class names and provenance as one file.
+var rawTarget = tasks.Target.WithClassNames(targetNames);
+var shifted = Dataset.ForClassification(rawTarget.Features.Map(v => 100f + (10f * v)), rawTarget.Labels).WithClassNames(targetNames);
+var standardizer = Standardizer.Fit(shifted);
+var deployResult = new TransferPipeline().Transfer(loaded, standardizer.Transform(shifted), options);
+var model = Model.Create(deployResult.Network, shifted, standardizer, ModelProvenance.FromTransfer(loaded, deployResult, "synthetic latent tasks"));
+model.Save(deployedPath);
+model.ExportOnnx(Path.Combine(folder, "model.onnx"));
+File.WriteAllLines(deployedExpectedPath, model.Predict(rawRows).Select(p => p.ClassName + ";" + string.Join(";", p.Probabilities.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+if (!deployResult.ClassNames.SequenceEqual(targetNames))
+{
+    return Fail("the transfer result did not keep the target's class names");
 }
 
 Console.WriteLine("consumer checks passed");
