@@ -34,15 +34,17 @@ internal sealed class BinaryRanking
     public (float Threshold, int TruePositives, int FalsePositives) this[int n] => (_thresholds[n], _truePositives[n], _falsePositives[n]);
 
     /// <summary>Sorts copies of the scores and labels (0/1, already validated) and counts.</summary>
-    public static BinaryRanking Of(ReadOnlySpan<int> labels, ReadOnlySpan<float> scores)
+    public static BinaryRanking Of(ReadOnlySpan<int> labels, ReadOnlySpan<float> scores) => OfOwned(labels.ToArray(), scores.ToArray());
+
+    /// <summary>As <see cref="Of"/>, sorting <paramref name="labels"/> and <paramref name="scores"/> in place (they are changed: the caller gives them up).</summary>
+    public static BinaryRanking OfOwned(int[] labels, float[] scores)
     {
         int m = labels.Length;
-        float[] keys = new float[m];
-        int[] items = new int[m];
+        float[] keys = scores;
+        int[] items = labels;
         for (int i = 0; i < m; i++)
         {
-            keys[i] = -scores[i]; // ascending on −s is descending on s; −0 and +0 compare equal, as in numpy
-            items[i] = labels[i];
+            keys[i] = -keys[i]; // ascending on −s is descending on s; −0 and +0 compare equal, as in numpy
         }
 
         Array.Sort(keys, items);

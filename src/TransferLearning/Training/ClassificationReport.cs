@@ -29,6 +29,9 @@ namespace TransferLearning.Training;
 /// </remarks>
 public sealed class ClassificationReport
 {
+    /// <summary>The most classes a report holds: its <c>k × k</c> confusion matrix is one array (46,340² &lt; 2³¹).</summary>
+    internal const int MaxClassCount = 46_340;
+
     private readonly int[] _confusion;
 
     internal ClassificationReport(int classCount, IReadOnlyList<string> classNames, int[] confusion, double logLoss, BinaryMetrics? binary)
@@ -138,11 +141,11 @@ public sealed class ClassificationReport
     /// The predicted probabilities, example after example: <c>probabilities[i·k + c] = P(class c | example i)</c>, each in
     /// <c>[0, 1]</c>; or, for two classes, one value per example, <c>P(class 1)</c> (a sigmoid output).
     /// </param>
-    /// <param name="classCount">The number of classes <c>k</c>, at least 2.</param>
+    /// <param name="classCount">The number of classes <c>k</c>, from 2 to 46,340 (the confusion matrix is one <c>k × k</c> array).</param>
     /// <param name="classNames"><c>k</c> class names for the table, or <see langword="null"/> (the default) for the indices.</param>
     /// <param name="threshold">For two classes: class 1 is predicted when <c>P(class 1) ≥</c> this, in <c>[0, 1]</c>. The default is 0.5. Ignored for more classes.</param>
     /// <returns>The report.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is less than 2, or <paramref name="threshold"/> is not in <c>[0, 1]</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is less than 2 or more than 46,340, or <paramref name="threshold"/> is not in <c>[0, 1]</c>.</exception>
     /// <exception cref="ArgumentException">
     /// <paramref name="labels"/> is empty or holds a label outside <c>[0, k)</c>; <paramref name="probabilities"/> does not hold
     /// <c>m·k</c> values (or <c>m</c> for two classes) or holds a value outside <c>[0, 1]</c> or NaN; or
@@ -152,6 +155,7 @@ public sealed class ClassificationReport
     public static ClassificationReport From(ReadOnlySpan<int> labels, ReadOnlySpan<float> probabilities, int classCount, IReadOnlyList<string>? classNames = null, double threshold = 0.5)
     {
         Guard.AtLeast(classCount, 2, nameof(classCount));
+        EnsureClassCount(classCount, nameof(classCount));
         EnsureThreshold(threshold, nameof(threshold));
         if (labels.IsEmpty)
         {
@@ -226,6 +230,16 @@ public sealed class ClassificationReport
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Throws unless the <c>k × k</c> confusion matrix of <paramref name="classCount"/> classes fits one array.</summary>
+    internal static void EnsureClassCount(int classCount, string paramName)
+    {
+        if (classCount > MaxClassCount)
+        {
+            throw new ArgumentOutOfRangeException(
+                paramName, classCount, Invariant.F($"Expected at most {MaxClassCount:N0} classes (the report's confusion matrix is one k × k array) but got {classCount:N0}."));
+        }
     }
 
     /// <summary>Throws unless <paramref name="threshold"/> is in <c>[0, 1]</c>.</summary>

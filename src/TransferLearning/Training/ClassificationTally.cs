@@ -30,7 +30,7 @@ internal sealed class ClassificationTally
         _outputs = outputs;
         _threshold = threshold;
         _total = total;
-        _confusion = new int[checked(classCount * classCount)];
+        _confusion = new int[classCount * classCount];
         if (classCount == 2)
         {
             _scores = new float[total];
@@ -81,14 +81,14 @@ internal sealed class ClassificationTally
         _count += labels.Length;
     }
 
-    /// <summary>Builds the report once every example was added.</summary>
+    /// <summary>Builds the report once every example was added (once: it sorts the scores it kept in place).</summary>
     public ClassificationReport Report(IReadOnlyList<string> classNames)
     {
         System.Diagnostics.Debug.Assert(_count == _total, "every example added");
         BinaryMetrics? binary = null;
         if (_classCount == 2)
         {
-            var ranking = BinaryRanking.Of(_labels, _scores);
+            var ranking = BinaryRanking.OfOwned(_labels!, _scores!); // the last use of the scores: sorted in place
             int tp = _confusion[3], fp = _confusion[1], fn = _confusion[2], tn = _confusion[0];
             double precision = tp + fp == 0 ? 0 : (double)tp / (tp + fp);
             double recall = tp + fn == 0 ? 0 : (double)tp / (tp + fn);

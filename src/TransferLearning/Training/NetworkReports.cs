@@ -28,6 +28,7 @@ public static class NetworkReports
     /// The data does not fit the network (feature count, class count or target count), the data set has class labels and
     /// the output layer is neither a softmax nor one sigmoid unit, or the network's outputs are not finite.
     /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">The data set has class labels and the network has more than 46,340 outputs (the report's <c>k × k</c> confusion matrix is one array).</exception>
     /// <exception cref="InvalidOperationException">The network has no layers or its top layer is not dense.</exception>
     public static EvaluationReport Report(this Network network, Dataset data, ReportOptions? options = null)
     {
@@ -45,7 +46,12 @@ public static class NetworkReports
         Loss.For(output.Activation).Validate(output, data, nameof(data));
         int m = data.Count;
         int rows = network.OutputSize;
-        int batch = Math.Min(options.BatchSize, m);
+        if (data.IsClassification)
+        {
+            ClassificationReport.EnsureClassCount(rows, nameof(network));
+        }
+
+        int batch = Math.Min(Math.Min(options.BatchSize, m), Math.Max(1, Array.MaxLength / rows)); // a batch's outputs fit one array
         var pool = ArrayPool<float>.Shared;
         float[] buffer = pool.Rent(batch * rows);
         try

@@ -235,6 +235,14 @@ public class ClassificationReportTests
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("classCount");
     }
 
+    [Fact]
+    public void From_MoreClassesThanAConfusionMatrixHolds_ThrowsOutOfRange()
+    {
+        var act = () => ClassificationReport.From([0], new float[46_341], 46_341);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("classCount").WithMessage("Expected at most 46,340 classes*but got 46,341.*");
+    }
+
     [Theory]
     [InlineData(-0.01)]
     [InlineData(1.01)]

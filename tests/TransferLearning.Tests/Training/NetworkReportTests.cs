@@ -39,6 +39,21 @@ public class NetworkReportTests
     }
 
     [Fact]
+    public void Report_ManyExamplesOfTenClasses_HoldsOneBatchOfOutputsNotTheWholeSet()
+    {
+        var data = TestData.Blobs(perClass: 2_000, classes: 10);
+        var network = Network.Create(2, seed: 1).Dense(10, Activation.Softmax);
+        network.Report(data); // warm: the pooled batch buffer, the inference plan
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var report = network.Report(data);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        report.Count.Should().Be(20_000);
+        allocated.Should().BeLessThan(20_000 * 10 * sizeof(float) / 4, "the 800 kB of outputs are scored 1,024 examples at a time");
+    }
+
+    [Fact]
     public void Report_DataSetWithClassNames_NamesTheClasses()
     {
         var data = TestData.Blobs(perClass: 5, classes: 3).WithClassNames(["cat", "dog", "bird"]);
