@@ -40,8 +40,8 @@ public static class WakeWordExperiment
         // draws come from disjoint halves. The test: every test image.
         var (trainPool, validationPool) = targetImages.OneVsRest(options.DetectedClass).Split(0.5, seed: 11);
         var test = images.Test.OneVsRest(options.DetectedClass);
-        var testPositive = test.Labels.Select(l => l == 1).ToArray();
-        var detectors = options.Strategies.ToDictionary(s => s, _ => (Test: new List<DetectionScore>(), Ap: new List<double>(), Curve: (IReadOnlyList<DetectionScore>)[]));
+        int[] testLabels = [.. test.Labels];
+        var detectors = options.Strategies.ToDictionary(s => s, _ => (Test: new List<BinaryMetrics>(), Curve: (IReadOnlyList<PrecisionRecallPoint>)[]));
 
         Step("the policy");
         var first = trainPool.TakeWithRatio(options.Positives, options.NegativesPerPositive, seed: 100);
@@ -52,20 +52,19 @@ public static class WakeWordExperiment
             var train = trainPool.TakeWithRatio(options.Positives, options.NegativesPerPositive, seed: 100 + seed);
             var validation = validationPool.TakeWithRatio(options.ValidationPositives, options.NegativesPerPositive, seed: 200 + seed);
             validationNegatives = validation.Count - options.ValidationPositives;
-            var validationPositive = validation.Labels.Select(l => l == 1).ToArray();
+            int[] validationLabels = [.. validation.Labels];
             foreach (var strategy in options.Strategies)
             {
                 Step(string.Create(CultureInfo.InvariantCulture, $"seed {seed}: {strategy}"));
                 var network = pipeline.Transfer(pretrained, train, Transfer(options, strategy, seed), cancellationToken: cancellationToken).Network;
-                var threshold = PrecisionRecall.BestF1(Scores(network, validation), validationPositive).Threshold;
-                var testScores = Scores(network, test);
-                var curve = PrecisionRecall.Curve(testScores, testPositive);
+                // The threshold with the best F1 on validation data (the highest, among equals), then the library's
+                // report on the test images at that threshold: precision, recall, F1, and the average precision.
+                double threshold = PrecisionRecallCurve.Compute(validationLabels, Scores(network, validation)).MaxBy(p => p.F1)!.Threshold;
                 var d = detectors[strategy];
-                d.Test.Add(PrecisionRecall.At(testScores, testPositive, threshold));
-                d.Ap.Add(PrecisionRecall.AveragePrecision(curve));
+                d.Test.Add(network.Report(test, new ReportOptions { Threshold = threshold }).Classification!.Binary!);
                 if (seed == 0)
                 {
-                    detectors[strategy] = d with { Curve = Thin(curve, 300) };
+                    detectors[strategy] = d with { Curve = Thin(PrecisionRecallCurve.Compute(testLabels, Scores(network, test)), 300) };
                 }
             }
         }
@@ -80,11 +79,11 @@ public static class WakeWordExperiment
             first.Count - options.Positives,
             options.ValidationPositives,
             validationNegatives,
-            testPositive.Count(p => p),
-            testPositive.Count(p => !p),
+            testLabels.Count(l => l == 1),
+            testLabels.Count(l => l == 0),
             decision.Strategy.ToString(),
             [.. decision.Reasons.Select(r => r.Text)],
-            [.. options.Strategies.Select(s => new DetectorResult(s.ToString(), detectors[s].Test, detectors[s].Ap, detectors[s].Curve))],
+            [.. options.Strategies.Select(s => new DetectorResult(s.ToString(), detectors[s].Test, detectors[s].Curve))],
             clock.Elapsed);
     }
 
@@ -99,7 +98,7 @@ public static class WakeWordExperiment
     /// <summary>The detector's score per example: the sigmoid output <c>a = P(class 1)</c>.</summary>
     private static float[] Scores(Network network, Dataset data) => [.. network.Predict(data.Features).Row(0)];
 
-    private static IReadOnlyList<DetectionScore> Thin(IReadOnlyList<DetectionScore> curve, int points)
+    private static IReadOnlyList<PrecisionRecallPoint> Thin(IReadOnlyList<PrecisionRecallPoint> curve, int points)
     {
         int step = Math.Max(1, curve.Count / points);
         return [.. curve.Where((_, i) => i % step == 0 || i == curve.Count - 1)];

@@ -28,6 +28,14 @@ public class WakeWordTests
             var test = detector.GetProperty("test")[0];
             test.GetProperty("threshold").GetDouble().Should().BeInRange(0, 1);
             test.GetProperty("f1").GetDouble().Should().BeGreaterThan(0.5, "a detector from 25 positives still finds most ankle boots");
+
+            // The numbers are the library's binary report (ClassificationReport.Binary) at the validation threshold.
+            int tp = test.GetProperty("truePositives").GetInt32(), fp = test.GetProperty("falsePositives").GetInt32(), fn = test.GetProperty("falseNegatives").GetInt32();
+            (tp + fn + fp + test.GetProperty("trueNegatives").GetInt32()).Should().Be(10_000, "every test image is scored");
+            test.GetProperty("precision").GetDouble().Should().BeApproximately((double)tp / (tp + fp), 1e-12);
+            test.GetProperty("recall").GetDouble().Should().BeApproximately((double)tp / (tp + fn), 1e-12);
+            detector.GetProperty("averagePrecision")[0].GetDouble().Should().Be(test.GetProperty("averagePrecision").GetDouble());
+            test.GetProperty("rocAuc").GetDouble().Should().BeInRange(0.5, 1);
         }
     }
 }
