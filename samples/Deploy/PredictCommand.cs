@@ -47,7 +47,8 @@ public sealed class PredictCommand(IAnsiConsole console) : Command<PredictComman
         ArgumentNullException.ThrowIfNull(settings);
         var model = Model.Load(settings.ModelPath);
         console.MarkupLineInterpolated($"Loaded [blue]{settings.ModelPath}[/]: {model.Task}, classes {string.Join(", ", model.ClassNames)}.");
-        var (rows, labels) = Read(settings.Csv, settings.Label, model);
+        var (rows, labelled) = Read(settings.Csv, settings.Label, model);
+        var labels = labelled?.Labels;
         var predictions = model.Predict(rows);
         var table = new Table().Border(TableBorder.Rounded).AddColumns("Row", "Predicted", "p", "Label in file");
         for (int j = 0; j < Math.Min(settings.Show, predictions.Count); j++)
@@ -65,6 +66,7 @@ public sealed class PredictCommand(IAnsiConsole console) : Command<PredictComman
         {
             int correct = predictions.Where((p, j) => p.ClassIndex == labels[j]).Count();
             console.MarkupLineInterpolated($"Accuracy on {predictions.Count:N0} rows: [green]{(double)correct / predictions.Count:F3}[/]");
+            console.WriteLine(model.Report(labelled!).ToString());
         }
 
         if (settings.JsonPath is { } json)
@@ -76,8 +78,8 @@ public sealed class PredictCommand(IAnsiConsole console) : Command<PredictComman
         return 0;
     }
 
-    /// <summary>The rows of <paramref name="path"/> as <c>rows[i, j]</c>, and the labels in the model's label map when a label column is named.</summary>
-    private static (float[,] Rows, IReadOnlyList<int>? Labels) Read(string path, string? labelColumn, Model model)
+    /// <summary>The rows of <paramref name="path"/> as <c>rows[i, j]</c>, and, when a label column is named, the rows with their labels in the model's label map.</summary>
+    private static (float[,] Rows, Dataset? Labelled) Read(string path, string? labelColumn, Model model)
     {
         if (labelColumn is not null)
         {
@@ -85,7 +87,7 @@ public sealed class PredictCommand(IAnsiConsole console) : Command<PredictComman
             var data = CsvReader.ReadDataset(path, new CsvOptions { LabelColumn = labelColumn, ClassNames = model.ClassNames });
             var rows = new float[data.Count, data.FeatureCount];
             Buffer.BlockCopy(data.FeatureValues.ToArray(), 0, rows, 0, data.Count * data.FeatureCount * sizeof(float));
-            return (rows, data.Labels);
+            return (rows, data);
         }
 
         var lines = File.ReadLines(path).Skip(1).Where(l => l.Length > 0).ToList();

@@ -3,6 +3,7 @@ using System.Text;
 using TransferLearning.Data;
 using TransferLearning.Networks;
 using TransferLearning.Serialization;
+using TransferLearning.Training;
 
 namespace TransferLearning.Deployment;
 
@@ -148,6 +149,49 @@ public sealed class Model
         var values = new float[rows.Length];
         Buffer.BlockCopy(rows, 0, values, 0, values.Length * sizeof(float));
         return PredictRows(values, rows.GetLength(0), nameof(rows));
+    }
+
+    /// <summary>
+    /// Scores the model on raw labelled rows, as it predicts them: standardised as in training, then
+    /// <see cref="NetworkReports.Report(Network, Dataset, ReportOptions?)"/> (accuracy, per-class precision, recall and F1,
+    /// the confusion matrix, log loss, and ROC AUC and average precision for two classes; R², MAE and RMSE for regression).
+    /// </summary>
+    /// <param name="rawData">Raw rows with labels in this model's label map (read a CSV file with <c>new CsvOptions { ClassNames = model.ClassNames }</c>), or regression targets.</param>
+    /// <param name="options">The threshold for two classes and the batch size; <see langword="null"/> for the defaults.</param>
+    /// <returns>The report, its classes named by <see cref="ClassNames"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="rawData"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The data's feature count differs from <see cref="FeatureCount"/>, its kind (labels or targets) from <see cref="Task"/>, or its class count from the model's, or its class names differ from <see cref="ClassNames"/>.</exception>
+    public EvaluationReport Report(Dataset rawData, ReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(rawData);
+        if (rawData.FeatureCount != FeatureCount)
+        {
+            throw new ArgumentException(Invariant.F($"Expected rows of {FeatureCount} features (the model's) but got {rawData.FeatureCount}."), nameof(rawData));
+        }
+
+        if (rawData.IsClassification != (Task == ModelTask.Classification))
+        {
+            throw new ArgumentException($"Expected {(Task == ModelTask.Classification ? "class labels" : "regression targets")} for a {Task} model but the data set has {(rawData.IsClassification ? "class labels" : "regression targets")}.", nameof(rawData));
+        }
+
+        var data = rawData;
+        if (Task == ModelTask.Classification)
+        {
+            if (rawData.ClassCount != _classNames.Length)
+            {
+                throw new ArgumentException(Invariant.F($"Expected labels in the model's {_classNames.Length} classes but the data set has {rawData.ClassCount}: read it with new CsvOptions {{ ClassNames = model.ClassNames }}."), nameof(rawData));
+            }
+
+            if (rawData.ClassNames is { } names && !names.SequenceEqual(_classNames, StringComparer.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"Expected the model's label map ({string.Join(", ", _classNames)}) but the data set's classes are {string.Join(", ", names)}: read it with new CsvOptions {{ ClassNames = model.ClassNames }}.", nameof(rawData));
+            }
+
+            data = rawData.ClassNames is null ? rawData.WithClassNames(_classNames) : rawData;
+        }
+
+        return Network.Report(InputStandardizer?.Transform(data) ?? data, options);
     }
 
     /// <summary>Returns the task, the classes, the input transform, the network and the provenance, one per line.</summary>

@@ -227,6 +227,22 @@ public class ModelTests
     }
 
     [Fact]
+    public void Report_RawRows_ScoresWhatPredictPredicts_AndRefusesAnotherLabelMap()
+    {
+        var (raw, standardizer, network) = TrainedOnRawRows();
+        var model = Model.Create(network, raw, standardizer);
+
+        var report = model.Report(raw).Classification!;
+
+        var predicted = model.Predict(RowsOf(raw)).Select(p => p.ClassIndex!.Value).ToList();
+        report.Accuracy.Should().Be((double)predicted.Where((c, j) => c == raw.Labels[j]).Count() / raw.Count);
+        report.Classes.Select(c => c.Name).Should().Equal(Names);
+        var renamed = raw.WithClassNames(["cat", "bird", "dog"]);
+        FluentActions.Invoking(() => model.Report(renamed)).Should().Throw<ArgumentException>().WithParameterName("rawData").WithMessage("*bird, cat, dog*cat, bird, dog*");
+        FluentActions.Invoking(() => model.Report(TestData.Linear(5))).Should().Throw<ArgumentException>().WithParameterName("rawData");
+    }
+
+    [Fact]
     public void Standardizer_FromStatistics_TransformsBitForBitAsTheFittedOne_AndChecksItsArguments()
     {
         var (raw, standardizer, _) = TrainedOnRawRows();
