@@ -42,7 +42,12 @@ public sealed class Trainer
     /// <param name="network">The network; its parameters that are not frozen train.</param>
     /// <param name="train">The training set; its features must match the network's input size.</param>
     /// <param name="validation">An optional validation set, scored after every epoch.</param>
-    /// <param name="progress">Receives a report after every mini-batch and every epoch (synchronously, on the training thread).</param>
+    /// <param name="progress">
+    /// Receives a report after every mini-batch and every epoch; <see cref="IProgress{T}.Report(T)"/> is called on the training thread, in order.
+    /// <see cref="SynchronousProgress{T}"/> and <see cref="ConsoleProgress"/> act on it there and then; <see cref="Progress{T}"/>
+    /// posts each report to its synchronisation context or the thread pool, so its handler may run late, out of order and after
+    /// <c>Fit</c> has returned.
+    /// </param>
     /// <param name="cancellationToken">Stops the run before the next mini-batch.</param>
     /// <returns>The history of the run.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="train"/> is <see langword="null"/>.</exception>
