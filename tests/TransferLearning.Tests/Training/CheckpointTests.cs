@@ -71,6 +71,33 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Resume_FrozenBodyWithCachedFeatures_EqualsTheUninterruptedRunBitForBit()
+    {
+        // The frozen bottom (dense, batch normalisation, dropout) is computed once per data set, from the checkpoint's weights.
+        static Network Frozen(int seed)
+        {
+            var network = Build(seed);
+            foreach (var layer in network.Layers.Take(3))
+            {
+                layer.Freeze();
+            }
+
+            return network;
+        }
+
+        AssertResumeIsUninterrupted(new TrainingOptions { Epochs = Epochs, BatchSize = 16, Seed = 5 }, interruptAfter: 3, Frozen);
+    }
+
+    [Fact]
+    public void Resume_Regression_EqualsTheUninterruptedRunBitForBit() =>
+        AssertResumeIsUninterrupted(
+            new TrainingOptions { Epochs = Epochs, BatchSize = 8, Seed = 5, Optimizer = new SgdOptions { LearningRate = 0.02f, Momentum = 0.9f, Nesterov = true } },
+            interruptAfter: 1,
+            seed => Network.Create(2, seed).Dense(8, Activation.Tanh).Dropout(0.2f).Dense(1, Activation.Identity),
+            () => TestData.Linear(50, seed: 2),
+            () => null);
+
+    [Fact]
     public void Resume_FromTheLastCheckpoint_TrainsNoMoreAndReturnsTheHistory()
     {
         string path = _folder.File("run.safetensors");
@@ -228,7 +255,9 @@ public sealed class CheckpointTests : IDisposable
     private static int DoneIn(string path) => int.Parse(new MetadataReaderProbe(path).Value("run.epochs_done"), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Trains until epoch <paramref name="epochs"/> is done, then cancels (the checkpoint of that epoch is written first).</summary>
-    private static void Interrupt(TrainingOptions options, Network network, int epochs)
+    private static void Interrupt(TrainingOptions options, Network network, int epochs) => Interrupt(options, network, epochs, Train(), Validation());
+
+    private static void Interrupt(TrainingOptions options, Network network, int epochs, Dataset train, Dataset? validation)
     {
         using var cancel = new CancellationTokenSource();
         var progress = new SynchronousProgress<TrainingProgress>(r =>
@@ -238,21 +267,25 @@ public sealed class CheckpointTests : IDisposable
                 cancel.Cancel();
             }
         });
-        new Trainer(options).Invoking(t => t.Fit(network, Train(), Validation(), progress, cancel.Token)).Should().Throw<OperationCanceledException>();
+        new Trainer(options).Invoking(t => t.Fit(network, train, validation, progress, cancel.Token)).Should().Throw<OperationCanceledException>();
     }
 
-    private (TrainingHistory History, Network Network) AssertResumeIsUninterrupted(TrainingOptions options, int interruptAfter)
+    private (TrainingHistory History, Network Network) AssertResumeIsUninterrupted(
+        TrainingOptions options, int interruptAfter, Func<int, Network>? build = null, Func<Dataset>? train = null, Func<Dataset?>? validation = null)
     {
-        var straight = Build(1);
-        var expected = new Trainer(options).Fit(straight, Train(), Validation());
+        build ??= Build;
+        train ??= Train;
+        validation ??= Validation;
+        var straight = build(1);
+        var expected = new Trainer(options).Fit(straight, train(), validation());
 
         string path = _folder.File("run.safetensors");
         var withCheckpoints = options with { Checkpoint = new CheckpointOptions { Path = path } };
-        Interrupt(withCheckpoints, Build(1), interruptAfter);
+        Interrupt(withCheckpoints, build(1), interruptAfter, train(), validation());
 
-        var resumed = Build(99); // other initial weights and dropout seeds: all that matters comes from the checkpoint
+        var resumed = build(99); // other initial weights and dropout seeds: all that matters comes from the checkpoint
         var reports = new List<TrainingProgress>();
-        var history = new Trainer(withCheckpoints).Resume(path, resumed, Train(), Validation(), new SynchronousProgress<TrainingProgress>(reports.Add));
+        var history = new Trainer(withCheckpoints).Resume(path, resumed, train(), validation(), new SynchronousProgress<TrainingProgress>(reports.Add));
 
         Weights.ShouldBeIdentical(State(resumed), State(straight), "resumed = uninterrupted, weights and running statistics bit for bit");
         history.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValidationLoss, e.ValidationAccuracy, e.LearningRate))
