@@ -4,6 +4,7 @@ using TransferLearning.Networks;
 using TransferLearning.Serialization;
 using TransferLearning.Tests.Support;
 using TransferLearning.Training;
+using TransferLearning.Transfer;
 
 namespace TransferLearning.Tests.Training;
 
@@ -96,6 +97,34 @@ public sealed class CheckpointTests : IDisposable
             seed => Network.Create(2, seed).Dense(8, Activation.Tanh).Dropout(0.2f).Dense(1, Activation.Identity),
             () => TestData.Linear(50, seed: 2),
             () => null);
+
+    [Fact]
+    public void Resume_APretrainingOfThePipeline_GivesThePretrainedNetworkOfTheUninterruptedRun()
+    {
+        string path = _folder.File("pretrain.safetensors");
+        var options = Options(path);
+        var architecture = Build(1);
+        var straight = new TransferPipeline().Pretrain(architecture, Train(), options with { Checkpoint = null }, Validation());
+
+        using (var cancel = new CancellationTokenSource())
+        {
+            var progress = new SynchronousProgress<TrainingProgress>(r =>
+            {
+                if (r.CompletedEpoch?.Epoch == 3)
+                {
+                    cancel.Cancel();
+                }
+            });
+            new TransferPipeline().Invoking(p => p.Pretrain(architecture, Train(), options, Validation(), progress, cancel.Token)).Should().Throw<OperationCanceledException>();
+        }
+
+        var network = architecture.Clone();
+        var history = new Trainer(options).Resume(path, network, Train(), Validation());
+        var resumed = new PretrainedNetwork { Network = network, SourceExampleCount = Train().Count, SourceClassCount = 3, History = history };
+
+        Weights.ShouldBeIdentical(State(resumed.Network), State(straight.Network));
+        resumed.History.Epochs.Select(e => e.TrainLoss).Should().Equal(straight.History.Epochs.Select(e => e.TrainLoss));
+    }
 
     [Fact]
     public void Resume_FromTheLastCheckpoint_TrainsNoMoreAndReturnsTheHistory()
