@@ -13,4 +13,7 @@ internal abstract class LayerState
 
     /// <summary>Gets the largest batch the buffers hold.</summary>
     public int Capacity { get; }
+
+    /// <summary>Gets the generator whose position the state carries from step to step (a dropout layer's masks), or <see langword="null"/>: a training checkpoint saves and restores it.</summary>
+    public virtual ResumableRandom? Random => null;
 }

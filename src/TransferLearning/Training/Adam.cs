@@ -31,6 +31,29 @@ internal sealed class Adam : Optimizer
     /// <summary>Gets the settings.</summary>
     public AdamOptions Options { get; }
 
+    internal override void Save(CheckpointWriter checkpoint)
+    {
+        base.Save(checkpoint);
+        foreach (var (p, (m, v, t)) in _state)
+        {
+            checkpoint.Tensor("optimizer.m." + p.Name, m);
+            checkpoint.Tensor("optimizer.v." + p.Name, v);
+            checkpoint.Metadata.Set("optimizer.t." + p.Name, t);
+        }
+    }
+
+    internal override void Restore(CheckpointReader checkpoint)
+    {
+        base.Restore(checkpoint);
+        foreach (var p in _state.Keys.ToArray())
+        {
+            var (m, v, _) = _state[p];
+            checkpoint.Tensor("optimizer.m." + p.Name, m.Length).CopyTo(m, 0);
+            checkpoint.Tensor("optimizer.v." + p.Name, v.Length).CopyTo(v, 0);
+            _state[p] = (m, v, checkpoint.Metadata.Integer("optimizer.t." + p.Name, 0, long.MaxValue));
+        }
+    }
+
     private protected override void Update(Parameter parameter, ReadOnlySpan<float> gradient, float learningRate, in Regularization regularization)
     {
         // Each parameter counts its own steps, so a parameter unfrozen later starts with fresh bias correction.

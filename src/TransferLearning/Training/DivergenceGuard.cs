@@ -71,6 +71,36 @@ internal sealed class DivergenceGuard
         return true;
     }
 
+    /// <summary>Writes the guard's counters, reference losses and last good weights to a training checkpoint.</summary>
+    public void Save(CheckpointWriter checkpoint)
+    {
+        var m = checkpoint.Metadata;
+        m.Set("divergence.steps", _steps);
+        m.Set("divergence.first_loss", _firstLoss);
+        m.Set("divergence.best_epoch_loss", _bestEpochLoss);
+        m.Set("divergence.last_good_epoch", _lastGoodEpoch);
+        m.Set("divergence.last_good_batch", _lastGoodBatch);
+        for (int i = 0; i < _state.Length; i++)
+        {
+            checkpoint.Tensor("divergence.last_good." + _state[i].Name, _lastGood[i]);
+        }
+    }
+
+    /// <summary>Puts back what <see cref="Save"/> wrote.</summary>
+    public void Restore(CheckpointReader checkpoint)
+    {
+        var m = checkpoint.Metadata;
+        _steps = m.Integer("divergence.steps", 0, long.MaxValue);
+        _firstLoss = m.Double("divergence.first_loss", allowNonFinite: true);
+        _bestEpochLoss = m.Double("divergence.best_epoch_loss", allowNonFinite: true);
+        _lastGoodEpoch = m.Int("divergence.last_good_epoch", 1);
+        _lastGoodBatch = m.Int("divergence.last_good_batch", 1);
+        for (int i = 0; i < _state.Length; i++)
+        {
+            checkpoint.Tensor("divergence.last_good." + _state[i].Name, _lastGood[i].Length).CopyTo(_lastGood[i], 0);
+        }
+    }
+
     /// <summary>Puts the last checkpoint back and describes the divergence (<paramref name="batch"/> 0: found at the end of the epoch).</summary>
     public TrainingDivergedException Diverged(int epoch, int batch, double loss)
     {

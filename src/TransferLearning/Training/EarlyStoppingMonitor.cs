@@ -41,6 +41,28 @@ internal sealed class EarlyStoppingMonitor
         return _options is not null && epoch - BestEpoch >= _options.Patience;
     }
 
+    /// <summary>Writes the best loss, its epoch and the best weights (when kept) to a training checkpoint.</summary>
+    public void Save(CheckpointWriter checkpoint)
+    {
+        checkpoint.Metadata.Set("early_stopping.best_loss", _bestLoss);
+        checkpoint.Metadata.Set("early_stopping.best_epoch", BestEpoch);
+        for (int i = 0; _best is not null && i < _state.Length; i++)
+        {
+            checkpoint.Tensor("early_stopping.best." + _state[i].Name, _best[i]);
+        }
+    }
+
+    /// <summary>Puts back what <see cref="Save"/> wrote.</summary>
+    public void Restore(CheckpointReader checkpoint)
+    {
+        _bestLoss = checkpoint.Metadata.Double("early_stopping.best_loss", allowNonFinite: true);
+        BestEpoch = checkpoint.Metadata.Int("early_stopping.best_epoch", 0);
+        for (int i = 0; _best is not null && i < _state.Length; i++)
+        {
+            checkpoint.Tensor("early_stopping.best." + _state[i].Name, _best[i].Length).CopyTo(_best[i], 0);
+        }
+    }
+
     /// <summary>Puts the best weights back when they are kept and are not the last; returns whether it did.</summary>
     public bool RestoreBest(int lastEpoch)
     {

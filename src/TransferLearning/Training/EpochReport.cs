@@ -26,10 +26,15 @@ public sealed record EpochReport
     /// <summary>Gets the epoch's wall-clock time.</summary>
     public required TimeSpan Elapsed { get; init; }
 
-    /// <inheritdoc />
-    public override string ToString()
+    /// <summary>Returns one line, such as <c>epoch   3: loss 0.4210, accuracy 85.0 % | validation loss 0.4702, accuracy 83.1 % | lr 0.001, 0.42 s</c> (invariant culture).</summary>
+    /// <returns>The line.</returns>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"epoch {Epoch,3}: {Measures()} | lr {LearningRate:G3}, {Elapsed.TotalSeconds:F2} s");
+
+    /// <summary>The losses and accuracies: <c>loss 0.4210, accuracy 85.0 % | validation loss 0.4702, accuracy 83.1 %</c>.</summary>
+    internal string Measures()
     {
-        var s = string.Create(CultureInfo.InvariantCulture, $"epoch {Epoch,3}: loss {TrainLoss:F4}");
+        var s = string.Create(CultureInfo.InvariantCulture, $"loss {TrainLoss:F4}");
         if (TrainAccuracy is { } ta)
         {
             s += string.Create(CultureInfo.InvariantCulture, $", accuracy {ta:P1}");
@@ -45,6 +50,6 @@ public sealed record EpochReport
             s += string.Create(CultureInfo.InvariantCulture, $", accuracy {va:P1}");
         }
 
-        return s + string.Create(CultureInfo.InvariantCulture, $" | lr {LearningRate:G3}, {Elapsed.TotalSeconds:F2} s");
+        return s;
     }
 }

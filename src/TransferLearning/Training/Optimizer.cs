@@ -87,6 +87,13 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>Writes the step count and the per-parameter state (moments, velocities) to a training checkpoint.</summary>
+    internal virtual void Save(CheckpointWriter checkpoint) => checkpoint.Metadata.Set("optimizer.steps", StepCount);
+
+    /// <summary>Puts back what <see cref="Save"/> wrote.</summary>
+    /// <exception cref="Serialization.ModelFormatException">The checkpoint lacks a value or a tensor, or one is malformed.</exception>
+    internal virtual void Restore(CheckpointReader checkpoint) => StepCount = checkpoint.Metadata.Integer("optimizer.steps", 0, long.MaxValue);
+
     /// <summary>
     /// Updates one parameter at learning rate <paramref name="learningRate"/> with the effective gradient
     /// <c>gradient + regularization.OnWeight·w − regularization.AnchorDecay·w₀</c>, computed in the same

@@ -70,4 +70,7 @@ public sealed class ParameterGroup
     public float AnchorDecay { get; }
 
     internal ReadOnlySpan<float> AnchorOf(int index) => _anchors[index];
+
+    /// <summary>The anchor <c>w₀</c> of parameter <paramref name="index"/> as its array (to save or restore it), or <see langword="null"/> without L2-SP.</summary>
+    internal float[]? AnchorArray(int index) => _anchors[index];
 }

@@ -35,6 +35,24 @@ internal sealed class Sgd : Optimizer
     /// <summary>Gets the settings.</summary>
     public SgdOptions Options { get; }
 
+    internal override void Save(CheckpointWriter checkpoint)
+    {
+        base.Save(checkpoint);
+        foreach (var (p, velocity) in _velocity)
+        {
+            checkpoint.Tensor("optimizer.velocity." + p.Name, velocity);
+        }
+    }
+
+    internal override void Restore(CheckpointReader checkpoint)
+    {
+        base.Restore(checkpoint);
+        foreach (var (p, velocity) in _velocity)
+        {
+            checkpoint.Tensor("optimizer.velocity." + p.Name, velocity.Length).CopyTo(velocity, 0);
+        }
+    }
+
     private protected override void Update(Parameter parameter, ReadOnlySpan<float> gradient, float learningRate, in Regularization regularization)
     {
         var w = parameter.Data.AsSpan();

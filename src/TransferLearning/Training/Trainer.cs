@@ -25,8 +25,12 @@ namespace TransferLearning.Training;
 /// mini-batch: the run stops within one mini-batch with <see cref="OperationCanceledException"/>, and
 /// the network holds the weights after the last completed step.
 /// </para>
+/// <para>
+/// With <see cref="TrainingOptions.Checkpoint"/> the run is saved after every so many epochs, and <see cref="Resume"/>
+/// goes on from the file in a new process: same network, data and options → the uninterrupted run's weights, bit for bit.
+/// </para>
 /// </remarks>
-public sealed class Trainer
+public sealed partial class Trainer
 {
     /// <summary>Creates a trainer.</summary>
     /// <param name="options">The settings; <see langword="null"/> uses the defaults of <see cref="TrainingOptions"/>.</param>
@@ -42,7 +46,12 @@ public sealed class Trainer
     /// <param name="network">The network; its parameters that are not frozen train.</param>
     /// <param name="train">The training set; its features must match the network's input size.</param>
     /// <param name="validation">An optional validation set, scored after every epoch.</param>
-    /// <param name="progress">Receives a report after every mini-batch and every epoch (synchronously, on the training thread).</param>
+    /// <param name="progress">
+    /// Receives a report after every mini-batch and every epoch; <see cref="IProgress{T}.Report(T)"/> is called on the training thread, in order.
+    /// <see cref="SynchronousProgress{T}"/> and <see cref="ConsoleProgress"/> act on it there and then; <see cref="Progress{T}"/>
+    /// posts each report to its synchronisation context or the thread pool, so its handler may run late, out of order and after
+    /// <c>Fit</c> has returned.
+    /// </param>
     /// <param name="cancellationToken">Stops the run before the next mini-batch.</param>
     /// <returns>The history of the run.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="train"/> is <see langword="null"/>.</exception>
@@ -50,6 +59,7 @@ public sealed class Trainer
     /// <exception cref="InvalidOperationException">The network has no layers, its top layer is not dense, or no parameter trains.</exception>
     /// <exception cref="TrainingDivergedException">The loss or the weights became NaN or infinite, or the loss exploded past <see cref="TrainingOptions.DivergenceLossFactor"/> × its reference.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="IOException">A checkpoint (<see cref="TrainingOptions.Checkpoint"/>) could not be written; the previous checkpoint file is unchanged.</exception>
     public TrainingHistory Fit(
         Network network,
         Dataset train,
@@ -65,6 +75,17 @@ public sealed class Trainer
         Dataset? validation,
         IReadOnlyList<ParameterGroup>? groups,
         IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken) =>
+        Train(network, train, validation, groups, progress, null, cancellationToken);
+
+    /// <summary>Trains from the start, or from <paramref name="resume"/> when it is given.</summary>
+    private TrainingHistory Train(
+        Network network,
+        Dataset train,
+        Dataset? validation,
+        IReadOnlyList<ParameterGroup>? groups,
+        IProgress<TrainingProgress>? progress,
+        CheckpointReader? resume,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -80,6 +101,13 @@ public sealed class Trainer
 
         groups ??= Options.ParameterGroups?.Invoke(network) ?? DefaultGroups(network);
         EnsureOwnParameters(network, groups);
+        var identity = Options.Checkpoint is not null || resume is not null ? new CheckpointIdentity(network, groups, Options, loss, train, validation) : null;
+        if (resume is not null)
+        {
+            identity!.EnsureMatches(resume);
+            RestoreNetwork(resume, network, groups);
+        }
+
         var optimizer = Options.Optimizer.Create(groups);
         var trainable = groups.SelectMany(g => g.Parameters).Where(p => !p.IsFrozen).Distinct().ToArray();
         if (trainable.Length == 0)
@@ -95,7 +123,12 @@ public sealed class Trainer
         // A divergence or restore-best puts back the trainable parameters and the running statistics that move with them.
         var checkpointed = trainable.Concat(network.Layers.Where(l => !l.IsFrozen).SelectMany(l => l.Buffers)).ToArray();
         using var training = network.BeginTraining();
-        var run = new Run(network, loss, optimizer, checkpointed, trainSet, first, Options, progress, cancellationToken);
+        var run = new Run(network, loss, optimizer, checkpointed, trainSet, first, Options, progress, cancellationToken) { Identity = identity };
+        if (resume is not null)
+        {
+            run.Restore(resume);
+        }
+
         return run.Execute(validationSet);
     }
 
@@ -135,19 +168,25 @@ public sealed class Trainer
     }
 
     /// <summary>The epoch loop of one call to <see cref="Fit"/>; every buffer is allocated here, once.</summary>
-    private sealed class Run(Network network, Loss loss, Optimizer optimizer, Parameter[] state, Dataset train, int first, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private sealed partial class Run(Network network, Loss loss, Optimizer optimizer, Parameter[] state, Dataset train, int first, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         private readonly TrainingStep _step = new(network, loss, Math.Min(options.BatchSize, train.Count), first);
         private readonly MiniBatches _batches = new(train, options.BatchSize, options.Shuffle, new Xoshiro256StarStar(options.Seed));
         private readonly DivergenceGuard _divergence = new(state, options);
         private readonly EarlyStoppingMonitor _stopping = new(state, options.EarlyStopping);
+        private readonly List<EpochReport> _reports = new(Math.Min(options.Epochs, 1024)); // not pre-sized for Epochs = int.MaxValue
+        private TimeSpan _elapsedBefore;
+        private bool _stoppedEarly;
+        private bool _ended;
+
+        /// <summary>Gets what identifies the run in a checkpoint (set when checkpoints are written or read).</summary>
+        public CheckpointIdentity? Identity { get; init; }
 
         public TrainingHistory Execute(Dataset? validation)
         {
             var clock = Stopwatch.StartNew();
-            var reports = new List<EpochReport>(Math.Min(options.Epochs, 1024)); // not pre-sized for Epochs = int.MaxValue
-            bool stoppedEarly = false;
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            var reports = _reports;
+            for (int epoch = reports.Count + 1; !_ended && epoch <= options.Epochs; epoch++)
             {
                 var epochClock = Stopwatch.StartNew();
                 optimizer.LearningRateFactor = options.Schedule.Factor(epoch - 1, options.Epochs);
@@ -176,15 +215,16 @@ public sealed class Trainer
                 };
                 reports.Add(report);
                 progress?.Report(new TrainingProgress { Epoch = epoch, Batch = _batches.Count, BatchesPerEpoch = _batches.Count, BatchLoss = trainLoss, CompletedEpoch = report });
-                if (_stopping.ShouldStop(epoch, scored?.Loss ?? trainLoss))
+                _ended = _stopping.ShouldStop(epoch, scored?.Loss ?? trainLoss);
+                _stoppedEarly = _ended && epoch < options.Epochs;
+                if (options.Checkpoint is { } checkpoint && (epoch % checkpoint.EveryEpochs == 0 || epoch == options.Epochs || _ended))
                 {
-                    stoppedEarly = epoch < options.Epochs;
-                    break;
+                    Save(checkpoint.Path, _elapsedBefore + clock.Elapsed);
                 }
             }
 
             bool restored = _stopping.RestoreBest(reports.Count);
-            return new TrainingHistory { Epochs = reports, BestEpoch = Math.Max(_stopping.BestEpoch, 1), StoppedEarly = stoppedEarly, RestoredBest = restored, Elapsed = clock.Elapsed };
+            return new TrainingHistory { Epochs = reports, BestEpoch = Math.Max(_stopping.BestEpoch, 1), StoppedEarly = _stoppedEarly, RestoredBest = restored, Elapsed = _elapsedBefore + clock.Elapsed };
         }
 
         /// <summary>One pass over the mini-batches; returns the mean training loss and accuracy.</summary>

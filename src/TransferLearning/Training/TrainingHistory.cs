@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace TransferLearning.Training;
 
 /// <summary>What a training run did: one report per epoch, the best epoch and why it stopped.</summary>
@@ -20,4 +22,27 @@ public sealed record TrainingHistory
 
     /// <summary>Gets the last epoch's report.</summary>
     public EpochReport Last => Epochs[^1];
+
+    /// <summary>
+    /// Returns one line (invariant culture), such as
+    /// <c>10 epochs in 4.21 s; best epoch 7: loss 0.2345, accuracy 91.2 % | validation loss 0.3123, accuracy 88.1 %; stopped early; best weights restored</c>,
+    /// or <c>no epochs</c>. Each epoch prints itself: <see cref="Epochs"/>.
+    /// </summary>
+    /// <returns>The line.</returns>
+    public override string ToString()
+    {
+        if (Epochs.Count == 0)
+        {
+            return "no epochs";
+        }
+
+        var best = Epochs.FirstOrDefault(e => e.Epoch == BestEpoch) ?? Last;
+        var s = string.Create(CultureInfo.InvariantCulture, $"{Epochs.Count} epoch{(Epochs.Count == 1 ? string.Empty : "s")} in {Elapsed.TotalSeconds:F2} s; best epoch {best.Epoch}: {best.Measures()}");
+        if (StoppedEarly)
+        {
+            s += "; stopped early";
+        }
+
+        return RestoredBest ? s + "; best weights restored" : s;
+    }
 }

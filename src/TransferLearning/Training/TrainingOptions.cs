@@ -104,6 +104,12 @@ public sealed record TrainingOptions
     public bool CacheFrozenFeatures { get; init; } = true;
 
     /// <summary>
+    /// Gets where and how often a training checkpoint is saved, or <see langword="null"/> (the default) for none. A run
+    /// goes on from a checkpoint with <see cref="Trainer.Resume"/>.
+    /// </summary>
+    public CheckpointOptions? Checkpoint { get; init; }
+
+    /// <summary>
     /// Gets a function that groups the network's parameters (for per-group learning rates, decay or
     /// L2-SP), or <see langword="null"/> (the default) for one group of every parameter that is not frozen.
     /// </summary>

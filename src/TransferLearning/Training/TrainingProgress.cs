@@ -4,6 +4,12 @@ namespace TransferLearning.Training;
 /// Reported after every mini-batch (with <see cref="CompletedEpoch"/> null) and after every epoch
 /// (with it set). A struct, so reporting allocates nothing.
 /// </summary>
+/// <remarks>
+/// The trainer reports on the training thread, in order. To act on each report there and then, pass a
+/// <see cref="SynchronousProgress{T}"/> or a <see cref="ConsoleProgress"/>; a <see cref="Progress{T}"/> posts every
+/// report to its synchronisation context (a user interface's thread) or, in a console application, to the thread
+/// pool, where reports may run late, out of order and after <see cref="Trainer.Fit"/> has returned.
+/// </remarks>
 public readonly record struct TrainingProgress
 {
     /// <summary>Gets the epoch, from 1.</summary>

@@ -64,4 +64,28 @@ public sealed record PretrainedNetwork
     /// <summary>Gets the names of the source task's classes, in label order (empty when unknown).</summary>
     /// <value>The default is empty; <see cref="TransferPipeline.Pretrain"/> sets the source data's <see cref="Data.Dataset.ClassNames"/>.</value>
     public IReadOnlyList<string> ClassNames { get; init; } = [];
+
+    /// <summary>
+    /// Returns what is known of the source task in one line, such as
+    /// <c>pretrained on 60,000 examples of 10 classes (T-shirt, Trouser, Pullover, …)</c>, the pretraining in one
+    /// line when there was one, then the network, layer by layer (invariant culture).
+    /// </summary>
+    /// <returns>The text.</returns>
+    public override string ToString()
+    {
+        const int Shown = 5;
+        string examples = SourceExampleCount is { } n ? Invariant.F($"{n:N0} examples") : "an unknown number of examples";
+        string classes = SourceClassCount is { } k ? Invariant.F($" of {k:N0} classes") : string.Empty;
+        string names = ClassNames.Count == 0
+            ? string.Empty
+            : " (" + string.Join(", ", ClassNames.Take(Shown)) + (ClassNames.Count > Shown ? ", …)" : ")");
+        var lines = new List<string> { $"pretrained on {examples}{classes}{names}" };
+        if (History.Epochs.Count > 0)
+        {
+            lines.Add("pretraining: " + History);
+        }
+
+        lines.Add(Network.ToString());
+        return string.Join(Environment.NewLine, lines);
+    }
 }

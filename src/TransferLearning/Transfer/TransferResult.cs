@@ -22,4 +22,12 @@ public sealed record TransferResult
 
     /// <summary>Gets the strategy that was used.</summary>
     public TransferStrategy Strategy => Decision.Strategy;
+
+    /// <summary>
+    /// Returns the decision (the strategy, then its reasons, one per line), the training in one line and the network,
+    /// layer by layer (invariant culture).
+    /// </summary>
+    /// <returns>The text.</returns>
+    public override string ToString() =>
+        string.Join(Environment.NewLine, Decision.ToString(), "training: " + History, Network.ToString());
 }

@@ -19,9 +19,3 @@ internal sealed class SynchronousProgress(Action<TrainingProgress> onReport) : I
     /// <summary>The per-batch reports (those without a completed epoch).</summary>
     public IEnumerable<TrainingProgress> BatchReports => Reports.Where(r => r.CompletedEpoch is null);
 }
-
-/// <summary>An <see cref="IProgress{T}"/> of any report type that runs its callback on the reporting thread, at once.</summary>
-internal sealed class SynchronousProgress<T>(Action<T> onReport) : IProgress<T>
-{
-    public void Report(T value) => onReport(value);
-}

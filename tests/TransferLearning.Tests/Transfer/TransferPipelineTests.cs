@@ -1,6 +1,7 @@
 using TransferLearning.Networks;
 using TransferLearning.Tests.Support;
 using TransferLearning.Transfer;
+using TransferLearning.Training;
 
 namespace TransferLearning.Tests.Transfer;
 

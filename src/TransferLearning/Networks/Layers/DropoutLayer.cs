@@ -1,4 +1,3 @@
-using MathNet.Numerics.Random;
 using TransferLearning.Compute;
 
 namespace TransferLearning.Networks;
@@ -153,6 +152,6 @@ public sealed class DropoutLayer : Layer
     {
         public float[] Mask { get; } = new float[rows * capacity];
 
-        public Random Random { get; } = new Xoshiro256StarStar(seed, threadSafe: false);
+        public override ResumableRandom Random { get; } = new(seed);
     }
 }

@@ -30,10 +30,44 @@ internal sealed class ProbeExperiment
         this.probed = probed;
         count = target.Count;
         folds = Math.Min(options.ProbeFolds, count);
-        blocks = 1 + options.Permutations;
         outputs = target.IsClassification ? target.ClassCount : target.TargetCount;
+        EnsureArraysFit(options, pretrained, target, probed, outputs);
+        blocks = 1 + options.Permutations;
         q = outputs * blocks;
         resamples = options.ProbeRepeats * folds;
+    }
+
+    /// <summary>
+    /// Checks, in 64-bit arithmetic, that every array the experiment allocates fits in one .NET array: the targets
+    /// (<c>count × outputs × (1 + Permutations)</c>), each probed layer's features (<c>units × count</c>), a probe's
+    /// right-hand side (<c>features × outputs × blocks</c>) and the number of resamples.
+    /// </summary>
+    /// <exception cref="ArgumentException">An array would not fit (named in the message, with its factors).</exception>
+    private static void EnsureArraysFit(AdvisorOptions options, Network pretrained, Dataset target, IReadOnlyList<int> probed, int outputs)
+    {
+        long count = target.Count;
+        long blocks = 1L + options.Permutations;
+        Fits(count * outputs * blocks, Invariant.F($"{count:N0} examples × {outputs:N0} outputs × {blocks:N0} target blocks (1 + AdvisorOptions.Permutations) of probe targets"));
+        long widest = target.FeatureCount;
+        foreach (int layer in probed)
+        {
+            long units = pretrained.Layers[layer].OutputSize;
+            Fits(units * count, Invariant.F($"{units:N0} units of layer {layer} × {count:N0} examples of probe features"));
+            widest = Math.Max(widest, units);
+        }
+
+        Fits(widest * outputs * blocks, Invariant.F($"{widest:N0} features × {outputs:N0} outputs × {blocks:N0} target blocks of probe weights"));
+        Fits((long)options.ProbeRepeats * Math.Min(options.ProbeFolds, target.Count), Invariant.F($"{options.ProbeRepeats:N0} repeats × {Math.Min(options.ProbeFolds, target.Count):N0} folds of resamples"));
+
+        static void Fits(long values, string what)
+        {
+            if (values > Array.MaxLength)
+            {
+                throw new ArgumentException(
+                    Invariant.F($"Expected a probe whose arrays fit in memory (at most {Array.MaxLength:N0} values each) but {what} need {values:N0}. Advise on fewer examples (Dataset.TakePerClass) or with fewer AdvisorOptions.Permutations."),
+                    nameof(target));
+            }
+        }
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ public sealed class TransferAdvisor
     /// <param name="cancellationToken">Stops the probes.</param>
     /// <returns>The advice; condition (c) is not measured when (a) fails.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The network has no layers, or the target has fewer than 2 examples.</exception>
+    /// <exception cref="ArgumentException">The network has no layers, the target has fewer than 2 examples, or the probe's arrays for this target would not fit in memory (more than <see cref="Array.MaxLength"/> values: examples × outputs × (1 + <see cref="AdvisorOptions.Permutations"/>), or a layer's units × examples).</exception>
     public TransferAdvice Advise(PretrainedNetwork pretrained, Dataset target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pretrained);
