@@ -19,7 +19,7 @@ public sealed class TransferLabCommand(IAnsiConsole console) : Command<TransferL
         var results = new List<ComparisonResult>();
         foreach (var setup in setups)
         {
-            var result = ConsoleProgress.Run(console, setup.Name, progress => StrategyComparison.Run(setup, options, progress));
+            var result = ProgressDisplay.Run(console, setup.Name, progress => StrategyComparison.Run(setup, options, progress));
             ComparisonReport.Print(console, result);
             results.Add(result);
         }

@@ -17,7 +17,7 @@ public sealed class WakeWordCommand(IAnsiConsole console) : Command<SampleSettin
         var images = FashionMnistImages.Load(settings.DataDirectory, settings.Subset);
         console.MarkupLineInterpolated($"Data: [green]{images.Description}[/]");
         console.MarkupLineInterpolated($"[grey]{(settings.Quick ? "Quick run" : "Full run")}: {options.Seeds} seed(s), pretraining {options.PretrainEpochs} epoch(s).[/]");
-        var result = ConsoleProgress.Run(console, "wake word", progress => WakeWordExperiment.Run(images, options, progress));
+        var result = ProgressDisplay.Run(console, "wake word", progress => WakeWordExperiment.Run(images, options, progress));
         Print(result);
 
         string plot = settings.PlotPath ?? "wakeword.png";

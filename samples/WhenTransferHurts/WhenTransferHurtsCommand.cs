@@ -20,7 +20,7 @@ public sealed class WhenTransferHurtsCommand(IAnsiConsole console) : Command<Sam
         foreach (var (setup, perClass) in WhenTransferHurtsExperiment.Pairs(images))
         {
             var options = WhenTransferHurtsExperiment.Options(perClass, settings.Quick, settings.Seeds);
-            var result = ConsoleProgress.Run(console, setup.Name, progress => StrategyComparison.Run(setup, options, progress));
+            var result = ProgressDisplay.Run(console, setup.Name, progress => StrategyComparison.Run(setup, options, progress));
             ComparisonReport.Print(console, result);
             results.Add(result);
         }

@@ -3,7 +3,7 @@ using Spectre.Console;
 namespace TransferLearning.Samples;
 
 /// <summary>Runs an experiment under a Spectre.Console progress bar fed by its <see cref="ExperimentStep"/> reports.</summary>
-public static class ConsoleProgress
+public static class ProgressDisplay
 {
     /// <summary>Runs <paramref name="work"/> with a progress bar titled <paramref name="title"/> and returns its result.</summary>
     public static T Run<T>(IAnsiConsole console, string title, Func<IProgress<ExperimentStep>, T> work)
