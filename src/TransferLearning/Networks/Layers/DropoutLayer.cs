@@ -1,5 +1,6 @@
 using MathNet.Numerics.Random;
 using TransferLearning.Compute;
+using TransferLearning.Serialization;
 
 namespace TransferLearning.Networks;
 
@@ -48,6 +49,9 @@ public sealed class DropoutLayer : Layer
 
     /// <inheritdoc />
     internal override bool IsIdentityAtInference => true;
+
+    /// <summary>Gets <c>nn.Dropout(rate)</c>.</summary>
+    internal override IReadOnlyList<string> PyTorchModules => [$"nn.Dropout({PyTorchSequential.Float(Rate)})"];
 
     /// <summary>Creates a dropout layer.</summary>
     /// <param name="size">The number of inputs (and outputs), at least 1.</param>
