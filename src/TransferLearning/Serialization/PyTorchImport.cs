@@ -26,6 +26,7 @@ namespace TransferLearning.Serialization;
 /// parameter names (<c>"body.0.weight" → "layers.0.weight"</c>). <see cref="LoadReport.Mapping"/> shows which key
 /// went where. A batch-normalisation module's <c>num_batches_tracked</c> is checked (one non-negative I64) and
 /// accepted but not kept: this library's batch normalisation always has a momentum, so the count changes nothing.
+/// <see cref="PyTorchExport"/> writes the other direction.
 /// </para>
 /// <para>
 /// <see cref="Load(Network, string, PyTorchImportOptions)"/> is strict by default, like PyTorch's
