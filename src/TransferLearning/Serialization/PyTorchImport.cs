@@ -23,7 +23,9 @@ namespace TransferLearning.Serialization;
 /// <c>2.weight</c>, <c>2.bias</c>, <c>2.running_mean</c>, <c>2.running_var</c>, <c>2.num_batches_tracked</c>,
 /// <c>4.weight</c> and <c>4.bias</c>; a model with one more module has its keys at other indices, which is an error
 /// naming them rather than a silent shift. Any other model loads with a map from the file's keys to the network's
-/// parameter names (<c>"body.0.weight" → "layers.0.weight"</c>). <see cref="LoadReport.Mapping"/> shows which key
+/// parameter names (<c>"body.0.weight" → "layers.0.weight"</c>); an <c>nn.Sequential</c> inside a model, or one that
+/// starts with a module the network has no layer for (<c>nn.Flatten()</c>), with <see cref="PyTorchImportOptions.KeyPrefix"/>
+/// and <see cref="PyTorchImportOptions.FirstModuleIndex"/>. <see cref="LoadReport.Mapping"/> shows which key
 /// went where. A batch-normalisation module's <c>num_batches_tracked</c> is checked (one non-negative I64) and
 /// accepted but not kept: this library's batch normalisation always has a momentum, so the count changes nothing.
 /// <see cref="PyTorchExport"/> writes the other direction.
@@ -59,7 +61,8 @@ public static partial class PyTorchImport
     {
         ArgumentNullException.ThrowIfNull(network);
         var mode = requireEveryParameter ? WeightLoader.LoadMode.RequireParameters : WeightLoader.LoadMode.Lax;
-        return SafeTensorsReader.Read(path, reader => WeightLoader.Load(network, reader, Map(network, nameMap), mode));
+        var map = Map(network, nameMap);
+        return SafeTensorsReader.Read(path, reader => WeightLoader.Load(network, reader, map, mode));
     }
 
     /// <summary>
@@ -71,7 +74,7 @@ public static partial class PyTorchImport
     /// <param name="options">The name map and the strictness.</param>
     /// <returns>Which tensors were loaded (and into which parameters), which skipped (and why), and which parameters kept their own values.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <paramref name="options"/> give a name map with a key prefix or a first module index.</exception>
     /// <exception cref="ModelFormatException">
     /// The file is not a valid safetensors file; a tensor to load is not floating-point or not finite; a
     /// <c>num_batches_tracked</c> is not one non-negative I64; two keys map to one parameter; or, when strict, a
@@ -83,7 +86,8 @@ public static partial class PyTorchImport
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(options);
-        return SafeTensorsReader.Read(path, reader => WeightLoader.Load(network, reader, Map(network, options.NameMap), Mode(options)));
+        var map = Map(network, options);
+        return SafeTensorsReader.Read(path, reader => WeightLoader.Load(network, reader, map, Mode(options)));
     }
 
     /// <summary>As <see cref="Load(Network, string, PyTorchImportOptions)"/>, from <paramref name="stream"/> (from its current position to its end; it is not closed).</summary>
@@ -92,25 +96,40 @@ public static partial class PyTorchImport
     /// <param name="options">The name map and the strictness.</param>
     /// <returns>Which tensors were loaded (and into which parameters), which skipped (and why), and which parameters kept their own values.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="network"/>, <paramref name="stream"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be read.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be read, or <paramref name="options"/> give a name map with a key prefix or a first module index.</exception>
     /// <exception cref="ModelFormatException">As for a file; the message calls the stream <c>(stream)</c>. The network is then unchanged.</exception>
     /// <exception cref="IOException">The stream could not be read.</exception>
     public static LoadReport Load(Network network, Stream stream, PyTorchImportOptions options)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(options);
-        return SafeTensorsReader.Read(stream, NetworkFiles.StreamName, reader => WeightLoader.Load(network, reader, Map(network, options.NameMap), Mode(options)));
+        var map = Map(network, options);
+        return SafeTensorsReader.Read(stream, NetworkFiles.StreamName, reader => WeightLoader.Load(network, reader, map, Mode(options)));
+    }
+
+    /// <summary>The map of <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentException">The options give both a name map and a key prefix or first module index.</exception>
+    private static WeightLoader.KeyMap Map(Network network, PyTorchImportOptions options)
+    {
+        if (options.NameMap is not null && (options.KeyPrefix.Length > 0 || options.FirstModuleIndex > 0))
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected either a NameMap or an nn.Sequential's KeyPrefix and FirstModuleIndex but got a NameMap with KeyPrefix '{options.KeyPrefix}' and FirstModuleIndex {options.FirstModuleIndex}."),
+                nameof(options));
+        }
+
+        return Map(network, options.NameMap, options.KeyPrefix, options.FirstModuleIndex);
     }
 
     private static WeightLoader.LoadMode Mode(PyTorchImportOptions options) =>
         options.Strict ? WeightLoader.LoadMode.Strict : WeightLoader.LoadMode.Lax;
 
     /// <summary>The keys of the equivalent <c>nn.Sequential</c>, or those of the name map.</summary>
-    private static WeightLoader.KeyMap Map(Network network, IReadOnlyDictionary<string, string>? nameMap)
+    private static WeightLoader.KeyMap Map(Network network, IReadOnlyDictionary<string, string>? nameMap, string prefix = "", int firstIndex = 0)
     {
         if (nameMap is null)
         {
-            var sequential = new PyTorchSequential(network);
+            var sequential = new PyTorchSequential(network, prefix, firstIndex);
             return new WeightLoader.KeyMap(sequential.ParameterOf, sequential.KeyOf, sequential.WhyNot)
             {
                 Counters = sequential.Counters,

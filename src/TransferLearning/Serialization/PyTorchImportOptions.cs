@@ -10,6 +10,8 @@ namespace TransferLearning.Serialization;
 public sealed record PyTorchImportOptions
 {
     private readonly IReadOnlyDictionary<string, string>? _nameMap;
+    private readonly string _keyPrefix = string.Empty;
+    private readonly int _firstModuleIndex;
 
     /// <summary>
     /// Gets the map from the file's keys to the network's parameter names (<c>"head.weight" → "layers.2.weight"</c>),
@@ -41,6 +43,35 @@ public sealed record PyTorchImportOptions
             }
 
             _nameMap = value?.ToFrozenDictionary(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// Gets the prefix of the <c>nn.Sequential</c>'s keys, for one that is a named part of a larger model:
+    /// <c>"features."</c> reads <c>features.0.weight</c>, … (<c>self.features = nn.Sequential(…)</c>). Only without a <see cref="NameMap"/>.
+    /// </summary>
+    /// <value>The default is empty: the model is the <c>nn.Sequential</c> itself.</value>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public string KeyPrefix
+    {
+        get => _keyPrefix;
+        init => _keyPrefix = value ?? throw new ArgumentNullException(nameof(KeyPrefix), "Expected a prefix (empty for none) but got null.");
+    }
+
+    /// <summary>
+    /// Gets the index of the network's first module in the <c>nn.Sequential</c>, for one that starts with modules
+    /// without tensors the network has no layer for: 1 for <c>nn.Sequential(nn.Flatten(), nn.Linear(784, 256), …)</c>,
+    /// whose keys are <c>1.weight</c>, <c>1.bias</c>, <c>3.weight</c>, …. Only without a <see cref="NameMap"/>.
+    /// </summary>
+    /// <value>The default is 0.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int FirstModuleIndex
+    {
+        get => _firstModuleIndex;
+        init
+        {
+            Guard.AtLeast(value, 0, nameof(FirstModuleIndex));
+            _firstModuleIndex = value;
         }
     }
 

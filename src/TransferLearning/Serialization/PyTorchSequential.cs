@@ -21,18 +21,22 @@ internal sealed class PyTorchSequential
     public const string BatchCounter = "num_batches_tracked";
 
     private readonly List<string> _modules = [];
+    private readonly string _prefix;
+    private readonly int _first;
     private readonly Dictionary<string, string> _keyOfParameter = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _parameterOfKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _counters = new(StringComparer.Ordinal);
 
-    /// <summary>Lays out <paramref name="network"/>.</summary>
+    /// <summary>Lays out <paramref name="network"/>: its first module at index <paramref name="firstIndex"/>, every key after <paramref name="prefix"/>.</summary>
     /// <exception cref="NotSupportedException">A layer's kind has no PyTorch module.</exception>
-    public PyTorchSequential(Network network)
+    public PyTorchSequential(Network network, string prefix = "", int firstIndex = 0)
     {
+        _prefix = prefix;
+        _first = firstIndex;
         for (int l = 0; l < network.Layers.Count; l++)
         {
             var layer = network.Layers[l];
-            int index = _modules.Count;
+            int index = firstIndex + _modules.Count;
             _modules.AddRange(layer.PyTorchModules ?? throw new NotSupportedException(Invariant.F($"Layer {l} ({layer}) has no PyTorch module.")));
             if (layer.HasPyTorchBatchCounter)
             {
@@ -63,19 +67,25 @@ internal sealed class PyTorchSequential
     /// <summary>Why <paramref name="key"/> is not a key of this <c>nn.Sequential</c>, for messages.</summary>
     public string WhyNot(string key)
     {
-        int dot = key.IndexOf('.', StringComparison.Ordinal);
-        if (dot > 0 && int.TryParse(key.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+        if (!key.StartsWith(_prefix, StringComparison.Ordinal))
         {
-            return index < _modules.Count
-                ? Invariant.F($"module {index} of the network's nn.Sequential is {_modules[index]}, which has no '{key[(dot + 1)..]}'")
-                : Invariant.F($"the network's nn.Sequential has {_modules.Count} modules (0 to {_modules.Count - 1})");
+            return $"not an nn.Sequential key under '{_prefix}'";
         }
 
-        return "not an nn.Sequential key";
+        string local = key[_prefix.Length..];
+        int dot = local.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0 && int.TryParse(local.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+        {
+            return index >= _first && index - _first < _modules.Count
+                ? Invariant.F($"module {index} of the network's nn.Sequential is {_modules[index - _first]}, which has no '{local[(dot + 1)..]}'")
+                : Invariant.F($"the network's nn.Sequential has modules {_first} to {_first + _modules.Count - 1}");
+        }
+
+        return _prefix.Length == 0 ? "not an nn.Sequential key" : $"not an nn.Sequential key under '{_prefix}'";
     }
 
     /// <summary>Returns the modules with their indices: <c>0 nn.Linear(6, 8), 1 nn.ReLU(), …</c>.</summary>
-    public override string ToString() => string.Join(", ", _modules.Select((m, i) => Invariant.F($"{i} {m}")));
+    public override string ToString() => string.Join(", ", _modules.Select((m, i) => Invariant.F($"{_first + i} {m}")));
 
     /// <summary>Returns the Python code of the <c>nn.Sequential</c>: <c>nn.Sequential(nn.Linear(6, 8), nn.ReLU(), …)</c>.</summary>
     public string Code() => "nn.Sequential(" + string.Join(", ", _modules) + ")";
@@ -90,7 +100,7 @@ internal sealed class PyTorchSequential
             foreach (var (parameter, shape) in layer.SavedTensors())
             {
                 string key = KeyOf(parameter.Name);
-                prefix ??= key[..(key.IndexOf('.', StringComparison.Ordinal) + 1)];
+                prefix ??= key[..(key.LastIndexOf('.') + 1)];
                 tensors.Add(new SavedTensor(key, shape, NetworkFormat.RowMajor(parameter)));
             }
 
@@ -106,5 +116,5 @@ internal sealed class PyTorchSequential
     /// <summary>A float as Python reads it back to the same float32 (<c>0.1</c>, <c>1e-05</c>), for the modules' code.</summary>
     public static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
 
-    private static string Key(int index, string name) => Invariant.F($"{index}.{name}");
+    private string Key(int index, string name) => Invariant.F($"{_prefix}{index}.{name}");
 }

@@ -110,6 +110,42 @@ public class PyTorchImportTests
     }
 
     [Fact]
+    public void Options_KeyPrefixAndFirstModuleIndex_DefaultToNoneAndRefuseNullAndNegative()
+    {
+        var options = new PyTorchImportOptions();
+
+        options.KeyPrefix.Should().BeEmpty();
+        options.FirstModuleIndex.Should().Be(0);
+        FluentActions.Invoking(() => new PyTorchImportOptions { KeyPrefix = null! }).Should().ThrowExactly<ArgumentNullException>().WithParameterName("KeyPrefix");
+        FluentActions.Invoking(() => new PyTorchImportOptions { FirstModuleIndex = -1 }).Should().ThrowExactly<ArgumentOutOfRangeException>().WithParameterName("FirstModuleIndex");
+    }
+
+    [Fact]
+    public void Load_SequentialInsideAModuleAfterAFlatten_LoadsWithKeyPrefixAndFirstModuleIndex()
+    {
+        var network = Network.Create(6, seed: 1).Dense(8, Activation.ReLU).Dense(3, Activation.Softmax);
+        string path = Path.Combine(Fixtures, "flatten.safetensors");
+
+        var unprefixed = FluentActions.Invoking(() => PyTorchImport.Load(network, path, new PyTorchImportOptions())).Should().ThrowExactly<ModelFormatException>().Which;
+        var report = PyTorchImport.Load(network, path, new PyTorchImportOptions { KeyPrefix = "features.", FirstModuleIndex = 1 });
+
+        unprefixed.Problem.Should().Contain("'features.1.weight'").And.Contain("'0.weight' (layers.0.weight)");
+        report.IsComplete.Should().BeTrue(report.ToString());
+        report.Mapping.Should().Contain("features.1.weight", "layers.0.weight").And.Contain("features.3.bias", "layers.1.bias");
+        MaxDifference(network.Predict(Inputs()), Expected("flatten").GetProperty("exact")).Should().BeLessThanOrEqualTo(1e-6);
+    }
+
+    [Fact]
+    public void Load_ANameMapWithAKeyPrefix_ThrowsNamingTheOptions()
+    {
+        var network = Network.Create(6).Dense(3, Activation.Softmax);
+        var options = new PyTorchImportOptions { NameMap = new Dictionary<string, string> { ["head.weight"] = "layers.0.weight" }, KeyPrefix = "body." };
+
+        FluentActions.Invoking(() => PyTorchImport.Load(network, Path.Combine(Fixtures, "named.safetensors"), options))
+            .Should().ThrowExactly<ArgumentException>().WithParameterName("options");
+    }
+
+    [Fact]
     public void Load_NullOptions_ThrowsNamingThem()
     {
         var network = Network.Create(6).Dense(3, Activation.Softmax);
@@ -189,7 +225,7 @@ public class PyTorchImportTests
         exception.Problem.Should().Contain("unexpected keys '4.bias'").And.Contain("'4.weight'").And.NotContain("missing");
         Weights.ShouldBeIdentical(unchanged, before, "a failed load changes nothing");
         lax.Skipped.Select(s => s.Name).Should().Equal("4.bias", "4.weight");
-        lax.Skipped[0].Reason.Should().Contain("4 modules (0 to 3)");
+        lax.Skipped[0].Reason.Should().Contain("modules 0 to 3");
         lax.NewlyInitialized.Should().BeEmpty();
     }
 
