@@ -67,6 +67,11 @@ internal sealed class PyTorchSequential
     /// <summary>Why <paramref name="key"/> is not a key of this <c>nn.Sequential</c>, for messages.</summary>
     public string WhyNot(string key)
     {
+        if (key.StartsWith("layers.", StringComparison.Ordinal) && !_prefix.StartsWith("layers.", StringComparison.Ordinal))
+        {
+            return "a key of this library's own format: load the file with network.LoadWeights or Network.Load";
+        }
+
         if (!key.StartsWith(_prefix, StringComparison.Ordinal))
         {
             return $"not an nn.Sequential key under '{_prefix}'";

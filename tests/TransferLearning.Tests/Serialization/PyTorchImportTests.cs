@@ -347,6 +347,42 @@ public class PyTorchImportTests
     }
 
     [Fact]
+    public void Load_WithANameMap_ACounterMappedExplicitly_IsAccepted()
+    {
+        var network = Network.Create(6, seed: 1).Dense(8, Activation.ReLU).BatchNorm().Dense(3, Activation.Softmax);
+        var map = new Dictionary<string, string>
+        {
+            ["features.0.weight"] = "layers.0.weight",
+            ["features.0.bias"] = "layers.0.bias",
+            ["features.2.weight"] = "layers.1.weight",
+            ["features.2.bias"] = "layers.1.bias",
+            ["features.2.running_mean"] = "layers.1.running_mean",
+            ["features.2.running_var"] = "layers.1.running_var",
+            ["features.2.num_batches_tracked"] = "layers.1.num_batches_tracked",
+            ["classifier.weight"] = "layers.2.weight",
+            ["classifier.bias"] = "layers.2.bias",
+        };
+
+        var report = PyTorchImport.Load(network, Path.Combine(Fixtures, "named_batchnorm.safetensors"), new PyTorchImportOptions { NameMap = map });
+
+        report.IsComplete.Should().BeTrue(report.ToString());
+        report.Mapping.Should().Equal(map);
+    }
+
+    [Fact]
+    public void Load_Strict_AFileOfThisLibrarysFormat_SaysToLoadItAsSuch()
+    {
+        var network = Network.Create(6, seed: 1).Dense(8, Activation.ReLU).Dense(3, Activation.Softmax);
+        using var folder = new TempFolder();
+        string path = folder.File("own.safetensors");
+        network.Save(path);
+
+        var exception = FluentActions.Invoking(() => PyTorchImport.Load(network, path, new PyTorchImportOptions())).Should().ThrowExactly<ModelFormatException>().Which;
+
+        exception.Problem.Should().Contain("'layers.0.weight' (a key of this library's own format").And.Contain("network.LoadWeights");
+    }
+
+    [Fact]
     public void Load_Strict_WithANameMapMissingAKey_ThrowsNamingTheUnmappedKeysAndTheParameters()
     {
         var network = Network.Create(6, seed: 1).Dense(8, Activation.LeakyReLU(0.1f)).Dense(3, Activation.Sigmoid);
