@@ -91,6 +91,17 @@ if (loaded.SourceExampleCount != 4_000 || loaded.SourceClassCount != 64 || loade
     return Fail($"the pretraining record was not kept: {loaded.SourceExampleCount} examples, {loaded.SourceClassCount} classes, {loaded.History.Epochs.Count} epochs");
 }
 
+// PyTorch interop: saved with the keys of the equivalent nn.Sequential, the network loads back strictly (every key used).
+string pytorchPath = Path.Combine(folder, "pretrained-pytorch.safetensors");
+PyTorchExport.Save(loaded.Network, pytorchPath);
+var copy = Network.Create(inputSize: 32, seed: 9).Dense(64, Activation.ReLU).BatchNorm().Dropout(0.1f).Dense(32, Activation.ReLU).Dense(64, Activation.Softmax);
+var imported = PyTorchImport.Load(copy, pytorchPath, new PyTorchImportOptions());
+if (!imported.IsComplete || imported.Mapping["2.num_batches_tracked"] != "layers.1.num_batches_tracked"
+    || !copy.Predict(probe).AsColumnMajorArray().SequenceEqual(expected))
+{
+    return Fail($"the PyTorch state_dict did not load back as it was: {imported}");
+}
+
 var options = new TransferOptions
 {
     NewLayers = [LayerSpec.Dense(5, Activation.Softmax)],

@@ -162,6 +162,9 @@ public abstract class Activation
     /// <summary>Gets a value indicating whether this is the softmax across each example's outputs (inference runs it across packed examples).</summary>
     internal virtual bool IsSoftmax => false;
 
+    /// <summary>Gets the PyTorch module that computes the activation, as Python code (<c>nn.Tanh()</c>), or <see langword="null"/> for none (the identity).</summary>
+    internal virtual string? PyTorchModule => $"nn.{Kind}()";
+
     /// <summary><c>A = g(Z)</c> over a column-major block with <paramref name="rows"/> rows.</summary>
     internal abstract void Forward(ReadOnlySpan<float> z, Span<float> a, int rows);
 

@@ -135,6 +135,15 @@ public abstract class Layer
     /// <summary>Gets a value indicating whether the layer is the identity at inference (dropout), so that inference may skip it.</summary>
     internal virtual bool IsIdentityAtInference => false;
 
+    /// <summary>
+    /// Gets the layer's modules in the equivalent PyTorch <c>nn.Sequential</c>, as Python code (<c>nn.Linear(784, 256)</c>,
+    /// <c>nn.ReLU()</c>); its tensors are the first module's. <see langword="null"/> when PyTorch has no equivalent.
+    /// </summary>
+    internal virtual IReadOnlyList<string>? PyTorchModules => null;
+
+    /// <summary>Gets a value indicating whether the PyTorch module also has a <c>num_batches_tracked</c> counter (<c>nn.BatchNorm1d</c>).</summary>
+    internal virtual bool HasPyTorchBatchCounter => false;
+
     /// <summary>Freezes the layer: its parameters stay bit-for-bit unchanged through training, and it behaves as at inference.</summary>
     public void Freeze()
     {

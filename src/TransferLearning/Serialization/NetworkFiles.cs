@@ -68,7 +68,7 @@ public static class NetworkFiles
                     NetworkFormat.CheckVersion(metadata);
                 }
 
-                return WeightLoader.Load(network, reader, name => name);
+                return WeightLoader.Load(network, reader);
             });
         }
 
@@ -90,7 +90,7 @@ public static class NetworkFiles
                     NetworkFormat.CheckVersion(metadata);
                 }
 
-                return WeightLoader.Load(network, reader, name => name);
+                return WeightLoader.Load(network, reader);
             });
         }
 

@@ -109,6 +109,26 @@ internal sealed class SafeTensorsReader
         return values;
     }
 
+    /// <summary>Reads an I64 tensor's elements, row-major (PyTorch's <c>num_batches_tracked</c>).</summary>
+    /// <exception cref="ModelFormatException">The tensor is not I64.</exception>
+    public long[] ReadInt64s(TensorEntry tensor)
+    {
+        if (tensor.DType != SafeTensorsDType.I64)
+        {
+            throw Error($"tensor '{tensor.Name}' is {tensor.DType.Name()}; expected I64.");
+        }
+
+        var values = new long[tensor.ElementCount];
+        _stream.Position = Header.DataStart + tensor.Begin;
+        _stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        if (!BitConverter.IsLittleEndian)
+        {
+            BinaryPrimitives.ReverseEndianness(values, values);
+        }
+
+        return values;
+    }
+
     private void ReadConverted(SafeTensorsDType dtype, float[] values)
     {
         int size = dtype.Size();

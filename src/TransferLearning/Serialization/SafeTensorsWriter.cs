@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace TransferLearning.Serialization;
 
 /// <summary>
-/// Writes float32 tensors and metadata strings in the safetensors format: an 8-byte little-endian header
+/// Writes float32 (and I64) tensors and metadata strings in the safetensors format: an 8-byte little-endian header
 /// length, the JSON header padded with spaces to a multiple of 8 bytes, then each tensor's elements,
 /// little-endian, in the order given.
 /// </summary>
@@ -21,7 +21,17 @@ internal static class SafeTensorsWriter
         stream.Write(header);
         foreach (var tensor in tensors)
         {
-            if (BitConverter.IsLittleEndian)
+            if (tensor.Int64Values is { } integers)
+            {
+                var bytes = new byte[integers.Length * sizeof(long)];
+                for (int i = 0; i < integers.Length; i++)
+                {
+                    BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), integers[i]);
+                }
+
+                stream.Write(bytes);
+            }
+            else if (BitConverter.IsLittleEndian)
             {
                 stream.Write(MemoryMarshal.AsBytes(tensor.Values.AsSpan()));
             }
@@ -54,9 +64,9 @@ internal static class SafeTensorsWriter
             long offset = 0;
             foreach (var tensor in tensors)
             {
-                long end = offset + ((long)tensor.Values.Length * sizeof(float));
+                long end = offset + tensor.ByteCount;
                 json.WriteStartObject(tensor.Name);
-                json.WriteString("dtype", "F32");
+                json.WriteString("dtype", tensor.DType.Name());
                 json.WriteStartArray("shape");
                 foreach (int d in tensor.Shape)
                 {

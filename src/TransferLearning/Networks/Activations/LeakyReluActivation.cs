@@ -1,4 +1,5 @@
 using TransferLearning.Compute;
+using TransferLearning.Serialization;
 
 namespace TransferLearning.Networks.Activations;
 
@@ -13,6 +14,8 @@ internal sealed class LeakyReluActivation(float slope)
     internal override float FusedSlope => Slope;
 
     internal override bool IsAppliedByProducts => true;
+
+    internal override string PyTorchModule => Slope == 0f ? "nn.ReLU()" : $"nn.LeakyReLU({PyTorchSequential.Float(Slope)})";
 
     internal override void Forward(ReadOnlySpan<float> z, Span<float> a, int rows)
     {

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Compute;
+using TransferLearning.Serialization;
 
 namespace TransferLearning.Networks;
 
@@ -114,6 +115,13 @@ public sealed class BatchNormLayer : Layer
     /// <returns>The description.</returns>
     public override string ToString() =>
         Invariant.F($"BatchNorm({InputSize}) [{ParameterCount:N0} params{(IsFrozen ? ", frozen" : string.Empty)}]");
+
+    /// <summary>Gets <c>nn.BatchNorm1d(n, eps=ε, momentum=momentum)</c>.</summary>
+    internal override IReadOnlyList<string> PyTorchModules =>
+        [Invariant.F($"nn.BatchNorm1d({InputSize}, eps={PyTorchSequential.Float(Epsilon)}, momentum={PyTorchSequential.Float(Momentum)})")];
+
+    /// <summary>Gets <see langword="true"/>: PyTorch's module counts its training batches in <c>num_batches_tracked</c>.</summary>
+    internal override bool HasPyTorchBatchCounter => true;
 
     /// <summary>Resets <c>γ = 1</c>, <c>β = 0</c>, <c>μ_run = 0</c>, <c>σ²_run = 1</c> (nothing is drawn).</summary>
     internal override void Reset(Random random)

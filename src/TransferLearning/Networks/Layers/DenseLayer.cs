@@ -69,6 +69,10 @@ public sealed class DenseLayer : Layer, IAffineLayer
     /// <inheritdoc />
     internal override bool CountsInDepth => true;
 
+    /// <summary>Gets <c>nn.Linear(n_in, n_out)</c> and the activation's module, if any.</summary>
+    internal override IReadOnlyList<string> PyTorchModules =>
+        Activation.PyTorchModule is string activation ? [Invariant.F($"nn.Linear({InputSize}, {OutputSize})"), activation] : [Invariant.F($"nn.Linear({InputSize}, {OutputSize})")];
+
     /// <summary>Creates a layer with weights drawn from <paramref name="random"/> and zero biases.</summary>
     /// <param name="inputSize"><c>n[l-1]</c>, at least 1.</param>
     /// <param name="outputSize"><c>n[l]</c>, at least 1.</param>

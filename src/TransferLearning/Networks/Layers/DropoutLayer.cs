@@ -1,4 +1,5 @@
 using TransferLearning.Compute;
+using TransferLearning.Serialization;
 
 namespace TransferLearning.Networks;
 
@@ -47,6 +48,9 @@ public sealed class DropoutLayer : Layer
 
     /// <inheritdoc />
     internal override bool IsIdentityAtInference => true;
+
+    /// <summary>Gets <c>nn.Dropout(rate)</c>.</summary>
+    internal override IReadOnlyList<string> PyTorchModules => [$"nn.Dropout({PyTorchSequential.Float(Rate)})"];
 
     /// <summary>Creates a dropout layer.</summary>
     /// <param name="size">The number of inputs (and outputs), at least 1.</param>
