@@ -2,9 +2,12 @@
 // app that references the just-packed TransferLearning package from a local feed). Run twice, in two
 // processes:
 //   pretrain DIR  — pretrains on a source task, saves the pretrained network to DIR/pretrained.safetensors and
-//                   its predictions on fixed inputs to DIR/expected.txt (round-trip float text);
-//   transfer DIR  — loads the file, checks that the loaded network predicts exactly what the first process's
-//                   did, transfers to a small target task, predicts, saves and reloads the result, and checks it;
+//                   its predictions on fixed inputs to DIR/expected.txt (round-trip float text); trains a small
+//                   network for 4 epochs, and the same run to a checkpoint after 2;
+//   transfer DIR  — resumes the checkpointed run and checks it equals the uninterrupted one bit for bit; loads the
+//                   file, checks that the loaded network predicts exactly what the first process's did, transfers
+//                   to a small target task, predicts, scores it with the evaluation report, saves and reloads the
+//                   result, checks it, and round-trips it through PyTorch's nn.Sequential keys;
 //                   packages the result as a deployable model (named classes, input standardisation, provenance),
 //                   saves it to DIR/model.safetensors and its predictions of raw rows to DIR/model-expected.txt;
 //   predict DIR   — loads the one model file and checks that it names the same classes with the same
@@ -75,7 +78,25 @@ if (args[0] == "pretrain")
     var predictions = pretrained.Network.Predict(probe).AsColumnMajorArray();
     File.WriteAllLines(expectedPath, predictions.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
     Console.WriteLine($"pretrained on {pretrained.SourceExampleCount} examples, saved to {modelPath}");
+
+    // A checkpointed run stopped after 2 of 4 epochs (the second process resumes it), and the same run uninterrupted.
+    var uninterrupted = CheckpointNetwork();
+    new Trainer(CheckpointOptions(4, null)).Fit(uninterrupted, tasks.Target);
+    File.WriteAllLines(Path.Combine(folder, "uninterrupted.txt"), uninterrupted.Predict(probe).AsColumnMajorArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+    new Trainer(CheckpointOptions(2, Path.Combine(folder, "run.ckpt.safetensors"))).Fit(CheckpointNetwork(), tasks.Target, progress: new SynchronousProgress<TrainingProgress>(_ => { }));
     return 0;
+}
+
+// Resumed in this (second) process from the first one's checkpoint: equal to the uninterrupted run, bit for bit.
+if (args[0] == "transfer")
+{
+    var resumedNetwork = CheckpointNetwork();
+    var resumed = new Trainer(CheckpointOptions(4, Path.Combine(folder, "run.ckpt.safetensors"))).Resume(Path.Combine(folder, "run.ckpt.safetensors"), resumedNetwork, tasks.Target);
+    var expectedResume = File.ReadAllLines(Path.Combine(folder, "uninterrupted.txt")).Select(l => float.Parse(l, CultureInfo.InvariantCulture));
+    if (resumed.Epochs.Count != 4 || !resumedNetwork.Predict(probe).AsColumnMajorArray().SequenceEqual(expectedResume))
+    {
+        return Fail($"training resumed from a checkpoint in another process differs from the uninterrupted run: {resumed}");
+    }
 }
 
 var loaded = PretrainedNetwork.Load(modelPath);
@@ -113,6 +134,13 @@ var classes = result.Network.PredictClasses(tasks.TargetTest.Features);
 double accuracy = result.Network.Evaluate(tasks.TargetTest).Accuracy ?? 0;
 Console.WriteLine($"Decision: {result.Decision}");
 Console.WriteLine($"Target test accuracy: {accuracy:P1} on {classes.Length} examples");
+var evaluation = result.Network.Report(tasks.TargetTest);
+Console.WriteLine(evaluation);
+if (evaluation.Classification is not { } classification || classification.Accuracy != accuracy || classification.ConfusionMatrix.Count != 5)
+{
+    return Fail("the evaluation report does not agree with Evaluate");
+}
+
 if (classes.Length != tasks.TargetTest.Count || classes.Any(c => c is < 0 or >= 5) || accuracy < 0.4)
 {
     return Fail($"the transferred network predicts badly: accuracy {accuracy:P1}");
@@ -144,6 +172,18 @@ if (!deployResult.ClassNames.SequenceEqual(targetNames))
 
 Console.WriteLine("consumer checks passed");
 return 0;
+
+static Network CheckpointNetwork() =>
+    Network.Create(inputSize: 32, seed: 11).Dense(24, Activation.ReLU).BatchNorm().Dropout(0.2f).Dense(5, Activation.Softmax);
+
+static TrainingOptions CheckpointOptions(int epochs, string? path) => new()
+{
+    Epochs = epochs,
+    BatchSize = 8,
+    Optimizer = new AdamOptions { LearningRate = 3e-3f },
+    Seed = 12,
+    Checkpoint = path is null ? null : new CheckpointOptions { Path = path },
+};
 
 static int Fail(string why)
 {

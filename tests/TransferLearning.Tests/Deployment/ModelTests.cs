@@ -191,6 +191,20 @@ public class ModelTests
     }
 
     [Fact]
+    public void SaveAndLoad_ADirectoryGivenAsTheFile_IsAnIOExceptionNamingThePath()
+    {
+        var (raw, standardizer, network) = TrainedOnRawRows();
+        var model = Model.Create(network, raw, standardizer);
+        using var folder = new TempFolder();
+        string directory = folder.File("model.safetensors");
+        Directory.CreateDirectory(directory);
+
+        FluentActions.Invoking(() => model.Save(directory)).Should().Throw<IOException>().WithMessage($"*{directory}*");
+        FluentActions.Invoking(() => Model.Load(directory)).Should().Throw<IOException>().WithMessage($"*{directory}*");
+        Directory.Exists(directory).Should().BeTrue("a failed save destroys nothing");
+    }
+
+    [Fact]
     public void Load_ALaterModelVersionOrARecordThatDoesNotFitTheNetwork_IsAFormatError()
     {
         var (raw, standardizer, network) = TrainedOnRawRows();
