@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Deploy;
 using Microsoft.ML.OnnxRuntime;
@@ -36,9 +35,9 @@ public class DeploySampleTests
         model.ExportOnnx(onnxPath);
 
         // The second process: the sample's `predict`, given the one file and the raw rows.
-        var (exitCode, output) = RunDotnet(Path.Combine(AppContext.BaseDirectory, "Deploy.dll"), "predict", modelPath, test, "--label", "label", "--json", json);
+        var (exitCode, output, error) = ExternalProcess.RunDotnet(Path.Combine(AppContext.BaseDirectory, "Deploy.dll"), "predict", modelPath, test, "--label", "label", "--json", json);
 
-        exitCode.Should().Be(0, output);
+        exitCode.Should().Be(0, output + error);
         var second = JsonDocument.Parse(File.ReadAllText(json)).RootElement.GetProperty("predictions").EnumerateArray().ToList();
         second.Should().HaveCount(30);
         second.Select(p => p.GetProperty("className").GetString()).Should().Equal(first.Select(p => p.ClassName));
@@ -68,25 +67,5 @@ public class DeploySampleTests
         run.Output.Should().Contain("10 classes (Ankle boot, Bag, Coat").And.Contain("one file").And.Contain("Accuracy on 60 rows");
         var predictions = run.Json().RootElement.GetProperty("predictions");
         predictions.GetArrayLength().Should().Be(60);
-    }
-
-    private static (int ExitCode, string Output) RunDotnet(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
     }
 }

@@ -177,38 +177,7 @@ public class PyTorchExportTests
                 p => p.Name,
                 p => p.Value.GetProperty("dtype").GetString() + " [" + string.Join(", ", p.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32())) + "]");
 
-    private static bool PyTorchAvailable()
-    {
-        if (!File.Exists("/usr/bin/python3"))
-        {
-            return false;
-        }
+    private static bool PyTorchAvailable() => ExternalProcess.PythonHas("torch");
 
-        try
-        {
-            Run("-c", "import torch");
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static string Run(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0
-            ? stdout.Result
-            : throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"python3 exited with {process.ExitCode}: {stderr}"));
-    }
+    private static string Run(params string[] arguments) => ExternalProcess.RunPython(arguments);
 }

@@ -171,41 +171,7 @@ public class ReportFixtureTests
     // Each value is a float32 written as the exact float64 it equals: the cast is exact.
     private static float[] Floats(JsonElement values) => [.. values.EnumerateArray().Select(v => (float)v.GetDouble())];
 
-    private static bool ScikitLearnAvailable()
-    {
-        if (!File.Exists("/usr/bin/python3"))
-        {
-            return false;
-        }
+    private static bool ScikitLearnAvailable() => ExternalProcess.PythonHas("sklearn");
 
-        try
-        {
-            Python("-c", "import sklearn");
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static void Python(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"python3 exited with {process.ExitCode}: {stderr}"));
-        }
-
-        _ = stdout.Result;
-    }
+    private static void Python(params string[] arguments) => ExternalProcess.RunPython(arguments);
 }
