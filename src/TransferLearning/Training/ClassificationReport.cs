@@ -55,7 +55,7 @@ public sealed class ClassificationReport
 
             double precision = predicted == 0 ? 0 : (double)tp / predicted;
             double recall = support == 0 ? 0 : (double)tp / support;
-            classes[c] = new ClassMetrics(c, classNames[c], precision, recall, BinaryRanking.F1(precision, recall), support);
+            classes[c] = new ClassMetrics { Class = c, Name = classNames[c], Precision = precision, Recall = recall, F1 = BinaryRanking.F1(precision, recall), Support = support };
             count += support;
             correct += tp;
             if (support > 0)

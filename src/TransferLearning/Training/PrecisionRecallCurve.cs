@@ -31,7 +31,7 @@ public static class PrecisionRecallCurve
             var (threshold, tp, fp) = ranking[n];
             double precision = (double)tp / (tp + fp);
             double recall = ranking.Positives == 0 ? 1 : (double)tp / ranking.Positives;
-            points.Add(new PrecisionRecallPoint(threshold, precision, recall, BinaryRanking.F1(precision, recall)));
+            points.Add(new PrecisionRecallPoint { Threshold = threshold, Precision = precision, Recall = recall, F1 = BinaryRanking.F1(precision, recall) });
         }
 
         return points;

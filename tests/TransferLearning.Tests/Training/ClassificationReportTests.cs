@@ -46,7 +46,7 @@ public class ClassificationReportTests
         // Class 2 has no examples but is predicted once.
         var report = ClassificationReport.From([0, 1, 1], [0.9f, 0.1f, 0f, 0.1f, 0.9f, 0f, 0f, 0.4f, 0.6f], 3);
 
-        report.Classes[2].Should().Be(new ClassMetrics(2, "2", 0, 0, 0, 0));
+        report.Classes[2].Should().Be(new ClassMetrics { Class = 2, Name = "2", Precision = 0, Recall = 0, F1 = 0, Support = 0 });
         report.BalancedAccuracy.Should().BeApproximately((1 + 0.5) / 2, 1e-12, "mean recall of the classes that have examples");
         report.MacroRecall.Should().BeApproximately((1 + 0.5 + 0) / 3, 1e-12, "the macro average counts every class (labels=range(k))");
     }
