@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
+using Microsoft.ML.OnnxRuntime;
 using TransferLearning.Compute;
 using TransferLearning.Networks;
 using TransferLearning.Onnx;
@@ -69,6 +70,8 @@ public class OnnxImportTests
     [InlineData("matmul_add", "dense:ReLU", "dense:Identity")]
     [InlineData("flatten", "dense:Sigmoid")]
     [InlineData("handbuilt", "dense:ReLU", "dropout", "dense:Identity")]
+    [InlineData("opset11", "dense:Tanh", "dense:Softmax")]
+    [InlineData("constant_weight", "dense:ReLU", "dense:Sigmoid")]
     public void Load_PyTorchExportedModel_BuildsTheLayersOfTheGraph(string name, params string[] layers)
     {
         var network = OnnxImport.Load(Path.Combine(Fixtures, name + ".onnx"));
@@ -94,6 +97,7 @@ public class OnnxImportTests
     [InlineData("handbuilt", 0, "w1", "c1", true)]
     [InlineData("handbuilt", 2, "w2", null, false)]
     [InlineData("batchnorm", 1, "1.weight", "1.bias", false)]
+    [InlineData("constant_weight", 1, "w", "b", false)]
     public void Load_DenseLayer_WeightsEqualTheFilesBitForBit(string name, int layer, string weight, string? bias, bool transposed)
     {
         var initializers = Case(name).GetProperty("initializers");
@@ -127,6 +131,27 @@ public class OnnxImportTests
         bn.RunningMean.Values.ToArray().Select(Bits).Should().Equal(Floats(initializers.GetProperty("2.running_mean").GetProperty("values")).Select(Bits));
         bn.RunningVariance.Values.ToArray().Select(Bits).Should().Equal(Floats(initializers.GetProperty("2.running_var").GetProperty("values")).Select(Bits));
         bn.Epsilon.Should().Be(1e-5f);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Load_AnyFixture_PredictsWithin1e6OfOnnxRuntimeOnTheSameFile(string name)
+    {
+        var c = Case(name);
+        string path = Path.Combine(Fixtures, c.GetProperty("file").GetString()!);
+        float[] inputs = Floats(c.GetProperty("inputs"));
+        long[] shape = [.. c.GetProperty("input_shape").EnumerateArray().Select(d => d.GetInt64())];
+
+        using var options = new SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new InferenceSession(path, options);
+        using var input = OrtValue.CreateTensorValueFromMemory(inputs, shape);
+        using var runOptions = new RunOptions();
+        using var results = session.Run(runOptions, ["input"], [input], ["output"]);
+        float[] expected = results[0].GetTensorDataAsSpan<float>().ToArray();
+
+        float[] predicted = Predict(OnnxImport.Load(path), c);
+        predicted.Should().HaveCount(expected.Length);
+        predicted.Zip(expected, (p, e) => Math.Abs(p - e)).Max().Should().BeLessThanOrEqualTo(1e-6f);
     }
 
     [Theory]
@@ -278,6 +303,28 @@ public class OnnxImportTests
         var act = () => OnnxImport.FromBytes(model);
 
         act.Should().ThrowExactly<ModelFormatException>().Which.Problem.Should().Contain("2147483647");
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x3B }, "wire type 3")]                                                  // field 7 as a group
+    [InlineData(new byte[] { 0x00 }, "field number 0")]
+    [InlineData(new byte[] { 0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01 }, "10 bytes")]   // ir_version
+    [InlineData(new byte[] { 0x12, 0x02, 0xC3, 0x28 }, "UTF-8")]                                       // producer_name
+    [InlineData(new byte[] { 0x3A, 0x05, 0x2A, 0x03, 0x22, 0x01, 0x00 }, "not a whole number of floats")]   // graph.initializer.float_data
+    public void FromBytes_MalformedWireFormat_IsAModelFormatExceptionSayingWhat(byte[] model, string problem)
+    {
+        var act = () => OnnxImport.FromBytes(model);
+
+        act.Should().ThrowExactly<ModelFormatException>().Which.Problem.Should().Contain(problem);
+    }
+
+    [Fact]
+    public void Load_UnreadableStream_ThrowsArgumentExceptionNamingIt()
+    {
+        var closed = new MemoryStream();
+        closed.Dispose();
+
+        Throws.Argument<ArgumentException>(() => OnnxImport.Load(closed), "stream");
     }
 
     [Fact]
