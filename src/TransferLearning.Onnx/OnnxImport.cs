@@ -16,7 +16,8 @@ namespace TransferLearning.Onnx;
 /// <remarks>
 /// <para>
 /// The graph must be a chain from its one float input, <c>[batch, n]</c> (or <c>[batch, d1, d2, …]</c> followed by a
-/// <c>Flatten</c>), to its output (or to <see cref="OnnxImportOptions.OutputName"/>), through these operators of the
+/// <c>Flatten</c>), or from <see cref="OnnxImportOptions.InputName"/>, to its output (or to
+/// <see cref="OnnxImportOptions.OutputName"/>), through these operators of the
 /// default domain:
 /// <c>Gemm</c> (<c>alpha = beta = 1</c>, <c>transA = 0</c>, <c>transB</c> 0 or 1) and <c>MatMul</c>, each followed
 /// optionally by an <c>Add</c> of a bias, become a <see cref="DenseLayer"/> (<c>W[l]</c> the file's weights in
@@ -58,7 +59,7 @@ public static class OnnxImport
     /// <param name="options">Where to cut the graph and the network's seed; <see langword="null"/> for the defaults.</param>
     /// <returns>A new network with the file's weights; every parameter trains (freeze what you keep).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <see cref="OnnxImportOptions.OutputName"/> names no value of the graph.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <see cref="OnnxImportOptions.InputName"/> or <see cref="OnnxImportOptions.OutputName"/> names no value of the graph.</exception>
     /// <exception cref="ModelFormatException">The file is not a valid ONNX model (truncated, not protobuf, no graph, a weight of the wrong size or not finite); the message names the file.</exception>
     /// <exception cref="NotSupportedException">The model is valid but not a chain of the supported operators and attributes; the message names the node (index, name, operator).</exception>
     /// <exception cref="IOException">The file could not be read (also no permission or a directory given as the file, with the cause as the inner exception).</exception>
@@ -90,7 +91,7 @@ public static class OnnxImport
     /// <param name="options">Where to cut the graph and the network's seed; <see langword="null"/> for the defaults.</param>
     /// <returns>A new network with the model's weights; every parameter trains.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable, or <see cref="OnnxImportOptions.OutputName"/> names no value of the graph.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable, or <see cref="OnnxImportOptions.InputName"/> or <see cref="OnnxImportOptions.OutputName"/> names no value of the graph.</exception>
     /// <exception cref="ModelFormatException">The bytes are not a valid ONNX model, or more than 2 GB; the file is named <c>(stream)</c>.</exception>
     /// <exception cref="NotSupportedException">The model is valid but not a chain of the supported operators and attributes; the message names the node.</exception>
     /// <exception cref="IOException">The stream could not be read.</exception>
@@ -125,7 +126,7 @@ public static class OnnxImport
     /// <param name="options">Where to cut the graph and the network's seed; <see langword="null"/> for the defaults.</param>
     /// <returns>A new network with the model's weights; every parameter trains.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><see cref="OnnxImportOptions.OutputName"/> names no value of the graph.</exception>
+    /// <exception cref="ArgumentException"><see cref="OnnxImportOptions.InputName"/> or <see cref="OnnxImportOptions.OutputName"/> names no value of the graph.</exception>
     /// <exception cref="ModelFormatException">The bytes are not a valid ONNX model; the file is named <c>(bytes)</c>.</exception>
     /// <exception cref="NotSupportedException">The model is valid but not a chain of the supported operators and attributes; the message names the node.</exception>
     public static Network FromBytes(byte[] model, OnnxImportOptions? options = null)
@@ -204,13 +205,13 @@ public static class OnnxImport
                 produced.UnionWith(node.Outputs.Where(o => o.Length > 0));
             }
 
-            var input = DataInput();
-            string target = Target(options, input.Name, produced);
-            string current = input.Name;
+            string input = options.InputName is null ? DataInput() : StartValue(options, produced);
+            string target = Target(options, input, produced);
+            string current = input;
             var visited = new HashSet<int>();
             while (current != target)
             {
-                var node = NextNode(current, input.Name);
+                var node = NextNode(current, input);
                 if (!visited.Add(node.Index))
                 {
                     throw new InvalidDataException($"the graph has a cycle through {node}");
@@ -227,16 +228,17 @@ public static class OnnxImport
                     CultureInfo.InvariantCulture, $"The value '{target}' has rank {_rank}; the import needs [batch, n] at the output (add a Flatten)."));
             }
 
-            if (_layers.Count == 0)
+            if (_layers.Count == 0 || _inputWidth == 0)
             {
-                throw new NotSupportedException(
-                    $"The graph has no layer between its input '{input.Name}' and '{target}' (only Flatten, Dropout of ratio 0 or Identity): a network needs at least one.");
+                throw new NotSupportedException(_layers.Count == 0
+                    ? $"The graph has no layer between '{input}' and '{target}' (only Flatten, Dropout of ratio 0 or Identity): a network needs at least one."
+                    : $"The width of '{input}' is not declared in the graph and no Gemm, MatMul or BatchNormalization follows it to tell.");
             }
 
             return ToNetwork();
         }
 
-        private OnnxValueInfo DataInput()
+        private string DataInput()
         {
             var inputs = _graph.Inputs.Where(i => !_constants.ContainsKey(i.Name)).ToList();
             if (inputs.Count != 1)
@@ -265,7 +267,38 @@ public static class OnnxImport
 
             _inputWidth = _width = (int)width;
             _rank = shape.Count;
-            return input;
+            return input.Name;
+        }
+
+        // The value OnnxImportOptions.InputName names: its width and rank from the graph's declared shapes, or, when the
+        // graph declares none, rank 2 and the width of the first weight after it.
+        private string StartValue(OnnxImportOptions options, HashSet<string> produced)
+        {
+            string name = options.InputName!;
+            bool isInput = _graph.Inputs.Any(i => i.Name == name) && !_constants.ContainsKey(name);
+            if (!isInput && !produced.Contains(name))
+            {
+                throw new ArgumentException($"OnnxImportOptions.InputName '{name}' is neither an input nor the output of a node of the graph.", nameof(options));
+            }
+
+            _rank = 2;
+            var info = _graph.Inputs.Concat(_graph.ValueInfos).Concat(_graph.Outputs).FirstOrDefault(v => v.Name == name && v.Shape is { Count: >= 2 });
+            if (info?.Shape is { } shape && shape.Skip(1).All(d => d is > 0) && shape.Skip(1).Aggregate(1L, (w, d) => Math.Min(w * d!.Value, long.MaxValue / 2)) <= Array.MaxLength)
+            {
+                _inputWidth = _width = (int)shape.Skip(1).Aggregate(1L, (w, d) => w * d!.Value);
+                _rank = shape.Count;
+            }
+
+            return name;
+        }
+
+        // The width of the value the chain reads, once a weight gives it (a start value of undeclared shape).
+        private void LearnWidth(long width)
+        {
+            if (_width == 0)
+            {
+                _inputWidth = _width = (int)width;
+            }
         }
 
         private string Target(OnnxImportOptions options, string input, HashSet<string> produced)
@@ -407,6 +440,7 @@ public static class OnnxImport
 
             long inputs = transposed ? b.Dims[0] : b.Dims[1];
             long outputs = transposed ? b.Dims[1] : b.Dims[0];
+            LearnWidth(inputs);
             if (inputs != _width || outputs < 1)
             {
                 throw new InvalidDataException(string.Create(
@@ -483,7 +517,7 @@ public static class OnnxImport
                         throw Unsupported(node, string.Create(CultureInfo.InvariantCulture, $"axis = {axis}; the import needs the last axis (1 or -1) of [batch, n]"));
                     }
 
-                    if (_width < 2)
+                    if (_width == 1)
                     {
                         throw Unsupported(node, "a softmax over one value; the import needs at least two");
                     }
@@ -511,6 +545,11 @@ public static class OnnxImport
                 {
                     break;
                 }
+            }
+
+            if (_width == 0)
+            {
+                throw Unsupported(node, "the width of its input is not declared in the graph; start the import at a value of declared shape");
             }
 
             var identity = new PendingDense(node, Matrix<float>.Build.DenseIdentity(_width)) { Activation = activation, ActivationNode = node };
@@ -541,6 +580,7 @@ public static class OnnxImport
             for (int k = 0; k < 4; k++)
             {
                 var t = Constant(node, k + 1);
+                LearnWidth(t.ElementCount);
                 if (t.ElementCount != _width || t.Dims.Length != 1)
                 {
                     throw new InvalidDataException(string.Create(

@@ -1,6 +1,6 @@
 namespace TransferLearning.Onnx;
 
-/// <summary>Where <see cref="OnnxImport"/> cuts the graph, and the seed of the network it builds.</summary>
+/// <summary>Where <see cref="OnnxImport"/> starts and cuts the graph, and the seed of the network it builds.</summary>
 public sealed record OnnxImportOptions
 {
     /// <summary>
@@ -17,6 +17,28 @@ public sealed record OnnxImportOptions
             if (value is not null)
             {
                 ArgumentException.ThrowIfNullOrWhiteSpace(value, nameof(OutputName));
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets the name of the value at which the import starts: the nodes before it are left out, so that the dense top of
+    /// a larger model (a convolutional network's classifier, from its <c>Flatten</c> on) imports as a network of its own,
+    /// whose input is that value. Its width is the graph's declared shape of the value or, when the graph declares none,
+    /// the input width of the first weight after it.
+    /// </summary>
+    /// <value>The default, <see langword="null"/>, starts at the graph's one input.</value>
+    /// <exception cref="ArgumentException">The value is empty or white space.</exception>
+    public string? InputName
+    {
+        get;
+        init
+        {
+            if (value is not null)
+            {
+                ArgumentException.ThrowIfNullOrWhiteSpace(value, nameof(InputName));
             }
 
             field = value;

@@ -96,6 +96,9 @@ internal static class OnnxModelReader
                 case 12 when wire == WireType.LengthDelimited:
                     Add(graph.Outputs, ReadValueInfo(reader.ReadMessage()), "graph outputs");
                     break;
+                case 13 when wire == WireType.LengthDelimited:
+                    Add(graph.ValueInfos, ReadValueInfo(reader.ReadMessage()), "value infos");
+                    break;
                 case 15 when wire == WireType.LengthDelimited:
                     graph.SparseInitializers++;
                     reader.Skip(wire);
@@ -419,6 +422,9 @@ internal sealed class OnnxGraph
     public List<OnnxValueInfo> Inputs { get; } = [];
 
     public List<OnnxValueInfo> Outputs { get; } = [];
+
+    // The shapes of inner values, when the exporter wrote them (value_info).
+    public List<OnnxValueInfo> ValueInfos { get; } = [];
 
     public int SparseInitializers { get; set; }
 }

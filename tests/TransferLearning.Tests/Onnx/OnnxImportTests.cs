@@ -208,6 +208,49 @@ public class OnnxImportTests
         act.Should().ThrowExactly<NotSupportedException>().Which.Message.Should().Contain("'/0/Flatten_output_0'");
     }
 
+    [Theory]
+    [InlineData("gemm", "/1/Relu_output_0", "dense:Tanh", "dense:Softmax")]
+    [InlineData("constant_weight", "r", "dense:Sigmoid")]
+    [InlineData("batchnorm", "/1/Gemm_output_0", "batchnorm", "dense:ReLU", "dense:Softmax")]
+    public void Load_InputNameInsideTheGraph_ImportsTheTopAndTheTwoHalvesComposeToTheWhole(string name, string cut, params string[] layers)
+    {
+        string path = Path.Combine(Fixtures, name + ".onnx");
+        var whole = OnnxImport.Load(path);
+
+        var bottom = OnnxImport.Load(path, new OnnxImportOptions { OutputName = cut });
+        var top = OnnxImport.Load(path, new OnnxImportOptions { InputName = cut });
+
+        top.Layers.Select(Describe).Should().Equal(layers);
+        top.InputSize.Should().Be(bottom.OutputSize);
+        var x = Matrix<float>.Build.Dense(whole.InputSize, 9, InferenceTests.Examples(9, whole.InputSize, seed: 4));
+        float[] composed = top.Predict(bottom.Predict(x)).ToColumnMajorArray();
+        whole.Predict(x).ToColumnMajorArray().Zip(composed, (a, b) => Math.Abs(a - b)).Max().Should().BeLessThanOrEqualTo(1e-6f);
+    }
+
+    [Fact]
+    public void Load_InputNameOfADeclaredShape_TakesItsWidthAndRankFromTheGraph()
+    {
+        var network = OnnxImport.Load(Path.Combine(Fixtures, "flatten.onnx"), new OnnxImportOptions { InputName = "input" });
+
+        network.InputSize.Should().Be(6);
+        network.Layers.Select(Describe).Should().Equal("dense:Sigmoid");
+    }
+
+    [Fact]
+    public void Load_InputNameOfUndeclaredWidthBeforeAnActivation_NamesTheActivationNode()
+    {
+        var act = () => OnnxImport.Load(Path.Combine(Fixtures, "handbuilt.onnx"), new OnnxImportOptions { InputName = "d1" });
+
+        act.Should().ThrowExactly<NotSupportedException>().Which.Message.Should().StartWith("Node 3 'relu' (Relu)");
+    }
+
+    [Fact]
+    public void Load_InputNameNotInTheGraph_ThrowsArgumentException()
+    {
+        Throws.Argument<ArgumentException>(
+            () => OnnxImport.Load(Path.Combine(Fixtures, "gemm.onnx"), new OnnxImportOptions { InputName = "features" }), "options", "'features'");
+    }
+
     [Fact]
     public void Load_OutputNameNotInTheGraph_ThrowsArgumentException()
     {
@@ -345,6 +388,7 @@ public class OnnxImportTests
         Throws.Argument<ArgumentNullException>(() => OnnxImport.Load((Stream)null!), "stream");
         Throws.Argument<ArgumentNullException>(() => OnnxImport.FromBytes(null!), "model");
         Throws.Argument<ArgumentException>(() => _ = new OnnxImportOptions { OutputName = " " }, "OutputName");
+        Throws.Argument<ArgumentException>(() => _ = new OnnxImportOptions { InputName = string.Empty }, "InputName");
     }
 
     [SkippableFact]
