@@ -295,7 +295,7 @@ public static class OnnxImport
         // The width of the value the chain reads, once a weight gives it (a start value of undeclared shape).
         private void LearnWidth(long width)
         {
-            if (_width == 0)
+            if (_width == 0 && width is > 0 and <= int.MaxValue)
             {
                 _inputWidth = _width = (int)width;
             }
@@ -441,7 +441,7 @@ public static class OnnxImport
             long inputs = transposed ? b.Dims[0] : b.Dims[1];
             long outputs = transposed ? b.Dims[1] : b.Dims[0];
             LearnWidth(inputs);
-            if (inputs != _width || outputs < 1)
+            if (inputs != _width || inputs < 1 || outputs < 1)
             {
                 throw new InvalidDataException(string.Create(
                     CultureInfo.InvariantCulture, $"{node}: its weight '{b.Name}' is [{b.Dims[0]}, {b.Dims[1]}] but its input has {_width} features"));

@@ -314,10 +314,15 @@ public class OnnxImportTests
         }
     }
 
-    [Fact]
-    public void FromBytes_CorruptedBytes_NeverThrowsAnythingButTheDocumentedExceptions()
+    [Theory]
+    [InlineData("handbuilt")]
+    [InlineData("gemm")]
+    [InlineData("batchnorm")]
+    [InlineData("matmul_add")]
+    [InlineData("constant_weight")]
+    public void FromBytes_CorruptedBytes_NeverThrowsAnythingButTheDocumentedExceptions(string name)
     {
-        byte[] model = File.ReadAllBytes(Path.Combine(Fixtures, "handbuilt.onnx"));
+        byte[] model = File.ReadAllBytes(Path.Combine(Fixtures, name + ".onnx"));
         var random = new Random(17);
         for (int trial = 0; trial < 2000; trial++)
         {
