@@ -9,6 +9,7 @@ using TransferLearning.Onnx;
 using TransferLearning.Serialization;
 using TransferLearning.Tests.Networks;
 using TransferLearning.Tests.Support;
+using TransferLearning.Training;
 
 namespace TransferLearning.Tests.Onnx;
 
@@ -77,6 +78,19 @@ public class OnnxImportTests
         var network = OnnxImport.Load(Path.Combine(Fixtures, name + ".onnx"));
 
         network.Layers.Select(Describe).Should().Equal(layers);
+    }
+
+    [Fact]
+    public void Load_PyTorchModel_IsTrainable()
+    {
+        var network = OnnxImport.Load(Path.Combine(Fixtures, "batchnorm.onnx"));
+        float[] before = [.. network.Parameters.SelectMany(p => p.Values.ToArray())];
+        var data = TestData.Blobs(perClass: 20, classes: 3, features: 6, seed: 2);
+
+        network.TrainableParameterCount.Should().Be(network.Parameters.Sum(p => (long)p.Length));
+        new Trainer(new TrainingOptions { Epochs = 2, BatchSize = 10, Optimizer = new AdamOptions { LearningRate = 0.01f } }).Fit(network, data);
+
+        network.Parameters.SelectMany(p => p.Values.ToArray()).Should().NotEqual(before);
     }
 
     [Fact]
