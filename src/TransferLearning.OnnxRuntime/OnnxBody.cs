@@ -104,7 +104,6 @@ public sealed class OnnxBody : IDisposable
             throw new InvalidDataException($"Expected an ONNX model in '{full}': {e.Message}", e);
         }
 
-        string inputName = ChooseInput(options, names, full);
         string cut = ChooseCut(options, names, full);
         bool declared = names.Outputs.Contains(cut);
         byte[]? edited = declared ? null : OnnxModelBytes.WithOutput(model, cut);
@@ -127,6 +126,7 @@ public sealed class OnnxBody : IDisposable
 
         try
         {
+            string inputName = ChooseInput(options, session, full);
             var (batchSize, fixedBatch) = CheckInput(session, inputName, options, full);
             var body = new OnnxBody(session, full, inputName, cut, options.InputShape, batchSize, fixedBatch, options);
             body.OutputSize = body.MeasureOutputSize();
@@ -280,25 +280,22 @@ public sealed class OnnxBody : IDisposable
         return checked((int)outShape.Skip(1).Aggregate(1L, (a, b) => a * b));
     }
 
-    private static string ChooseInput(OnnxBodyOptions options, OnnxModelBytes.GraphNames names, string path)
+    private static string ChooseInput(OnnxBodyOptions options, InferenceSession session, string path)
     {
-        // Graph inputs may also list initializers (IR < 4): ONNX Runtime's InputMetadata is the authority on what
-        // must be fed, but the names read here are enough to name what exists.
+        // ONNX Runtime's inputs: what must be fed (an old model may also list its initializers as graph inputs).
+        var inputs = session.InputMetadata.Keys.ToList();
         if (options.InputName is { } name)
         {
-            if (!names.Inputs.Contains(name))
-            {
-                throw new ArgumentException(
-                    $"Expected an input named '{name}' (InputName) in '{path}' but its inputs are: {string.Join(", ", names.Inputs)}.", nameof(options));
-            }
-
-            return name;
+            return inputs.Contains(name)
+                ? name
+                : throw new ArgumentException(
+                    $"Expected an input named '{name}' (InputName) in '{path}' but its inputs are: {string.Join(", ", inputs)}.", nameof(options));
         }
 
-        return names.Inputs.Count == 1
-            ? names.Inputs[0]
+        return inputs.Count == 1
+            ? inputs[0]
             : throw new ArgumentException(
-                $"Expected one input in '{path}' when InputName is not given but it has {names.Inputs.Count}: {string.Join(", ", names.Inputs)}.", nameof(options));
+                $"Expected one input in '{path}' when InputName is not given but it has {inputs.Count}: {string.Join(", ", inputs)}.", nameof(options));
     }
 
     private static string ChooseCut(OnnxBodyOptions options, OnnxModelBytes.GraphNames names, string path)
@@ -323,12 +320,7 @@ public sealed class OnnxBody : IDisposable
 
     private static (int BatchSize, bool Fixed) CheckInput(InferenceSession session, string inputName, OnnxBodyOptions options, string path)
     {
-        if (!session.InputMetadata.TryGetValue(inputName, out var metadata))
-        {
-            throw new ArgumentException(
-                $"Expected '{inputName}' to be an input ONNX Runtime feeds in '{path}' but its inputs are: {string.Join(", ", session.InputMetadata.Keys)}.", nameof(options));
-        }
-
+        var metadata = session.InputMetadata[inputName];
         if (metadata.ElementDataType != TensorElementType.Float)
         {
             throw new ArgumentException($"Expected a float32 input '{inputName}' in '{path}' but it is {metadata.ElementDataType}.", nameof(options));

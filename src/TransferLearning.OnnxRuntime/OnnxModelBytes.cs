@@ -25,10 +25,6 @@ internal static class OnnxModelBytes
     private const int GraphOutput = 12;
     private const int NodeOutput = 2;
     private const int ValueInfoName = 1;
-    private const int ValueInfoType = 2;
-    private const int TypeTensor = 1;
-    private const int TensorElemType = 1;
-    private const int ElemTypeFloat = 1;
 
     /// <summary>The names a graph declares: its inputs, its outputs, and every value a node computes, in node order.</summary>
     internal sealed record GraphNames(IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, IReadOnlyList<string> NodeOutputs);
@@ -68,14 +64,16 @@ internal static class OnnxModelBytes
         return new GraphNames(inputs, outputs, values);
     }
 
-    /// <summary>A copy of <paramref name="model"/> whose graph declares <paramref name="name"/> an output too (a float tensor of unspecified shape).</summary>
+    /// <summary>
+    /// A copy of <paramref name="model"/> whose graph declares <paramref name="name"/> an output too: a ValueInfoProto
+    /// with the name only. ONNX Runtime infers the output's type and shape from the node that computes it (the ONNX
+    /// checker would want a type; a type written here would have to be guessed, and a wrong guess fails the load).
+    /// </summary>
     /// <exception cref="InvalidDataException">The bytes are not a protobuf ModelProto with a graph.</exception>
     internal static byte[] WithOutput(ReadOnlySpan<byte> model, string name)
     {
         var (start, length) = LastField(model, ModelGraph) ?? throw new InvalidDataException("Expected an ONNX model with a graph (ModelProto field 7) but found none.");
-        byte[] elemType = Field(TensorElemType, WireVarint, Varint(ElemTypeFloat));
-        byte[] type = Field(TypeTensor, WireLength, elemType);
-        byte[] valueInfo = [.. Field(ValueInfoName, WireLength, Encoding.UTF8.GetBytes(name)), .. Field(ValueInfoType, WireLength, type)];
+        byte[] valueInfo = Field(ValueInfoName, WireLength, Encoding.UTF8.GetBytes(name));
         byte[] output = Field(GraphOutput, WireLength, valueInfo);
 
         // The graph field's tag ends where its length varint begins: find that by walking back over the varint.

@@ -7,6 +7,8 @@ namespace TransferLearning.Tests.OnnxRuntime;
 /// <summary>Every way to get the body wrong names what was expected and what was found.</summary>
 public sealed class OnnxBodyErrorTests
 {
+    private static readonly string IntValueModel = Path.Combine(CnnFixture.Folder, "int-value.onnx");
+
     [Fact]
     public void Load_UnknownCut_NamesTheCutAndTheOutputs()
     {
@@ -41,6 +43,24 @@ public sealed class OnnxBodyErrorTests
 
         var error = act.Should().Throw<ArgumentException>().WithParameterName("options").Which;
         error.Message.Should().Contain("dimension 3 is 28, not 27");
+    }
+
+    [Fact]
+    public void Load_CutNotFloat_NamesTheCutAndItsType()
+    {
+        var act = () => OnnxBody.Load(IntValueModel, new OnnxBodyOptions { InputShape = [4], Cut = "shape" });
+
+        var error = act.Should().Throw<ArgumentException>().WithParameterName("options").Which;
+        error.Message.Should().Contain("'shape'").And.Contain("Int64");
+    }
+
+    [Fact]
+    public void Load_CutWithoutBatchDimension_NamesItsShape()
+    {
+        var act = () => OnnxBody.Load(IntValueModel, new OnnxBodyOptions { InputShape = [4], Cut = "y" });
+
+        var error = act.Should().Throw<ArgumentException>().WithParameterName("options").Which;
+        error.Message.Should().Contain("'y'").And.Contain("[2]");
     }
 
     [Fact]

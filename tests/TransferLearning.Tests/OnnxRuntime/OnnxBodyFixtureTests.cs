@@ -17,7 +17,7 @@ public sealed class OnnxBodyFixtureTests
 
         Python(Path.Combine(CnnFixture.Folder, "make_cnn.py"), folder.Path);
 
-        foreach (string name in new[] { "cnn.onnx", "cnn-features-output.onnx", "fixed-batch.onnx", "expected.json" })
+        foreach (string name in new[] { "cnn.onnx", "cnn-features-output.onnx", "fixed-batch.onnx", "int-value.onnx", "expected.json" })
         {
             File.ReadAllBytes(folder.File(name)).Should().Equal(File.ReadAllBytes(Path.Combine(CnnFixture.Folder, name)), name);
         }

@@ -30,18 +30,18 @@ public sealed class OnnxModelBytesTests
     [Fact]
     public void WithOutput_GraphLengthCrosses128_LengthVarintGrows()
     {
-        // ModelProto { ir_version: 8, graph: GraphProto { output: ValueInfoProto { name: 110 × 'a' } } }: the graph's
-        // length, 114, fits one varint byte; with one more output (18 bytes) it does not.
-        byte[] name = [.. Enumerable.Repeat((byte)'a', 110)];
-        byte[] valueInfo = [0x0A, 110, .. name];
+        // ModelProto { ir_version: 8, graph: GraphProto { output: ValueInfoProto { name: 120 × 'a' } } }: the graph's
+        // length, 124, fits one varint byte; with one more output (12 bytes for "features") it does not.
+        byte[] name = [.. Enumerable.Repeat((byte)'a', 120)];
+        byte[] valueInfo = [0x0A, 120, .. name];
         byte[] graph = [0x62, (byte)valueInfo.Length, .. valueInfo];
         byte[] model = [0x08, 0x08, 0x3A, (byte)graph.Length, .. graph, 0x42, 0x02, 0x10, 0x0D];
 
         byte[] edited = OnnxModelBytes.WithOutput(model, "features");
 
-        OnnxModelBytes.ReadNames(edited).Outputs.Should().Equal(new string('a', 110), "features");
+        OnnxModelBytes.ReadNames(edited).Outputs.Should().Equal(new string('a', 120), "features");
         edited[..3].Should().Equal(model[..3]);
-        edited[3..5].Should().Equal(new byte[] { 0x84, 0x01 }, "the new graph length, 132, takes two varint bytes");
+        edited[3..5].Should().Equal(new byte[] { 0x88, 0x01 }, "the new graph length, 136, takes two varint bytes");
         edited[^4..].Should().Equal(0x42, 0x02, 0x10, 0x0D);
     }
 
