@@ -26,7 +26,10 @@ namespace TransferLearning.OnnxRuntime;
 /// memory). The features equal ONNX Runtime's own output for that graph bit for bit when the batches are the same,
 /// and within float rounding otherwise.
 /// </para>
-/// <para>The body is thread-safe: ONNX Runtime's sessions run concurrently, and each call has buffers of its own.</para>
+/// <para>
+/// The body is thread-safe: ONNX Runtime's sessions run concurrently, and each call has buffers of its own (dispose
+/// the body only once no call is running).
+/// </para>
 /// </remarks>
 public sealed class OnnxBody : IDisposable
 {
@@ -83,6 +86,8 @@ public sealed class OnnxBody : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not an ONNX model that ONNX Runtime can load (its error is the inner exception).</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     public static OnnxBody Load(string path, OnnxBodyOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -144,6 +149,8 @@ public sealed class OnnxBody : IDisposable
     /// <param name="features">Receives the features, one row of <see cref="OutputSize"/> values per example, in the same order.</param>
     /// <exception cref="ArgumentException"><paramref name="rowMajorExamples"/>' length is not a multiple of <see cref="InputSize"/>, or <paramref name="features"/>' length is not <see cref="OutputSize"/> per example.</exception>
     /// <exception cref="ObjectDisposedException">The body is disposed.</exception>
+    /// <exception cref="InvalidOperationException">The model returned another number of features than <see cref="OutputSize"/> (a cut whose size depends on the input).</exception>
+    /// <exception cref="OnnxRuntimeException">ONNX Runtime failed to run the model.</exception>
     public void Extract(ReadOnlySpan<float> rowMajorExamples, Span<float> features)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -188,6 +195,8 @@ public sealed class OnnxBody : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="data"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="data"/> has not <see cref="InputSize"/> features per example.</exception>
     /// <exception cref="ObjectDisposedException">The body is disposed.</exception>
+    /// <exception cref="InvalidOperationException">The model returned another number of features than <see cref="OutputSize"/>.</exception>
+    /// <exception cref="OnnxRuntimeException">ONNX Runtime failed to run the model.</exception>
     public Dataset Extract(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
