@@ -18,6 +18,7 @@ public static class QuickRunner
         new GemmQuickWorkload(training: true),
         new Workloads.TrainingQuickWorkload(),
         new Workloads.InferenceQuickWorkload(),
+        new Workloads.OnnxBodyQuickWorkload(),
         new Transfer.AutoCostQuickWorkload(perClass: 300),
         new Transfer.AutoCostQuickWorkload(perClass: 1000),
     ];
