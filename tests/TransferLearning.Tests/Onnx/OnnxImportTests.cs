@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
@@ -477,41 +476,7 @@ public class OnnxImportTests
 
     private static int Bits(float value) => BitConverter.SingleToInt32Bits(value);
 
-    private static bool TorchAndOnnxAvailable()
-    {
-        if (!File.Exists("/usr/bin/python3"))
-        {
-            return false;
-        }
+    private static bool TorchAndOnnxAvailable() => ExternalProcess.PythonHas("torch, onnx");
 
-        try
-        {
-            Python("-c", "import torch, onnx");
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static void Python(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"python3 exited with {process.ExitCode}: {stderr}"));
-        }
-
-        _ = stdout.Result;
-    }
+    private static void Python(params string[] arguments) => ExternalProcess.RunPython(arguments);
 }

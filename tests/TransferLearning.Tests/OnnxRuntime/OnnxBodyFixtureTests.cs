@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using TransferLearning.Tests.Support;
 
 namespace TransferLearning.Tests.OnnxRuntime;
@@ -23,41 +21,7 @@ public sealed class OnnxBodyFixtureTests
         }
     }
 
-    private static bool TorchAvailable()
-    {
-        if (!File.Exists("/usr/bin/python3"))
-        {
-            return false;
-        }
+    private static bool TorchAvailable() => ExternalProcess.PythonHas("torch, onnx");
 
-        try
-        {
-            Python("-c", "import torch, onnx");
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static void Python(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"python3 exited with {process.ExitCode}: {stderr}"));
-        }
-
-        _ = stdout.Result;
-    }
+    private static void Python(params string[] arguments) => ExternalProcess.RunPython(arguments);
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Networks;

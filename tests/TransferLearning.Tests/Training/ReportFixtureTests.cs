@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using TransferLearning.Tests.Support;
 using TransferLearning.Training;
