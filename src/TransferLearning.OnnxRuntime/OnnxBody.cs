@@ -5,6 +5,7 @@ using MathNet.Numerics.LinearAlgebra;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using TransferLearning.Data;
+using TransferLearning.Networks;
 
 namespace TransferLearning.OnnxRuntime;
 
@@ -31,7 +32,7 @@ namespace TransferLearning.OnnxRuntime;
 /// the body only once no call is running).
 /// </para>
 /// </remarks>
-public sealed class OnnxBody : IDisposable
+public sealed class OnnxBody : FeatureExtractor, IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string _inputName;
@@ -43,6 +44,7 @@ public sealed class OnnxBody : IDisposable
     private readonly float _mean;
     private readonly float _std;
     private int _disposed;
+    private int _outputSize;
 
     private OnnxBody(InferenceSession session, string path, string inputName, string cut, IReadOnlyList<int> inputShape, int batchSize, bool fixedBatch, OnnxBodyOptions options)
     {
@@ -73,10 +75,10 @@ public sealed class OnnxBody : IDisposable
     public string Cut => _cut;
 
     /// <summary>Gets <c>n_x</c>, the number of raw values per example: the product of <see cref="OnnxBodyOptions.InputShape"/>.</summary>
-    public int InputSize { get; }
+    public override int InputSize { get; }
 
     /// <summary>Gets the number of features per example: the size of the cut value per example (from the model's shapes, or measured on one example when they are symbolic).</summary>
-    public int OutputSize { get; private set; }
+    public override int OutputSize => _outputSize;
 
     /// <summary>Loads an ONNX model and cuts it as <paramref name="options"/> say.</summary>
     /// <param name="path">The .onnx file.</param>
@@ -134,7 +136,7 @@ public sealed class OnnxBody : IDisposable
             string inputName = ChooseInput(options, session, full);
             var (batchSize, fixedBatch) = CheckInput(session, inputName, options, full);
             var body = new OnnxBody(session, full, inputName, cut, options.InputShape, batchSize, fixedBatch, options);
-            body.OutputSize = body.MeasureOutputSize();
+            body._outputSize = body.MeasureOutputSize();
             return body;
         }
         catch
@@ -145,22 +147,22 @@ public sealed class OnnxBody : IDisposable
     }
 
     /// <summary>Extracts the features of examples given as rows, in batches of <see cref="OnnxBodyOptions.BatchSize"/>.</summary>
-    /// <param name="rowMajorExamples">The examples, one row of <see cref="InputSize"/> raw values each, one after the other.</param>
+    /// <param name="examples">The examples, one row of <see cref="InputSize"/> raw values each, one after the other.</param>
     /// <param name="features">Receives the features, one row of <see cref="OutputSize"/> values per example, in the same order.</param>
-    /// <exception cref="ArgumentException"><paramref name="rowMajorExamples"/>' length is not a multiple of <see cref="InputSize"/>, or <paramref name="features"/>' length is not <see cref="OutputSize"/> per example.</exception>
+    /// <exception cref="ArgumentException"><paramref name="examples"/>' length is not a multiple of <see cref="InputSize"/>, or <paramref name="features"/>' length is not <see cref="OutputSize"/> per example.</exception>
     /// <exception cref="ObjectDisposedException">The body is disposed.</exception>
     /// <exception cref="InvalidOperationException">The model returned another number of features than <see cref="OutputSize"/> (a cut whose size depends on the input).</exception>
     /// <exception cref="OnnxRuntimeException">ONNX Runtime failed to run the model.</exception>
-    public void Extract(ReadOnlySpan<float> rowMajorExamples, Span<float> features)
+    public override void Extract(ReadOnlySpan<float> examples, Span<float> features)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        if (rowMajorExamples.Length % InputSize != 0)
+        if (examples.Length % InputSize != 0)
         {
             throw new ArgumentException(
-                $"Expected rows of {InputSize} values each in rowMajorExamples but its length {rowMajorExamples.Length} is not a multiple of {InputSize}.", nameof(rowMajorExamples));
+                $"Expected rows of {InputSize} values each in examples but its length {examples.Length} is not a multiple of {InputSize}.", nameof(examples));
         }
 
-        int count = rowMajorExamples.Length / InputSize;
+        int count = examples.Length / InputSize;
         if (features.Length != (long)count * OutputSize)
         {
             throw new ArgumentException(
@@ -173,7 +175,7 @@ public sealed class OnnxBody : IDisposable
             for (int start = 0; start < count; start += _batchSize)
             {
                 int rows = Math.Min(_batchSize, count - start);
-                Preprocess(rowMajorExamples.Slice(start * InputSize, rows * InputSize), buffer);
+                Preprocess(examples.Slice(start * InputSize, rows * InputSize), buffer);
                 int runRows = _fixedBatch ? _batchSize : rows;
                 if (runRows > rows)
                 {

@@ -5,8 +5,8 @@ namespace TransferLearning.Networks;
 /// <summary>
 /// One layer of a <see cref="Network"/>: it maps <c>A[l-1]</c> (<see cref="InputSize"/> rows, one column per
 /// example) to <c>A[l]</c> (<see cref="OutputSize"/> rows), owns its <see cref="Parameters"/>, and can be
-/// frozen, unfrozen, cloned and re-initialised. The kinds are <see cref="DenseLayer"/>, <see cref="DropoutLayer"/> and
-/// <see cref="BatchNormLayer"/>. A layer yet to be built is a <see cref="LayerSpec"/>
+/// frozen, unfrozen, cloned and re-initialised. The kinds are <see cref="DenseLayer"/>, <see cref="DropoutLayer"/>,
+/// <see cref="BatchNormLayer"/> and, at the bottom only, <see cref="FeatureExtractorLayer"/>. A layer yet to be built is a <see cref="LayerSpec"/>
 /// (<c>LayerSpec.Dense(10, Activation.Softmax)</c>) for <see cref="Network.Add(LayerSpec)"/> and transfer heads.
 /// </summary>
 /// <remarks>
@@ -136,6 +136,12 @@ public abstract class Layer
     internal virtual bool IsIdentityAtInference => false;
 
     /// <summary>
+    /// Gets a value indicating whether the layer runs outside this library (a <see cref="FeatureExtractorLayer"/>):
+    /// always frozen, always first, never rebuilt from a spec with fresh weights (FromScratch puts other layers in its place).
+    /// </summary>
+    internal virtual bool IsExternal => false;
+
+    /// <summary>
     /// Gets the layer's modules in the equivalent PyTorch <c>nn.Sequential</c>, as Python code (<c>nn.Linear(784, 256)</c>,
     /// <c>nn.ReLU()</c>); its tensors are the first module's. <see langword="null"/> when PyTorch has no equivalent.
     /// </summary>
@@ -154,9 +160,14 @@ public abstract class Layer
         }
     }
 
-    /// <summary>Lets the layer train.</summary>
+    /// <summary>Lets the layer train (a <see cref="FeatureExtractorLayer"/> stays frozen: the library cannot train it).</summary>
     public void Unfreeze()
     {
+        if (IsExternal)
+        {
+            return;
+        }
+
         _frozen = false;
         foreach (var p in Parameters)
         {

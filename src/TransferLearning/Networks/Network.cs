@@ -98,6 +98,23 @@ public sealed partial class Network
         return new Network(inputSize, seed, new Xoshiro256StarStar(seed), ComputeBackend.Default);
     }
 
+    /// <summary>
+    /// Starts a network on a pretrained body that runs outside this library: its first layer runs
+    /// <paramref name="extractor"/> (a <see cref="FeatureExtractorLayer"/>, always frozen), and the layers added after
+    /// it — such as a pretrained dense top imported from the same model, or new layers — train on its features.
+    /// </summary>
+    /// <param name="extractor">The feature extractor, such as <c>OnnxBody.Load(…)</c>.</param>
+    /// <param name="seed">The seed of the weight generator of the layers added after it. The default is 0.</param>
+    /// <returns>The network, <see cref="InputSize"/> = the extractor's input size, its output the extractor's features.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="extractor"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The extractor's input or output size is less than 1.</exception>
+    public static Network CreateOn(FeatureExtractor extractor, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(extractor);
+        Guard.AtLeast(extractor.OutputSize, 1, "extractor.OutputSize");
+        return Create(extractor.InputSize, seed).Add(new FeatureExtractorLayer(extractor));
+    }
+
     /// <summary>Appends a dense layer whose weights are drawn from the network's seeded generator.</summary>
     /// <param name="units"><c>n[l]</c>, at least 1.</param>
     /// <param name="activation">The activation <c>g[l]</c>.</param>
@@ -158,6 +175,13 @@ public sealed partial class Network
         {
             throw new ArgumentException(
                 $"Expected a layer with {OutputSize} inputs (the network's current output size) but got {layer.InputSize}.", nameof(layer));
+        }
+
+        if (layer.IsExternal && _layers.Count > 0)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected a feature extractor only as a network's first layer (no gradient flows through it) but the network has {_layers.Count} layers already: start a network on it with Network.CreateOn(extractor)."),
+                nameof(layer));
         }
 
         if (layer.Owner is not null)

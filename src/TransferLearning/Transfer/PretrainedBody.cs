@@ -15,10 +15,24 @@ internal static class PretrainedBody
     /// </summary>
     public static int KeptLayers(Network pretrained, int removedDenseLayers)
     {
+        if (removedDenseLayers == 0)
+        {
+            return pretrained.Layers.Count;
+        }
+
         var counted = pretrained.Layers.Where(l => l.CountsInDepth).ToList();
+        if (removedDenseLayers == counted.Count)
+        {
+            // Every dense layer goes: what stays is the feature extractor at the bottom.
+            return ExternalLayers(pretrained);
+        }
+
         var lastKept = counted[counted.Count - removedDenseLayers - 1];
         return IndexOf(pretrained, lastKept) + 1;
     }
+
+    /// <summary>The number of bottom layers that run outside the library (a feature extractor: 0 or 1).</summary>
+    public static int ExternalLayers(Network network) => network.Layers.TakeWhile(l => l.IsExternal).Count();
 
     /// <summary>
     /// The index of the lowest layer that trains when the top <paramref name="trainedDenseLayers"/> dense layers of
@@ -32,11 +46,12 @@ internal static class PretrainedBody
             if (network.Layers[l].CountsInDepth && --remaining == 0)
             {
                 // Layers below the lowest dense layer (an input BatchNorm or Dropout) go with it, as they are counted.
-                return network.Layers.Take(l).Any(layer => layer.CountsInDepth) ? l : 0;
+                // A feature extractor below stays frozen: the trained layers start above it.
+                return network.Layers.Take(l).Any(layer => layer.CountsInDepth) ? l : ExternalLayers(network);
             }
         }
 
-        return trainedDenseLayers <= 0 ? kept : 0;
+        return trainedDenseLayers <= 0 ? kept : ExternalLayers(network);
     }
 
     /// <summary>
@@ -49,6 +64,11 @@ internal static class PretrainedBody
         for (int l = 0; l < kept; l++)
         {
             var layer = pretrained.Layers[l];
+            if (layer.IsExternal)
+            {
+                continue;   // nothing of it trains
+            }
+
             if (layer.CountsInDepth || counts.Count == 0)
             {
                 counts.Add(layer.ParameterCount);

@@ -19,18 +19,49 @@ public sealed record TransferOptions
     /// <summary>
     /// Gets how many top dense layers of the pretrained network are removed (the output layer <c>W[L]</c>,
     /// <c>b[L]</c> and, for more than 1, the dense layers below it), with any dropout or batch-normalisation layer
-    /// above the last dense layer that remains. At least 1, and less than the network's number of dense layers. The default is 1.
+    /// above the last dense layer that remains. At least 0, and less than the network's number of dense layers (or,
+    /// on a network that starts with a <see cref="FeatureExtractor"/>, at most that number: the extractor remains).
+    /// 0 puts the new layers on the network as it is: for a network already cut below its source head, such as an
+    /// extractor cut at its features. The default is 1.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 0.</exception>
     public int RemovedLayers
     {
         get;
         init
         {
-            Guard.AtLeast(value, 1, nameof(RemovedLayers));
+            Guard.AtLeast(value, 0, nameof(RemovedLayers));
             field = value;
         }
     } = 1;
+
+    /// <summary>
+    /// Gets the layers that <see cref="TransferStrategy.FromScratch"/> trains on the raw inputs in place of a
+    /// pretrained network's <see cref="FeatureExtractor"/> (which this library cannot build afresh or train); the kept
+    /// pretrained dense layers (fresh) and the new layers follow, as for any network. Unused when the network has no
+    /// extractor. May be empty (the layers above train on the raw inputs directly). The default is one
+    /// <c>Dense(256, ReLU)</c> layer.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Set to a list that holds <see langword="null"/> or a feature extractor.</exception>
+    public IReadOnlyList<LayerSpec> FromScratchBody
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(FromScratchBody));
+            for (int i = 0; i < value.Count; i++)
+            {
+                if (value[i] is null or FeatureExtractorSpec)
+                {
+                    throw new ArgumentException(
+                        Invariant.F($"Expected layers of this library's in FromScratchBody but layer {i} is {(value[i] is null ? "null" : value[i].ToString())}."), nameof(FromScratchBody));
+                }
+            }
+
+            field = [.. value];
+        }
+    } = [LayerSpec.Dense(256, Activation.ReLU)];
 
     /// <summary>Gets the policy that decides the strategy. The default is <see cref="DataSizePolicy.Default"/>.</summary>
     /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>

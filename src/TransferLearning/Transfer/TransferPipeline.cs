@@ -133,6 +133,6 @@ public sealed class TransferPipeline
         var context = new TransferContext(setup, target, setup.Situation(target), strategy => new TransferRun(setup, strategy), cancellationToken);
         var decision = setup.Options.Policy.Choose(context);
         setup.Fitting(decision.Strategy, "options");
-        return decision with { Reasons = [setup.RemovedReason(), .. decision.Reasons] };
+        return decision with { Reasons = [setup.RemovedReason(), .. setup.ExtractorReason() is { } extractor ? [extractor] : Array.Empty<DecisionReason>(), .. decision.Reasons] };
     }
 }

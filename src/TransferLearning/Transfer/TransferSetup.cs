@@ -19,6 +19,9 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
     /// <summary>Gets how many pretrained dense layers stay (what LastLayers(k) counts).</summary>
     public int KeptDense => Pretrained.DenseLayers.Count - Options.RemovedLayers;
 
+    /// <summary>Gets the pretrained network's feature extractor layer (its first layer, which runs outside the library), or <see langword="null"/>.</summary>
+    public Layer? Extractor => Pretrained.Layers.Count > 0 && Pretrained.Layers[0].IsExternal ? Pretrained.Layers[0] : null;
+
     /// <summary>A copy of the kept pretrained layers, every layer trainable, with the new layers (random from <see cref="TransferOptions.Seed"/>) on top.</summary>
     public Network PretrainedCopy()
     {
@@ -38,7 +41,11 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
         network.TrainingBackend = Pretrained.TrainingBackend;
         for (int l = 0; l < Kept; l++)
         {
-            network.Add(Pretrained.Layers[l].ToSpec());
+            var layer = Pretrained.Layers[l];
+            foreach (var spec in layer.IsExternal ? Options.FromScratchBody : [layer.ToSpec()])
+            {
+                network.Add(spec);
+            }
         }
 
         return WithNewLayers(network);
@@ -60,8 +67,35 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
         Code = DecisionReasonCode.TopLayersRemoved,
         Value = Options.RemovedLayers,
         Threshold = Pretrained.DenseLayers.Count,
-        Text = Invariant.F($"Removed the top {Options.RemovedLayers} of the pretrained network's {Pretrained.DenseLayers.Count} dense layers ({Pretrained.InputSize} → {string.Join(" → ", Pretrained.DenseLayers.Select(d => d.OutputSize))}); the new layers go on the {KeptDense} that stay (output {Pretrained.Layers[Kept - 1].OutputSize})."),
+        Text = Options.RemovedLayers == 0
+            ? Invariant.F($"Removed no layer (RemovedLayers = 0): the new layers go on the pretrained network as it is ({Shape()}, output {Pretrained.Layers[Kept - 1].OutputSize}).")
+            : Invariant.F($"Removed the top {Options.RemovedLayers} of the pretrained network's {Pretrained.DenseLayers.Count} dense layers ({Shape()}); the new layers go on {(KeptDense > 0 ? Invariant.F($"the {KeptDense} that stay") : "its feature extractor")} (output {Pretrained.Layers[Kept - 1].OutputSize})."),
     };
+
+    /// <summary>
+    /// The reason a decision on a network with a feature extractor gives: the extractor cannot train, so no strategy
+    /// that trains every pretrained layer is offered, and FromScratch trains <see cref="TransferOptions.FromScratchBody"/>
+    /// in its place; <see langword="null"/> without an extractor.
+    /// </summary>
+    public DecisionReason? ExtractorReason()
+    {
+        if (Extractor is not { } extractor)
+        {
+            return null;
+        }
+
+        string deepest = KeptDense > 0 ? Invariant.F($"LastLayers({KeptDense}), the dense layers above it,") : "HeadOnly";
+        string scratch = Options.FromScratchBody.Count == 0 ? "nothing" : string.Join(", ", Options.FromScratchBody);
+        return new()
+        {
+            Code = DecisionReasonCode.FeatureExtractorNotTrained,
+            Value = extractor.OutputSize,
+            Threshold = KeptDense,
+            Text = Invariant.F($"The pretrained network's bottom, {extractor}, runs outside this library and cannot train: FullFineTune and TwoPhase, which would train it, are not offered; the most that trains is {deepest} with the new layers. FromScratch trains {scratch} on the raw inputs in its place (TransferOptions.FromScratchBody)."),
+        };
+    }
+
+    private string Shape() => Invariant.F($"{Pretrained.InputSize} → {string.Join(" → ", Pretrained.Layers.Where(l => l.CountsInDepth || l.IsExternal).Select(l => l.OutputSize))}");
 
     /// <summary>
     /// Checks that a pretrained network whose source task is known still ends in that task's output layer (one
@@ -80,7 +114,8 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
                 nameof(pretrained));
         }
 
-        if (pretrained.SourceClassCount is not { } classes || network.Layers.Count == 0)
+        // A network that is a feature extractor alone was cut below its source head already (RemovedLayers = 0).
+        if (pretrained.SourceClassCount is not { } classes || network.DenseLayers.Count == 0)
         {
             return;
         }
@@ -119,6 +154,7 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
             PretrainedLayerParameterCounts = keptCounts,
             NewLayerParameterCount = newCount,
             TargetSmallestClassCount = smallestClass,
+            Extractor = Extractor?.ToString(),
         };
     }
 
@@ -148,15 +184,25 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
                 string.Create(CultureInfo.InvariantCulture, $"Expected a target with at least 2 classes but it has {target.ClassCount}."), nameof(target));
         }
 
-        if (options.RemovedLayers >= pretrained.DenseLayers.Count)
+        bool extractor = PretrainedBody.ExternalLayers(pretrained) > 0;
+        if (extractor ? options.RemovedLayers > pretrained.DenseLayers.Count : options.RemovedLayers >= pretrained.DenseLayers.Count)
         {
             throw new ArgumentOutOfRangeException(
                 nameof(options),
                 options.RemovedLayers,
-                string.Create(CultureInfo.InvariantCulture, $"Expected RemovedLayers less than the pretrained network's number of dense layers ({pretrained.DenseLayers.Count}) but got {options.RemovedLayers}: at least one pretrained dense layer must remain."));
+                extractor
+                    ? Invariant.F($"Expected RemovedLayers at most the number of dense layers above the pretrained network's feature extractor ({pretrained.DenseLayers.Count}) but got {options.RemovedLayers}{(pretrained.DenseLayers.Count == 0 ? ": the network is the extractor alone, already cut below its source head, so set RemovedLayers = 0" : string.Empty)}.")
+                    : Invariant.F($"Expected RemovedLayers less than the pretrained network's number of dense layers ({pretrained.DenseLayers.Count}) but got {options.RemovedLayers}: at least one pretrained dense layer must remain."));
         }
 
         int kept = PretrainedBody.KeptLayers(pretrained, options.RemovedLayers);
+        if (pretrained.Layers[kept - 1].IsOutputOnly)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected RemovedLayers to remove the pretrained network's output layer, {pretrained.Layers[kept - 1]}, but it is {options.RemovedLayers}: no layer can go on top of it. Remove at least 1 layer, or give a network already cut below its head."),
+                nameof(options));
+        }
+
         var newLayers = ResolveNewLayers(target, options);
         if (newLayers.Count == 0)
         {
@@ -190,6 +236,13 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
     /// <summary>The strategy, checked against the network it would train; <paramref name="paramName"/> is the argument blamed.</summary>
     public TransferStrategy Fitting(TransferStrategy strategy, string paramName)
     {
+        if (Extractor is { } extractor && strategy.TrainsEveryPretrainedLayer)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected a strategy that keeps the pretrained network's feature extractor frozen but got {strategy}, which would train every pretrained layer: {extractor} runs outside this library and cannot train. Use {(KeptDense > 0 ? Invariant.F($"LastLayers({KeptDense}) to train every dense layer above it") : "HeadOnly")}, or FromScratch."),
+                paramName);
+        }
+
         strategy.EnsureFits(KeptDense, Invariant.F($"removing {Options.RemovedLayers} of {Pretrained.DenseLayers.Count}"), paramName);
         return strategy;
     }

@@ -113,7 +113,7 @@ public sealed class OnnxBodyErrorTests
 
         var act = () => body.Extract(new float[783], new float[64]);
 
-        act.Should().Throw<ArgumentException>().WithParameterName("rowMajorExamples").Which.Message.Should().Contain("783");
+        act.Should().Throw<ArgumentException>().WithParameterName("examples").Which.Message.Should().Contain("783");
     }
 
     [Fact]

@@ -113,9 +113,21 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
     }
 
     [Fact]
+    public void Transfer_RemovingNoLayerOfANetworkThatEndsInItsSoftmaxHead_IsRejected()
+    {
+        var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { RemovedLayers = 0 };
+
+        var act = () => _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("Expected RemovedLayers to remove*output layer*Softmax*but it is 0*");
+    }
+
+    [Fact]
     public void Options_RejectNonsense()
     {
-        ((Action)(() => _ = new TransferOptions { RemovedLayers = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("RemovedLayers");
+        ((Action)(() => _ = new TransferOptions { RemovedLayers = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("RemovedLayers");
+        ((Action)(() => _ = new TransferOptions { FromScratchBody = null! })).Should().Throw<ArgumentNullException>().WithParameterName("FromScratchBody");
+        ((Action)(() => _ = new TransferOptions { FromScratchBody = [LayerSpec.Dense(8, Activation.ReLU), null!] })).Should().Throw<ArgumentException>().WithParameterName("FromScratchBody").WithMessage("*layer 1 is null*");
         ((Action)(() => _ = new TransferOptions { AnchorDecay = float.NaN })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("AnchorDecay");
         ((Action)(() => _ = new TransferOptions { PretrainedLearningRateScale = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("PretrainedLearningRateScale");
         ((Action)(() => _ = new TransferOptions { MinTrainingSteps = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MinTrainingSteps");

@@ -88,4 +88,12 @@ public enum DecisionReasonCode
     /// threshold: the pretrained network's number of dense layers.
     /// </summary>
     TopLayersRemoved,
+
+    /// <summary>
+    /// The pretrained network starts with a <see cref="Networks.FeatureExtractor"/>, which runs outside the library and
+    /// cannot train: strategies that would train every pretrained layer are not offered, and FromScratch trains
+    /// <see cref="TransferOptions.FromScratchBody"/> in its place. Value: the extractor's features per example; threshold:
+    /// the dense layers kept above it (the deepest LastLayers(k)).
+    /// </summary>
+    FeatureExtractorNotTrained,
 }

@@ -214,14 +214,22 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         return score;
     }
 
-    /// <summary>The candidates to measure, FromScratch first, without duplicates, LastLayers(k) no deeper than the kept layers.</summary>
+    /// <summary>
+    /// The candidates to measure, FromScratch first, without duplicates, LastLayers(k) no deeper than the kept layers;
+    /// above a feature extractor (which cannot train), none that trains every pretrained layer, and LastLayers(k) at
+    /// most every kept dense layer.
+    /// </summary>
     private List<TransferStrategy> Candidates(TransferContext context)
     {
         var list = new List<TransferStrategy> { TransferStrategy.FromScratch };
+        bool extractor = context.Setup.Extractor is not null;
+        int kept = context.KeptDenseLayers;
         foreach (var s in Options.Candidates)
         {
-            var effective = s.FreezesPretrainedLayers && s.TrainedPretrainedLayers(context.KeptDenseLayers) >= context.KeptDenseLayers ? TransferStrategy.FullFineTune : s;
-            if (!list.Contains(effective))
+            var effective = extractor
+                ? s.TrainsEveryPretrainedLayer ? null : s.FreezesPretrainedLayers && s.TrainedPretrainedLayers(kept) > 0 ? TransferStrategy.LastLayers(s.TrainedPretrainedLayers(kept)) : s.FreezesPretrainedLayers && kept == 0 && s != TransferStrategy.HeadOnly ? null : s
+                : s.FreezesPretrainedLayers && s.TrainedPretrainedLayers(kept) >= kept ? TransferStrategy.FullFineTune : s;
+            if (effective is not null && !list.Contains(effective))
             {
                 list.Add(effective);
             }

@@ -263,8 +263,14 @@ public sealed partial class DataSizePolicy : TransferPolicy
 
     private IEnumerable<(TransferStrategy Strategy, double MinPerClass)> Ladder(TransferSituation s)
     {
-        yield return (TransferStrategy.FullFineTune, FullFineTuneMinExamplesPerClass);
-        for (int k = Math.Min(MaxLastLayers, s.PretrainedLayerParameterCounts.Count - 1); k >= 1; k--)
+        // Above a feature extractor (which cannot train) every kept dense layer may train, and nothing more.
+        if (s.Extractor is null)
+        {
+            yield return (TransferStrategy.FullFineTune, FullFineTuneMinExamplesPerClass);
+        }
+
+        int deepest = s.Extractor is null ? s.PretrainedLayerParameterCounts.Count - 1 : s.PretrainedLayerParameterCounts.Count;
+        for (int k = Math.Min(MaxLastLayers, deepest); k >= 1; k--)
         {
             yield return (TransferStrategy.LastLayers(k), LastLayersMinExamplesPerClass);
         }

@@ -117,6 +117,14 @@ public sealed record TransferSituation
     }
 
     /// <summary>
+    /// Gets the pretrained network's feature extractor, described (such as <c>FeatureExtractor(OnnxBody(cnn.onnx: …))</c>),
+    /// when it starts with one — a body that runs outside the library and cannot train, so that
+    /// <see cref="TransferStrategy.FullFineTune"/> is not a candidate and <see cref="TransferStrategy.LastLayers(int)"/> may
+    /// train every kept dense layer above it; <see langword="null"/> (the default) when it has none.
+    /// </summary>
+    public string? Extractor { get; init; }
+
+    /// <summary>
     /// Gets the examples per class the policy's rules use: the smallest class's count when known (a rare
     /// class is what little data hurts most), otherwise the mean.
     /// </summary>

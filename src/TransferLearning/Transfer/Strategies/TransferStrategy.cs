@@ -36,6 +36,9 @@ public abstract record TransferStrategy
     /// <summary>Gets a value indicating whether the pretrained weights are used at all (FromScratch: no).</summary>
     internal virtual bool UsesPretrainedWeights => true;
 
+    /// <summary>Gets a value indicating whether every pretrained layer trains at some point (FullFineTune, TwoPhase): not possible on a <see cref="Networks.FeatureExtractor"/>.</summary>
+    internal bool TrainsEveryPretrainedLayer => !FreezesPretrainedLayers && UsesPretrainedWeights;
+
     /// <summary>The new layers and the top <paramref name="k"/> pretrained layers train; the rest stay frozen.</summary>
     /// <param name="k">How many pretrained layers to train, at least 1.</param>
     /// <returns>The strategy.</returns>
