@@ -45,6 +45,8 @@ public sealed class OnnxBody : FeatureExtractor, IDisposable
     private readonly float _std;
     private int _disposed;
     private int _outputSize;
+    private readonly float[]? _standardMeans;
+    private readonly float[]? _standardScales;
 
     private OnnxBody(InferenceSession session, string path, string inputName, string cut, IReadOnlyList<int> inputShape, int batchSize, bool fixedBatch, OnnxBodyOptions options)
     {
@@ -56,6 +58,8 @@ public sealed class OnnxBody : FeatureExtractor, IDisposable
         _batchSize = batchSize;
         _fixedBatch = fixedBatch;
         _scale = options.Scale;
+        _standardMeans = options.Standardizer?.Means.ToArray();
+        _standardScales = options.Standardizer?.StandardDeviations.Select(s => s > 0 ? 1f / s : 1f).ToArray();   // as Standardizer computes them
         _mean = options.Mean;
         _std = options.Std;
         InputSize = inputShape.Aggregate(1, (a, b) => a * b);
@@ -84,7 +88,7 @@ public sealed class OnnxBody : FeatureExtractor, IDisposable
     /// <param name="path">The .onnx file.</param>
     /// <param name="options">The input's name and shape, the preprocessing, the cut and the batch size.</param>
     /// <returns>The body, ready to extract features; dispose it to free ONNX Runtime's session.</returns>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty; or the model has no input named <see cref="OnnxBodyOptions.InputName"/> (or, with none given, more than one input); or no graph output or intermediate value named <see cref="OnnxBodyOptions.Cut"/> (or, with none given, more than one output); or the input is not float32, or its shape does not take <see cref="OnnxBodyOptions.InputShape"/> (the message names the expected and the actual); or the cut value is not float32.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty; or <see cref="OnnxBodyOptions.Standardizer"/> standardises another number of values than <see cref="OnnxBodyOptions.InputShape"/> holds; or the model has no input named <see cref="OnnxBodyOptions.InputName"/> (or, with none given, more than one input); or no graph output or intermediate value named <see cref="OnnxBodyOptions.Cut"/> (or, with none given, more than one output); or the input is not float32, or its shape does not take <see cref="OnnxBodyOptions.InputShape"/> (the message names the expected and the actual); or the cut value is not float32.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not an ONNX model that ONNX Runtime can load (its error is the inner exception).</exception>
@@ -94,6 +98,14 @@ public sealed class OnnxBody : FeatureExtractor, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(options);
+        int inputSize = options.InputShape.Aggregate(1, (a, b) => a * b);
+        if (options.Standardizer is { } standardizer && standardizer.FeatureCount != inputSize)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Expected OnnxBodyOptions.Standardizer to standardise {inputSize} values (the product of InputShape [{string.Join(", ", options.InputShape)}]) but it has {standardizer.FeatureCount} features."),
+                nameof(options));
+        }
+
         string full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full))
         {
@@ -238,6 +250,19 @@ public sealed class OnnxBody : FeatureExtractor, IDisposable
     {
         // Three exact IEEE operations per value, vectorised: the same bits as ((x·Scale) − Mean) / Std one by one.
         destination = destination[..raw.Length];
+        if (_standardMeans is { } means)
+        {
+            // x' = (x − μ) ⊙ (1/σ), example by example: Standardizer's own operations, so the same bits.
+            for (int start = 0; start < raw.Length; start += means.Length)
+            {
+                var example = destination.Slice(start, means.Length);
+                TensorPrimitives.Subtract(raw.Slice(start, means.Length), means, example);
+                TensorPrimitives.Multiply(example, _standardScales!, example);
+            }
+
+            raw = destination;
+        }
+
         TensorPrimitives.Multiply(raw, _scale, destination);
         TensorPrimitives.Subtract(destination, _mean, destination);
         TensorPrimitives.Divide(destination, _std, destination);

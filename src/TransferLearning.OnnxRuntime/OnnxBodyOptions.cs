@@ -1,3 +1,5 @@
+using TransferLearning.Data;
+
 namespace TransferLearning.OnnxRuntime;
 
 /// <summary>
@@ -9,7 +11,9 @@ namespace TransferLearning.OnnxRuntime;
 /// <see cref="InputShape"/> (<c>[1, 28, 28]</c>) and preprocessed value by value as
 /// <c>x' = (x·<see cref="Scale"/> − <see cref="Mean"/>) / <see cref="Std"/></c> in float32 before the model sees it:
 /// for a model trained on pixels in [0, 1] standardised with mean 0.2860 and standard deviation 0.3530, and rows of
-/// raw bytes 0–255, <c>Scale = 1/255, Mean = 0.2860, Std = 0.3530</c>. Every option is checked as it is set.
+/// raw bytes 0–255, <c>Scale = 1/255, Mean = 0.2860, Std = 0.3530</c>. A model trained on standardised features (a
+/// <see cref="Data.Standardizer"/> fitted on its training data, as a deployable <c>Model</c> keeps it) takes the same
+/// transform as <see cref="Standardizer"/>, applied first. Every option is checked as it is set.
 /// </remarks>
 public sealed record OnnxBodyOptions
 {
@@ -131,6 +135,15 @@ public sealed record OnnxBodyOptions
             field = value;
         }
     } = 64;
+
+    /// <summary>
+    /// Gets the per-value standardisation applied to each raw example before <see cref="Scale"/>, <see cref="Mean"/> and
+    /// <see cref="Std"/>: <c>x_i' = (x_i − μ_i)·(1/σ_i)</c> (1 for a constant value, σ_i = 0), the same bits as
+    /// <see cref="Data.Standardizer.Transform(Dataset)"/>; <see langword="null"/> for none. Its
+    /// <see cref="Data.Standardizer.FeatureCount"/> must be the product of <see cref="InputShape"/> (checked by <see cref="OnnxBody.Load"/>).
+    /// </summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public Standardizer? Standardizer { get; init; }
 
     /// <summary>Gets the number of threads ONNX Runtime uses within one run (its intra-op thread pool).</summary>
     /// <value>The default is 0: ONNX Runtime's own choice (one per physical core).</value>

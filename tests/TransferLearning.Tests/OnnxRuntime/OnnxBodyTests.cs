@@ -162,6 +162,24 @@ public sealed class OnnxBodyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Extract_Standardizer_IsTheStandardizersOwnTransformThenScaleMeanStd()
+    {
+        // A Standardizer fitted on training rows (with constant pixels: σ = 0), applied by the body first: the same
+        // features as a body without it given Standardizer.Transform's output.
+        var data = Dataset.ForClassification(MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(784, 8, CnnFixture.RawPixels()), [0, 1, 2, 3, 4, 0, 1, 2], 5);
+        var standardizer = Standardizer.Fit(data);
+        using var withStandardizer = OnnxBody.Load(CnnFixture.Model, new OnnxBodyOptions { InputShape = [1, 28, 28], Cut = "features", Standardizer = standardizer, Std = 2 });
+        using var none = OnnxBody.Load(CnnFixture.Model, new OnnxBodyOptions { InputShape = [1, 28, 28], Cut = "features", Std = 2 });
+
+        var features = withStandardizer.Extract(data).FeatureValues.ToArray();
+
+        standardizer.StandardDeviations.Should().Contain(0f, "the corner pixels are 0 in every image");
+        features.Should().Equal(none.Extract(standardizer.Transform(data)).FeatureValues.ToArray());
+        var wrong = () => OnnxBody.Load(CnnFixture.Model, CnnFixture.Options() with { Standardizer = Standardizer.FromStatistics([0f, 0f], [1f, 1f]) });
+        wrong.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*784 values*[1, 28, 28]*2 features*");
+    }
+
+    [Fact]
     public void Extract_ScaleAndStdThatCancel_SameFeaturesAsDefaults()
     {
         float[] rows = CnnFixture.RandomRows(8, seed: 8);
