@@ -20,15 +20,10 @@ public sealed class PretrainedCnnCommand(IAnsiConsole console) : Command<SampleS
         console.MarkupLineInterpolated($"Data: [green]{images.Description}[/]");
         var options = Options(settings);
         console.MarkupLineInterpolated($"[grey]{(settings.Quick ? "Quick run (dense body pretrained 2 epochs, Auto with 3 folds)" : "Full run")}: N ∈ {{{string.Join(", ", options.PerClass)}}} per class, {options.Seeds} seed(s).[/]");
-        var setup = new ComparisonSetup(
+        var setup = FashionMnistTasks.FirstFiveToLastFive(
+            images,
             "cnn",
             "A PyTorch CNN on ONNX Runtime as the body: classes 0–4 (T-shirt/top … coat) → classes 5–9 (sandal … ankle boot)",
-            images.Description,
-            FashionMnistTasks.FirstFive(images.Train),
-            FashionMnistTasks.FirstFive(images.Test),
-            FashionMnistTasks.LastFive(images.Train),
-            FashionMnistTasks.LastFive(images.Test),
-            [512, 256],
             new TrainingOptions { Epochs = settings.Quick ? 2 : 10, BatchSize = 128, Optimizer = new AdamOptions { LearningRate = 1e-3f }, Seed = 1 });
 
         using var convolutions = OnnxBody.Load(PretrainedCnnExperiment.ModelPath, PretrainedCnnExperiment.BodyOptions);

@@ -1,4 +1,5 @@
 using TransferLearning.Data;
+using TransferLearning.Training;
 
 namespace TransferLearning.Samples;
 
@@ -55,6 +56,25 @@ public static class FashionMnistTasks
     {
         ArgumentNullException.ThrowIfNull(images);
         return images.FilterClasses(5, 6, 7, 8, 9);
+    }
+
+    /// <summary>
+    /// The pair where a dense body's features do not transfer: pretrain on classes 0–4 (T-shirt/top … coat) of the
+    /// training images, transfer to classes 5–9 (sandal … ankle boot); a 784-512-256 body.
+    /// </summary>
+    public static ComparisonSetup FirstFiveToLastFive(FashionMnistImages images, string name, string title, TrainingOptions pretraining)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return new ComparisonSetup(
+            name,
+            title,
+            images.Description,
+            FirstFive(images.Train),
+            FirstFive(images.Test),
+            LastFive(images.Train),
+            LastFive(images.Test),
+            [512, 256],
+            pretraining);
     }
 
     /// <summary>The first <see cref="SourceShare"/> of <paramref name="images"/> (for the source) and the rest (for the target).</summary>

@@ -33,17 +33,7 @@ public static class TransferLabSetups
     /// <summary>Where they do not: pretrain on classes 0–4 (T-shirt … coat), transfer to classes 5–9 (sandal … ankle boot).</summary>
     public static ComparisonSetup Unrelated(FashionMnistImages images, int pretrainEpochs)
     {
-        ArgumentNullException.ThrowIfNull(images);
-        return new ComparisonSetup(
-            "unrelated",
-            "classes 0–4 (T-shirt/top … coat) → classes 5–9 (sandal … ankle boot)",
-            images.Description,
-            FashionMnistTasks.FirstFive(images.Train),
-            FashionMnistTasks.FirstFive(images.Test),
-            FashionMnistTasks.LastFive(images.Train),
-            FashionMnistTasks.LastFive(images.Test),
-            [512, 256],
-            Pretraining(pretrainEpochs));
+        return FashionMnistTasks.FirstFiveToLastFive(images, "unrelated", "classes 0–4 (T-shirt/top … coat) → classes 5–9 (sandal … ankle boot)", Pretraining(pretrainEpochs));
     }
 
     /// <summary>The library's related synthetic pair (<see cref="SyntheticData.LatentTasks"/>): a 64-class source and a 5-class target on one latent structure.</summary>
