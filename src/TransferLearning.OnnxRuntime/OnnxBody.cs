@@ -45,6 +45,7 @@ public sealed class OnnxBody : FeatureExtractor, IDisposable
     private readonly float _std;
     private int _disposed;
     private int _outputSize;
+    private string _modelDigest = string.Empty;
     private readonly float[]? _standardMeans;
     private readonly float[]? _standardScales;
 
@@ -68,6 +69,17 @@ public sealed class OnnxBody : FeatureExtractor, IDisposable
 
     /// <summary>Gets the full path of the model file.</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// Gets what identifies the body's function: the SHA-256 of the model file's bytes, the input, the cut, the shape and
+    /// the preprocessing (with a digest of the <see cref="OnnxBodyOptions.Standardizer"/>'s statistics), such as
+    /// <c>onnx sha256=3f…; pixels [1, 28, 28] → conv_features; scale 1, mean 0.286, std 0.353</c>. A network saved on the
+    /// body records it, and loads only on a body with the same (<c>Network.Load(path, body)</c>); the batch size and
+    /// threads, which do not change the features' values beyond float rounding, are not part of it.
+    /// </summary>
+    public override string Identity => string.Create(
+        CultureInfo.InvariantCulture,
+        $"onnx sha256={_modelDigest}; {_inputName} [{string.Join(", ", Options.InputShape)}] → {_cut}; scale {Options.Scale:R}, mean {Options.Mean:R}, std {Options.Std:R}{StandardizerDigest()}");
 
     /// <summary>Gets the options the body was loaded with.</summary>
     public OnnxBodyOptions Options { get; }
@@ -113,6 +125,7 @@ public sealed class OnnxBody : FeatureExtractor, IDisposable
         }
 
         byte[] model = File.ReadAllBytes(full);
+        string modelDigest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(model));
         OnnxModelBytes.GraphNames names;
         try
         {
@@ -147,7 +160,7 @@ public sealed class OnnxBody : FeatureExtractor, IDisposable
         {
             string inputName = ChooseInput(options, session, full);
             var (batchSize, fixedBatch) = CheckInput(session, inputName, options, full);
-            var body = new OnnxBody(session, full, inputName, cut, options.InputShape, batchSize, fixedBatch, options);
+            var body = new OnnxBody(session, full, inputName, cut, options.InputShape, batchSize, fixedBatch, options) { _modelDigest = modelDigest };
             body._outputSize = body.MeasureOutputSize();
             return body;
         }
@@ -245,6 +258,19 @@ public sealed class OnnxBody : FeatureExtractor, IDisposable
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
         $"OnnxBody({System.IO.Path.GetFileName(Path)}: {_inputName} [{string.Join(", ", Options.InputShape)}] → {_cut}, {InputSize} → {OutputSize})");
+
+    private string StandardizerDigest()
+    {
+        if (_standardMeans is null)
+        {
+            return string.Empty;
+        }
+
+        byte[] statistics = new byte[_standardMeans.Length * 8];
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(_standardMeans.AsSpan()).CopyTo(statistics);
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(_standardScales.AsSpan()).CopyTo(statistics.AsSpan(_standardMeans.Length * 4));
+        return "; standardizer sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(statistics));
+    }
 
     private void Preprocess(ReadOnlySpan<float> raw, Span<float> destination)
     {

@@ -15,6 +15,11 @@ namespace TransferLearning.Networks;
 /// large batches between the cores).
 /// </para>
 /// <para>
+/// A network on an extractor is saved without it — the file records its <see cref="Identity"/> and sizes — and loaded
+/// back with it given again (<c>Network.Load(path, extractor)</c>, and the same overload of <c>PretrainedNetwork.Load</c>,
+/// <c>TransferResult.Load</c> and <c>Model.Load</c>), which checks that it is the same.
+/// </para>
+/// <para>
 /// Gradients do not flow through it: the library never computes <c>∂f/∂x</c> or changes <c>f</c>. A transfer
 /// therefore offers no strategy that would train it (<see cref="Transfer.TransferStrategy.FullFineTune"/>,
 /// <see cref="Transfer.TransferStrategy.TwoPhase"/>), and its <see cref="Transfer.TransferStrategy.FromScratch"/>
@@ -33,6 +38,15 @@ public abstract class FeatureExtractor
 
     /// <summary>Gets the number of features per example, at least 1.</summary>
     public abstract int OutputSize { get; }
+
+    /// <summary>
+    /// Gets what identifies the extractor's function, so that a saved network on it is loaded back only on the same
+    /// one: a file records it, and a load that is given an extractor (<c>Network.Load(path, extractor)</c>) refuses one
+    /// with another identity. Override it with a digest of the weights and settings (as <c>OnnxBody</c> does: the model
+    /// file's SHA-256, the cut and the preprocessing); the default is the type's full name with the sizes, which tells
+    /// only the kind and shape apart.
+    /// </summary>
+    public virtual string Identity => Invariant.F($"{GetType().FullName}({InputSize} → {OutputSize})");
 
     /// <summary>Computes the features of examples given one after the other.</summary>
     /// <param name="examples">The examples, <see cref="InputSize"/> values each, one after the other (a whole number of examples).</param>

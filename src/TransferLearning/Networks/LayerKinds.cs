@@ -42,6 +42,7 @@ internal static class LayerKinds
             [DenseLayer.KindName] = DenseLayer.Read,
             [DropoutLayer.KindName] = DropoutLayer.Read,
             [BatchNormLayer.KindName] = BatchNormLayer.Read,
+            [FeatureExtractorLayer.KindName] = FeatureExtractorLayer.Read,
         },
         StringComparer.Ordinal);
 

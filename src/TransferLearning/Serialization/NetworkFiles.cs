@@ -112,6 +112,29 @@ public static class NetworkFiles
         /// <exception cref="IOException">The stream could not be read.</exception>
         public static Network Load(Stream stream) =>
             SafeTensorsReader.Read(stream, StreamName, reader => NetworkFormat.Read(reader, new MetadataReader(StreamName, reader.Header.Metadata)));
+
+        /// <summary>
+        /// Loads a network saved on a <see cref="FeatureExtractor"/> — a network whose first layer runs outside the library, such as an
+        /// ONNX body — with that extractor given again: the file records its identity and sizes, not the extractor.
+        /// </summary>
+        /// <param name="path">The file.</param>
+        /// <param name="extractor">The extractor the network was saved on (its <see cref="FeatureExtractor.Identity"/> and sizes are checked).</param>
+        /// <returns>The loaded network, its first layer on <paramref name="extractor"/>.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="extractor"/> is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <paramref name="extractor"/> is not the one the file was saved on (its identity or sizes differ; the message gives both).</exception>
+        /// <exception cref="ModelFormatException">The file is not a valid file of this kind of a version this library reads.</exception>
+        /// <exception cref="IOException">The file could not be read.</exception>
+        public static Network Load(string path, FeatureExtractor extractor) => FeatureExtractorLayer.LoadingWith(extractor, () => Load(path));
+
+        /// <summary>Loads a network saved on a <see cref="FeatureExtractor"/> from <paramref name="stream"/>, with that extractor given again (see <c>Load(path, extractor)</c>).</summary>
+        /// <param name="stream">A readable stream, read from its current position to its end; it is not closed.</param>
+        /// <param name="extractor">The extractor the network was saved on.</param>
+        /// <returns>The loaded network.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="extractor"/> is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be read, or <paramref name="extractor"/> is not the one the data were saved on.</exception>
+        /// <exception cref="ModelFormatException">The data are not a valid file of this kind of a version this library reads.</exception>
+        /// <exception cref="IOException">The stream could not be read.</exception>
+        public static Network Load(Stream stream, FeatureExtractor extractor) => FeatureExtractorLayer.LoadingWith(extractor, () => Load(stream));
     }
 
     /// <summary>Loads a network from a seekable stream positioned at the start of a file; <paramref name="path"/> names it in messages.</summary>

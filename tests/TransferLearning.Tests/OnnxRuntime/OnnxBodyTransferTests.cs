@@ -85,6 +85,31 @@ public sealed class OnnxBodyTransferTests
         decision.Reasons.Should().Contain(r => r.Code == DecisionReasonCode.FeaturesHelp || r.Code == DecisionReasonCode.FeaturesGainTooSmall, "the guard probed the frozen features");
     }
 
+    [Fact]
+    public void TransferResult_OnTheBody_SavedAndLoadedOnTheSameModelLoadedAgain_PredictsTheSameBits()
+    {
+        using var folder = new TempFolder();
+        Dataset target = Data.Value.Pool.TakePerClass(20, seed: 1);
+        Dataset test = Data.Value.Test;
+        MathNet.Numerics.LinearAlgebra.Matrix<float> expected;
+        using (var body = ConvBody())
+        {
+            var result = _pipeline.Transfer(WithDenseTop(body), target, Options(TransferStrategy.LastLayers(1), seed: 2));
+            result.Save(folder.File("result.safetensors"));
+            expected = result.Network.Predict(test.Features);
+        }
+
+        using var again = ConvBody();   // as another process would: the same file and options
+        using var otherCut = OnnxBody.Load(CnnFixture.Model, CnnFixture.Options() with { Cut = "conv_features", Std = 1 });
+
+        var loaded = TransferResult.Load(folder.File("result.safetensors"), again);
+
+        loaded.Network.Predict(test.Features).Should().Be(expected);
+        again.Identity.Should().StartWith("onnx sha256=").And.Contain("pixels [1, 28, 28] → conv_features");
+        var wrong = () => TransferResult.Load(folder.File("result.safetensors"), otherCut);
+        wrong.Should().Throw<ArgumentException>().WithParameterName("extractor").WithMessage("*std 0.353*std 1*");
+    }
+
     private static OnnxBody ConvBody() => OnnxBody.Load(CnnFixture.Model, CnnFixture.Options() with { Cut = "conv_features" });
 
     /// <summary>The body, then the CNN's dense top imported from the same file (conv_features → 64 ReLU → 5 logits).</summary>

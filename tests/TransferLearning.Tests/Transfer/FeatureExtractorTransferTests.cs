@@ -186,30 +186,68 @@ public sealed class FeatureExtractorTransferTests(SmallTransfer fixture) : IClas
     }
 
     [Fact]
-    public void Save_IsRefusedBeforeWriting_ThePreviousFileStays()
+    public void Save_RecordsTheExtractor_LoadWithItPredictsTheSameBits()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"extractor-{Guid.NewGuid():N}.safetensors");
-        File.WriteAllText(path, "previous");
-        try
-        {
-            var act = () => WithDenseTop().Network.Save(path);
+        using var folder = new TempFolder();
+        var extractor = Extractor();
+        var network = WithDenseTop(extractor).Network;
+        network.Save(folder.File("net.safetensors"));
 
-            act.Should().Throw<NotSupportedException>().WithMessage("*first layer runs*outside the library*export*ONNX*");
-            File.ReadAllText(path).Should().Be("previous");
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var loaded = Network.Load(folder.File("net.safetensors"), extractor);
+
+        loaded.Layers[0].Should().BeOfType<FeatureExtractorLayer>().Which.Extractor.Should().BeSameAs(extractor);
+        loaded.Layers.Select(l => l.ToString()).Should().Equal(network.Layers.Select(l => l.ToString()));
+        loaded.Predict(fixture.Tasks.TargetTest.Features).Should().Be(network.Predict(fixture.Tasks.TargetTest.Features));
+    }
+
+    [Fact]
+    public void Load_WithoutTheExtractor_SaysWhichOneAndHowToGiveIt()
+    {
+        using var folder = new TempFolder();
+        WithDenseTop(Extractor()).Network.Save(folder.File("net.safetensors"));
+
+        var act = () => Network.Load(folder.File("net.safetensors"));
+
+        act.Should().Throw<ModelFormatException>().WithMessage("*net.safetensors*layer 0 is a feature extractor*ByHand(32 → 24)*Network.Load(path, extractor)*");
+    }
+
+    [Fact]
+    public void Load_WithAnotherExtractor_IsRefusedNamingBothIdentities()
+    {
+        using var folder = new TempFolder();
+        WithDenseTop(Extractor()).Network.Save(folder.File("net.safetensors"));
+
+        var act = () => Network.Load(folder.File("net.safetensors"), new ByHandExtractor((DenseLayer)fixture.Pretrained.Network.Layers[0], "other weights"));
+
+        act.Should().Throw<ArgumentException>().WithParameterName("extractor").WithMessage("*identity 'by hand: first layer'*identity 'by hand: other weights'*");
+    }
+
+    [Fact]
+    public void TransferResult_SavedOnTheExtractor_LoadsBackWithTheDecisionAndTheSameBits()
+    {
+        using var folder = new TempFolder();
+        var extractor = Extractor();
+        var result = _pipeline.Transfer(WithDenseTop(extractor), fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.LastLayers(1)));
+        result.Save(folder.File("result.safetensors"));
+
+        var loaded = TransferResult.Load(folder.File("result.safetensors"), extractor);
+
+        loaded.Decision.Reasons.Select(r => r.Code).Should().Equal(result.Decision.Reasons.Select(r => r.Code));
+        loaded.Network.Predict(fixture.Tasks.TargetTest.Features).Should().Be(result.Network.Predict(fixture.Tasks.TargetTest.Features));
+        var pretrained = new PretrainedNetwork { Network = WithDenseTop(extractor).Network, SourceExampleCount = 2000, SourceClassCount = 64 };
+        pretrained.Save(folder.File("pretrained.safetensors"));
+        PretrainedNetwork.Load(folder.File("pretrained.safetensors"), extractor).SourceClassCount.Should().Be(64);
     }
 
     /// <summary>The source network's first dense layer, computed by hand outside the library: 32 → 24, ReLU.</summary>
-    private ByHandExtractor Extractor() => new((DenseLayer)fixture.Pretrained.Network.Layers[0]);
+    private ByHandExtractor Extractor() => new((DenseLayer)fixture.Pretrained.Network.Layers[0], "first layer");
 
     /// <summary>The extractor, then the source network's other two layers (16 ReLU, the 64-class head): as an ONNX body with its dense top imported.</summary>
-    private PretrainedNetwork WithDenseTop()
+    private PretrainedNetwork WithDenseTop() => WithDenseTop(Extractor());
+
+    private PretrainedNetwork WithDenseTop(FeatureExtractor extractor)
     {
-        var network = Network.CreateOn(Extractor());
+        var network = Network.CreateOn(extractor);
         foreach (var layer in fixture.Pretrained.Network.Layers.Skip(1))
         {
             network.Add(layer.Clone());
@@ -226,7 +264,7 @@ public sealed class FeatureExtractorTransferTests(SmallTransfer fixture) : IClas
     }
 
     /// <summary>ReLU(W·x + b) in double, one example at a time, rounded to float: not the library's kernels.</summary>
-    private sealed class ByHandExtractor(DenseLayer layer) : FeatureExtractor
+    private sealed class ByHandExtractor(DenseLayer layer, string name) : FeatureExtractor
     {
         private readonly float[] _w = layer.Weight.Values.ToArray();
         private readonly float[] _b = layer.Bias.Values.ToArray();
@@ -235,11 +273,16 @@ public sealed class FeatureExtractorTransferTests(SmallTransfer fixture) : IClas
 
         public override int OutputSize { get; } = layer.OutputSize;
 
-        public int Calls { get; private set; }
+        private int _calls;
+
+        /// <summary>Gets the calls so far (prediction splits a large batch between threads: counted atomically).</summary>
+        public int Calls => _calls;
+
+        public override string Identity => "by hand: " + name;
 
         public override void Extract(ReadOnlySpan<float> examples, Span<float> features)
         {
-            Calls++;
+            Interlocked.Increment(ref _calls);
             int count = examples.Length / InputSize;
             features.Length.Should().Be(count * OutputSize);
             for (int e = 0; e < count; e++)

@@ -11,7 +11,8 @@ namespace TransferLearning.Networks;
 /// <remarks>
 /// A network with an extractor trains, predicts, evaluates, transfers and caches the extractor's features (they are
 /// computed once per data set when the layers above train: <see cref="Training.TrainingOptions.CacheFrozenFeatures"/>);
-/// the library's files cannot hold the extractor, so saving such a network is refused (<see cref="NotSupportedException"/>).
+/// a file cannot hold the extractor, so it records the extractor's <see cref="FeatureExtractor.Identity"/> and sizes,
+/// and a load is given the extractor again (<c>Network.Load(path, extractor)</c>) and checks it.
 /// </remarks>
 public sealed class FeatureExtractorLayer : Layer
 {
@@ -67,11 +68,59 @@ public sealed class FeatureExtractorLayer : Layer
     {
     }
 
-    /// <summary>Refuses: a file of this library's cannot hold an extractor that runs outside it.</summary>
-    /// <exception cref="NotSupportedException">Always.</exception>
-    internal override void WriteSettings(LayerRecordWriter record) =>
-        throw new NotSupportedException(
-            Invariant.F($"Expected a network of this library's layers to save, but its first layer runs {Extractor}, outside the library, and a file of the library's format cannot hold it. Save the layers above it (a network on its {OutputSize} features) and put the extractor under them again when you load them, or export the whole model to ONNX."));
+    /// <summary>Writes <c>identity</c>, <c>output_size</c> and <c>description</c>: what a load checks the extractor it is given against (the file cannot hold the extractor itself).</summary>
+    internal override void WriteSettings(LayerRecordWriter record)
+    {
+        record.Set("identity", Extractor.Identity);
+        record.Set("output_size", OutputSize);
+        record.Set("description", Extractor.ToString() ?? Extractor.GetType().Name);
+    }
+
+    /// <summary>
+    /// Reads an extractor layer: the extractor must be given to the load (<see cref="Given"/>) and have the saved
+    /// identity and sizes; its layer is rebuilt on it.
+    /// </summary>
+    internal static LayerPlan Read(LayerRecordReader record)
+    {
+        string identity = record.String("identity");
+        int outputs = record.Int("output_size", 1, LayerRecordReader.MaxUnits);
+        string description = record.String("description");
+        var extractor = Given ?? throw record.Error(
+            Invariant.F($"layer {record.Index} is a feature extractor that runs outside the library, {description}, and a file cannot hold it. Load the file with the overload that takes the extractor (Network.Load(path, extractor), or the same of PretrainedNetwork.Load, TransferResult.Load or Model.Load)."));
+        if (extractor.Identity != identity || extractor.InputSize != record.InputSize || extractor.OutputSize != outputs)
+        {
+#pragma warning disable CA2208 // The argument at fault is the extractor given to Load(path, extractor), not a parameter of Read.
+            throw new ArgumentException(
+                Invariant.F($"Expected the feature extractor the file was saved on — {description}, identity '{identity}', {record.InputSize} → {outputs} — but got {extractor}, identity '{extractor.Identity}', {extractor.InputSize} → {extractor.OutputSize}."),
+                "extractor");
+#pragma warning restore CA2208
+        }
+
+        return new LayerPlan(outputs, () => new FeatureExtractorLayer(extractor));
+    }
+
+    /// <summary>The extractor a load on this thread was given, for <see cref="Read"/>; <see langword="null"/> outside such a load.</summary>
+    [ThreadStatic]
+    private static FeatureExtractor? _given;
+
+    internal static FeatureExtractor? Given => _given;
+
+    /// <summary>Runs <paramref name="load"/> with <paramref name="extractor"/> given to any extractor layer it reads.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="extractor"/> is <see langword="null"/>.</exception>
+    internal static T LoadingWith<T>(FeatureExtractor extractor, Func<T> load)
+    {
+        ArgumentNullException.ThrowIfNull(extractor);
+        var previous = _given;
+        _given = extractor;
+        try
+        {
+            return load();
+        }
+        finally
+        {
+            _given = previous;
+        }
+    }
 
     internal override LayerState CreateState(int capacity) => new ExtractorState(capacity);
 
