@@ -36,7 +36,7 @@ public abstract class Layer
     }
 
     /// <summary>
-    /// Gets the name of the layer's kind — <c>dense</c>, <c>dropout</c> or <c>batchnorm</c> — as a saved file stores
+    /// Gets the name of the layer's kind — <c>dense</c>, <c>dropout</c>, <c>batchnorm</c> or <c>extractor</c> — as a saved file stores
     /// it (<c>layers.{i}.kind</c>) and the ONNX export looks it up.
     /// </summary>
     public string Kind { get; }
@@ -134,6 +134,12 @@ public abstract class Layer
 
     /// <summary>Gets a value indicating whether the layer is the identity at inference (dropout), so that inference may skip it.</summary>
     internal virtual bool IsIdentityAtInference => false;
+
+    /// <summary>
+    /// Gets what a checkpoint records of the layer to recognise it on resume: its description, and for a kind whose
+    /// description does not tell two apart (a feature extractor: its file, not its weights) what does.
+    /// </summary>
+    internal virtual string CheckpointDescription => Invariant.F($"{this}");
 
     /// <summary>
     /// Gets a value indicating whether the layer runs outside this library (a <see cref="FeatureExtractorLayer"/>):

@@ -111,6 +111,7 @@ public sealed partial class Network
     public static Network CreateOn(FeatureExtractor extractor, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(extractor);
+        Guard.AtLeast(extractor.InputSize, 1, "extractor.InputSize");
         Guard.AtLeast(extractor.OutputSize, 1, "extractor.OutputSize");
         return Create(extractor.InputSize, seed).Add(new FeatureExtractorLayer(extractor));
     }

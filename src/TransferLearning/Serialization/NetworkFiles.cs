@@ -121,7 +121,7 @@ public static class NetworkFiles
         /// <param name="extractor">The extractor the network was saved on (its <see cref="FeatureExtractor.Identity"/> and sizes are checked).</param>
         /// <returns>The loaded network, its first layer on <paramref name="extractor"/>.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="extractor"/> is <see langword="null"/>.</exception>
-        /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <paramref name="extractor"/> is not the one the file was saved on (its identity or sizes differ; the message gives both).</exception>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <paramref name="extractor"/> is not the one the file was saved on (its identity or sizes differ; the message gives both), or the file holds no extractor layer.</exception>
         /// <exception cref="ModelFormatException">The file is not a valid file of this kind of a version this library reads.</exception>
         /// <exception cref="IOException">The file could not be read.</exception>
         public static Network Load(string path, FeatureExtractor extractor) => FeatureExtractorLayer.LoadingWith(extractor, () => Load(path));
@@ -131,7 +131,7 @@ public static class NetworkFiles
         /// <param name="extractor">The extractor the network was saved on.</param>
         /// <returns>The loaded network.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="extractor"/> is <see langword="null"/>.</exception>
-        /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be read, or <paramref name="extractor"/> is not the one the data were saved on.</exception>
+        /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be read, or <paramref name="extractor"/> is not the one the data were saved on, or they hold no extractor layer.</exception>
         /// <exception cref="ModelFormatException">The data are not a valid file of this kind of a version this library reads.</exception>
         /// <exception cref="IOException">The stream could not be read.</exception>
         public static Network Load(Stream stream, FeatureExtractor extractor) => FeatureExtractorLayer.LoadingWith(extractor, () => Load(stream));

@@ -25,7 +25,7 @@ internal sealed class CheckpointIdentity
     {
         _network = network;
         _options = options;
-        _layers = network.Layers.Select(l => Invariant.F($"{l}")).Prepend(Invariant.F($"{network.InputSize} inputs")).ToArray();
+        _layers = network.Layers.Select(l => l.CheckpointDescription).Prepend(Invariant.F($"{network.InputSize} inputs")).ToArray();
         var stopping = options.EarlyStopping is { } es ? Invariant.F($"patience {es.Patience}, min delta {es.MinDelta:R}, restore best {es.RestoreBest}") : "none";
         _settings =
         [

@@ -60,7 +60,10 @@ internal static class PretrainedBody
     /// </summary>
     public static long[] ParameterCountsPerDenseLayer(Network pretrained, int kept)
     {
+        // One entry per kept dense layer: the layers below the lowest dense layer (an input batch normalisation, a
+        // dropout on an extractor's features) go with it, as FirstTrainedLayer trains them with it.
         var counts = new List<long>();
+        long below = 0;
         for (int l = 0; l < kept; l++)
         {
             var layer = pretrained.Layers[l];
@@ -69,9 +72,14 @@ internal static class PretrainedBody
                 continue;   // nothing of it trains
             }
 
-            if (layer.CountsInDepth || counts.Count == 0)
+            if (layer.CountsInDepth)
             {
-                counts.Add(layer.ParameterCount);
+                counts.Add(layer.ParameterCount + below);
+                below = 0;
+            }
+            else if (counts.Count == 0)
+            {
+                below += layer.ParameterCount;
             }
             else
             {

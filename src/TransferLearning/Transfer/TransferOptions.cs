@@ -14,7 +14,12 @@ public sealed record TransferOptions
     /// <see cref="Activation.Sigmoid"/> unit (a binary classifier trained with binary cross-entropy, class 1 when
     /// <c>a ≥ 0.5</c>); for a regression target one unit per target row.
     /// </summary>
-    public IReadOnlyList<LayerSpec>? NewLayers { get; init; }
+    /// <exception cref="ArgumentException">Set to a list that holds <see langword="null"/> or a feature extractor (which may only be a network's first layer).</exception>
+    public IReadOnlyList<LayerSpec>? NewLayers
+    {
+        get;
+        init => field = value is null ? null : ValidLayers(value, nameof(NewLayers));
+    }
 
     /// <summary>
     /// Gets how many top dense layers of the pretrained network are removed (the output layer <c>W[L]</c>,
@@ -50,16 +55,7 @@ public sealed record TransferOptions
         init
         {
             ArgumentNullException.ThrowIfNull(value, nameof(FromScratchBody));
-            for (int i = 0; i < value.Count; i++)
-            {
-                if (value[i] is null or FeatureExtractorSpec)
-                {
-                    throw new ArgumentException(
-                        Invariant.F($"Expected layers of this library's in FromScratchBody but layer {i} is {(value[i] is null ? "null" : value[i].ToString())}."), nameof(FromScratchBody));
-                }
-            }
-
-            field = [.. value];
+            field = ValidLayers(value, nameof(FromScratchBody));
         }
     } = [LayerSpec.Dense(256, Activation.ReLU)];
 
@@ -196,6 +192,21 @@ public sealed record TransferOptions
     /// argument of each data-set sampler (<c>Split</c>, <c>TakePerClass</c>, …).
     /// </remarks>
     public int Seed { get; init; }
+
+    /// <summary>A copy of <paramref name="layers"/>, checked: no <see langword="null"/>, no feature extractor (a network's first layer only).</summary>
+    private static LayerSpec[] ValidLayers(IReadOnlyList<LayerSpec> layers, string name)
+    {
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i] is null or FeatureExtractorSpec)
+            {
+                throw new ArgumentException(
+                    Invariant.F($"Expected layers of this library's in {name} but layer {i} is {(layers[i] is null ? "null" : layers[i].ToString())}{(layers[i] is null ? string.Empty : ", which may only be a network's first layer")}."), name);
+            }
+        }
+
+        return [.. layers];
+    }
 
     /// <summary>The epochs a transfer trains on <paramref name="examples"/> target examples: <see cref="TrainingOptions.Epochs"/>, raised to reach <see cref="MinTrainingSteps"/>.</summary>
     internal int EpochsFor(int examples)

@@ -125,6 +125,7 @@ public sealed class TransferPipeline
     {
         ArgumentNullException.ThrowIfNull(pretrained);
         TransferSetup.EnsureSourceHead(pretrained);
+        TransferSetup.EnsureHeadRemoved(pretrained, options ?? new TransferOptions());
         return TransferSetup.For(pretrained.Network, target, options ?? new TransferOptions()) with { SourceExampleCount = pretrained.SourceExampleCount };
     }
 

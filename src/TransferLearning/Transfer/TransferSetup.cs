@@ -131,6 +131,21 @@ internal sealed record TransferSetup(Network Pretrained, IReadOnlyList<LayerSpec
             nameof(pretrained));
     }
 
+    /// <summary>
+    /// Checks that a transfer that removes no layer (<see cref="TransferOptions.RemovedLayers"/> = 0) is not given a
+    /// network that still ends in its known source head: that head would become a hidden layer of the new network.
+    /// </summary>
+    /// <exception cref="ArgumentException">The network ends in its source task's output layer and no layer is removed.</exception>
+    public static void EnsureHeadRemoved(PretrainedNetwork pretrained, TransferOptions options)
+    {
+        if (options.RemovedLayers == 0 && pretrained.SourceClassCount is { } classes && pretrained.Network.DenseLayers.Count > 0)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected RemovedLayers ≥ 1 for a network that ends in its source task's output layer ({pretrained.Network.Layers[^1]}, for {classes} source classes) but it is 0: that layer would become a hidden layer of the new network. Remove it (RemovedLayers = 1), or, for a network already cut below its head, leave PretrainedNetwork.SourceClassCount unset."),
+                nameof(options));
+        }
+    }
+
     /// <summary>The counts the data-size rule decides from.</summary>
     public TransferSituation Situation(Dataset target)
     {

@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Data;
+using TransferLearning.Deployment;
 using TransferLearning.Networks;
 using TransferLearning.Serialization;
 using TransferLearning.Tests.Support;
@@ -239,6 +240,87 @@ public sealed class FeatureExtractorTransferTests(SmallTransfer fixture) : IClas
         PretrainedNetwork.Load(folder.File("pretrained.safetensors"), extractor).SourceClassCount.Should().Be(64);
     }
 
+    [Theory]
+    [InlineData("dropout")]
+    [InlineData("batchnorm")]
+    public void APolicy_OnAnExtractorThenDropoutOrBatchNorm_CountsTheDenseLayersAboveIt(string kind)
+    {
+        var network = Network.CreateOn(Extractor());
+        network = kind == "dropout" ? network.Dropout(0.1f) : network.BatchNorm();
+        foreach (var layer in fixture.Pretrained.Network.Layers.Skip(1))
+        {
+            network.Add(layer.Clone());
+        }
+
+        var pretrained = new PretrainedNetwork { Network = network, SourceExampleCount = 1_000_000, SourceClassCount = 64 };
+        var generous = new DataSizePolicy { CheckFeatures = false, LastLayersMinExamplesPerClass = 1, MinExamplesPerTrainedParameter = 0, MaxLastLayers = 3 };
+
+        var decision = _pipeline.Decide(pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = generous });
+        var result = _pipeline.Transfer(pretrained, fixture.Tasks.Target, SmallTransfer.Options(decision.Strategy));
+
+        decision.Strategy.Should().Be(TransferStrategy.LastLayers(1), "one dense layer stays above the extractor, with the layer between them");
+        result.Network.Layers[1].IsFrozen.Should().BeFalse("the layer on the features trains (or drops out) with the dense layer above it");
+        result.Network.Layers[2].IsFrozen.Should().BeFalse();
+    }
+
+    [Fact]
+    public void RemovedLayers0_OnANetworkThatEndsInItsKnownSourceHead_IsRefused()
+    {
+        var network = Network.CreateOn(Extractor()).Dense(16, Activation.ReLU).Dense(64, Activation.Identity);   // logits, as OnnxImport gives them
+        var pretrained = new PretrainedNetwork { Network = network, SourceExampleCount = 2000, SourceClassCount = 64 };
+
+        var act = () => _pipeline.Transfer(pretrained, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.HeadOnly) with { RemovedLayers = 0 });
+
+        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*RemovedLayers ≥ 1*Dense(16 → 64, Identity)*64 source classes*but it is 0*");
+        var unknownHead = () => _pipeline.Transfer(pretrained with { SourceClassCount = null }, fixture.Tasks.Target, SmallTransfer.Options(TransferStrategy.HeadOnly) with { RemovedLayers = 0 });
+        unknownHead.Should().NotThrow("without a known source task the caller says the network is already cut");
+    }
+
+    [Fact]
+    public void Resume_OnANetworkOnAnotherExtractor_IsRefusedNamingItsIdentity()
+    {
+        using var folder = new TempFolder();
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 16, Checkpoint = new CheckpointOptions { Path = folder.File("ckpt.safetensors") } };
+        new Trainer(options).Fit(Network.CreateOn(Extractor(), seed: 3).Dense(5, Activation.Softmax), fixture.Tasks.Target);
+        var other = Network.CreateOn(new ByHandExtractor((DenseLayer)Network.Create(32, seed: 99).Dense(24, Activation.ReLU).Layers[0], "other weights"), seed: 3).Dense(5, Activation.Softmax);
+
+        var act = () => new Trainer(options with { Epochs = 2 }).Resume(folder.File("ckpt.safetensors"), other, fixture.Tasks.Target);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("network").WithMessage("*layer 0*'by hand: other weights'* here and *'by hand: first layer'* in the checkpoint*");
+    }
+
+    [Fact]
+    public void BadInput_AroundTheExtractor_NamesTheArgument()
+    {
+        var spec = Network.CreateOn(Extractor()).Layers[0].ToSpec();
+        var inNewLayers = () => new TransferOptions { NewLayers = [spec, LayerSpec.Dense(5, Activation.Softmax)] };
+        var noInputs = () => Network.CreateOn(new SizedExtractor(0, 4));
+        using var folder = new TempFolder();
+        fixture.Pretrained.Network.Save(folder.File("plain.safetensors"));
+        var plainWithExtractor = () => Network.Load(folder.File("plain.safetensors"), Extractor());
+
+        inNewLayers.Should().Throw<ArgumentException>().WithParameterName("NewLayers").WithMessage("*layer 0 is FeatureExtractor(ByHand(32 → 24))*first layer*");
+        noInputs.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("extractor.InputSize");
+        plainWithExtractor.Should().Throw<ArgumentException>().WithParameterName("extractor").WithMessage("*no extractor layer*");
+    }
+
+    [Fact]
+    public void Model_OnAnExtractor_SavesAndLoadsWithIt_FromAPathAndAStream()
+    {
+        using var folder = new TempFolder();
+        var extractor = Extractor();
+        var model = Model.Create(Network.CreateOn(extractor, seed: 3).Dense(5, Activation.Softmax), fixture.Tasks.Target, Standardizer.Fit(fixture.Tasks.Target));
+        model.Save(folder.File("model.safetensors"));
+
+        var fromPath = Model.Load(folder.File("model.safetensors"), extractor);
+        using var stream = File.OpenRead(folder.File("model.safetensors"));
+        var fromStream = Model.Load(stream, extractor);
+
+        var x = fixture.Tasks.TargetTest.Features;
+        fromPath.Network.Predict(x).Should().Be(model.Network.Predict(x));
+        fromStream.Network.Predict(x).Should().Be(model.Network.Predict(x));
+    }
+
     /// <summary>The source network's first dense layer, computed by hand outside the library: 32 → 24, ReLU.</summary>
     private ByHandExtractor Extractor() => new((DenseLayer)fixture.Pretrained.Network.Layers[0], "first layer");
 
@@ -254,6 +336,15 @@ public sealed class FeatureExtractorTransferTests(SmallTransfer fixture) : IClas
         }
 
         return new PretrainedNetwork { Network = network, SourceExampleCount = 2000, SourceClassCount = 64 };
+    }
+
+    private sealed class SizedExtractor(int inputs, int outputs) : FeatureExtractor
+    {
+        public override int InputSize => inputs;
+
+        public override int OutputSize => outputs;
+
+        public override void Extract(ReadOnlySpan<float> examples, Span<float> features) => features.Clear();
     }
 
     private static Matrix<float> Features(FeatureExtractor extractor, Matrix<float> x)

@@ -41,6 +41,9 @@ public sealed class FeatureExtractorLayer : Layer
     /// <inheritdoc />
     internal override bool IsExternal => true;
 
+    /// <summary>Gets the description with the extractor's <see cref="FeatureExtractor.Identity"/>: two extractors of one file name and size differ by it.</summary>
+    internal override string CheckpointDescription => Invariant.F($"{this}, identity '{Extractor.Identity}'");
+
     /// <summary>Returns a layer on the same extractor (an extractor is immutable and shared).</summary>
     /// <returns>The copy.</returns>
     public override FeatureExtractorLayer Clone() => new(Extractor);
@@ -96,6 +99,7 @@ public sealed class FeatureExtractorLayer : Layer
 #pragma warning restore CA2208
         }
 
+        _used = true;
         return new LayerPlan(outputs, () => new FeatureExtractorLayer(extractor));
     }
 
@@ -103,22 +107,35 @@ public sealed class FeatureExtractorLayer : Layer
     [ThreadStatic]
     private static FeatureExtractor? _given;
 
+    /// <summary>Whether the load on this thread read an extractor layer (a file without one given an extractor is refused).</summary>
+    [ThreadStatic]
+    private static bool _used;
+
     internal static FeatureExtractor? Given => _given;
 
     /// <summary>Runs <paramref name="load"/> with <paramref name="extractor"/> given to any extractor layer it reads.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="extractor"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The file has no extractor layer: the extractor would be silently ignored.</exception>
     internal static T LoadingWith<T>(FeatureExtractor extractor, Func<T> load)
     {
         ArgumentNullException.ThrowIfNull(extractor);
-        var previous = _given;
-        _given = extractor;
+        var (previous, previousUsed) = (_given, _used);
+        (_given, _used) = (extractor, false);
         try
         {
-            return load();
+            var loaded = load();
+            if (!_used)
+            {
+                throw new ArgumentException(
+                    Invariant.F($"Expected a file saved on a feature extractor, as {extractor} was given, but its network has no extractor layer: load it without one."),
+                    nameof(extractor));
+            }
+
+            return loaded;
         }
         finally
         {
-            _given = previous;
+            (_given, _used) = (previous, previousUsed);
         }
     }
 

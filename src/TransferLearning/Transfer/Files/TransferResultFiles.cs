@@ -63,7 +63,7 @@ public static class TransferResultFiles
         /// <param name="extractor">The extractor the network was saved on (its <see cref="Networks.FeatureExtractor.Identity"/> and sizes are checked).</param>
         /// <returns>The loaded transfer result, its first layer on <paramref name="extractor"/>.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="extractor"/> is <see langword="null"/>.</exception>
-        /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <paramref name="extractor"/> is not the one the file was saved on (its identity or sizes differ; the message gives both).</exception>
+        /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <paramref name="extractor"/> is not the one the file was saved on (its identity or sizes differ; the message gives both), or the file holds no extractor layer.</exception>
         /// <exception cref="ModelFormatException">The file is not a valid file of this kind of a version this library reads.</exception>
         /// <exception cref="IOException">The file could not be read.</exception>
         public static TransferResult Load(string path, Networks.FeatureExtractor extractor) => Networks.FeatureExtractorLayer.LoadingWith(extractor, () => Load(path));
@@ -73,7 +73,7 @@ public static class TransferResultFiles
         /// <param name="extractor">The extractor the network was saved on.</param>
         /// <returns>The loaded transfer result.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="extractor"/> is <see langword="null"/>.</exception>
-        /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be read, or <paramref name="extractor"/> is not the one the data were saved on.</exception>
+        /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be read, or <paramref name="extractor"/> is not the one the data were saved on, or they hold no extractor layer.</exception>
         /// <exception cref="ModelFormatException">The data are not a valid file of this kind of a version this library reads.</exception>
         /// <exception cref="IOException">The stream could not be read.</exception>
         public static TransferResult Load(Stream stream, Networks.FeatureExtractor extractor) => Networks.FeatureExtractorLayer.LoadingWith(extractor, () => Load(stream));

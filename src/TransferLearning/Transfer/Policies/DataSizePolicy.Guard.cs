@@ -60,7 +60,9 @@ public sealed partial class DataSizePolicy
         {
             Code = DecisionReasonCode.FromScratchForUnhelpfulFeatures,
             Strategy = TransferStrategy.FromScratch,
-            Text = "Train from scratch instead: every strategy that trains more keeps no frozen layer, FullFineTune's needs are not met (above), and the probes show no advantage in the pretrained weights to start from.",
+            Text = context.Setup.Extractor is null
+                ? "Train from scratch instead: every strategy that trains more keeps no frozen layer, FullFineTune's needs are not met (above), and the probes show no advantage in the pretrained weights to start from."
+                : "Train from scratch instead, on the raw inputs (TransferOptions.FromScratchBody in the feature extractor's place): the features the rule would freeze do not help, and no strategy may train the extractor itself.",
         });
         return new TransferDecision { Strategy = TransferStrategy.FromScratch, Reasons = reasons };
     }
