@@ -119,7 +119,7 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         var act = () => _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 
-        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("Expected RemovedLayers to remove*output layer*Softmax*but it is 0*");
+        act.Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("Expected RemovedLayers ≥ 1*output layer*Softmax*but it is 0*");
     }
 
     [Fact]
