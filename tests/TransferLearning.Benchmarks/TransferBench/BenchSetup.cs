@@ -17,6 +17,7 @@ namespace TransferLearning.Benchmarks.TransferBench;
 /// <param name="Score">The user's metric of a trained network on all of <paramref name="Test"/>, for the seed it was trained on.</param>
 /// <param name="NewLayers">The new layers in place of the source's output layer; <see langword="null"/> for the pipeline's default.</param>
 /// <param name="Notes">Facts about the set-up to measure once and print (such as a linear probe on the raw pixels); <see langword="null"/> for none.</param>
+/// <param name="OneSeedFrom">Sizes from this one on get one seed (the "1 at 1,000"); the default is 1,000.</param>
 public sealed record BenchSetup(
     string Name,
     string Metric,
@@ -28,4 +29,5 @@ public sealed record BenchSetup(
     Dataset Test,
     Func<Network, int, double> Score,
     IReadOnlyList<LayerSpec>? NewLayers = null,
-    Func<IReadOnlyList<string>>? Notes = null);
+    Func<IReadOnlyList<string>>? Notes = null,
+    int OneSeedFrom = 1000);

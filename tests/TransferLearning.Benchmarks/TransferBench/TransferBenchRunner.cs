@@ -71,7 +71,7 @@ public static class TransferBenchRunner
             [.. setups.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name}: {string.Join(", ", Sizes(s, quick))} {s.SizeUnit}"))],
             [
                 "every target run: Adam 1e-3, cosine decay to 0, the same budget for every column (ComparisonOptions.TrainingFor, as TransferLab)",
-                "sizes of 1,000 or more: one seed",
+                "sizes of 1,000 per class or more (the detector: 300 positives, 6,300 examples): one seed",
                 "Auto and DataSizePolicy.Default with the library's defaults; the chosen strategy's score and training time are those of the same fixed strategy on the same seed (training is deterministic)",
                 quick ? "quick: 2 seeds (not 3) and fewer sizes (10 and 100 per class; the detector 25 positives); the same training budget and pretraining as the full run" : "full run",
             ]);
@@ -98,7 +98,7 @@ public static class TransferBenchRunner
                 Console.WriteLine($"  {setup.Name}: {note}");
             }
 
-            var rows = Sizes(setup, quick).Select(size => Row(pipeline, pretrained, setup, size, size >= 1000 ? 1 : training.Seeds, training, clock)).ToList();
+            var rows = Sizes(setup, quick).Select(size => Row(pipeline, pretrained, setup, size, size >= setup.OneSeedFrom ? 1 : training.Seeds, training, clock)).ToList();
             results.Add(new BenchSetupResult(setup.Name, comparison.Title, setup.Metric, setup.SizeUnit, comparison.Source.Count, sourceAccuracy, setup.Test.Count, notes, rows));
             var run = new BenchRun(started, Cpu(), Runtime(), settings, results.Count == setups.Count, clock.Elapsed.TotalSeconds, [.. results]);
             Directory.CreateDirectory(folder);
