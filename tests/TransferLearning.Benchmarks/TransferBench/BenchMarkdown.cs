@@ -108,7 +108,7 @@ public static class BenchMarkdown
 
     private static string Picks(BenchArm arm) => string.Join("/", arm.Chosen.Select(c => ShortNames.TryGetValue(c, out string? s) ? s : c));
 
-    private static string Regret(BenchRow row, string arm) => $"{Points(row.MeanRegretOf(arm))} [{string.Join(", ", row.SeedRegretOf(arm).Select(Points))}]";
+    private static string Regret(BenchRow row, string arm) => $"{Points(row.MeanRegretOf(arm))} [{string.Join(", ", row.SeedRegretOf(arm).Select(r => Points(r)))}]";
 
     private static string Advice(IReadOnlyList<bool?> helps) => string.Concat(helps.Select(h => h switch { true => "y", false => "n", null => "?" }));
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using TransferLearning.Data;
 using TransferLearning.Networks;
 using TransferLearning.Samples;
@@ -9,7 +11,7 @@ using TransferLearning.Transfer;
 
 namespace TransferLearning.Benchmarks.TransferBench;
 
-// `transferbench [--quick] [--out DIR] [--setup NAME]...`: issue 18's suite of transfer decisions on Fashion-MNIST.
+// `transferbench [--quick] [--out DIR] [--setup NAME]...` (or `--render RUN.json`: its Markdown again): issue 18's suite of transfer decisions on Fashion-MNIST.
 // Every row: the five fixed strategies, DataSizePolicy.Default and Auto, on the user's metric over all the target's
 // test examples, their regret, the picks, the decisions' cost and the advisor's verdict; written as Markdown and
 // JSON after each set-up (marked partial until the last).
@@ -17,6 +19,9 @@ public static class TransferBenchRunner
 {
     private static readonly TransferStrategy[] Strategies =
         [TransferStrategy.FromScratch, TransferStrategy.HeadOnly, TransferStrategy.LastLayers(1), TransferStrategy.FullFineTune, TransferStrategy.TwoPhase];
+
+    // As SampleKit's JsonReport writes it.
+    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static int Run(ReadOnlySpan<string> args)
     {
@@ -36,8 +41,10 @@ public static class TransferBenchRunner
                 case "--setup" when i + 1 < args.Length:
                     only.Add(args[++i]);
                     break;
+                case "--render" when i + 1 < args.Length:
+                    return Render(args[++i]);
                 default:
-                    Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Usage: transferbench [--quick] [--out DIR] [--setup NAME]...");
+                    Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Usage: transferbench [--quick] [--out DIR] [--setup NAME]... | transferbench --render RUN.json");
                     return 2;
             }
         }
@@ -107,6 +114,16 @@ public static class TransferBenchRunner
         }
 
         Console.WriteLine(BenchMarkdown.Summary(new BenchRun(started, Cpu(), Runtime(), settings, true, clock.Elapsed.TotalSeconds, results)));
+        return 0;
+    }
+
+    // Writes the Markdown of a run's JSON again, next to it (after a change to the table's format, without running again).
+    private static int Render(string jsonPath)
+    {
+        var run = JsonSerializer.Deserialize<BenchRun>(File.ReadAllText(jsonPath), JsonOptions) ?? throw new InvalidDataException($"Expected a TransferBench run in '{jsonPath}' but it holds null.");
+        string markdown = Path.ChangeExtension(jsonPath, ".md");
+        File.WriteAllText(markdown, BenchMarkdown.Format(run));
+        Console.WriteLine($"{markdown}: {run.Setups.Sum(s => s.Rows.Count)} rows of {run.Setups.Count} set-ups");
         return 0;
     }
 

@@ -113,6 +113,15 @@ public class TransferBenchTests
         BenchMarkdown.Format(Run(complete: true, Setup("helpful", row))).Should().NotContain("PARTIAL");
     }
 
+    [Fact]
+    public void Markdown_ShowsEverySeedsRegretWithOneDecimal()
+    {
+        // Three seeds: 10, 0 and 5 points (the third seed's once came out with two decimals).
+        var row = Row(size: 10, scratch: [0.70, 0.70, 0.70], head: [0.80, 0.80, 0.80], @default: [0.70, 0.80, 0.75], auto: [0.80, 0.80, 0.80]);
+
+        BenchMarkdown.Format(Run(complete: true, Setup("helpful", row))).Should().Contain("| 5.0 [10.0, 0.0, 5.0] |");
+    }
+
     [Theory]
     [InlineData(1.25, "1.3")]
     [InlineData(-0.4, "−0.4")]
