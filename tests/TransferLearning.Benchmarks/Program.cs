@@ -6,6 +6,7 @@ namespace TransferLearning.Benchmarks;
 // With no arguments or BenchmarkDotNet's own (--filter, --list, ...): the BenchmarkDotNet suites.
 // With `quick [--json path] [--workload ID]...`: a stopwatch run of every quick workload, printed as a
 // table of medians and written as JSON, in well under two minutes.
+// With `transferbench [--quick] [--out DIR] [--setup NAME]...`: issue 18's suite of transfer decisions (TransferBench/).
 public static class Program
 {
     public static int Main(string[] args)
@@ -13,6 +14,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "quick")
         {
             return QuickRunner.Run(args.AsSpan(1));
+        }
+
+        if (args.Length > 0 && args[0] == "transferbench")
+        {
+            return TransferBench.TransferBenchRunner.Run(args.AsSpan(1));
         }
 
         if (args.Length > 0 && args[0] == "peak")

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TransferLearning.Data;
+using TransferLearning.Networks;
+using TransferLearning.Samples;
+using TransferLearning.Training;
+using TransferLearning.Transfer;
+
+namespace TransferLearning.Benchmarks.TransferBench;
+
+// `transferbench [--quick] [--out DIR] [--setup NAME]...` (or `--render RUN.json`: its Markdown again): issue 18's suite of transfer decisions on Fashion-MNIST.
+// Every row: the five fixed strategies, DataSizePolicy.Default and Auto, on the user's metric over all the target's
+// test examples, their regret, the picks, the decisions' cost and the advisor's verdict; written as Markdown and
+// JSON after each set-up (marked partial until the last).
+public static class TransferBenchRunner
+{
+    private static readonly TransferStrategy[] Strategies =
+        [TransferStrategy.FromScratch, TransferStrategy.HeadOnly, TransferStrategy.LastLayers(1), TransferStrategy.FullFineTune, TransferStrategy.TwoPhase];
+
+    // As SampleKit's JsonReport writes it.
+    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public static int Run(ReadOnlySpan<string> args)
+    {
+        bool quick = false;
+        string folder = ".";
+        var only = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--out" when i + 1 < args.Length:
+                    folder = args[++i];
+                    break;
+                case "--setup" when i + 1 < args.Length:
+                    only.Add(args[++i]);
+                    break;
+                case "--render" when i + 1 < args.Length:
+                    return Render(args[++i]);
+                default:
+                    Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Usage: transferbench [--quick] [--out DIR] [--setup NAME]... | transferbench --render RUN.json");
+                    return 2;
+            }
+        }
+
+        if (FashionMnistFolders.Find() is null)
+        {
+            Console.Error.WriteLine("TransferBench needs the full Fashion-MNIST: apt-get install dataset-fashion-mnist, or set FASHION_MNIST_DIR.");
+            return 2;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var started = DateTimeOffset.UtcNow;
+        var images = FashionMnistImages.From(FashionMnistFolders.Load());
+        int pretrainEpochs = 10;
+        var setups = BenchSetups.All(images, pretrainEpochs).Where(s => only.Count == 0 || only.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (setups.Count == 0)
+        {
+            Console.Error.WriteLine($"No set-up matches. Known: {string.Join(", ", BenchSetups.All(images, pretrainEpochs).Select(s => s.Name))}.");
+            return 2;
+        }
+
+        var training = new ComparisonOptions { Seeds = quick ? 2 : 3 };
+        var settings = new BenchSettings(
+            quick,
+            training.Seeds,
+            pretrainEpochs,
+            training.BatchSize,
+            training.Steps,
+            training.MinEpochs,
+            training.MaxEpochs,
+            [.. setups.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name}: {string.Join(", ", Sizes(s, quick))} {s.SizeUnit}"))],
+            [
+                "every target run: Adam 1e-3, cosine decay to 0, the same budget for every column (ComparisonOptions.TrainingFor, as TransferLab)",
+                "sizes of 1,000 per class or more (the detector: 300 positives, 6,300 examples): one seed",
+                "Auto and DataSizePolicy.Default with the library's defaults; the chosen strategy's score and training time are those of the same fixed strategy on the same seed (training is deterministic)",
+                quick ? "quick: 2 seeds (not 3) and fewer sizes (10 and 100 per class; the detector 25 positives); the same training budget and pretraining as the full run" : "full run",
+            ]);
+        string name = quick ? "transferbench-quick" : "transferbench";
+        Console.WriteLine($"TransferBench{(quick ? " (quick)" : string.Empty)}: {setups.Count} set-ups, {Cpu()}, output {Path.Combine(folder, name)}.md/.json");
+
+        var pipeline = new TransferPipeline();
+        var pretrainedBySource = new Dictionary<Dataset, PretrainedNetwork>(ReferenceEqualityComparer.Instance);
+        var results = new List<BenchSetupResult>();
+        foreach (var setup in setups)
+        {
+            var comparison = setup.Comparison;
+            if (!pretrainedBySource.TryGetValue(comparison.Source, out var pretrained))
+            {
+                Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] pretraining on {comparison.Source.Count:N0} source examples");
+                pretrained = pipeline.Pretrain(StrategyComparison.Architecture(comparison), comparison.Source, comparison.Pretraining);
+                pretrainedBySource[comparison.Source] = pretrained;
+            }
+
+            double sourceAccuracy = pretrained.Network.Report(comparison.SourceTest).Classification!.Accuracy;
+            var notes = setup.Notes?.Invoke() ?? [];
+            foreach (string note in notes)
+            {
+                Console.WriteLine($"  {setup.Name}: {note}");
+            }
+
+            var rows = Sizes(setup, quick).Select(size => Row(pipeline, pretrained, setup, size, size >= setup.OneSeedFrom ? 1 : training.Seeds, training, clock)).ToList();
+            results.Add(new BenchSetupResult(setup.Name, comparison.Title, setup.Metric, setup.SizeUnit, comparison.Source.Count, sourceAccuracy, setup.Test.Count, notes, rows));
+            var run = new BenchRun(started, Cpu(), Runtime(), settings, results.Count == setups.Count, clock.Elapsed.TotalSeconds, [.. results]);
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, name + ".md"), BenchMarkdown.Format(run));
+            JsonReport.Write(Path.Combine(folder, name + ".json"), run);
+        }
+
+        Console.WriteLine(BenchMarkdown.Summary(new BenchRun(started, Cpu(), Runtime(), settings, true, clock.Elapsed.TotalSeconds, results)));
+        return 0;
+    }
+
+    // Writes the Markdown of a run's JSON again, next to it (after a change to the table's format, without running again).
+    private static int Render(string jsonPath)
+    {
+        var run = JsonSerializer.Deserialize<BenchRun>(File.ReadAllText(jsonPath), JsonOptions) ?? throw new InvalidDataException($"Expected a TransferBench run in '{jsonPath}' but it holds null.");
+        string markdown = Path.ChangeExtension(jsonPath, ".md");
+        File.WriteAllText(markdown, BenchMarkdown.Format(run));
+        Console.WriteLine($"{markdown}: {run.Setups.Sum(s => s.Rows.Count)} rows of {run.Setups.Count} set-ups");
+        return 0;
+    }
+
+    private static IReadOnlyList<int> Sizes(BenchSetup setup, bool quick) => quick ? setup.QuickSizes : setup.Sizes;
+
+    private static BenchRow Row(TransferPipeline pipeline, PretrainedNetwork pretrained, BenchSetup setup, int size, int seeds, ComparisonOptions training, Stopwatch clock)
+    {
+        var fixedScores = Strategies.ToDictionary(s => s.ToString(), _ => new double[seeds]);
+        var fixedSeconds = Strategies.ToDictionary(s => s.ToString(), _ => new double[seeds]);
+        var policies = new (string Name, TransferPolicy Policy)[] { (BenchRow.DefaultArm, DataSizePolicy.Default), (BenchRow.AutoArm, TransferPolicy.Auto()) };
+        var decided = policies.ToDictionary(p => p.Name, _ => (Scores: new double[seeds], Chosen: new string[seeds], Train: new double[seeds], Decide: new double[seeds]));
+        var helps = new bool?[seeds];
+        var rawProbe = new double[seeds];
+        int count = 0;
+        for (int seed = 0; seed < seeds; seed++)
+        {
+            var target = setup.Draw(size, seed);
+            count = seed == 0 ? target.Count : count;
+            Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {setup.Name} N={size} ({target.Count:N0} examples), seed {seed}");
+            var options = new TransferOptions { NewLayers = setup.NewLayers, Seed = seed, Training = training.TrainingFor(target.Count, seed) };
+
+            // Every fixed strategy, timed from the call to the trained network; then scored on all test examples.
+            var trained = new Dictionary<string, (double Score, double Seconds)>();
+            (double Score, double Seconds) Train(TransferStrategy strategy)
+            {
+                string key = strategy.ToString();
+                if (!trained.TryGetValue(key, out var result))
+                {
+                    var watch = Stopwatch.StartNew();
+                    var network = pipeline.Transfer(pretrained, target, options with { Policy = TransferPolicy.Fixed(strategy) }).Network;
+                    double seconds = watch.Elapsed.TotalSeconds;
+                    result = (setup.Score(network, seed), seconds);
+                    trained[key] = result;
+                }
+
+                return result;
+            }
+
+            foreach (var strategy in Strategies)
+            {
+                (fixedScores[strategy.ToString()][seed], fixedSeconds[strategy.ToString()][seed]) = Train(strategy);
+            }
+
+            // Default and Auto: the decision timed alone; the chosen strategy's training is the fixed column's (the
+            // same network: same pretrained body, sample, options and strategy).
+            foreach (var (policyName, policy) in policies)
+            {
+                var watch = Stopwatch.StartNew();
+                var decision = pipeline.Decide(pretrained, target, options with { Policy = policy });
+                var arm = decided[policyName];
+                arm.Decide[seed] = watch.Elapsed.TotalSeconds;
+                arm.Chosen[seed] = decision.Strategy.ToString();
+                (arm.Scores[seed], arm.Train[seed]) = Train(decision.Strategy);
+            }
+
+            var advice = new TransferAdvisor().Advise(pretrained, target);
+            helps[seed] = advice.FeaturesHelp.Holds;
+            rawProbe[seed] = advice.Probes.FirstOrDefault(p => p.Layer == -1)?.Score ?? double.NaN;
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"    {string.Join("  ", trained.Select(t => $"{t.Key} {t.Value.Score:F3}"))} | Default → {decided[BenchRow.DefaultArm].Chosen[seed]} ({decided[BenchRow.DefaultArm].Decide[seed]:F1} s), Auto → {decided[BenchRow.AutoArm].Chosen[seed]} ({decided[BenchRow.AutoArm].Decide[seed]:F1} s), advisor {helps[seed]}"));
+        }
+
+        List<BenchArm> arms = [.. Strategies.Select(s => s.ToString()).Select(s => new BenchArm(s, false, fixedScores[s], [.. Enumerable.Repeat(s, seeds)], fixedSeconds[s], []))];
+        arms.AddRange(policies.Select(p => new BenchArm(p.Name, true, decided[p.Name].Scores, decided[p.Name].Chosen, decided[p.Name].Train, decided[p.Name].Decide)));
+        return new BenchRow(size, count, arms, helps, rawProbe);
+    }
+
+    private static string Cpu()
+    {
+        string model = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+            : "unknown CPU";
+        return string.Create(CultureInfo.InvariantCulture, $"{model}, {Environment.ProcessorCount} cores");
+    }
+
+    private static string Runtime() => $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}";
+}
