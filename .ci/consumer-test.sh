@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The consumer test: what a user of the NuGet package sees. Packs the library to a local folder feed (with a
 # version unique to this run, so that no cached package is reused), makes a fresh console app in a temporary
-# folder (`dotnet new console`), references the packages (TransferLearning, TransferLearning.Onnx and TransferLearning.OnnxRuntime) from that feed (nuget.org stays reachable for its
+# folder (`dotnet new console`), references the packages (TransferLearning, TransferLearning.Onnx, TransferLearning.OnnxRuntime and TransferLearning.MLNet) from that feed (nuget.org stays reachable for its
 # dependencies) and:
 #   1. runs tests/ConsumerApp/Program.cs in it: pretrain and save in one process, then load, transfer, predict,
 #      save and reload in a second process, and load the deployable model it saved in a third (the program exits
@@ -18,7 +18,7 @@ work=$(mktemp -d)
 release=$(sed -nE 's:.*<Version>([^<]+)</Version>.*:\1:p' "$root/src/Directory.Build.props" | head -n 1)
 version="${release}-consumer.$(date +%s).$$"
 packages=$(dotnet nuget locals global-packages --list | sed -E 's/^global-packages: *//')
-cleanup() { rm -rf "$work" "$packages/transferlearning/$version" "$packages/transferlearning.onnx/$version" "$packages/transferlearning.onnxruntime/$version"; }
+cleanup() { rm -rf "$work" "$packages/transferlearning/$version" "$packages/transferlearning.onnx/$version" "$packages/transferlearning.onnxruntime/$version" "$packages/transferlearning.mlnet/$version"; }
 trap cleanup EXIT
 passed=0
 failed=0
@@ -40,11 +40,13 @@ make_app() {
   dotnet pack "$root/src/TransferLearning" -c Release -o "$work/feed" -p:Version="$version" &&
     dotnet pack "$root/src/TransferLearning.Onnx" -c Release -o "$work/feed" -p:Version="$version" &&
     dotnet pack "$root/src/TransferLearning.OnnxRuntime" -c Release -o "$work/feed" -p:Version="$version" &&
+    dotnet pack "$root/src/TransferLearning.MLNet" -c Release -o "$work/feed" -p:Version="$version" &&
     dotnet new console -o "$work/app" -n ConsumerApp &&
     printf '<configuration>\n  <packageSources>\n    <add key="local" value="%s" />\n  </packageSources>\n</configuration>\n' "$work/feed" >"$work/app/nuget.config" &&
     dotnet add "$work/app" package TransferLearning --version "$version" &&
     dotnet add "$work/app" package TransferLearning.Onnx --version "$version" &&
-    dotnet add "$work/app" package TransferLearning.OnnxRuntime --version "$version"
+    dotnet add "$work/app" package TransferLearning.OnnxRuntime --version "$version" &&
+    dotnet add "$work/app" package TransferLearning.MLNet --version "$version"
 }
 
 run_consumer() {
