@@ -92,12 +92,24 @@ public static class DataViewDatasets
             }
         }
 
-        if (labels is null)
+        Dataset set;
+        try
         {
-            return Dataset.ForRegressionTakingOwnership(x, m, n, targets!);
+            set = labels is null
+                ? Dataset.ForRegressionTakingOwnership(x, m, n, targets!)
+                : Dataset.ForClassificationTakingOwnership(x, m, n, labels, columns.ClassCount);
+        }
+        catch (ArgumentException e)
+        {
+            // The set's own check (a NaN or infinite feature, with the example and the feature) names its parameter; name the column.
+            throw new ArgumentException($"Expected finite values in feature column '{columns.Feature}': {e.Message}", paramName, e);
         }
 
-        var set = Dataset.ForClassificationTakingOwnership(x, m, n, labels, columns.ClassCount);
+        if (labels is null)
+        {
+            return set;
+        }
+
         return columns.KeyValues is { } keyValues && keyValues.Names.All(s => !string.IsNullOrWhiteSpace(s)) && keyValues.Names.Distinct().Count() == keyValues.Names.Count
             ? set.WithClassNames(keyValues.Names)
             : set;

@@ -62,6 +62,31 @@ public sealed class DataViewDatasetsTests(SmallTransfer small) : IClassFixture<S
     }
 
     [Fact]
+    public void ToDataset_LabelNotInTheKeys_NamesTheColumnAndTheRow()
+    {
+        var context = new MLContext(seed: 1);
+        var target = small.Tasks.Target;
+        var keysOfClassZero = DataViews.Classification(context, target.FilterClasses(0));
+        var view = context.Transforms.Conversion.MapValueToKey("Label").Fit(keysOfClassZero).Transform(DataViews.Classification(context, target));
+        int firstOther = target.Labels.ToList().FindIndex(l => l != 0);
+
+        Throws.Argument<ArgumentException>(() => context.Data.ToDataset(view), "data", "'Label'", $"row {firstOther}", "missing key");
+    }
+
+    [Fact]
+    public void ToDataset_NaNFeature_NamesTheColumnTheExampleAndTheFeature()
+    {
+        var context = new MLContext(seed: 1);
+        var rows = DataViews.Rows(small.Tasks.Target);
+        rows[4][7] = float.NaN;
+        var definition = Microsoft.ML.Data.SchemaDefinition.Create(typeof(DataViews.FloatLabelRow));
+        definition["Features"].ColumnType = new Microsoft.ML.Data.VectorDataViewType(Microsoft.ML.Data.NumberDataViewType.Single, 32);
+        var view = context.Data.LoadFromEnumerable(rows.Select(r => new DataViews.FloatLabelRow { Features = r, Label = 1 }), definition);
+
+        Throws.Argument<ArgumentException>(() => context.Data.ToDataset(view), "data", "'Features'", "example 4", "feature 7");
+    }
+
+    [Fact]
     public void Evaluate_MLNetsMetricsEqualTheLibrarysReportOfTheSameNetwork()
     {
         var context = new MLContext(seed: 1);
