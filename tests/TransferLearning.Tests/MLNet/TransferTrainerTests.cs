@@ -87,6 +87,28 @@ public sealed class TransferTrainerTests(SmallTransfer small) : IClassFixture<Sm
     }
 
     [Fact]
+    public void Fit_TwoClassesWithOneSigmoidUnit_ScoreIsBothClassesProbabilities()
+    {
+        var context = new MLContext(seed: 1);
+        var target = small.Tasks.Target.FilterClasses(0, 1);
+        var options = new TransferTrainerOptions { Transfer = SmallTransfer.Options(TransferStrategy.HeadOnly) with { NewLayers = [LayerSpec.Dense(1, Activation.Sigmoid)] } };
+        var transformer = context.MulticlassClassification.Trainers.Transfer(small.Pretrained, options).Fit(DataViews.Keyed(context, target));
+
+        var scored = transformer.Transform(DataViews.Classification(context, target));
+        var scores = scored.GetColumn<float[]>("Score").ToArray();
+        var keys = scored.GetColumn<uint>("PredictedLabel").ToArray();
+
+        var p = new float[1];
+        var rows = DataViews.Rows(target);
+        for (int j = 0; j < rows.Length; j++)
+        {
+            transformer.Model.Network.Predict(rows[j], p);
+            scores[j].Should().Equal([1 - p[0], p[0]], "row {0}", j);
+            keys[j].Should().Be(p[0] > 0.5f ? 2u : 1u, "row {0}: class 1 (key 2) when p > 1 − p", j);
+        }
+    }
+
+    [Fact]
     public void Regression_FloatLabel_ScoreIsOneFloat()
     {
         var context = new MLContext(seed: 1);
