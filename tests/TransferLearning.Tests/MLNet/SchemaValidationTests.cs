@@ -121,5 +121,6 @@ public sealed class SchemaValidationTests(SmallTransfer small) : IClassFixture<S
         Throws.Argument<ArgumentException>(() => _ = new TransferTrainerOptions { FeatureColumnName = " " }, "FeatureColumnName");
         Throws.Argument<ArgumentException>(() => _ = new TransferTrainerOptions { LabelColumnName = "" }, "LabelColumnName");
         Throws.Argument<ArgumentNullException>(() => _ = new TransferTrainerOptions { Transfer = null! }, "Transfer");
+        Throws.Argument<ArgumentNullException>(() => _ = new NetworkTrainerOptions { Architecture = Network.Create(2), Training = null! }, "Training");
     }
 }
