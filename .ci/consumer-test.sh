@@ -65,7 +65,7 @@ build_block() {   # build_block FILE: FILE becomes the app's Program.cs
 check "package-and-fresh-console-app" make_app
 if [ "$failed" -eq 0 ]; then
   check "pretrain-save-then-load-transfer-predict-in-a-second-process" run_consumer
-  for doc in README.md src/TransferLearning/PACKAGE.md src/TransferLearning.Onnx/PACKAGE.md; do
+  for doc in README.md src/TransferLearning/PACKAGE.md src/TransferLearning.Onnx/PACKAGE.md src/TransferLearning.MLNet/PACKAGE.md; do
     # Split the document's ```csharp blocks into files block-1.cs, block-2.cs, …
     rm -f "$work"/block-*.cs
     awk -v out="$work/block-" '/^```csharp[[:space:]]*$/ { n++; inside = 1; next } /^```/ { inside = 0; next } inside { print > (out n ".cs") }' "$root/$doc"

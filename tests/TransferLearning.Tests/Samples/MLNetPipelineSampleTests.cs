@@ -5,6 +5,7 @@ using MLNetPipeline;
 using TransferLearning.MLNet;
 using TransferLearning.Samples;
 using TransferLearning.Tests.Support;
+using TransferLearning.Training;
 
 namespace TransferLearning.Tests.Samples;
 
@@ -13,7 +14,7 @@ namespace TransferLearning.Tests.Samples;
 public class MLNetPipelineSampleTests
 {
     [Fact]
-    public void SecondProcess_LoadsTheSavedPipeline_ScoresTheSameBitsAndNames()
+    public void RealImages_MetricsAgree_AndASecondProcessLoadsTheSavedPipelineAndScoresTheSameBitsAndNames()
     {
         var subset = FashionMnistFolders.LoadSubset();
         using var folder = new TempFolder();
@@ -33,6 +34,14 @@ public class MLNetPipelineSampleTests
         var classNames = model.OfType<NetworkTransformer>().Single().Model.ClassNames;
         var firstNames = scored.GetColumn<uint>("PredictedLabel").Select(key => classNames[(int)key - 1]).ToArray();
         ml.Model.SaveWithNetworks(model, targetView.Schema, modelPath);
+
+        // On these real images, ML.NET's evaluation of the pipeline equals the library's report of its network.
+        var metrics = ml.MulticlassClassification.Evaluate(scored);
+        var network = model.OfType<NetworkTransformer>().Single();
+        var report = network.Model.Network.Report(ml.Data.ToDataset(scored)).Classification!;
+        metrics.MicroAccuracy.Should().BeApproximately(report.Accuracy, 1e-12);
+        metrics.MacroAccuracy.Should().BeApproximately(report.BalancedAccuracy, 1e-12);
+        metrics.LogLoss.Should().BeApproximately(report.LogLoss, 1e-6);
 
         // The second process: the sample's `predict`, given the saved pipeline and the CSV rows.
         var (exitCode, output, error) = ExternalProcess.RunDotnet(Path.Combine(AppContext.BaseDirectory, "MLNetPipeline.dll"), "predict", modelPath, test, "--json", json);
