@@ -7,7 +7,8 @@
 #      save and reload in a second process, and load the deployable model it saved in a third (the program exits
 #      non-zero on any mismatch);
 #   2. builds every C# block of README.md and of the package READMEs (src/*/PACKAGE.md) as that
-#      app's whole Program.cs: each block must compile on its own when pasted into a new console app.
+#      app's whole Program.cs: each block must compile on its own when pasted into a new console app; the block of
+#      TransferLearning.MLNet's README (an ML.NET pipeline: fit, evaluate, save, load) also runs.
 # Prints "consumer-check: passed NAME" or "consumer-check: failed NAME" per check, then "consumer checks: N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,6 +63,10 @@ build_block() {   # build_block FILE: FILE becomes the app's Program.cs
   cp "$1" "$work/app/Program.cs" && dotnet build "$work/app" -c Release --no-restore -v quiet -nologo
 }
 
+run_block() {   # run_block FILE: builds FILE as the app's Program.cs and runs it (the ML.NET pipeline: fit, evaluate, save, load)
+  build_block "$1" && (cd "$work/data" && dotnet "$work/app/bin/Release/net10.0/ConsumerApp.dll")
+}
+
 check "package-and-fresh-console-app" make_app
 if [ "$failed" -eq 0 ]; then
   check "pretrain-save-then-load-transfer-predict-in-a-second-process" run_consumer
@@ -70,7 +75,11 @@ if [ "$failed" -eq 0 ]; then
     rm -f "$work"/block-*.cs
     awk -v out="$work/block-" '/^```csharp[[:space:]]*$/ { n++; inside = 1; next } /^```/ { inside = 0; next } inside { print > (out n ".cs") }' "$root/$doc"
     for block in $(ls "$work"/block-*.cs 2>/dev/null | sort -V); do
-      check "$doc-csharp-block-$(basename "$block" .cs | sed 's/block-//')-compiles-in-a-fresh-console-app" build_block "$block"
+      if [ "$doc" = src/TransferLearning.MLNet/PACKAGE.md ]; then
+        check "$doc-csharp-block-$(basename "$block" .cs | sed 's/block-//')-compiles-and-runs-in-a-fresh-console-app" run_block "$block"
+      else
+        check "$doc-csharp-block-$(basename "$block" .cs | sed 's/block-//')-compiles-in-a-fresh-console-app" build_block "$block"
+      fi
     done
   done
 fi
