@@ -41,7 +41,8 @@ public static class NetworkModelFiles
     /// <param name="path">The file to create or replace.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
-    /// <exception cref="NotSupportedException">A label's key values are of a type this format does not write (only text and number types), or ML.NET cannot save one of its transformers.</exception>
+    /// <exception cref="NotSupportedException">A label's key values are of a type this format does not write (only text and number types).</exception>
+    /// <exception cref="InvalidOperationException">ML.NET cannot save one of its own transformers (such as a custom mapping without a contract name); the previous file, if any, is unchanged.</exception>
     /// <exception cref="IOException">The file could not be written; the previous file, if any, is unchanged.</exception>
     public static void SaveWithNetworks(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, string path)
     {
@@ -58,7 +59,8 @@ public static class NetworkModelFiles
     /// <param name="inputSchema">The schema of the model's input data.</param>
     /// <param name="stream">A writable stream; written from its current position, not closed.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="NotSupportedException">A label's key values are of a type this format does not write, or ML.NET cannot save one of its transformers.</exception>
+    /// <exception cref="NotSupportedException">A label's key values are of a type this format does not write.</exception>
+    /// <exception cref="InvalidOperationException">ML.NET cannot save one of its own transformers.</exception>
     /// <exception cref="IOException">The stream could not be written.</exception>
     public static void SaveWithNetworks(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, Stream stream)
     {

@@ -104,6 +104,25 @@ public sealed class NetworkModelFilesTests(SmallTransfer small) : IClassFixture<
         exception.Message.Should().Contain("TransferLearning.MLNet.json");
     }
 
+    [Fact]
+    public void SaveWithNetworks_ATransformerMLNetCannotSave_ThrowsAndLeavesThePreviousFile()
+    {
+        var context = new MLContext(seed: 1);
+        var model = Pipeline(context);
+        var data = DataViews.Classification(context, small.Tasks.Target);
+        using var folder = new TempFolder();
+        string path = folder.File("model.zip");
+        context.Model.SaveWithNetworks(model, data.Schema, path);
+        byte[] before = File.ReadAllBytes(path);
+        var unsavable = context.Transforms.CustomMapping<DataViews.TextLabelRow, DataViews.KeyRow>((row, key) => key.Label = row.Label.ToUpperInvariant(), contractName: null)
+            .Fit(data);
+
+        var act = () => context.Model.SaveWithNetworks(new TransformerChain<ITransformer>([.. model, unsavable]), data.Schema, path);
+
+        act.Should().Throw<InvalidOperationException>();
+        File.ReadAllBytes(path).Should().Equal(before);
+    }
+
     public sealed class Prediction
     {
         public float[] Score { get; set; } = [];
