@@ -50,6 +50,18 @@ public sealed partial class Dataset
     public static Dataset ForClassification(ReadOnlySpan<float> rowMajor, int rowCount, int columnCount, IReadOnlyList<int> labels, int? classCount = null) =>
         Classification(Columns(rowMajor, rowCount, columnCount, nameof(rowMajor)), labels, classCount, copy: false);
 
+    /// <summary>
+    /// A classification set that takes <paramref name="rowMajor"/> as its storage, without a copy: for a reader that
+    /// fills an array for this set alone and never touches it again (TransferLearning.MLNet's <c>IDataView</c> reader).
+    /// Validated as <see cref="ForClassification(ReadOnlySpan{float}, int, int, IReadOnlyList{int}, int?)"/>.
+    /// </summary>
+    internal static Dataset ForClassificationTakingOwnership(float[] rowMajor, int rowCount, int columnCount, IReadOnlyList<int> labels, int? classCount) =>
+        Classification(Owned(rowMajor, rowCount, columnCount), labels, classCount, copy: false);
+
+    /// <summary>A regression set with one target per example that takes <paramref name="rowMajor"/> and <paramref name="targets"/> as its storage, without a copy.</summary>
+    internal static Dataset ForRegressionTakingOwnership(float[] rowMajor, int rowCount, int columnCount, float[] targets) =>
+        Regression(Owned(rowMajor, rowCount, columnCount), Matrix<float>.Build.Dense(1, targets.Length, targets), copy: false);
+
     /// <summary>Creates a regression set from rectangular arrays with one example per row.</summary>
     /// <param name="rows"><c>m × n_x</c> features, one example per row; every value finite.</param>
     /// <param name="targets"><c>m × n_y</c> targets, one example per row; every value finite.</param>
@@ -118,6 +130,20 @@ public sealed partial class Dataset
         }
 
         return Matrix<float>.Build.Dense(n, rows.Length, values);
+    }
+
+    private static Matrix<float> Owned(float[] rowMajor, int rowCount, int columnCount)
+    {
+        ArgumentNullException.ThrowIfNull(rowMajor);
+        Guard.AtLeast(rowCount, 1, nameof(rowCount));
+        Guard.AtLeast(columnCount, 1, nameof(columnCount));
+        if ((long)rowCount * columnCount != rowMajor.Length)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected {rowCount} × {columnCount} = {(long)rowCount * columnCount} values but got {rowMajor.Length}."), nameof(rowMajor));
+        }
+
+        return Matrix<float>.Build.Dense(columnCount, rowCount, rowMajor);
     }
 
     private static Matrix<float> Columns(ReadOnlySpan<float> rowMajor, int rowCount, int columnCount, string paramName)

@@ -23,13 +23,16 @@ public static class ConsoleAppCompiler
         """;
 
     /// <summary>Compiles <paramref name="program"/>; returns the errors (empty when it compiles) and the assembly bytes.</summary>
-    public static (IReadOnlyList<string> Errors, byte[] Assembly) Compile(string program)
+    /// <param name="program">The program.</param>
+    /// <param name="packages">Assemblies of further packages the app references (TransferLearning.MLNet and ML.NET's).</param>
+    public static (IReadOnlyList<string> Errors, byte[] Assembly) Compile(string program, params Assembly[] packages)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var trees = new[] { CSharpSyntaxTree.ParseText(ImplicitUsings, parse), CSharpSyntaxTree.ParseText(program, parse) };
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)
             .Concat([typeof(Dataset).Assembly.Location, typeof(MathNet.Numerics.LinearAlgebra.Matrix<float>).Assembly.Location])
+            .Concat(packages.Select(a => a.Location))
             .Distinct(StringComparer.Ordinal)
             .Select(path => MetadataReference.CreateFromFile(path));
         var compilation = CSharpCompilation.Create(

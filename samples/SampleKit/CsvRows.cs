@@ -1,7 +1,7 @@
 using System.Globalization;
 using TransferLearning.Data;
 
-namespace Deploy;
+namespace TransferLearning.Samples;
 
 /// <summary>Writes Fashion-MNIST images as CSV rows (raw pixel values 0–255 and the class name), as a user's own file would hold them.</summary>
 public static class CsvRows
