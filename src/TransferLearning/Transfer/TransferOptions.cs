@@ -57,7 +57,7 @@ public sealed record TransferOptions
             ArgumentNullException.ThrowIfNull(value, nameof(FromScratchBody));
             field = ValidLayers(value, nameof(FromScratchBody));
         }
-    } = [LayerSpec.Dense(256, Activation.ReLU)];
+    } = DefaultFromScratchBody;
 
     /// <summary>Gets the policy that decides the strategy. The default is <see cref="DataSizePolicy.Default"/>.</summary>
     /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
@@ -192,6 +192,9 @@ public sealed record TransferOptions
     /// argument of each data-set sampler (<c>Split</c>, <c>TakePerClass</c>, …).
     /// </remarks>
     public int Seed { get; init; }
+
+    /// <summary>The default of <see cref="FromScratchBody"/>: one instance, read-only, so that two default options are equal records.</summary>
+    private static readonly IReadOnlyList<LayerSpec> DefaultFromScratchBody = Array.AsReadOnly<LayerSpec>([LayerSpec.Dense(256, Activation.ReLU)]);
 
     /// <summary>A copy of <paramref name="layers"/>, checked: no <see langword="null"/>, no feature extractor (a network's first layer only).</summary>
     private static LayerSpec[] ValidLayers(IReadOnlyList<LayerSpec> layers, string name)
