@@ -42,11 +42,11 @@ public abstract class FeatureExtractor
     /// <summary>
     /// Gets what identifies the extractor's function, so that a saved network on it is loaded back only on the same
     /// one: a file records it, and a load that is given an extractor (<c>Network.Load(path, extractor)</c>) refuses one
-    /// with another identity. Override it with a digest of the weights and settings (as <c>OnnxBody</c> does: the model
-    /// file's SHA-256, the cut and the preprocessing); the default is the type's full name with the sizes, which tells
-    /// only the kind and shape apart.
+    /// with another identity, as does resuming a checkpoint. It must change whenever the features would: a digest of the
+    /// weights and settings (as <c>OnnxBody</c>'s: the model file's SHA-256, the cut and the preprocessing). There is no
+    /// default: a type name and sizes would let another body of the same shape load silently.
     /// </summary>
-    public virtual string Identity => Invariant.F($"{GetType().FullName}({InputSize} → {OutputSize})");
+    public abstract string Identity { get; }
 
     /// <summary>Computes the features of examples given one after the other.</summary>
     /// <param name="examples">The examples, <see cref="InputSize"/> values each, one after the other (a whole number of examples).</param>

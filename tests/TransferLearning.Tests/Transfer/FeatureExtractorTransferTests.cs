@@ -344,6 +344,8 @@ public sealed class FeatureExtractorTransferTests(SmallTransfer fixture) : IClas
 
         public override int OutputSize => outputs;
 
+        public override string Identity => "zeros";
+
         public override void Extract(ReadOnlySpan<float> examples, Span<float> features) => features.Clear();
     }
 

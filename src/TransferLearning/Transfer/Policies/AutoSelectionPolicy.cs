@@ -224,11 +224,31 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         var list = new List<TransferStrategy> { TransferStrategy.FromScratch };
         bool extractor = context.Setup.Extractor is not null;
         int kept = context.KeptDenseLayers;
+        // What a candidate trains on this network, or null when it cannot run on it.
+        TransferStrategy? Effective(TransferStrategy s)
+        {
+            if (!extractor)
+            {
+                return s.FreezesPretrainedLayers && s.TrainedPretrainedLayers(kept) >= kept ? TransferStrategy.FullFineTune : s;
+            }
+
+            if (s.TrainsEveryPretrainedLayer)
+            {
+                return null;   // it would train the extractor
+            }
+
+            if (!s.FreezesPretrainedLayers || s == TransferStrategy.HeadOnly)
+            {
+                return s;
+            }
+
+            // LastLayers(k): at most every dense layer above the extractor; none when there is none.
+            return kept > 0 ? TransferStrategy.LastLayers(s.TrainedPretrainedLayers(kept)) : null;
+        }
+
         foreach (var s in Options.Candidates)
         {
-            var effective = extractor
-                ? s.TrainsEveryPretrainedLayer ? null : s.FreezesPretrainedLayers && s.TrainedPretrainedLayers(kept) > 0 ? TransferStrategy.LastLayers(s.TrainedPretrainedLayers(kept)) : s.FreezesPretrainedLayers && kept == 0 && s != TransferStrategy.HeadOnly ? null : s
-                : s.FreezesPretrainedLayers && s.TrainedPretrainedLayers(kept) >= kept ? TransferStrategy.FullFineTune : s;
+            var effective = Effective(s);
             if (effective is not null && !list.Contains(effective))
             {
                 list.Add(effective);
