@@ -11,7 +11,11 @@ using TransferLearning.Transfer;
 
 namespace TransferLearning.Benchmarks.TransferBench;
 
-// `transferbench [--quick] [--out DIR] [--setup NAME]...` (or `--render RUN.json`: its Markdown again): issue 18's suite of transfer decisions on Fashion-MNIST.
+// `transferbench [--quick] [--out DIR] [--setup NAME]... [--reuse RUN.json [--only default|auto]]` (or `--render RUN.json`: its
+// Markdown again): issue 18's suite of transfer decisions on Fashion-MNIST. `--reuse` takes the fixed strategies' scores and
+// times from an earlier run of the same sizes and seeds (training is deterministic, so they are the same networks) and
+// trains only what a policy picks that the file lacks; `--only` also takes the other policy's column and the advisor's
+// verdicts from it: for iterating on one policy in minutes. A final table is a run without them.
 // Every row: the five fixed strategies, DataSizePolicy.Default and Auto, on the user's metric over all the target's
 // test examples, their regret, the picks, the decisions' cost and the advisor's verdict; written as Markdown and
 // JSON after each set-up (marked partial until the last).
@@ -28,6 +32,8 @@ public static class TransferBenchRunner
         bool quick = false;
         string folder = ".";
         var only = new List<string>();
+        BenchRun? reuse = null;
+        string? onlyPolicy = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -41,10 +47,16 @@ public static class TransferBenchRunner
                 case "--setup" when i + 1 < args.Length:
                     only.Add(args[++i]);
                     break;
+                case "--reuse" when i + 1 < args.Length:
+                    reuse = JsonSerializer.Deserialize<BenchRun>(File.ReadAllText(args[++i]), JsonOptions);
+                    break;
+                case "--only" when i + 1 < args.Length:
+                    onlyPolicy = args[++i];
+                    break;
                 case "--render" when i + 1 < args.Length:
                     return Render(args[++i]);
                 default:
-                    Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Usage: transferbench [--quick] [--out DIR] [--setup NAME]... | transferbench --render RUN.json");
+                    Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Usage: transferbench [--quick] [--out DIR] [--setup NAME]... [--reuse RUN.json [--only default|auto]] | transferbench --render RUN.json");
                     return 2;
             }
         }
@@ -105,7 +117,7 @@ public static class TransferBenchRunner
                 Console.WriteLine($"  {setup.Name}: {note}");
             }
 
-            var rows = Sizes(setup, quick).Select(size => Row(pipeline, pretrained, setup, size, size >= setup.OneSeedFrom ? 1 : training.Seeds, training, clock)).ToList();
+            var rows = Sizes(setup, quick).Select(size => Row(pipeline, pretrained, setup, size, size >= setup.OneSeedFrom ? 1 : training.Seeds, training, clock, Reused(reuse, setup.Name, size), onlyPolicy)).ToList();
             results.Add(new BenchSetupResult(setup.Name, comparison.Title, setup.Metric, setup.SizeUnit, comparison.Source.Count, sourceAccuracy, setup.Test.Count, notes, rows));
             var run = new BenchRun(started, Cpu(), Runtime(), settings, results.Count == setups.Count, clock.Elapsed.TotalSeconds, [.. results]);
             Directory.CreateDirectory(folder);
@@ -127,10 +139,17 @@ public static class TransferBenchRunner
         return 0;
     }
 
+    // The row of an earlier run at this set-up and size, if any.
+    private static BenchRow? Reused(BenchRun? run, string setup, int size) =>
+        run?.Setups.FirstOrDefault(s => s.Name == setup)?.Rows.FirstOrDefault(r => r.Size == size);
+
     private static IReadOnlyList<int> Sizes(BenchSetup setup, bool quick) => quick ? setup.QuickSizes : setup.Sizes;
 
-    private static BenchRow Row(TransferPipeline pipeline, PretrainedNetwork pretrained, BenchSetup setup, int size, int seeds, ComparisonOptions training, Stopwatch clock)
+    private static BenchRow Row(TransferPipeline pipeline, PretrainedNetwork pretrained, BenchSetup setup, int size, int seeds, ComparisonOptions training, Stopwatch clock, BenchRow? reuse, string? onlyPolicy)
     {
+        // An earlier run's column on a seed, when it has it.
+        BenchArm? Earlier(string arm, int seed) =>
+            reuse?.Arms.FirstOrDefault(a => a.Name == arm) is { } found && seed < found.Scores.Count ? found : null;
         var fixedScores = Strategies.ToDictionary(s => s.ToString(), _ => new double[seeds]);
         var fixedSeconds = Strategies.ToDictionary(s => s.ToString(), _ => new double[seeds]);
         var policies = new (string Name, TransferPolicy Policy)[] { (BenchRow.DefaultArm, DataSizePolicy.Default), (BenchRow.AutoArm, TransferPolicy.Auto()) };
@@ -150,7 +169,12 @@ public static class TransferBenchRunner
             (double Score, double Seconds) Train(TransferStrategy strategy)
             {
                 string key = strategy.ToString();
-                if (!trained.TryGetValue(key, out var result))
+                if (!trained.TryGetValue(key, out var result) && Earlier(key, seed) is { } earlier)
+                {
+                    result = (earlier.Scores[seed], earlier.TrainSeconds[seed]);
+                    trained[key] = result;
+                }
+                else if (!trained.ContainsKey(key))
                 {
                     var watch = Stopwatch.StartNew();
                     var network = pipeline.Transfer(pretrained, target, options with { Policy = TransferPolicy.Fixed(strategy) }).Network;
@@ -171,17 +195,36 @@ public static class TransferBenchRunner
             // same network: same pretrained body, sample, options and strategy).
             foreach (var (policyName, policy) in policies)
             {
+                if (onlyPolicy is not null && !policyName.Equals(onlyPolicy, StringComparison.OrdinalIgnoreCase) && Earlier(policyName, seed) is { } earlier)
+                {
+                    var kept = decided[policyName];
+                    (kept.Scores[seed], kept.Chosen[seed], kept.Train[seed], kept.Decide[seed]) = (earlier.Scores[seed], earlier.Chosen[seed], earlier.TrainSeconds[seed], earlier.DecideSeconds[seed]);
+                    continue;
+                }
+
                 var watch = Stopwatch.StartNew();
                 var decision = pipeline.Decide(pretrained, target, options with { Policy = policy });
                 var arm = decided[policyName];
                 arm.Decide[seed] = watch.Elapsed.TotalSeconds;
                 arm.Chosen[seed] = decision.Strategy.ToString();
+                if (Environment.GetEnvironmentVariable("TRANSFERBENCH_REASONS") == "1")
+                {
+                    Console.WriteLine($"    {policyName}: {decision.ToString().Replace("\n", "\n      ", StringComparison.Ordinal)}");
+                }
+
                 (arm.Scores[seed], arm.Train[seed]) = Train(decision.Strategy);
             }
 
-            var advice = new TransferAdvisor().Advise(pretrained, target);
-            helps[seed] = advice.FeaturesHelp.Holds;
-            rawProbe[seed] = advice.Probes.FirstOrDefault(p => p.Layer == -1)?.Score ?? double.NaN;
+            if (onlyPolicy is not null && reuse is not null && seed < reuse.AdvisorHelps.Count)
+            {
+                (helps[seed], rawProbe[seed]) = (reuse.AdvisorHelps[seed], reuse.RawProbe[seed]);
+            }
+            else
+            {
+                var advice = new TransferAdvisor().Advise(pretrained, target);
+                helps[seed] = advice.FeaturesHelp.Holds;
+                rawProbe[seed] = advice.Probes.FirstOrDefault(p => p.Layer == -1)?.Score ?? double.NaN;
+            }
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"    {string.Join("  ", trained.Select(t => $"{t.Key} {t.Value.Score:F3}"))} | Default → {decided[BenchRow.DefaultArm].Chosen[seed]} ({decided[BenchRow.DefaultArm].Decide[seed]:F1} s), Auto → {decided[BenchRow.AutoArm].Chosen[seed]} ({decided[BenchRow.AutoArm].Decide[seed]:F1} s), advisor {helps[seed]}"));

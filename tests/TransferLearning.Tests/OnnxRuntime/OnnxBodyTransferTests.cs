@@ -81,12 +81,15 @@ public sealed class OnnxBodyTransferTests
         var decision = _pipeline.Decide(WithDenseTop(body), target, Options(TransferStrategy.HeadOnly, seed: 2) with { Policy = DataSizePolicy.Default });
 
         // The rule keeps the dense layer of 64 frozen (HeadOnly at 10 per class); its features, shaped for classes 0–4, lose to
-        // the pixels in the guard's probe, so the policy trains from scratch (PretrainedCnn's table: the deeper cut would win).
-        decision.Strategy.Should().Be(TransferStrategy.FromScratch);
+        // a network trained from scratch on the pixels in the held-out comparison, so the policy trains from scratch
+        // (PretrainedCnn's table: the deeper cut would win).
+        decision.Strategy.Should().Be(TransferStrategy.FromScratch, decision.ToString());
         decision.Reasons.Should().Contain(r => r.Code == DecisionReasonCode.FeatureExtractorNotTrained).Which.Text.Should().Contain("OnnxBody(cnn.onnx");
-        var guard = decision.Reasons.Should().ContainSingle(r => r.Code == DecisionReasonCode.FeaturesGainTooSmall).Which;
-        guard.Value.Should().BeNegative("the probe on the layer of 64 scores below the pixels'");
-        guard.Text.Should().Contain("layer 1: Dense(400 → 64, ReLU)");
+        decision.Reasons.Should().ContainSingle(r => r.Code == DecisionReasonCode.CandidatesMeasured).Which.Text.Should().Contain("HeadOnly").And.Contain("FromScratch");
+        var evidence = decision.Reasons.Should().ContainSingle(r => r.Code == DecisionReasonCode.GainBeyondNoise).Which;
+        evidence.Value.Should().BeNegative("HeadOnly on the layer of 64 scores below FromScratch on the held-out parts");
+        decision.Reasons[^1].Code.Should().Be(DecisionReasonCode.FromScratchForUnhelpfulFeatures);
+        decision.Reasons[^1].Text.Should().Contain("FromScratchBody");
     }
 
     [Fact]

@@ -169,9 +169,11 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
         auto.Survivors.Should().Be(1);
         auto.MinHeldOutExamples.Should().Be(100);
         auto.Progress.Should().BeNull();
-        auto.RequiredStandardErrors.Should().Be(1.5);
+        auto.RequiredStandardErrors.Should().Be(0.5);
         DataSizePolicy.Default.RequiredStandardErrors.Should().Be(0.5);
         DataSizePolicy.Default.CheckFeatures.Should().BeTrue();
+        DataSizePolicy.Default.EvidenceFolds.Should().Be(5);
+        DataSizePolicy.Default.CrossValidateBelowExamplesPerClass.Should().Be(100);
         DataSizePolicy.RuleOfThumb.CheckFeatures.Should().BeFalse();
         DataSizePolicy.Default.FeatureCheck.ProbeRepeats.Should().Be(2);
         var advisor = new AdvisorOptions();

@@ -216,19 +216,21 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         var candidates = result.Decision.Candidates;
         candidates.Select(c => c.Strategy.ToString()).Should().Equal("FromScratch", "HeadOnly", "LastLayers(1)", "FullFineTune", "TwoPhase");
-        candidates.Should().OnlyContain(c => c.BalancedAccuracy >= 0 && c.BalancedAccuracy <= 1 && c.SquaredError == null && c.Elapsed > TimeSpan.Zero);
+        candidates.Should().OnlyContain(c => c.Metric == "accuracy" && c.Score >= 0 && c.Score <= 1 && c.BalancedAccuracy >= 0 && c.BalancedAccuracy <= 1 && c.SquaredError == null && c.Elapsed > TimeSpan.Zero);
         TimeSpan.FromTicks(candidates.Sum(c => c.Elapsed.Ticks)).Should().BeLessThan(wall, "each candidate's time is its own, counted once, within the call");
-        candidates.Count(c => c.Epochs == 3).Should().Be(2, "FromScratch and one survivor train the full 3 epochs; the rest stop after the first rung");
+        candidates.Where(c => c.Epochs == 3).Select(c => c.Strategy).Should().Contain([TransferStrategy.FromScratch, TransferStrategy.HeadOnly, TransferStrategy.LastLayers(1)], "FromScratch and the frozen candidates (on cached features) train the full 3 epochs");
+        candidates.Count(c => c.Epochs == 3).Should().Be(4, "so does one survivor of FullFineTune and TwoPhase; the other stops after the first rung");
         candidates.Select(c => c.Strategy).Should().Contain(result.Strategy);
         var reasons = result.Decision.Reasons;
         reasons[1].Should().BeEquivalentTo(new { Code = DecisionReasonCode.CandidatesMeasured, Value = 100.0 }, "each of the 3 parts holds out about 34 of the 100 examples, fewer than the 100 asked for, so the survivors are scored on all 3");
         reasons.Skip(2).Take(5).Should().BeEquivalentTo(
-            candidates.Select(c => new { Code = DecisionReasonCode.CandidateScored, c.Strategy, Value = c.BalancedAccuracy }), o => o.WithStrictOrdering());
+            candidates.Select(c => new { Code = DecisionReasonCode.CandidateScored, c.Strategy, Value = (double?)c.Score }), o => o.WithStrictOrdering());
         reasons.Single(r => r.Code == DecisionReasonCode.Chosen).Should().BeEquivalentTo(new { result.Strategy, Value = 100.0 });
         Weights.Same(before, Pretrained).Should().BeTrue();
         reports.Select(r => r.Completed).Should().Equal(1, 2, 3, 4, 5, 6, 7);
         reports.Should().OnlyContain(r => r.Total == 7);
-        reports[0].Stage.Should().StartWith("rung 0");
+        reports.Take(2).Select(r => r.Strategy).Should().Equal(TransferStrategy.HeadOnly, TransferStrategy.LastLayers(1));
+        reports[2].Stage.Should().StartWith("rung 0");
         reports[^1].Stage.Should().StartWith("rung 1");
     }
 

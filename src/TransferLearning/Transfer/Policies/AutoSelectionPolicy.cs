@@ -1,31 +1,35 @@
 using System.Diagnostics;
-using TransferLearning.Data;
-using TransferLearning.Networks;
 
 namespace TransferLearning.Transfer;
 
 /// <summary>
-/// Measures the candidate strategies on held-out target data by successive halving and picks the best,
-/// keeping FromScratch unless a transfer strategy beats it by more than the noise.
+/// Measures the candidate strategies on held-out target data by successive halving and picks the best on the
+/// target's metric, keeping FromScratch unless a transfer strategy beats it by more than the noise.
 /// </summary>
 /// <remarks>
-/// <para>The target is cut into <see cref="AutoSelectionOptions.Folds"/> stratified parts; the first is held out.</para>
+/// <para>
+/// The target is dealt into <see cref="AutoSelectionOptions.Folds"/> stratified parts (<see cref="HeldOutEvidence"/>);
+/// the first is held out, and the next ones in turn while fewer than <see cref="AutoSelectionOptions.MinHeldOutExamples"/>
+/// examples are (small targets: cheap to train, noisy to score).
+/// </para>
 /// <list type="number">
-/// <item>Rung 0: every candidate trains on the rest for <see cref="AutoSelectionOptions.FirstRungEpochFraction"/>
-/// of the epochs and is scored on the held-out part.</item>
-/// <item>Rung 1: FromScratch and the <see cref="AutoSelectionOptions.Survivors"/> best other candidates train
-/// on to the full epochs (from the rung-0 weights, with a fresh optimiser state, schedule and mini-batch
-/// order; L2-SP still anchored to the pretrained values); while fewer than
-/// <see cref="AutoSelectionOptions.MinHeldOutExamples"/> examples have been held out, they are also trained
-/// in full on the next parts and scored there (small targets: cheap to train, noisy to score).</item>
-/// <item>The best survivor replaces FromScratch only if its mean per-example gain on everything held out
-/// exceeds <see cref="AutoSelectionOptions.RequiredStandardErrors"/> standard errors; the chosen strategy
-/// is then trained on the whole target.</item>
+/// <item>The candidates that keep pretrained layers frozen (HeadOnly, LastLayers) train on cached features, at
+/// little cost: each trains the full epochs without each held-out part and is scored on it.</item>
+/// <item>Rung 0: FromScratch and the others train without the first part for
+/// <see cref="AutoSelectionOptions.FirstRungEpochFraction"/> of the epochs and are scored on it.</item>
+/// <item>Rung 1: FromScratch and the <see cref="AutoSelectionOptions.Survivors"/> best others train on to the full
+/// epochs (from the rung-0 weights, with a fresh optimiser state, schedule and mini-batch order; L2-SP still
+/// anchored to the pretrained values), then in full without each further part.</item>
+/// <item>Every finalist's held-out outputs are pooled and scored together by the target's metric (accuracy;
+/// balanced accuracy when a class holds under 10 % of the examples; R² for regression). The best replaces
+/// FromScratch if it wins by more than <see cref="AutoSelectionOptions.RequiredStandardErrors"/> paired-bootstrap
+/// standard errors; within that band the class-balanced mean probability of the true class (a smoother measure of
+/// the same thing) decides by the same rule. The chosen strategy is then trained on the whole target.</item>
 /// </list>
 /// <para>
-/// Cost, in full trainings of one candidate: about <c>0.8 × f × c</c> for rung 0 (<c>c</c> candidates,
-/// <c>f</c> the fraction; the frozen ones cost less), <c>0.8 × (1 − f) × 2</c> for rung 1 and 1 for the
-/// final training — about 2.9 with the defaults, against 4 × 5 = 20 for 5-fold cross-validation of 5 candidates.
+/// Cost on a large target, in full trainings of one candidate: about <c>0.8 × f × c</c> for rung 0 (<c>c</c>
+/// candidates that train every layer, <c>f</c> the fraction), <c>0.8 × (1 − f) × 2</c> for rung 1, little for the
+/// frozen ones, and 1 for the final training — about 2.6 with the defaults.
 /// </para>
 /// </remarks>
 internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : TransferPolicy
@@ -47,105 +51,123 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
 
         var token = context.CancellationToken;
         var candidates = Candidates(context);
-        int folds = Math.Min(Options.Folds, target.Count);
-        var splits = target.StratifiedFolds(folds, context.Options.Seed);   // the transfer's one seed
-        int epochs = context.Options.EpochsFor(target.Count);
+        var evidence = HeldOutEvidence.Plan(context, Options.Folds);
+        var metric = DecisionMetric.For(target);
+        int epochs = context.Options.EpochsFor(evidence.TrainedOn);
         int firstEpochs = Math.Clamp((int)Math.Round(epochs * Options.FirstRungEpochFraction), 1, epochs);
-        // Rung 0 trains every candidate; rung 1 FromScratch and at most Survivors others (fewer when there are fewer).
-        int total = candidates.Count + 1 + Math.Min(Options.Survivors, candidates.Count - 1);
+        // The frozen candidates once; rung 0 FromScratch and the others; rung 1 FromScratch and at most Survivors others.
+        int frozen = candidates.Count(c => c.FreezesPretrainedLayers);
+        int total = candidates.Count + 1 + Math.Min(Options.Survivors, candidates.Count - 1 - frozen);
         int done = 0;
         void Report(string stage, TransferStrategy strategy) =>
             Options.Progress?.Report(new AutoSelectionProgress { Stage = stage, Strategy = strategy, Completed = ++done, Total = total });
 
-        // Rung 0: every candidate, a short budget, the first held-out part.
-        var (train, holdout) = splits[0];
-        var runs = new TransferRun[candidates.Count];
+        // The parts held out: the first, then more while fewer than MinHeldOutExamples examples are.
+        int parts = 1;
+        int heldOut = evidence.Part(0).Holdout.Count;
+        while (parts < evidence.Folds && heldOut < Options.MinHeldOutExamples)
+        {
+            heldOut += evidence.Part(parts++).Holdout.Count;
+        }
+
+        // Frozen candidates train on cached features, at little cost: every one trains in full without every part.
+        var (train, holdout) = evidence.Part(0);
+        var cheap = Enumerable.Range(1, candidates.Count - 1).Where(c => candidates[c].FreezesPretrainedLayers).ToArray();
+        foreach (int c in cheap)
+        {
+            evidence.Measure(context, candidates[c], parts);
+            Report(Invariant.F($"{epochs} epochs without each of {parts} part(s)"), candidates[c]);
+        }
+
+        // Rung 0: the others, a short budget, the first held-out part.
+        var expensive = Enumerable.Range(1, candidates.Count - 1).Where(c => !candidates[c].FreezesPretrainedLayers).ToArray();
+        var runs = new TransferRun?[candidates.Count];
         var first = new double[candidates.Count];
-        var elapsed = new TimeSpan[candidates.Count];
-        for (int c = 0; c < candidates.Count; c++)
+        var firstSoft = new double[candidates.Count];
+        foreach (int c in expensive.Prepend(0))
         {
             token.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             runs[c] = context.Try(candidates[c]).Train(train, null, firstEpochs, null, token);
-            first[c] = Score(runs[c].Network, holdout).Average();
-            elapsed[c] += clock.Elapsed;
+            evidence.Record(candidates[c], 0, runs[c]!.Network);
+            first[c] = evidence.Score(candidates[c], metric);
+            firstSoft[c] = target.IsClassification ? evidence.Score(candidates[c], DecisionMetric.Soft) : 0;
+            evidence.AddElapsed(candidates[c], clock.Elapsed);
             Report(Invariant.F($"rung 0 ({firstEpochs} of {epochs} epochs)"), candidates[c]);
         }
 
-        // Rung 1: FromScratch (candidate 0) and the best others, trained on to the full budget.
-        var survivors = Enumerable.Repeat(0, 1).Concat(Enumerable.Range(1, candidates.Count - 1).OrderByDescending(c => first[c]).Take(Options.Survivors)).ToArray();
-        var perExample = survivors.ToDictionary(c => c, _ => new List<double>());
-        int heldOut = 0;
-        for (int f = 0; f < folds && (f == 0 || heldOut < Options.MinHeldOutExamples); f++)
+        // Rung 1: FromScratch (candidate 0) and the best others, trained on to the full budget, then without each further part.
+        var survivors = expensive.OrderByDescending(c => first[c]).ThenByDescending(c => firstSoft[c]).Take(Options.Survivors).Prepend(0).ToArray();
+        foreach (int c in survivors)
         {
-            (train, holdout) = splits[f];
-            foreach (int c in survivors)
-            {
-                token.ThrowIfCancellationRequested();
-                var clock = Stopwatch.StartNew();
-                var run = f == 0
-                    ? (epochs > firstEpochs ? runs[c].TrainMore(train, epochs - firstEpochs, token) : runs[c])
-                    : context.Try(candidates[c]).Train(train, null, epochs, null, token);
-                perExample[c].AddRange(Score(run.Network, holdout));
-                elapsed[c] += clock.Elapsed;
-                if (f == 0)
-                {
-                    Report(Invariant.F($"rung 1 ({epochs} epochs)"), candidates[c]);
-                }
-            }
-
-            heldOut += holdout.Count;
+            token.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            var run = epochs > firstEpochs ? runs[c]!.TrainMore(train, epochs - firstEpochs, token) : runs[c]!;
+            evidence.Record(candidates[c], 0, run.Network);
+            evidence.AddElapsed(candidates[c], clock.Elapsed);
+            evidence.Measure(context, candidates[c], parts);
+            Report(Invariant.F($"rung 1 ({epochs} epochs)"), candidates[c]);
         }
 
-        string unit = target.IsClassification ? "balanced accuracy" : "−squared error";
-        var scores = Enumerable.Range(0, candidates.Count).Select(c =>
+        var finalists = cheap.Concat(survivors).ToArray();
+        var scores = Enumerable.Range(0, candidates.Count).Select(c => Scored(candidates[c], finalists.Contains(c) ? epochs : firstEpochs)).ToArray();
+        CandidateScore Scored(TransferStrategy strategy, int trainedEpochs) => new()
         {
-            double score = perExample.TryGetValue(c, out var full) ? full.Average() : first[c];
-            return new CandidateScore
-            {
-                Strategy = candidates[c],
-                BalancedAccuracy = target.IsClassification ? score : null,
-                SquaredError = target.IsClassification ? null : -score,
-                Epochs = perExample.ContainsKey(c) ? epochs : firstEpochs,
-                Elapsed = elapsed[c],
-            };
-        }).ToArray();
+            Strategy = strategy,
+            Metric = metric.Name,
+            Score = evidence.Score(strategy, metric),
+            BalancedAccuracy = target.IsClassification ? evidence.Score(strategy, DecisionMetric.BalancedAccuracy) : null,
+            SquaredError = target.IsClassification ? null : -evidence.Score(strategy, DecisionMetric.NegativeSquaredError),
+            Epochs = trainedEpochs,
+            Elapsed = evidence.Elapsed(strategy),
+        };
+
         var reasons = new List<DecisionReason>
         {
             new()
             {
                 Code = DecisionReasonCode.CandidatesMeasured,
                 Value = heldOut,
-                Text = Invariant.F($"Measured {candidates.Count} strategies by successive halving on {heldOut:N0} held-out target examples: each trained {firstEpochs} epochs on {splits[0].Train.Count:N0} examples and scored on {splits[0].Holdout.Count:N0}; FromScratch and the best {Options.Survivors} other(s) trained on to {epochs} epochs{(heldOut > splits[0].Holdout.Count ? Invariant.F($", also on further parts until {heldOut:N0} examples were held out") : string.Empty)}. Held-out {unit}:"),
+                Text = Invariant.F($"Measured {candidates.Count} strategies on {heldOut:N0} held-out target examples ({parts} of {evidence.Folds} stratified parts, each held out in turn, the candidates trained on the rest): those that keep pretrained layers frozen (on cached features) trained {epochs} epochs; the others first {firstEpochs} epochs on {evidence.TrainedOn:N0} examples, scored on {holdout.Count:N0}, then FromScratch and the best {Options.Survivors} other(s) on to {epochs} epochs. Held-out {metric.Name}, on the parts each was scored on:"),
             },
         };
         reasons.AddRange(scores.Select(s => new DecisionReason
         {
             Code = DecisionReasonCode.CandidateScored,
-            Value = s.BalancedAccuracy ?? s.SquaredError,
+            Value = s.Score,
             Strategy = s.Strategy,
             Text = s.ToString(),
         }));
 
-        int best = survivors.MaxBy(c => perExample[c].Average());
+        int best = finalists.MaxBy(c => evidence.Score(candidates[c], metric));
         if (best != 0)
         {
-            var gains = perExample[best].Zip(perExample[0], (a, b) => a - b).ToArray();
-            double meanGain = Statistics.Mean(gains);
-            double se = Statistics.StandardError(gains);
+            var (gain, se) = evidence.Compare(candidates[best], candidates[0], metric, context.Options.Seed);
             double show = target.IsClassification ? 100 : 1;
-            string points = target.IsClassification ? "points" : "in squared error";
+            string points = target.IsClassification ? "points" : "in R²";
             double needed = Options.RequiredStandardErrors * se;
-            bool withinNoise = meanGain <= needed;
+            bool withinNoise = gain <= needed;
+            string text = Invariant.F($"{candidates[best]} beat FromScratch by {gain * show:+0.0#;-0.0#} {points} of {metric.Name} on {evidence.HeldOutCount(candidates[best], candidates[0]):N0} held-out examples, ")
+                + (withinNoise ? Invariant.F($"within the noise ({Options.RequiredStandardErrors:G3} × paired bootstrap standard error {se * show:0.0#}).") : Invariant.F($"more than {Options.RequiredStandardErrors:G3} × its paired bootstrap standard error ({se * show:0.0#})."));
+            if (withinNoise && target.IsClassification)
+            {
+                var (softGain, softSe) = evidence.Compare(candidates[best], candidates[0], DecisionMetric.Soft, context.Options.Seed);
+                withinNoise = softGain <= Options.RequiredStandardErrors * softSe;
+                text += Invariant.F($" On the {DecisionMetric.Soft.Name} (class-balanced), a smoother measure of the same thing, it is ahead by {softGain * 100:+0.0#;-0.0#} points (standard error {softSe * 100:0.0#}): ")
+                    + (withinNoise ? "within the noise too: keep the baseline." : "beyond the noise.");
+            }
+            else if (withinNoise)
+            {
+                text += " Keep the baseline.";
+            }
+
             reasons.Add(new()
             {
                 Code = withinNoise ? DecisionReasonCode.GainWithinNoise : DecisionReasonCode.GainBeyondNoise,
-                Value = meanGain,
+                Value = gain,
                 Threshold = needed,
                 Strategy = candidates[best],
-                Text = withinNoise
-                    ? Invariant.F($"{candidates[best]} beat FromScratch by {meanGain * show:+0.0#;-0.0#} {points} per held-out example, within the noise ({Options.RequiredStandardErrors:G3} × standard error {se * show:0.0#}): keep the baseline.")
-                    : Invariant.F($"{candidates[best]} beat FromScratch by {meanGain * show:+0.0#;-0.0#} {points} per held-out example, more than {Options.RequiredStandardErrors:G3} × its standard error ({se * show:0.0#})."),
+                Text = text,
             });
             best = withinNoise ? 0 : best;
         }
@@ -168,50 +190,6 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         }
 
         return new TransferDecision { Strategy = candidates[best], Reasons = reasons, Candidates = scores };
-    }
-
-    /// <summary>
-    /// Per held-out example, values whose mean is the held-out balanced accuracy (classification) or minus
-    /// the mean squared error (regression).
-    /// </summary>
-    /// <remarks>
-    /// A right class scores <c>n / (K·n_c)</c> and a wrong one 0, where <c>n</c> is the number of held-out
-    /// examples, <c>n_c</c> those of the example's class and <c>K</c> the classes held out: each class weighs
-    /// the same whatever its size, so on a rare class (a wake word among everything else) a candidate that
-    /// finds it is not outscored by one that always answers the common class. With equal classes every right
-    /// class scores 1. The per-example values keep the paired comparison between candidates.
-    /// </remarks>
-    internal static double[] Score(Network network, Dataset holdout)
-    {
-        int rows = network.OutputSize;
-        var output = new float[rows * holdout.Count];
-        network.Inference.Run(holdout.FeatureData, holdout.Count, 0, network.Layers.Count, output, nameof(holdout));
-        if (holdout.IsClassification)
-        {
-            var predicted = new int[holdout.Count];
-            for (int j = 0; j < holdout.Count; j++)
-            {
-                predicted[j] = Network.ArgMax(output.AsSpan(j * rows, rows)); // one sigmoid unit: class 1 when a ≥ 0.5
-            }
-
-            return Statistics.BalancedAccuracyPerExample(predicted, holdout.LabelArray!, holdout.ClassCount);
-        }
-
-        var score = new double[holdout.Count];
-        for (int j = 0; j < holdout.Count; j++)
-        {
-            var column = output.AsSpan(j * rows, rows);
-            double sum = 0;
-            for (int r = 0; r < rows; r++)
-            {
-                double e = column[r] - holdout.TargetArray![(j * rows) + r];
-                sum += e * e;
-            }
-
-            score[j] = -sum / rows;
-        }
-
-        return score;
     }
 
     /// <summary>

@@ -1,69 +1,95 @@
 namespace TransferLearning.Transfer;
 
-/// <summary>The guard of <see cref="DataSizePolicy.CheckFeatures"/>: condition (c) measured before any pretrained layer is frozen.</summary>
+/// <summary>The evidence of <see cref="DataSizePolicy.CheckFeatures"/>: the rule's transfer measured against training everything, on the target, before anything is frozen.</summary>
 public sealed partial class DataSizePolicy
 {
     /// <summary>
-    /// Decides by the counts (<see cref="Decide(TransferSituation)"/>) and, when that keeps pretrained layers
-    /// frozen and <see cref="CheckFeatures"/> is on, keeps the choice only if a probe on the features it
-    /// would freeze gains at least <see cref="AdvisorOptions.MinProbeGain"/> + <see cref="RequiredStandardErrors"/>
-    /// standard errors over the raw inputs; otherwise trains from scratch.
+    /// Decides by the counts (<see cref="Decide(TransferSituation)"/>) and, with <see cref="CheckFeatures"/> on,
+    /// measures the rule's transfer strategy against the strategy that trains everything on held-out parts of the
+    /// target (<see cref="HeldOutEvidence"/>), keeping the rule's choice unless the evidence says otherwise.
     /// </summary>
     internal override TransferDecision Choose(TransferContext context)
     {
-        var prior = Decide(context.Situation);
-        if (!CheckFeatures || !prior.Strategy.FreezesPretrainedLayers)
+        var situation = context.Situation;
+        var prior = Decide(situation);
+        bool littleSource = prior.Reasons.Any(r => r.Code == DecisionReasonCode.FromScratchForLittleSourceData);
+        if (!CheckFeatures || (!littleSource && !prior.Strategy.FreezesPretrainedLayers))
         {
             return prior;
         }
 
-        // Condition (c) on the target, before anything is frozen: a probe on the features the strategy
-        // would freeze (the top frozen layer's output, which the trained layers would see) — one layer,
-        // so no best-of-layers choice to correct for.
-        int frozenTop = PretrainedBody.FirstTrainedLayer(context.Pretrained, context.KeptLayers, prior.Strategy.TrainedPretrainedLayers(context.KeptDenseLayers)) - 1;
-        var advice = new TransferAdvisor(FeatureCheck with { Seed = context.Options.Seed }).Advise(   // the transfer's one seed
-            context.Pretrained, context.Setup.SourceExampleCount, context.Target, [frozenTop], context.CancellationToken);
-        var reasons = prior.Reasons.ToList();
-        var gain = advice.Gain!;
-        var best = advice.BestLayer!;
-        string measured = Invariant.F($"{TransferAdvisor.ProbeEvidence(advice.Probes, gain)}: {gain}");
-        bool beatsMean = context.Target.IsClassification || best.Score > 0;
-        double needed = FeatureCheck.MinProbeGain + (RequiredStandardErrors * gain.StandardError);
+        // Condition (b) is a prior, not a stop: what the rule would transfer with the ratio set aside is measured too.
+        var transfer = littleSource ? Decide(situation with { SourceExampleCount = null }).Strategy : prior.Strategy;
+        bool small = IsSmall(situation);
+        var baseline = !littleSource && !small && context.Setup.Extractor is null && transfer != TransferStrategy.FullFineTune
+            ? TransferStrategy.FullFineTune
+            : TransferStrategy.FromScratch;
+        var evidence = HeldOutEvidence.Plan(context, small ? EvidenceFolds : 2);
+        int folds = small ? evidence.Folds : 1;
+        evidence.Measure(context, transfer, folds);
+        evidence.Measure(context, baseline, folds);
+        var metric = DecisionMetric.For(context.Target);
+        var (difference, se) = evidence.Compare(transfer, baseline, metric, context.Options.Seed);
         double show = context.Target.IsClassification ? 100 : 1;
         string unit = context.Target.IsClassification ? "points" : "in R²";
-        string threshold = Invariant.F($"{FeatureCheck.MinProbeGain * show:0.##} {unit} + {RequiredStandardErrors:G3} × standard error {gain.StandardError * show:0.##} = {needed * show:0.##}");
-        if (gain.Gain >= needed && beatsMean)
+        double tfScore = evidence.Score(transfer, metric);
+        double blScore = evidence.Score(baseline, metric);
+        var reasons = prior.Reasons.ToList();
+        string how = small
+            ? Invariant.F($"{evidence.Folds}-fold cross-validation: each trained as the transfer would train it on {evidence.TrainedOn:N0} examples, {evidence.Folds} times, every one of the {evidence.HeldOutCount(transfer, baseline):N0} examples held out once")
+            : Invariant.F($"one split: each trained as the transfer would train it on {evidence.TrainedOn:N0} examples and scored on the other {evidence.HeldOutCount(transfer, baseline):N0}");
+        reasons.Add(new()
+        {
+            Code = DecisionReasonCode.CandidatesMeasured,
+            Value = evidence.HeldOutCount(transfer, baseline),
+            Text = Invariant.F($"Measured on the target before anything is frozen, by {how}; held-out {metric.Name}: {transfer} {tfScore:F3}, {baseline} {blScore:F3}."),
+        });
+        double needed = RequiredStandardErrors * se;
+        bool withinNoise = Math.Abs(difference) <= needed;
+        var preferred = littleSource ? baseline : transfer;
+        var chosen = withinNoise ? preferred : difference > 0 ? transfer : baseline;
+        string gap = Invariant.F($"{transfer} − {baseline} = {difference * show:+0.0#;-0.0#} {unit} (paired bootstrap standard error {se * show:0.0#}, {RequiredStandardErrors:G3} × it = {needed * show:0.0#})");
+        string tieBreak = string.Empty;
+        if (withinNoise && context.Target.IsClassification)
+        {
+            // A tie on the metric: the probability each gives the true class measures the same thing with far less noise.
+            var soft = DecisionMetric.Soft;
+            var (softDifference, softSe) = evidence.Compare(transfer, baseline, soft, context.Options.Seed);
+            bool resolved = Math.Abs(softDifference) > RequiredStandardErrors * softSe;
+            chosen = resolved ? (softDifference > 0 ? transfer : baseline) : preferred;
+            tieBreak = Invariant.F($" On the {soft.Name} (class-balanced), a smoother measure of the same thing, {transfer} − {baseline} = {softDifference * 100:+0.0#;-0.0#} points (standard error {softSe * 100:0.0#}): ")
+                + (resolved ? Invariant.F($"{chosen} is ahead beyond the noise.") : "also within the noise.");
+        }
+
+        reasons.Add(new()
+        {
+            Code = chosen == preferred ? DecisionReasonCode.GainWithinNoise : DecisionReasonCode.GainBeyondNoise,
+            Value = difference,
+            Threshold = needed,
+            Strategy = chosen,
+            Text = (withinNoise ? Invariant.F($"{gap}: within the noise.{tieBreak}") : Invariant.F($"{gap}: beyond the noise."))
+                + (chosen == preferred
+                    ? Invariant.F($" {chosen}, as the {(littleSource ? "source-to-target ratio" : "rule")} says.")
+                    : littleSource
+                        ? Invariant.F($" {chosen}, although the source is not {FeatureCheck.MinSourceToTargetRatio:G3} times the target: the evidence outweighs condition (b).")
+                        : Invariant.F($" {chosen}, not what the counts alone say: the frozen features serve this target less well.")),
+        });
+        if (chosen == TransferStrategy.FromScratch && !littleSource)
         {
             reasons.Add(new()
             {
-                Code = DecisionReasonCode.FeaturesHelp,
-                Value = gain.Gain,
-                Threshold = needed,
-                Strategy = prior.Strategy,
-                Text = Invariant.F($"Condition (c), measured on the target before freezing anything: {measured}. The gain reaches the {threshold} asked for: keep {prior.Strategy}."),
+                Code = DecisionReasonCode.FromScratchForUnhelpfulFeatures,
+                Strategy = TransferStrategy.FromScratch,
+                Text = context.Setup.Extractor is null
+                    ? "Train from scratch: the pretrained features measurably serve this target less well than features learned from its own data."
+                    : "Train from scratch, on the raw inputs (TransferOptions.FromScratchBody in the feature extractor's place): the extractor's features serve this target less well, and no strategy may train the extractor itself.",
             });
-            return prior with { Reasons = reasons };
         }
 
-        string shortfall = beatsMean
-            ? Invariant.F($"less than the {threshold} the policy asks for")
-            : Invariant.F($"an R² of {best.Score:F3} does not beat predicting the mean");
-        reasons.Add(new()
-        {
-            Code = beatsMean ? DecisionReasonCode.FeaturesGainTooSmall : DecisionReasonCode.ProbeDoesNotBeatMean,
-            Value = beatsMean ? gain.Gain : best.Score,
-            Threshold = beatsMean ? needed : 0,
-            Strategy = prior.Strategy,
-            Text = Invariant.F($"But condition (c) fails on the target: {measured} — {shortfall}. The frozen features do not measurably help, and freezing them would keep the network from learning its own."),
-        });
-        reasons.Add(new()
-        {
-            Code = DecisionReasonCode.FromScratchForUnhelpfulFeatures,
-            Strategy = TransferStrategy.FromScratch,
-            Text = context.Setup.Extractor is null
-                ? "Train from scratch instead: every strategy that trains more keeps no frozen layer, FullFineTune's needs are not met (above), and the probes show no advantage in the pretrained weights to start from."
-                : "Train from scratch instead, on the raw inputs (TransferOptions.FromScratchBody in the feature extractor's place): the features the rule would freeze do not help, and no strategy may train the extractor itself.",
-        });
-        return new TransferDecision { Strategy = TransferStrategy.FromScratch, Reasons = reasons };
+        return new TransferDecision { Strategy = chosen, Reasons = reasons };
     }
+
+    /// <summary>Whether the target is small enough for k-fold cross-validation: under <see cref="CrossValidateBelowExamplesPerClass"/> in its smallest class (a regression target: under 10 × that many examples).</summary>
+    private bool IsSmall(TransferSituation s) =>
+        s.TargetClassCount > 0 ? s.TargetExamplesPerClassForRules < CrossValidateBelowExamplesPerClass : s.TargetExampleCount < 10 * CrossValidateBelowExamplesPerClass;
 }

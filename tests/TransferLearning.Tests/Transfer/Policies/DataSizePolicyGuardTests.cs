@@ -6,24 +6,40 @@ using TransferLearning.Transfer;
 
 namespace TransferLearning.Tests.Transfer;
 
-/// <summary>The guard of <see cref="DataSizePolicy.Default"/>: condition (c) checked before anything is frozen.</summary>
+/// <summary>The evidence of <see cref="DataSizePolicy.Default"/>: the rule's transfer measured against training everything before anything is frozen.</summary>
 public class DataSizePolicyGuardTests(LatentPretrained fixture) : IClassFixture<LatentPretrained>
 {
     private readonly TransferPipeline _pipeline = new();
 
     [Fact]
-    public void Decide_RelatedTarget_KeepsTheFrozenBody_WithTheProbeNumbers()
+    public void Decide_RelatedTarget_KeepsTheFrozenBody_WithTheHeldOutNumbers()
     {
         var target = LatentPretrained.Tasks(30, related: true).Target;
 
         var decision = _pipeline.Decide(fixture.Network, target);
+        var rule = _pipeline.Decide(fixture.Network, target, new TransferOptions { Policy = DataSizePolicy.RuleOfThumb });
 
-        decision.Strategy.Should().Be(TransferStrategy.HeadOnly);
+        decision.Strategy.Should().Be(TransferStrategy.HeadOnly, decision.ToString());
+        var measured = decision.Reasons[^2];
+        measured.Code.Should().Be(DecisionReasonCode.CandidatesMeasured);
+        measured.Value.Should().Be(target.Count, "every example is held out once (5-fold cross-validation at 30 per class)");
+        measured.Text.Should().Contain("HeadOnly").And.Contain("FromScratch").And.Contain("accuracy");
         var check = decision.Reasons[^1];
-        check.Code.Should().Be(DecisionReasonCode.FeaturesHelp, decision.ToString());
+        check.Code.Should().BeOneOf(DecisionReasonCode.GainBeyondNoise, DecisionReasonCode.GainWithinNoise);
         check.Strategy.Should().Be(TransferStrategy.HeadOnly);
-        check.Threshold.Should().BeGreaterThan(DataSizePolicy.Default.FeatureCheck.MinProbeGain, "the gain must also beat half a standard error");
-        check.Value.Should().BeGreaterThanOrEqualTo(check.Threshold!.Value);
+        check.Value.Should().BeGreaterThanOrEqualTo(-check.Threshold!.Value, "FromScratch did not win beyond the noise");
+        decision.Reasons.SkipLast(2).Should().Equal(rule.Reasons, "the evidence adds to the rule's reasons");
+    }
+
+    [Fact]
+    public void Decide_IsReproducibleFromTheTransfersSeed()
+    {
+        var target = LatentPretrained.Tasks(30, related: false).Target;
+
+        var first = _pipeline.Decide(fixture.Network, target, new TransferOptions { Seed = 4 });
+        var second = _pipeline.Decide(fixture.Network, target, new TransferOptions { Seed = 4 });
+
+        second.Should().BeEquivalentTo(first, o => o.WithStrictOrdering());
     }
 
     [Fact]
@@ -38,13 +54,15 @@ public class DataSizePolicyGuardTests(LatentPretrained fixture) : IClassFixture<
         var rule = _pipeline.Decide(fixture.Network, target, new TransferOptions { Policy = DataSizePolicy.RuleOfThumb });
 
         rule.Strategy.Should().Be(TransferStrategy.HeadOnly);
-        guarded.Strategy.Should().Be(TransferStrategy.FromScratch);
+        guarded.Strategy.Should().Be(TransferStrategy.FromScratch, guarded.ToString());
+        guarded.Reasons[^3].Code.Should().Be(DecisionReasonCode.CandidatesMeasured);
+        guarded.Reasons[^3].Text.Should().Contain("R²");
         var check = guarded.Reasons[^2];
-        check.Code.Should().BeOneOf([DecisionReasonCode.ProbeDoesNotBeatMean, DecisionReasonCode.FeaturesGainTooSmall], guarded.ToString());
-        check.Strategy.Should().Be(TransferStrategy.HeadOnly, "the guard judged the rule's HeadOnly");
-        check.Value.Should().BeLessThan(check.Threshold!.Value);
+        check.Code.Should().Be(DecisionReasonCode.GainBeyondNoise, guarded.ToString());
+        check.Strategy.Should().Be(TransferStrategy.FromScratch);
+        check.Value.Should().BeLessThan(-check.Threshold!.Value, "HeadOnly − FromScratch in R² is below the noise band");
         guarded.Reasons[^1].Code.Should().Be(DecisionReasonCode.FromScratchForUnhelpfulFeatures);
-        guarded.Reasons.SkipLast(2).Should().Equal(rule.Reasons, "the guard adds to the rule's reasons");
+        guarded.Reasons.SkipLast(3).Should().Equal(rule.Reasons, "the evidence adds to the rule's reasons");
     }
 
     [Fact]

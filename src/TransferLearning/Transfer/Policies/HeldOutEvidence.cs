@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using MathNet.Numerics.LinearAlgebra;
+using TransferLearning.Data;
+using TransferLearning.Networks;
+
+namespace TransferLearning.Transfer;
+
+/// <summary>
+/// What the policies decide from: candidate strategies trained, exactly as the transfer would train them, on
+/// stratified training parts of the target and scored on the parts held out, their held-out outputs pooled so
+/// that any metric (accuracy, balanced accuracy, F1, R²) is computed once over every held-out example.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The target is dealt into <c>k</c> stratified folds (<see cref="Folds"/>). Measuring a candidate on every
+/// fold is k-fold cross-validation: every example is scored once, by a network that never saw it; on fewer,
+/// only those folds are held out (one fold of two: train on half, score on the other half).
+/// Frozen strategies train on cached features (the trainer computes the frozen layers' output once per part),
+/// so HeadOnly costs little more than one forward pass of the target.
+/// </para>
+/// <para>
+/// Two candidates are compared on the same held-out examples with a paired bootstrap: the examples are
+/// resampled with replacement <see cref="BootstrapResamples"/> times, the metric difference computed on each
+/// resample, and its standard deviation is the standard error of the difference. The standard error is
+/// paired (both candidates see the same resample), so it stays small where two candidates err on the same
+/// examples — near a ceiling, a 0.5-point difference can be well beyond the noise.
+/// </para>
+/// </remarks>
+internal sealed class HeldOutEvidence
+{
+    /// <summary>The resamples of the paired bootstrap.</summary>
+    public const int BootstrapResamples = 200;
+
+    private readonly Dataset _target;
+    private readonly int[] _assignment;
+    private readonly (Dataset Train, Dataset Holdout, int[] Indices)?[] _parts;
+    private readonly Dictionary<TransferStrategy, Dictionary<int, float[]>> _outputs = [];
+    private readonly Dictionary<TransferStrategy, TimeSpan> _elapsed = [];
+    private int _rows;
+
+    private HeldOutEvidence(Dataset target, int folds, int[] assignment)
+    {
+        _target = target;
+        Folds = folds;
+        _assignment = assignment;
+        _parts = new (Dataset, Dataset, int[])?[folds];
+    }
+
+    /// <summary>Gets the number of folds the target was dealt into.</summary>
+    public int Folds { get; }
+
+    /// <summary>Deals the target into <paramref name="folds"/> stratified folds (fewer when the target is smaller), from the transfer's one seed.</summary>
+    public static HeldOutEvidence Plan(TransferContext context, int folds)
+    {
+        var target = context.Target;
+        folds = Math.Clamp(folds, 2, Math.Max(2, target.Count));
+        return new HeldOutEvidence(target, folds, target.StratifiedFoldAssignment(folds, context.Options.Seed));
+    }
+
+    /// <summary>The training part (every other fold) and the held-out part of fold <paramref name="fold"/>.</summary>
+    public (Dataset Train, Dataset Holdout) Part(int fold)
+    {
+        _parts[fold] ??= Build(fold);
+        var (train, holdout, _) = _parts[fold]!.Value;
+        return (train, holdout);
+
+        (Dataset, Dataset, int[]) Build(int f)
+        {
+            var held = Enumerable.Range(0, _target.Count).Where(i => _assignment[i] == f).ToArray();
+            return (_target.Subset([.. Enumerable.Range(0, _target.Count).Where(i => _assignment[i] != f)]), _target.Subset(held), held);
+        }
+    }
+
+    /// <summary>The folds <paramref name="strategy"/> has been scored on.</summary>
+    public int FoldsScored(TransferStrategy strategy) => _outputs.TryGetValue(strategy, out var folds) ? folds.Count : 0;
+
+    /// <summary>Gets the time spent training and scoring <paramref name="strategy"/>.</summary>
+    public TimeSpan Elapsed(TransferStrategy strategy) => _elapsed.GetValueOrDefault(strategy);
+
+    /// <summary>Adds <paramref name="elapsed"/> to the time spent on <paramref name="strategy"/>.</summary>
+    public void AddElapsed(TransferStrategy strategy, TimeSpan elapsed) => _elapsed[strategy] = Elapsed(strategy) + elapsed;
+
+    /// <summary>Keeps the outputs of <paramref name="network"/>, trained without fold <paramref name="fold"/>, on that fold.</summary>
+    public void Record(TransferStrategy strategy, int fold, Network network)
+    {
+        var (_, holdout) = Part(fold);
+        _rows = network.OutputSize;
+        if (!_outputs.TryGetValue(strategy, out var folds))
+        {
+            _outputs[strategy] = folds = [];
+        }
+
+        folds[fold] = Outputs(network, holdout);
+    }
+
+    /// <summary>Trains <paramref name="strategy"/> as the transfer would on the training parts of the first <paramref name="folds"/> folds it has not been scored on yet, and keeps its held-out outputs.</summary>
+    public void Measure(TransferContext context, TransferStrategy strategy, int folds)
+    {
+        for (int f = 0; f < Math.Min(folds, Folds); f++)
+        {
+            if (_outputs.TryGetValue(strategy, out var done) && done.ContainsKey(f))
+            {
+                continue;
+            }
+
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            var (train, _) = Part(f);
+            var network = context.Try(strategy).Train(train, null, context.Options.EpochsFor(train.Count), null, context.CancellationToken).Network;
+            Record(strategy, f, network);
+            AddElapsed(strategy, clock.Elapsed);
+        }
+    }
+
+    /// <summary>The examples held out in the folds both strategies were scored on.</summary>
+    public int HeldOutCount(params TransferStrategy[] strategies) => Common(strategies).Sum(f => _parts[f]!.Value.Indices.Length);
+
+    /// <summary>The examples each candidate trained on in fold 0.</summary>
+    public int TrainedOn => Part(0).Train.Count;
+
+    /// <summary>The metric of <paramref name="strategy"/> over the examples held out in the folds it shares with <paramref name="others"/>.</summary>
+    public double Score(TransferStrategy strategy, DecisionMetric metric, params TransferStrategy[] others)
+    {
+        var folds = Common([strategy, .. others]);
+        return metric.Score(Pooled(strategy, folds, null), Truth(folds, null));
+    }
+
+    /// <summary>
+    /// The metric of <paramref name="first"/> minus that of <paramref name="second"/> on the examples held out in
+    /// the folds both were scored on, and the paired bootstrap's standard error of that difference.
+    /// </summary>
+    public (double Difference, double StandardError) Compare(TransferStrategy first, TransferStrategy second, DecisionMetric metric, int seed)
+    {
+        var folds = Common([first, second]);
+        double difference = metric.Score(Pooled(first, folds, null), Truth(folds, null)) - metric.Score(Pooled(second, folds, null), Truth(folds, null));
+        int n = folds.Sum(f => _parts[f]!.Value.Indices.Length);
+        var random = new Random(seed);
+        var sample = new int[n];
+        var differences = new double[BootstrapResamples];
+        for (int b = 0; b < BootstrapResamples; b++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                sample[j] = random.Next(n);
+            }
+
+            var truth = Truth(folds, sample);
+            differences[b] = metric.Score(Pooled(first, folds, sample), truth) - metric.Score(Pooled(second, folds, sample), truth);
+        }
+
+        return (difference, Math.Sqrt(Statistics.Variance(differences)));
+    }
+
+    /// <summary>The network's outputs on <paramref name="data"/>, rows × examples, column-major.</summary>
+    internal static float[] Outputs(Network network, Dataset data)
+    {
+        var output = new float[network.OutputSize * data.Count];
+        network.Inference.Run(data.FeatureData, data.Count, 0, network.Layers.Count, output, nameof(data));
+        return output;
+    }
+
+    private int[] Common(TransferStrategy[] strategies) =>
+        [.. Enumerable.Range(0, Folds).Where(f => strategies.All(s => _outputs.TryGetValue(s, out var done) && done.ContainsKey(f)))];
+
+    /// <summary>The held-out outputs of <paramref name="strategy"/> on <paramref name="folds"/>, in fold order, rows × examples; the pooled examples <paramref name="sample"/> only (all when <see langword="null"/>).</summary>
+    private Matrix<float> Pooled(TransferStrategy strategy, int[] folds, int[]? sample)
+    {
+        var pooled = folds.SelectMany(f => _outputs[strategy][f]).ToArray();
+        if (sample is null)
+        {
+            return Matrix<float>.Build.Dense(_rows, pooled.Length / _rows, pooled);
+        }
+
+        var picked = new float[_rows * sample.Length];
+        for (int j = 0; j < sample.Length; j++)
+        {
+            pooled.AsSpan(sample[j] * _rows, _rows).CopyTo(picked.AsSpan(j * _rows, _rows));
+        }
+
+        return Matrix<float>.Build.Dense(_rows, sample.Length, picked);
+    }
+
+    /// <summary>The labels or targets of the pooled held-out examples of <paramref name="folds"/> (those at <paramref name="sample"/>, or all), with one placeholder feature: metrics read only the truth.</summary>
+    private Dataset Truth(int[] folds, int[]? sample)
+    {
+        int[] pooled = [.. folds.SelectMany(f => _parts[f]!.Value.Indices)];
+        int[] indices = sample is null ? pooled : [.. sample.Select(j => pooled[j])];
+        var features = Matrix<float>.Build.Dense(1, indices.Length);
+        if (_target.IsClassification)
+        {
+            var labels = _target.LabelArray!;
+            return Dataset.ForClassification(features, [.. indices.Select(i => labels[i])], _target.ClassCount);
+        }
+
+        var targets = _target.TargetArray!;
+        int q = _target.TargetCount;
+        return Dataset.ForRegression(features, Matrix<float>.Build.Dense(q, indices.Length, (r, j) => targets[(indices[j] * q) + r]));
+    }
+}
