@@ -9,13 +9,12 @@ namespace TransferLearning.Tests.Training;
 public class DecisionThresholdTests
 {
     // Labels 0, 0, 0, 1, 1; distinct scores from the top: 0.7 (+), 0.6 (−), 0.4 (+), 0.2 (−), 0.1 (−).
-    private static readonly int[] Labels = [0, 0, 0, 1, 1];
-    private static readonly float[] Scores = [0.1f, 0.6f, 0.2f, 0.7f, 0.4f];
+    private static readonly int[] Labels = TransferMetricTests.BinaryLabels;
+    private static readonly float[] Scores = TransferMetricTests.BinaryScores;
 
-    private static Dataset Truth(int[] labels, int classCount = 2) =>
-        Dataset.ForClassification(Matrix<float>.Build.Dense(1, labels.Length), labels, classCount);
+    private static Dataset Truth(int[] labels, int classCount = 2) => TransferMetricTests.Labelled(labels, classCount);
 
-    private static Matrix<float> Row(float[] scores) => Matrix<float>.Build.Dense(1, scores.Length, scores);
+    private static Matrix<float> Row(float[] scores) => TransferMetricTests.Outputs(scores, 1);
 
     [Fact]
     public void Choose_BalancedAccuracy_TakesTheMidpointOfTheBestGap()

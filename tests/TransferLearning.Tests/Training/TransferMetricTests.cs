@@ -10,8 +10,8 @@ public class TransferMetricTests
 {
     // Binary, one sigmoid row: labels 0, 0, 0, 1, 1 and s = P(class 1); at s ≥ 0.5 the predictions are 0, 1, 0, 1, 0:
     // TP 1 (example 3), FP 1 (example 1), FN 1 (example 4), TN 2.
-    private static readonly int[] BinaryLabels = [0, 0, 0, 1, 1];
-    private static readonly float[] BinaryScores = [0.1f, 0.6f, 0.2f, 0.7f, 0.4f];
+    internal static readonly int[] BinaryLabels = [0, 0, 0, 1, 1];
+    internal static readonly float[] BinaryScores = [0.1f, 0.6f, 0.2f, 0.7f, 0.4f];
 
     // Three classes, one softmax column per example.
     private static readonly int[] ThreeLabels = [2, 0, 2, 1];
@@ -23,10 +23,11 @@ public class TransferMetricTests
         0.1f, 0.8f, 0.1f,   // 1 → 1
     ];
 
-    private static Dataset Labelled(int[] labels, int classCount) =>
+    /// <summary>Labels without features (a metric reads only the labels).</summary>
+    internal static Dataset Labelled(int[] labels, int classCount) =>
         Dataset.ForClassification(Matrix<float>.Build.Dense(1, labels.Length), labels, classCount);
 
-    private static Matrix<float> Outputs(float[] values, int rows) => Matrix<float>.Build.Dense(rows, values.Length / rows, values);
+    internal static Matrix<float> Outputs(float[] values, int rows) => Matrix<float>.Build.Dense(rows, values.Length / rows, values);
 
     [Fact]
     public void Score_BinarySigmoid_MatchesHandComputedValues()
