@@ -63,7 +63,7 @@ public abstract class TransferMetric
     private protected abstract MetricTarget Target { get; }
 
     /// <summary>
-    /// Gets the F1 score of one class, <c>2·P·R / (P + R)</c> with <c>P = TP / (TP + FP)</c> and <c>R = TP / (TP + FN)</c>
+    /// Returns the F1 score of one class, <c>2·P·R / (P + R)</c> with <c>P = TP / (TP + FP)</c> and <c>R = TP / (TP + FN)</c>
     /// for that class (<see cref="ClassMetrics.F1"/>; 0 when <c>P + R = 0</c>), in <c>[0, 1]</c>. Classification only.
     /// </summary>
     /// <param name="positiveClass">The class whose F1 is scored, ≥ 0 (and less than the data's class count when scored); for a binary detector, 1.</param>
@@ -76,7 +76,7 @@ public abstract class TransferMetric
     }
 
     /// <summary>
-    /// Gets the average precision of one class against the rest, ranked by its probability:
+    /// Returns the average precision of one class against the rest, ranked by its probability:
     /// <c>AP = Σ_n (R_n − R_{n−1})·P_n</c> over the distinct scores from the highest down, <c>R_0 = 0</c>
     /// (<see cref="BinaryMetrics.AveragePrecision"/>, scikit-learn's <c>average_precision_score</c>), in <c>[0, 1]</c>;
     /// independent of any decision threshold. NaN when the data have no example of the class. Classification only.
@@ -91,7 +91,7 @@ public abstract class TransferMetric
     }
 
     /// <summary>
-    /// Gets a metric of one's own: <paramref name="score"/> receives the outputs (<c>n[L] × m</c>, finite, one column per
+    /// Returns a metric of one's own: <paramref name="score"/> receives the outputs (<c>n[L] × m</c>, finite, one column per
     /// example) and the data (as many examples), checked as for every metric; higher must be better.
     /// </summary>
     /// <param name="name">The name the metric is shown by; not empty.</param>
