@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MathNet.Numerics.Random;
 using TransferLearning.Data;
 using TransferLearning.Networks;
+using TransferLearning.Training.Losses;
 
 namespace TransferLearning.Training;
 
@@ -14,7 +15,9 @@ namespace TransferLearning.Training;
 /// <para>
 /// Same network, data, options and seed → bit-identical weights. Buffers are sized once per run; a step
 /// allocates nothing. When the bottom layers of the network are wholly frozen, their outputs are computed
-/// once per data set and reused every epoch (<see cref="TrainingOptions.CacheFrozenFeatures"/>).
+/// once per data set and reused every epoch (<see cref="TrainingOptions.CacheFrozenFeatures"/>). With
+/// <see cref="TrainingOptions.ClassWeighting"/> the loss weighs each example by its class, the weights taken from the
+/// training set's class counts once per run (the training and validation losses both).
 /// </para>
 /// <para>
 /// A diverging run — a mini-batch loss that is NaN or ∞ or exceeds <see cref="TrainingOptions.DivergenceLossFactor"/>
@@ -93,6 +96,10 @@ public sealed partial class Trainer
         NetworkEvaluation.EnsureFits(network, train, nameof(train));
         var loss = Options.Loss ?? Loss.For(network.OutputLayer.Activation);
         loss.Validate(network.OutputLayer, train, nameof(train));
+        if (Options.ClassWeighting == ClassWeighting.Balanced && train.IsClassification)
+        {
+            loss = ClassWeightedLoss.Balanced(loss, train, Math.Max(network.OutputSize, 2));
+        }
         if (validation is not null)
         {
             NetworkEvaluation.EnsureFits(network, validation, nameof(validation));

@@ -48,6 +48,29 @@ public sealed record TrainingOptions
     /// <summary>Gets the loss; <see langword="null"/> (the default) picks <see cref="Loss.For(Activation)"/> of the output activation.</summary>
     public Loss? Loss { get; init; }
 
+    /// <summary>
+    /// Gets how the classes of a classification training set weigh in the loss: <see cref="ClassWeighting.Balanced"/>
+    /// weighs an example of class <c>c</c> by <c>w_c = m / (k'·n_c)</c> (inverse frequency in the training set, averaging 1),
+    /// so that a rare class is not trained away; each mini-batch's loss is then <c>J = (1/m_B)·Σ_j w_{y_j}·L_j</c> and its
+    /// gradient <c>dZ_j</c> is scaled by <c>w_{y_j}</c>. The validation loss (what early stopping watches) is weighted with the
+    /// training set's weights alike; a class without training examples weighs 1. No effect on regression targets.
+    /// The default is <see cref="ClassWeighting.None"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not a <see cref="Training.ClassWeighting"/>.</exception>
+    public ClassWeighting ClassWeighting
+    {
+        get;
+        init
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(ClassWeighting), value, Invariant.F($"Expected ClassWeighting.None or ClassWeighting.Balanced but got {(int)value}."));
+            }
+
+            field = value;
+        }
+    }
+
     /// <summary>Gets a value indicating whether the examples are shuffled every epoch. The default is <see langword="true"/>.</summary>
     public bool Shuffle { get; init; } = true;
 

@@ -59,6 +59,15 @@ public sealed record TransferOptions
         }
     } = DefaultFromScratchBody;
 
+    /// <summary>
+    /// Gets the metric the transfer is judged on, higher being better: what the policy scores candidates on and the
+    /// decision names. <see langword="null"/> (the default) uses <see cref="TransferMetric.DefaultFor"/> of the target:
+    /// balanced accuracy when a class is rare (under 10 % of the examples and under half of a balanced share), accuracy
+    /// otherwise, R² for regression targets. A metric that cannot score the target (a classification metric on
+    /// regression targets, a positive class the target lacks) is an <see cref="ArgumentException"/> of the transfer.
+    /// </summary>
+    public TransferMetric? Metric { get; init; }
+
     /// <summary>Gets the policy that decides the strategy. The default is <see cref="DataSizePolicy.Default"/>.</summary>
     /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
     public TransferPolicy Policy

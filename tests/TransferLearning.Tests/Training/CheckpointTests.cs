@@ -215,6 +215,7 @@ public sealed class CheckpointTests : IDisposable
         Throws.Argument<ArgumentException>(() => new Trainer(Options(path) with { BatchSize = 8 }).Resume(path, Build(1), Train(), Validation()), "checkpointPath", "TrainingOptions.BatchSize", "(16)", "8");
         Throws.Argument<ArgumentException>(() => new Trainer(Options(path) with { Optimizer = new SgdOptions { LearningRate = 0.1f } }).Resume(path, Build(1), Train(), Validation()), "checkpointPath", "TrainingOptions.Optimizer");
         Throws.Argument<ArgumentException>(() => new Trainer(Options(path) with { Epochs = 1 }).Resume(path, Build(1), Train(), Validation()), "checkpointPath", "2 epochs", "got 1");
+        Throws.Argument<ArgumentException>(() => new Trainer(Options(path) with { ClassWeighting = ClassWeighting.Balanced }).Resume(path, Build(1), Train(), Validation()), "checkpointPath", "TrainingOptions.Loss", "with balanced class weights");
     }
 
     [Fact]

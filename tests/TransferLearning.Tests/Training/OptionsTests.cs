@@ -22,6 +22,7 @@ public class OptionsTests
         options.EarlyStopping.Should().BeNull();
         options.CacheFrozenFeatures.Should().BeTrue();
         options.ParameterGroups.Should().BeNull();
+        options.ClassWeighting.Should().Be(ClassWeighting.None);
         new Trainer().Options.Should().Be(new TrainingOptions());
     }
 
@@ -83,6 +84,10 @@ public class OptionsTests
     [InlineData(-1)]
     public void TrainingOptions_BatchSizeBelowOne_ThrowsNamingBatchSize(int batchSize) =>
         Throws.Argument<ArgumentOutOfRangeException>(() => _ = new TrainingOptions { BatchSize = batchSize }, "BatchSize", "at least 1", $"got {batchSize}");
+
+    [Fact]
+    public void TrainingOptions_UndefinedClassWeighting_ThrowsNamingClassWeighting() =>
+        Throws.Argument<ArgumentOutOfRangeException>(() => _ = new TrainingOptions { ClassWeighting = (ClassWeighting)7 }, "ClassWeighting", "None or ClassWeighting.Balanced", "got 7");
 
     [Fact]
     public void TrainingOptions_NullOptimizerOrSchedule_ThrowsArgumentNull()

@@ -12,15 +12,18 @@ namespace TransferLearning.Tests.Training;
 public class TrainingAllocationTests
 {
     [Theory]
-    [InlineData("Sgd", true, false)]
-    [InlineData("Adam", true, false)]
-    [InlineData("Adam", false, false)]
-    [InlineData("Adam", true, true)]
-    public void Fit_SteadyState_AllocatesNothingPerMiniBatch(string optimizer, bool shuffle, bool withBatchNormAndDropout)
+    [InlineData("Sgd", true, false, ClassWeighting.None)]
+    [InlineData("Adam", true, false, ClassWeighting.None)]
+    [InlineData("Adam", false, false, ClassWeighting.None)]
+    [InlineData("Adam", true, true, ClassWeighting.None)]
+    [InlineData("Adam", true, false, ClassWeighting.Balanced)]
+    [InlineData("Sgd", false, true, ClassWeighting.Balanced)]
+    public void Fit_SteadyState_AllocatesNothingPerMiniBatch(string optimizer, bool shuffle, bool withBatchNormAndDropout, ClassWeighting weighting)
     {
         // 2,010 examples in batches of 20: 101 mini-batches per epoch, the last one smaller.
         var x = Matrix<float>.Build.Dense(40, 2010, (i, j) => ((i * 7) + (j * 13)) % 17 / 17f);
-        var data = Dataset.ForClassification(x, Enumerable.Range(0, 2010).Select(j => j % 10).ToArray(), 10);
+        // Imbalanced (class 9 is 1 example in 21 or so), so that balanced class weights differ from 1.
+        var data = Dataset.ForClassification(x, Enumerable.Range(0, 2010).Select(j => j % 21 == 0 ? 9 : j % 9).ToArray(), 10);
         OptimizerOptions settings = optimizer == "Sgd" ? new SgdOptions { LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 1e-4f } : new AdamOptions { LearningRate = 1e-3f, WeightDecay = 1e-4f };
 
         long Allocated(int epochs)
@@ -33,7 +36,7 @@ public class TrainingAllocationTests
 
             network.Dense(64, Activation.Tanh).Dense(10, Activation.Softmax);
             network.TrainingBackend = ComputeBackend.Managed;
-            var trainer = new Trainer(new TrainingOptions { Epochs = epochs, BatchSize = 20, Optimizer = settings, Shuffle = shuffle });
+            var trainer = new Trainer(new TrainingOptions { Epochs = epochs, BatchSize = 20, Optimizer = settings, Shuffle = shuffle, ClassWeighting = weighting });
             var pool = GemmWorkerPool.Shared;
             long workers = pool.WorkerAllocatedBytes;
             long before = GC.GetAllocatedBytesForCurrentThread();
