@@ -1,5 +1,6 @@
 using TransferLearning.Data;
 using TransferLearning.Networks;
+using TransferLearning.Training;
 
 namespace TransferLearning.Transfer;
 
@@ -24,6 +25,9 @@ internal sealed record TransferContext(
 
     /// <summary>Gets the transfer's settings.</summary>
     public TransferOptions Options => Setup.Options;
+
+    /// <summary>Gets what the transfer is judged on: <see cref="TransferOptions.Metric"/>, or <see cref="TransferMetric.DefaultFor(Dataset)"/> the target.</summary>
+    public TransferMetric Metric => Options.Metric ?? TransferMetric.DefaultFor(Target);
 
     /// <summary>Gets how many pretrained layers (of every kind) stay under the new layers.</summary>
     public int KeptLayers => Setup.Kept;

@@ -126,6 +126,8 @@ public sealed class TransferPipeline
         ArgumentNullException.ThrowIfNull(pretrained);
         TransferSetup.EnsureSourceHead(pretrained);
         TransferSetup.EnsureHeadRemoved(pretrained, options ?? new TransferOptions());
+        ArgumentNullException.ThrowIfNull(target);
+        options?.Metric?.EnsureApplicable(target, nameof(options));
         return TransferSetup.For(pretrained.Network, target, options ?? new TransferOptions()) with { SourceExampleCount = pretrained.SourceExampleCount };
     }
 

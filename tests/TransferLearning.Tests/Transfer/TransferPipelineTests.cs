@@ -216,7 +216,7 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
 
         var candidates = result.Decision.Candidates;
         candidates.Select(c => c.Strategy.ToString()).Should().Equal("FromScratch", "HeadOnly", "LastLayers(1)", "FullFineTune", "TwoPhase");
-        candidates.Should().OnlyContain(c => c.Metric == "accuracy" && c.Score >= 0 && c.Score <= 1 && c.BalancedAccuracy >= 0 && c.BalancedAccuracy <= 1 && c.SquaredError == null && c.Elapsed > TimeSpan.Zero);
+        candidates.Should().OnlyContain(c => c.Metric == "Accuracy" && c.Score >= 0 && c.Score <= 1 && c.BalancedAccuracy >= 0 && c.BalancedAccuracy <= 1 && c.SquaredError == null && c.Elapsed > TimeSpan.Zero);
         TimeSpan.FromTicks(candidates.Sum(c => c.Elapsed.Ticks)).Should().BeLessThan(wall, "each candidate's time is its own, counted once, within the call");
         candidates.Where(c => c.Epochs == 3).Select(c => c.Strategy).Should().Contain([TransferStrategy.FromScratch, TransferStrategy.HeadOnly, TransferStrategy.LastLayers(1)], "FromScratch and the frozen candidates (on cached features) train the full 3 epochs");
         candidates.Count(c => c.Epochs == 3).Should().Be(4, "so does one survivor of FullFineTune and TwoPhase; the other stops after the first rung");

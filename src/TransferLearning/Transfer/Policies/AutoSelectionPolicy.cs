@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TransferLearning.Training;
 
 namespace TransferLearning.Transfer;
 
@@ -52,7 +53,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         var token = context.CancellationToken;
         var candidates = Candidates(context);
         var evidence = HeldOutEvidence.Plan(context, Options.Folds);
-        var metric = DecisionMetric.For(target);
+        var metric = context.Metric;
         int epochs = context.Options.EpochsFor(evidence.TrainedOn);
         int firstEpochs = Math.Clamp((int)Math.Round(epochs * Options.FirstRungEpochFraction), 1, epochs);
         // The frozen candidates once; rung 0 FromScratch and the others; rung 1 FromScratch and at most Survivors others.
@@ -91,7 +92,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
             runs[c] = context.Try(candidates[c]).Train(train, null, firstEpochs, null, token);
             evidence.Record(candidates[c], 0, runs[c]!.Network);
             first[c] = evidence.Score(candidates[c], metric);
-            firstSoft[c] = target.IsClassification ? evidence.Score(candidates[c], DecisionMetric.Soft) : 0;
+            firstSoft[c] = target.IsClassification ? evidence.Score(candidates[c], CandidateMetrics.Soft) : 0;
             evidence.AddElapsed(candidates[c], clock.Elapsed);
             Report(Invariant.F($"rung 0 ({firstEpochs} of {epochs} epochs)"), candidates[c]);
         }
@@ -116,8 +117,8 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
             Strategy = strategy,
             Metric = metric.Name,
             Score = evidence.Score(strategy, metric),
-            BalancedAccuracy = target.IsClassification ? evidence.Score(strategy, DecisionMetric.BalancedAccuracy) : null,
-            SquaredError = target.IsClassification ? null : -evidence.Score(strategy, DecisionMetric.NegativeSquaredError),
+            BalancedAccuracy = target.IsClassification ? evidence.Score(strategy, TransferMetric.BalancedAccuracy) : null,
+            SquaredError = target.IsClassification ? null : -evidence.Score(strategy, CandidateMetrics.NegativeSquaredError),
             Epochs = trainedEpochs,
             Elapsed = evidence.Elapsed(strategy),
         };
@@ -151,9 +152,9 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
                 + (withinNoise ? Invariant.F($"within the noise ({Options.RequiredStandardErrors:G3} × paired bootstrap standard error {se * show:0.0#}).") : Invariant.F($"more than {Options.RequiredStandardErrors:G3} × its paired bootstrap standard error ({se * show:0.0#})."));
             if (withinNoise && target.IsClassification)
             {
-                var (softGain, softSe) = evidence.Compare(candidates[best], candidates[0], DecisionMetric.Soft, context.Options.Seed);
+                var (softGain, softSe) = evidence.Compare(candidates[best], candidates[0], CandidateMetrics.Soft, context.Options.Seed);
                 withinNoise = softGain <= Options.RequiredStandardErrors * softSe;
-                text += Invariant.F($" On the {DecisionMetric.Soft.Name} (class-balanced), a smoother measure of the same thing, it is ahead by {softGain * 100:+0.0#;-0.0#} points (standard error {softSe * 100:0.0#}): ")
+                text += Invariant.F($" On the {CandidateMetrics.Soft.Name} (class-balanced), a smoother measure of the same thing, it is ahead by {softGain * 100:+0.0#;-0.0#} points (standard error {softSe * 100:0.0#}): ")
                     + (withinNoise ? "within the noise too: keep the baseline." : "beyond the noise.");
             }
             else if (withinNoise)
@@ -189,7 +190,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
             });
         }
 
-        return new TransferDecision { Strategy = candidates[best], Reasons = reasons, Candidates = scores };
+        return new TransferDecision { Strategy = candidates[best], Reasons = reasons, Candidates = scores, Metric = metric };
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using TransferLearning.Training;
+
 namespace TransferLearning.Transfer;
 
 /// <summary>The evidence of <see cref="DataSizePolicy.CheckFeatures"/>: the rule's transfer measured against training everything, on the target, before anything is frozen.</summary>
@@ -28,7 +30,7 @@ public sealed partial class DataSizePolicy
         int folds = small ? evidence.Folds : 1;
         evidence.Measure(context, transfer, folds);
         evidence.Measure(context, baseline, folds);
-        var metric = DecisionMetric.For(context.Target);
+        var metric = context.Metric;
         var (difference, se) = evidence.Compare(transfer, baseline, metric, context.Options.Seed);
         double show = context.Target.IsClassification ? 100 : 1;
         string unit = context.Target.IsClassification ? "points" : "in R²";
@@ -53,7 +55,7 @@ public sealed partial class DataSizePolicy
         if (withinNoise && context.Target.IsClassification)
         {
             // A tie on the metric: the probability each gives the true class measures the same thing with far less noise.
-            var soft = DecisionMetric.Soft;
+            var soft = CandidateMetrics.Soft;
             var (softDifference, softSe) = evidence.Compare(transfer, baseline, soft, context.Options.Seed);
             bool resolved = Math.Abs(softDifference) > RequiredStandardErrors * softSe;
             chosen = resolved ? (softDifference > 0 ? transfer : baseline) : preferred;
@@ -86,7 +88,7 @@ public sealed partial class DataSizePolicy
             });
         }
 
-        return new TransferDecision { Strategy = chosen, Reasons = reasons };
+        return new TransferDecision { Strategy = chosen, Reasons = reasons, Metric = metric };
     }
 
     /// <summary>Whether the target is small enough for k-fold cross-validation: under <see cref="CrossValidateBelowExamplesPerClass"/> in its smallest class (a regression target: under 10 × that many examples).</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Data;
 using TransferLearning.Networks;
+using TransferLearning.Training;
 
 namespace TransferLearning.Transfer;
 
@@ -119,7 +120,7 @@ internal sealed class HeldOutEvidence
     public int TrainedOn => Part(0).Train.Count;
 
     /// <summary>The metric of <paramref name="strategy"/> over the examples held out in the folds it shares with <paramref name="others"/>.</summary>
-    public double Score(TransferStrategy strategy, DecisionMetric metric, params TransferStrategy[] others)
+    public double Score(TransferStrategy strategy, TransferMetric metric, params TransferStrategy[] others)
     {
         var folds = Common([strategy, .. others]);
         return metric.Score(Pooled(strategy, folds, null), Truth(folds, null));
@@ -129,7 +130,7 @@ internal sealed class HeldOutEvidence
     /// The metric of <paramref name="first"/> minus that of <paramref name="second"/> on the examples held out in
     /// the folds both were scored on, and the paired bootstrap's standard error of that difference.
     /// </summary>
-    public (double Difference, double StandardError) Compare(TransferStrategy first, TransferStrategy second, DecisionMetric metric, int seed)
+    public (double Difference, double StandardError) Compare(TransferStrategy first, TransferStrategy second, TransferMetric metric, int seed)
     {
         var folds = Common([first, second]);
         double difference = metric.Score(Pooled(first, folds, null), Truth(folds, null)) - metric.Score(Pooled(second, folds, null), Truth(folds, null));

@@ -23,7 +23,7 @@ public class DataSizePolicyGuardTests(LatentPretrained fixture) : IClassFixture<
         var measured = decision.Reasons[^2];
         measured.Code.Should().Be(DecisionReasonCode.CandidatesMeasured);
         measured.Value.Should().Be(target.Count, "every example is held out once (5-fold cross-validation at 30 per class)");
-        measured.Text.Should().Contain("HeadOnly").And.Contain("FromScratch").And.Contain("accuracy");
+        measured.Text.Should().Contain("HeadOnly").And.Contain("FromScratch").And.Contain("held-out Accuracy");
         var check = decision.Reasons[^1];
         check.Code.Should().BeOneOf(DecisionReasonCode.GainBeyondNoise, DecisionReasonCode.GainWithinNoise);
         check.Strategy.Should().Be(TransferStrategy.HeadOnly);
@@ -56,7 +56,7 @@ public class DataSizePolicyGuardTests(LatentPretrained fixture) : IClassFixture<
         rule.Strategy.Should().Be(TransferStrategy.HeadOnly);
         guarded.Strategy.Should().Be(TransferStrategy.FromScratch, guarded.ToString());
         guarded.Reasons[^3].Code.Should().Be(DecisionReasonCode.CandidatesMeasured);
-        guarded.Reasons[^3].Text.Should().Contain("R²");
+        guarded.Reasons[^3].Text.Should().Contain("held-out RSquared");
         var check = guarded.Reasons[^2];
         check.Code.Should().Be(DecisionReasonCode.GainBeyondNoise, guarded.ToString());
         check.Strategy.Should().Be(TransferStrategy.FromScratch);
