@@ -101,11 +101,14 @@ internal static class NpyFormat
     }
 
     /// <summary>Writes a version 1.0 header for a C-ordered array of <paramref name="descr"/> and <paramref name="shape"/>; the values follow.</summary>
-    public static void Write(Stream stream, string descr, params long[] shape)
+    public static void Write(Stream stream, string descr, params long[] shape) => Write(stream, descr, shape, 0);
+
+    /// <summary>Writes a version 1.0 header padded to <paramref name="length"/> bytes (0: the next multiple of 64), so that a header written before the row count is known can be rewritten in place.</summary>
+    public static void Write(Stream stream, string descr, long[] shape, int length)
     {
         string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {ShapeToText(shape)}, }}";
         int unpadded = 10 + dict.Length + 1;
-        int padded = (unpadded + 63) / 64 * 64;
+        int padded = length > 0 ? length : (unpadded + 63) / 64 * 64;
         var header = new byte[padded];
         Magic.CopyTo(header);
         header[6] = 1;
