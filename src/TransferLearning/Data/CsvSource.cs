@@ -13,7 +13,7 @@ namespace TransferLearning.Data;
 /// <para>
 /// The options are <see cref="CsvReader"/>'s (<see cref="CsvOptions"/>: header, label column by name or index, separator,
 /// class count or class names), and so are the labels: all integers are the classes themselves; otherwise each distinct
-/// text is a class, numbered in ordinal order of the texts, and the texts become <see cref="ClassNames"/>. Quoted fields
+/// text is a class, numbered in ordinal order of the texts, and the texts become <see cref="DataSource.ClassNames"/>. Quoted fields
 /// follow RFC 4180; blank lines are skipped; numbers are parsed in the invariant culture.
 /// </para>
 /// <para>
@@ -25,24 +25,17 @@ namespace TransferLearning.Data;
 /// </remarks>
 public sealed class CsvSource : DataSource
 {
-    private readonly StoredExamples _examples;
     private readonly string? _temporaryCache;
-    private readonly IReadOnlyList<string>? _classNames;
 
     private CsvSource(StoredExamples examples, int count, int featureCount, int classCount, IReadOnlyList<string>? classNames, string cachePath, string? temporaryCache)
-        : base(count, featureCount, classCount, 0)
+        : base(examples, count, featureCount, classCount, 0, classNames)
     {
-        _examples = examples;
-        _classNames = classNames;
         CachePath = cachePath;
         _temporaryCache = temporaryCache;
     }
 
     /// <summary>Gets the float32 <c>.npy</c> file the features were written to (shape <c>(m, n_x)</c>).</summary>
     public string CachePath { get; }
-
-    /// <inheritdoc />
-    public override IReadOnlyList<string>? ClassNames => _classNames;
 
     /// <summary>Reads a CSV file once, as a stream, into a memory-mapped float32 cache.</summary>
     /// <param name="path">The file (UTF-8).</param>
@@ -78,21 +71,16 @@ public sealed class CsvSource : DataSource
 
     /// <inheritdoc />
     protected override void GatherCore(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels, Span<float> targets) =>
-        _examples.Gather(indices, features, labels, targets);
+        GatherStored(indices, features, labels, targets);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        base.Dispose(disposing); // unmaps the cache first
+        if (disposing && _temporaryCache is not null)
         {
-            _examples.Dispose();
-            if (_temporaryCache is not null)
-            {
-                File.Delete(_temporaryCache);
-            }
+            File.Delete(_temporaryCache);
         }
-
-        base.Dispose(disposing);
     }
 
     /// <summary>The cache's header length: fixed, so that it is written before the row count is known and rewritten after.</summary>

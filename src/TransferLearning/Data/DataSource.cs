@@ -29,6 +29,9 @@ public abstract class DataSource : IDisposable
     /// <summary>The examples read per call when a whole source is scanned (labels, evaluation, materialising).</summary>
     internal const int ScanBlock = 4096;
 
+    private readonly StoredExamples? _stored;
+    private readonly IReadOnlyList<string>? _classNames;
+
     /// <summary>Creates a source of the given shape.</summary>
     /// <param name="count"><c>m</c>, the number of examples, at least 1.</param>
     /// <param name="featureCount"><c>n_x</c>, the features per example, at least 1.</param>
@@ -55,6 +58,14 @@ public abstract class DataSource : IDisposable
         TargetCount = targetCount;
     }
 
+    /// <summary>Creates a source over examples stored in a file (the library's file sources).</summary>
+    private protected DataSource(StoredExamples stored, int count, int featureCount, int classCount, int targetCount, IReadOnlyList<string>? classNames)
+        : this(count, featureCount, classCount, targetCount)
+    {
+        _stored = stored;
+        _classNames = classNames?.ToArray();
+    }
+
     /// <summary>Gets <c>m</c>, the number of examples.</summary>
     public int Count { get; }
 
@@ -71,7 +82,7 @@ public abstract class DataSource : IDisposable
     public bool IsClassification => ClassCount > 0;
 
     /// <summary>Gets the name of each class (index = label), or <see langword="null"/> when the source has none.</summary>
-    public virtual IReadOnlyList<string>? ClassNames => null;
+    public virtual IReadOnlyList<string>? ClassNames => _classNames;
 
     /// <summary>Exposes a <see cref="Dataset"/> in memory as a source (no copy): training from it follows the streaming order of a file source, bit for bit.</summary>
     /// <param name="data">The set.</param>
@@ -94,7 +105,7 @@ public abstract class DataSource : IDisposable
     /// <param name="targets">At least <c>indices.Length × TargetCount</c> values for a regression source, or empty.</param>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside <c>[0, Count)</c>.</exception>
     /// <exception cref="ArgumentException">A non-empty buffer is too small, or labels (targets) are asked of a regression (classification) source.</exception>
-    /// <exception cref="DataFormatException">A value read is malformed (a non-finite float32 feature or target, a label out of range): the file and example are named.</exception>
+    /// <exception cref="DataFormatException">A value read is malformed (a non-finite feature or target, a label outside <c>[0, ClassCount)</c>): the example (and the file, for a file source) is named. A source derived by a user is checked here, after <see cref="GatherCore"/>.</exception>
     /// <exception cref="ObjectDisposedException">The source was disposed.</exception>
     public void Gather(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels, Span<float> targets)
     {
@@ -121,11 +132,32 @@ public abstract class DataSource : IDisposable
             }
         }
 
-        GatherCore(
-            indices,
-            features.IsEmpty ? default : features[..(m * FeatureCount)],
-            labels.IsEmpty ? default : labels[..m],
-            targets.IsEmpty ? default : targets[..(m * TargetCount)]);
+        features = features.IsEmpty ? default : features[..(m * FeatureCount)];
+        labels = labels.IsEmpty ? default : labels[..m];
+        targets = targets.IsEmpty ? default : targets[..(m * TargetCount)];
+        GatherCore(indices, features, labels, targets);
+        if (!ChecksValues)
+        {
+            EnsureValid(indices, features, labels, targets);
+        }
+    }
+
+    /// <summary>Gets a value indicating whether the source checks what it gathers itself (the library's sources: at open, or naming the file); otherwise <see cref="Gather"/> checks every value it returns.</summary>
+    internal virtual bool ChecksValues => _stored is not null;
+
+    /// <summary>Throws unless every feature and target gathered is finite and every label is in <c>[0, ClassCount)</c>: a source written by a user never hands training garbage.</summary>
+    private void EnsureValid(ReadOnlySpan<int> indices, ReadOnlySpan<float> features, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)
+    {
+        for (int j = 0; j < labels.Length; j++)
+        {
+            if ((uint)labels[j] >= (uint)ClassCount)
+            {
+                throw new DataFormatException(Invariant.F($"{GetType().Name}: expected labels in [0, {ClassCount}) but example {indices[j]} has label {labels[j]}."));
+            }
+        }
+
+        EnsureFinite(indices, features, FeatureCount, "features");
+        EnsureFinite(indices, targets, TargetCount, "targets");
     }
 
     /// <summary>
@@ -286,7 +318,15 @@ public abstract class DataSource : IDisposable
     /// <param name="disposing"><see langword="true"/> from <see cref="Dispose()"/>.</param>
     protected virtual void Dispose(bool disposing)
     {
+        if (disposing)
+        {
+            _stored?.Dispose();
+        }
     }
+
+    /// <summary>Gathers from the stored examples of a file source: see <see cref="Gather"/>.</summary>
+    private protected void GatherStored(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels, Span<float> targets) =>
+        _stored!.Gather(indices, features, labels, targets);
 
     /// <summary>A one-example set of the source's shape (zero features; label 0 or the first example's targets): what the losses validate.</summary>
     internal Dataset ShapeProbe()
@@ -329,6 +369,22 @@ public abstract class DataSource : IDisposable
         }
 
         return labels;
+    }
+
+    private void EnsureFinite(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, int perExample, string what)
+    {
+        if (Guard.IsAllFinite(values))
+        {
+            return;
+        }
+
+        int at = 0;
+        while (float.IsFinite(values[at]))
+        {
+            at++;
+        }
+
+        throw new DataFormatException(Invariant.F($"{GetType().Name}: expected finite {what} but example {indices[at / perExample]} has {values[at]}."));
     }
 
     private static void EnsureRoom(int length, long needed, string paramName, string what)

@@ -11,6 +11,9 @@ internal sealed class DatasetSource(Dataset data)
     public override IReadOnlyList<string>? ClassNames => data.ClassNames;
 
     /// <inheritdoc />
+    internal override bool ChecksValues => true;
+
+    /// <inheritdoc />
     protected override void GatherCore(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels, Span<float> targets)
     {
         int n = FeatureCount;

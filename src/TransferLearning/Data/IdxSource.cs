@@ -16,18 +16,11 @@ namespace TransferLearning.Data;
 /// </remarks>
 public sealed class IdxSource : DataSource
 {
-    private readonly StoredExamples _examples;
-    private readonly IReadOnlyList<string>? _classNames;
 
     private IdxSource(StoredExamples examples, int count, int featureCount, int classCount, IReadOnlyList<string>? classNames)
-        : base(count, featureCount, classCount, 0)
+        : base(examples, count, featureCount, classCount, 0, classNames)
     {
-        _examples = examples;
-        _classNames = classNames;
     }
-
-    /// <inheritdoc />
-    public override IReadOnlyList<string>? ClassNames => _classNames;
 
     /// <summary>Opens an image file and its label file.</summary>
     /// <param name="imagesPath">An IDX file of unsigned bytes, raw or gzip, shape <c>m × d₁ × …</c> (<c>n_x = d₁·…</c>).</param>
@@ -43,12 +36,7 @@ public sealed class IdxSource : DataSource
     /// <exception cref="DataFormatException">A file is not a well-formed IDX file, the images are not unsigned bytes, the file's length differs from its sizes, the counts disagree, there are no examples, or a label is out of range.</exception>
     public static IdxSource Open(string imagesPath, string labelsPath, int? classCount = null, float scale = 1f, IReadOnlyList<string>? classNames = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(imagesPath);
-        ArgumentException.ThrowIfNullOrEmpty(labelsPath);
-        if (!float.IsFinite(scale))
-        {
-            throw new ArgumentException(Invariant.F($"Expected a finite scale but got {scale}."), nameof(scale));
-        }
+        IdxReader.CheckPairArguments(imagesPath, labelsPath, classCount, scale);
 
         var labels = IdxReader.ReadLabels(labelsPath, classCount);
         int classes = classCount ?? (labels.Length == 0 ? 1 : labels.Max() + 1);
@@ -74,18 +62,7 @@ public sealed class IdxSource : DataSource
 
     /// <inheritdoc />
     protected override void GatherCore(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels, Span<float> targets) =>
-        _examples.Gather(indices, features, labels, targets);
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _examples.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
+        GatherStored(indices, features, labels, targets);
 
     private static byte[] Decompress(string path)
     {

@@ -20,16 +20,12 @@ namespace TransferLearning.Data;
 /// </remarks>
 public sealed class NpySource : DataSource
 {
-    private readonly StoredExamples _examples;
-    private readonly IReadOnlyList<string>? _classNames;
 
     private NpySource(StoredExamples examples, string featuresPath, int count, int featureCount, int classCount, int targetCount, float scale, IReadOnlyList<string>? classNames)
-        : base(count, featureCount, classCount, targetCount)
+        : base(examples, count, featureCount, classCount, targetCount, classNames)
     {
-        _examples = examples;
         FeaturesPath = featuresPath;
         Scale = scale;
-        _classNames = classNames;
     }
 
     /// <summary>Gets the features file.</summary>
@@ -37,9 +33,6 @@ public sealed class NpySource : DataSource
 
     /// <summary>Gets the factor each stored feature value is multiplied by when gathered.</summary>
     public float Scale { get; }
-
-    /// <inheritdoc />
-    public override IReadOnlyList<string>? ClassNames => _classNames;
 
     /// <summary>Opens a features file and its labels (or targets) file.</summary>
     /// <param name="featuresPath">A <c>.npy</c> file of <c>&lt;f4</c> or <c>|u1</c> values, shape <c>(m, n_x)</c> or <c>(m, d₁, d₂, …)</c> (flattened: <c>n_x = d₁·d₂·…</c>).</param>
@@ -58,17 +51,7 @@ public sealed class NpySource : DataSource
     /// <exception cref="DataFormatException">A header is malformed or does not match the file's length, an element type is not one read here, the files disagree on the example count, there are no examples, a label is negative or out of range, or a target is not finite.</exception>
     public static NpySource Open(string featuresPath, string labelsPath, int? classCount = null, float scale = 1f, IReadOnlyList<string>? classNames = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(featuresPath);
-        ArgumentException.ThrowIfNullOrEmpty(labelsPath);
-        if (!float.IsFinite(scale))
-        {
-            throw new ArgumentException(Invariant.F($"Expected a finite scale but got {scale}."), nameof(scale));
-        }
-
-        if (classCount is int classes)
-        {
-            Guard.AtLeast(classes, 1, nameof(classCount));
-        }
+        IdxReader.CheckPairArguments(featuresPath, labelsPath, classCount, scale);
 
         var header = NpyFormat.Read(featuresPath);
         if (header.Descr is not ("<f4" or "|u1"))
@@ -91,18 +74,7 @@ public sealed class NpySource : DataSource
 
     /// <inheritdoc />
     protected override void GatherCore(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels, Span<float> targets) =>
-        _examples.Gather(indices, features, labels, targets);
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _examples.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
+        GatherStored(indices, features, labels, targets);
 
     /// <summary>Reads the labels (checked against the class count) or the float32 targets (checked finite) of <paramref name="count"/> examples.</summary>
     private static (int[]? Labels, float[]? Targets, int TargetCount, int ClassesFound) ReadLabels(string path, int count, int? classCount)

@@ -10,6 +10,9 @@ internal sealed class SubsetSource(DataSource source, int[] indices)
     public override IReadOnlyList<string>? ClassNames => source.ClassNames;
 
     /// <inheritdoc />
+    internal override bool ChecksValues => true; // the source viewed checks its own values
+
+    /// <inheritdoc />
     protected override void GatherCore(ReadOnlySpan<int> indices1, Span<float> features, Span<int> labels, Span<float> targets)
     {
         // Translate to the source's indices; a mini-batch is small, so a pooled buffer serves (no allocation in steady state).

@@ -43,14 +43,7 @@ public sealed class TransferPipeline
         ArgumentNullException.ThrowIfNull(source);
         var network = architecture.Clone();
         var history = new Trainer(options).Fit(network, source, validation, progress, cancellationToken);
-        return new PretrainedNetwork
-        {
-            Network = network,
-            SourceExampleCount = source.Count,
-            History = history,
-            SourceClassCount = source.IsClassification ? source.ClassCount : null,
-            ClassNames = source.ClassNames ?? [],
-        };
+        return Pretrained(network, history, source.Count, source.IsClassification ? source.ClassCount : null, source.ClassNames);
     }
 
     /// <summary>Trains a copy of <paramref name="architecture"/> on the source task from a <see cref="DataSource"/> (a file larger than memory, for instance), as <see cref="Trainer.FitFromSource"/> trains.</summary>
@@ -78,14 +71,7 @@ public sealed class TransferPipeline
         ArgumentNullException.ThrowIfNull(source);
         var network = architecture.Clone();
         var history = new Trainer(options).FitFromSource(network, source, validation, progress, cancellationToken);
-        return new PretrainedNetwork
-        {
-            Network = network,
-            SourceExampleCount = source.Count,
-            History = history,
-            SourceClassCount = source.IsClassification ? source.ClassCount : null,
-            ClassNames = source.ClassNames ?? [],
-        };
+        return Pretrained(network, history, source.Count, source.IsClassification ? source.ClassCount : null, source.ClassNames);
     }
 
     /// <summary>
@@ -188,6 +174,16 @@ public sealed class TransferPipeline
         var setup = Setup(pretrained, target, options);
         return new TransferRun(setup, setup.Fitting(strategy, nameof(strategy))).Network;
     }
+
+    /// <summary>The pretrained network with what it learned from: the source's example count, classes and names.</summary>
+    private static PretrainedNetwork Pretrained(Network network, TrainingHistory history, int count, int? classCount, IReadOnlyList<string>? classNames) => new()
+    {
+        Network = network,
+        SourceExampleCount = count,
+        History = history,
+        SourceClassCount = classCount,
+        ClassNames = classNames ?? [],
+    };
 
     private static TransferSetup Setup(PretrainedNetwork pretrained, Dataset target, TransferOptions? options)
     {

@@ -128,3 +128,49 @@ public class DataSourceTests
         Assert.Throws<ArgumentNullException>(() => new TrainingOptions { StreamingShuffle = null! });
     }
 }
+
+/// <summary>A source written by a user: what it gathers is checked before training can use it.</summary>
+public class UserDataSourceTests
+{
+    [Fact]
+    public void Gather_LabelOutOfRangeFromAUserSource_NamesTheExample()
+    {
+        using var source = new Broken(label: 3, feature: 1f);
+
+        var e = Assert.Throws<DataFormatException>(() => source.Gather([5, 1], new float[4], new int[2], default));
+
+        e.Message.Should().Contain("[0, 3)").And.Contain("example 5").And.Contain("label 3");
+    }
+
+    [Fact]
+    public void Gather_NonFiniteFeatureFromAUserSource_NamesTheExample()
+    {
+        using var source = new Broken(label: 0, feature: float.NaN);
+
+        var e = Assert.Throws<DataFormatException>(() => source.Gather([7], new float[2], default, default));
+
+        e.Message.Should().Contain("example 7").And.Contain("NaN");
+    }
+
+    [Fact]
+    public void FitFromSource_AUserSource_Trains()
+    {
+        using var source = new Broken(label: 2, feature: 0.5f);
+        var network = TransferLearning.Networks.Network.Create(2, seed: 1).Dense(3, TransferLearning.Networks.Activation.Softmax);
+
+        var history = new Trainer(new TrainingOptions { Epochs = 20, BatchSize = 4, Optimizer = new AdamOptions { LearningRate = 0.1f } }).FitFromSource(network, source);
+
+        history.Epochs.Should().HaveCount(20);
+        history.Epochs[^1].TrainAccuracy.Should().Be(1);
+    }
+
+    /// <summary>10 examples of 2 features, 3 classes; every example has the given label and feature values.</summary>
+    private sealed class Broken(int label, float feature) : DataSource(10, 2, 3, 0)
+    {
+        protected override void GatherCore(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels, Span<float> targets)
+        {
+            features.Fill(feature);
+            labels.Fill(label);
+        }
+    }
+}
