@@ -138,4 +138,41 @@ public sealed class SourceTrainingTests : IDisposable
         streamed.Count.Should().Be(9000);
         streamed.Loss.Should().BeApproximately(inMemory.Loss, 1e-9);
     }
+
+    [Fact]
+    public void FitFromSource_RegressionTargets_GivesTheWeightsOfFitWithoutShuffle()
+    {
+        var x = Matrix<float>.Build.Dense(3, 90, (i, j) => ((i * 5) + (j * 3)) % 11 / 11f);
+        var y = Matrix<float>.Build.Dense(2, 90, (i, j) => (x[0, j] * (i + 1)) - x[2, j]);
+        var data = Dataset.ForRegression(x, y);
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Shuffle = false };
+        Network Net() => Network.Create(3, seed: 4).Dense(8, Activation.Tanh).Dense(2, Activation.Identity);
+
+        var fitted = Net();
+        new Trainer(options).Fit(fitted, data);
+        var streamed = Net();
+        var history = new Trainer(options).FitFromSource(streamed, DataSource.FromDataset(data));
+
+        Weights.AreIdentical(Weights.Of(fitted), Weights.Of(streamed)).Should().BeTrue();
+        history.Epochs[^1].TrainAccuracy.Should().BeNull();
+    }
+
+    [Fact]
+    public void FitFromSource_Cancelled_StopsWithinAMiniBatch_AndTheSourceStaysUsable()
+    {
+        var (_, _, data) = Bytes(2000);
+        using var source = DataSource.FromDataset(data);
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress<TrainingProgress>(p =>
+        {
+            if (p.Batch == 3)
+            {
+                cancel.Cancel();
+            }
+        });
+
+        Assert.Throws<OperationCanceledException>(() => new Trainer(new TrainingOptions { Epochs = 5, BatchSize = 10 }).FitFromSource(Mlp(), source, null, progress, cancel.Token));
+
+        new Trainer(new TrainingOptions { Epochs = 1, BatchSize = 10 }).FitFromSource(Mlp(), source).Epochs.Should().HaveCount(1);
+    }
 }
