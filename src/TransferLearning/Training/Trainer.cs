@@ -29,6 +29,10 @@ namespace TransferLearning.Training;
 /// With <see cref="TrainingOptions.Checkpoint"/> the run is saved after every so many epochs, and <see cref="Resume"/>
 /// goes on from the file in a new process: same network, data and options → the uninterrupted run's weights, bit for bit.
 /// </para>
+/// <para>
+/// Data larger than memory train with <see cref="FitFromSource"/>: a <see cref="DataSource"/> (a memory-mapped <c>.npy</c> or IDX
+/// file, a CSV file streamed once) gathered a mini-batch at a time on a background thread.
+/// </para>
 /// </remarks>
 public sealed partial class Trainer
 {
