@@ -6,6 +6,7 @@ namespace TransferLearning.Benchmarks;
 // With no arguments or BenchmarkDotNet's own (--filter, --list, ...): the BenchmarkDotNet suites.
 // With `quick [--json path] [--workload ID]...`: a stopwatch run of every quick workload, printed as a
 // table of medians and written as JSON, in well under two minutes.
+// With `scale [--quick] [--rows N] [--dir DIR] [--keep]`: issue 21's W6, pretraining from an N × 784 uint8 .npy file (Workloads/ScaleBenchmark.cs).
 // With `transferbench [--quick] [--out DIR] [--setup NAME]...`: issue 18's suite of transfer decisions (TransferBench/).
 public static class Program
 {
@@ -19,6 +20,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "transferbench")
         {
             return TransferBench.TransferBenchRunner.Run(args.AsSpan(1));
+        }
+
+        if (args.Length > 0 && args[0] == "scale")
+        {
+            return Workloads.ScaleBenchmark.Run(args.AsSpan(1));
         }
 
         if (args.Length > 0 && args[0] == "peak")

@@ -64,7 +64,7 @@ public static class CsvReader
         return Parse(reader.ReadToEnd(), sourceName, options ?? new CsvOptions());
     }
 
-    private static void CheckOptions(CsvOptions? options, string paramName)
+    internal static void CheckOptions(CsvOptions? options, string paramName)
     {
         if (options is { ClassNames: { } names, ClassCount: int count } && count != names.Count)
         {
@@ -144,7 +144,7 @@ public static class CsvReader
         return names is null ? data : data.WithClassNames(names);
     }
 
-    private static int LabelColumn(CsvOptions options, string[]? header, int width, string source, int headerLine)
+    internal static int LabelColumn(CsvOptions options, string[]? header, int width, string source, int headerLine)
     {
         if (options.LabelColumn is { } name)
         {

@@ -18,21 +18,32 @@ public sealed partial class Dataset
             throw new ArgumentException("Expected a classification set to name classes of, but this one has regression targets.", nameof(classNames));
         }
 
-        if (classNames.Count != ClassCount)
+        EnsureClassNames(classNames, ClassCount, nameof(classNames));
+        return new Dataset(_features, FeatureCount, Count, _labels, ClassCount, _targets, TargetCount, [.. classNames]);
+    }
+
+    /// <summary>Throws unless <paramref name="classNames"/> (when given) holds one non-empty name for each of <paramref name="classCount"/> classes.</summary>
+    internal static void EnsureClassNames(IReadOnlyList<string>? classNames, int classCount, string paramName)
+    {
+        if (classNames is null)
+        {
+            return;
+        }
+
+        if (classNames.Count != classCount)
         {
             throw new ArgumentException(
-                Invariant.F($"Expected {ClassCount} class names, one per class, but got {classNames.Count}."), nameof(classNames));
+                Invariant.F($"Expected {classCount} class names, one per class, but got {classNames.Count}."), paramName);
         }
 
         for (int c = 0; c < classNames.Count; c++)
         {
             if (string.IsNullOrWhiteSpace(classNames[c]))
             {
-                throw new ArgumentException(Invariant.F($"Expected a non-empty name for every class but the name of class {c} is empty."), nameof(classNames));
+                throw new ArgumentException(Invariant.F($"Expected a non-empty name for every class but the name of class {c} is empty."), paramName);
             }
         }
 
-        return new Dataset(_features, FeatureCount, Count, _labels, ClassCount, _targets, TargetCount, [.. classNames]);
     }
 
     /// <summary>Returns the name of class <paramref name="label"/>, or the label as a number when the set has no class names.</summary>

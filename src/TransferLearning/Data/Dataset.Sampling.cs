@@ -23,30 +23,7 @@ public sealed partial class Dataset
             throw new InvalidOperationException($"Cannot split a set of {Count} example(s) in two.");
         }
 
-        var random = new Xoshiro256StarStar(seed);
-        var first = new List<int>();
-        var second = new List<int>();
-        foreach (var items in Strata.Shuffled(this, random))
-        {
-            int take = (int)Math.Round(items.Length * firstFraction);
-            if (items.Length >= 2)
-            {
-                take = Math.Clamp(take, 1, items.Length - 1);
-            }
-
-            first.AddRange(items.Take(take));
-            second.AddRange(items.Skip(take));
-        }
-
-        if (first.Count == 0 || second.Count == 0)
-        {
-            // Degenerate strata (every class has one example): fall back to a plain split.
-            var all = Enumerable.Range(0, Count).ToArray();
-            Strata.Shuffle(all, random);
-            int take = Math.Clamp((int)Math.Round(Count * firstFraction), 1, Count - 1);
-            return (Subset(all[..take]), Subset(all[take..]));
-        }
-
+        var (first, second) = Strata.Split(Strata.Of(this), Count, firstFraction, new Xoshiro256StarStar(seed));
         return (Subset(first), Subset(second));
     }
 

@@ -222,6 +222,10 @@ public sealed partial class Dataset
         return new Dataset(x, n, indices.Count, labels, ClassCount, targets, TargetCount, _classNames);
     }
 
+    /// <summary>A set over column-major arrays the caller made for it alone and has already checked (a source's examples read into memory).</summary>
+    internal static Dataset FromColumns(float[] features, int featureCount, int count, int[]? labels, int classCount, float[]? targets, int targetCount, IReadOnlyList<string>? classNames) =>
+        new(features, featureCount, count, labels, classCount, targets, targetCount, classNames?.ToArray());
+
     /// <summary>Returns a copy with features replaced by <paramref name="features"/> (same examples, same labels or targets).</summary>
     internal Dataset WithFeatures(float[] features, int featureCount) =>
         new(features, featureCount, Count, _labels, ClassCount, _targets, TargetCount, _classNames);
@@ -231,7 +235,7 @@ public sealed partial class Dataset
         ? string.Create(CultureInfo.InvariantCulture, $"Dataset({Count:N0} examples × {FeatureCount} features, {ClassCount} classes)")
         : string.Create(CultureInfo.InvariantCulture, $"Dataset({Count:N0} examples × {FeatureCount} features, {TargetCount} targets)");
 
-    /// <summary>Fisher–Yates shuffle in place (see <see cref="Strata.Shuffle"/>).</summary>
+    /// <summary>Fisher–Yates shuffle in place (see <see cref="Strata.Shuffle(int[], Random)"/>).</summary>
     internal static void Shuffle(int[] items, Random random) => Strata.Shuffle(items, random);
 
     /// <summary>The column-major values of <paramref name="features"/>, checked; a copy unless <paramref name="copy"/> is false (a matrix made for this set alone).</summary>

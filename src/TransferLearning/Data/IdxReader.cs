@@ -206,8 +206,15 @@ public static partial class IdxReader
     /// <exception cref="DataFormatException">A file is malformed, the counts disagree, the set is empty, a label is out of range, or (no <paramref name="classCount"/>) the largest label is 2²⁴ or more.</exception>
     public static Dataset ReadDataset(string featuresPath, string labelsPath, int? classCount = null, float scale = 1f, IReadOnlyList<string>? classNames = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(featuresPath);
-        ArgumentException.ThrowIfNullOrEmpty(labelsPath);
+        CheckPairArguments(featuresPath, labelsPath, classCount, scale);
+        return ReadDatasetCore(featuresPath, labelsPath, classCount, scale, classNames, itemShape: null);
+    }
+
+    /// <summary>The checks of a reader of a features file and a labels file: both paths given, a finite scale, a class count of at least 1 when given.</summary>
+    internal static void CheckPairArguments(string featuresPath, string labelsPath, int? classCount, float scale, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(featuresPath))] string featuresName = "", [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(labelsPath))] string labelsName = "")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(featuresPath, featuresName);
+        ArgumentException.ThrowIfNullOrEmpty(labelsPath, labelsName);
         if (!float.IsFinite(scale))
         {
             throw new ArgumentException(Invariant.F($"Expected a finite scale but got {scale}."), nameof(scale));
@@ -217,8 +224,6 @@ public static partial class IdxReader
         {
             Guard.AtLeast(classes, 1, nameof(classCount));
         }
-
-        return ReadDatasetCore(featuresPath, labelsPath, classCount, scale, classNames, itemShape: null);
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace TransferLearning.Training;
 /// The mini-batches of one training run: a seeded shuffle of the example order every epoch, and the
 /// gathering of a batch's columns, labels and targets into buffers sized once (unshuffled batches are used in place).
 /// </summary>
-internal sealed class MiniBatches
+internal sealed class MiniBatches : IMiniBatches
 {
     private readonly Dataset _data;
     private readonly bool _shuffle;

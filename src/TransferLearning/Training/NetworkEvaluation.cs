@@ -44,13 +44,111 @@ public static class NetworkEvaluation
     }
 
     /// <summary>Throws unless <paramref name="data"/>'s features fit <paramref name="network"/>'s inputs and its top layer is dense.</summary>
-    internal static void EnsureFits(Network network, Dataset data, string paramName)
+    internal static void EnsureFits(Network network, Dataset data, string paramName) => EnsureFits(network, data.FeatureCount, paramName);
+
+    /// <summary>Throws unless data of <paramref name="featureCount"/> features fit <paramref name="network"/>'s inputs and its top layer is dense.</summary>
+    internal static void EnsureFits(Network network, int featureCount, string paramName)
     {
         _ = network.OutputLayer; // throws when there are no layers or the top layer is not dense
-        if (data.FeatureCount != network.InputSize)
+        if (featureCount != network.InputSize)
         {
             throw new ArgumentException(
-                $"Expected data with {network.InputSize} feature rows (the network's input size) but got {data.FeatureCount}.", paramName);
+                $"Expected data with {network.InputSize} feature rows (the network's input size) but got {featureCount}.", paramName);
+        }
+    }
+
+    /// <summary>
+    /// Computes the mean loss and, for class labels, the accuracy of <paramref name="network"/> on a <see cref="DataSource"/>,
+    /// reading it in blocks of 4,096 examples (inference: dropout off, batch normalisation on running statistics).
+    /// </summary>
+    /// <param name="network">The network.</param>
+    /// <param name="data">The examples; <see cref="DataSource.FeatureCount"/> must equal the network's input size.</param>
+    /// <param name="loss">The loss; <see langword="null"/> (the default) picks <see cref="Loss.For(Activation)"/> of the output activation.</param>
+    /// <returns>The loss and the accuracy.</returns>
+    /// <remarks>
+    /// Each block's outputs are those of <see cref="Evaluate(Network, Dataset, Loss?)"/> on the same examples, bit for bit (the
+    /// inference path computes each example's column alone); the loss is <c>(1/m)·Σ_blocks Σ_examples loss</c>, summed in
+    /// double block by block, so it may differ from the in-memory figure in the last bits. The accuracy is exact.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="data"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The data does not fit the network or the loss, or gives non-finite outputs.</exception>
+    /// <exception cref="InvalidOperationException">The network has no layers or its top layer is not dense.</exception>
+    /// <exception cref="DataFormatException">The source holds a malformed value.</exception>
+    public static Evaluation EvaluateFromSource(this Network network, DataSource data, Loss? loss = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        EnsureFits(network, data.FeatureCount, nameof(data));
+        loss ??= Loss.For(network.OutputLayer.Activation);
+        loss.Validate(network.OutputLayer, data.ShapeProbe(), nameof(data));
+        var result = Evaluate(network, data, loss, 0);
+        if (!double.IsFinite(result.Loss))
+        {
+            throw new ArgumentException(Invariant.F($"Expected a finite loss (finite outputs) but got {result.Loss}."), nameof(data));
+        }
+
+        return result;
+    }
+
+    /// <summary>Mean loss and accuracy of layers <c>[first, L)</c> on a source, block by block; NaN (and no accuracy) when an output is not finite.</summary>
+    internal static Evaluation Evaluate(Network network, DataSource data, Loss loss, int first)
+    {
+        int m = data.Count;
+        int block = Math.Min(DataSource.ScanBlock, m);
+        int rows = network.OutputSize;
+        int n = network.InputRowsOf(first);
+        var pool = ArrayPool<float>.Shared;
+        float[] x = pool.Rent(n * block);
+        float[] output = pool.Rent(rows * block);
+        float[]? z = loss.ReadsPreActivation ? pool.Rent(rows * block) : null;
+        int[] indices = ArrayPool<int>.Shared.Rent(block);
+        int[] labels = ArrayPool<int>.Shared.Rent(data.IsClassification ? block : 0);
+        float[] targets = pool.Rent(data.TargetCount * block);
+        try
+        {
+            double lossSum = 0;
+            long correct = 0;
+            for (int start = 0; start < m; start += block)
+            {
+                int count = Math.Min(block, m - start);
+                for (int j = 0; j < count; j++)
+                {
+                    indices[j] = start + j;
+                }
+
+                data.Gather(
+                    indices.AsSpan(0, count),
+                    x.AsSpan(0, n * count),
+                    data.IsClassification ? labels.AsSpan(0, count) : default,
+                    data.IsClassification ? default : targets.AsSpan(0, data.TargetCount * count));
+                var a = output.AsSpan(0, rows * count);
+                var preActivation = z is null ? default : z.AsSpan(0, rows * count);
+                if (!TryOutputs(network, x.AsSpan(0, n * count), count, first, a, preActivation))
+                {
+                    return new Evaluation { Loss = double.NaN, Accuracy = null, Count = m };
+                }
+
+                var batch = data.IsClassification
+                    ? new BatchTargets(labels.AsSpan(0, count), default)
+                    : new BatchTargets(default, targets.AsSpan(0, data.TargetCount * count));
+                lossSum += loss.Sum(preActivation, a, rows, batch);
+                correct += data.IsClassification ? CountCorrect(a, rows, batch.Labels) : 0;
+            }
+
+            return new Evaluation { Loss = lossSum / m, Accuracy = data.IsClassification ? (double)correct / m : null, Count = m };
+        }
+        finally
+        {
+            pool.Return(targets);
+            ArrayPool<int>.Shared.Return(labels);
+            ArrayPool<int>.Shared.Return(indices);
+            if (z is not null)
+            {
+                pool.Return(z);
+            }
+
+            pool.Return(output);
+            pool.Return(x);
         }
     }
 

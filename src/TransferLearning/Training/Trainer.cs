@@ -32,6 +32,10 @@ namespace TransferLearning.Training;
 /// With <see cref="TrainingOptions.Checkpoint"/> the run is saved after every so many epochs, and <see cref="Resume"/>
 /// goes on from the file in a new process: same network, data and options → the uninterrupted run's weights, bit for bit.
 /// </para>
+/// <para>
+/// Data larger than memory train with <see cref="FitFromSource"/>: a <see cref="DataSource"/> (a memory-mapped <c>.npy</c> or IDX
+/// file, a CSV file streamed once) gathered a mini-batch at a time on a background thread.
+/// </para>
 /// </remarks>
 public sealed partial class Trainer
 {
@@ -106,15 +110,38 @@ public sealed partial class Trainer
             loss.Validate(network.OutputLayer, validation, nameof(validation));
         }
 
-        groups ??= Options.ParameterGroups?.Invoke(network) ?? DefaultGroups(network);
-        EnsureOwnParameters(network, groups);
-        var identity = Options.Checkpoint is not null || resume is not null ? new CheckpointIdentity(network, groups, Options, loss, train, validation) : null;
+        var (optimizer, checkpointed, usedGroups) = Prepare(network, groups);
+        var identity = Options.Checkpoint is not null || resume is not null ? new CheckpointIdentity(network, usedGroups, Options, loss, train, validation) : null;
         if (resume is not null)
         {
             identity!.EnsureMatches(resume);
-            RestoreNetwork(resume, network, groups);
+            RestoreNetwork(resume, network, usedGroups);
         }
 
+        // Frozen-feature caching: a wholly frozen bottom block is run once per data set.
+        int first = Options.CacheFrozenFeatures ? network.FrozenPrefixLength() : 0;
+        var trainSet = first > 0 ? FeaturesAt(network, train, first) : train;
+        var validationSet = validation is not null && first > 0 ? FeaturesAt(network, validation, first) : validation;
+        var batches = new MiniBatches(trainSet, Options.BatchSize, Options.Shuffle, new Xoshiro256StarStar(Options.Seed));
+        using var training = network.BeginTraining();
+        var run = new Run(network, loss, optimizer, checkpointed, batches, trainSet.Count, trainSet.IsClassification, first, Options, progress, cancellationToken) { Identity = identity };
+        if (resume is not null)
+        {
+            run.Restore(resume);
+        }
+
+        return run.Execute(validationSet is null ? null : () => NetworkEvaluation.Evaluate(network, validationSet.FeatureData, validationSet, first, loss));
+    }
+
+    /// <summary>
+    /// What every run starts with: the parameter groups (<paramref name="groups"/>, else <see cref="TrainingOptions.ParameterGroups"/>,
+    /// else every parameter that is not frozen), checked to be the network's own, their optimiser, and what a divergence or
+    /// restore-best puts back (the trainable parameters and the running statistics that move with them).
+    /// </summary>
+    private (Optimizer Optimizer, Parameter[] Checkpointed, IReadOnlyList<ParameterGroup> Groups) Prepare(Network network, IReadOnlyList<ParameterGroup>? groups)
+    {
+        groups ??= Options.ParameterGroups?.Invoke(network) ?? DefaultGroups(network);
+        EnsureOwnParameters(network, groups);
         var optimizer = Options.Optimizer.Create(groups);
         var trainable = groups.SelectMany(g => g.Parameters).Where(p => !p.IsFrozen).Distinct().ToArray();
         if (trainable.Length == 0)
@@ -122,21 +149,7 @@ public sealed partial class Trainer
             throw new InvalidOperationException("Every parameter in the parameter groups is frozen: there is nothing to train.");
         }
 
-        // Frozen-feature caching: a wholly frozen bottom block is run once per data set.
-        int first = Options.CacheFrozenFeatures ? network.FrozenPrefixLength() : 0;
-        var trainSet = first > 0 ? FeaturesAt(network, train, first) : train;
-        var validationSet = validation is not null && first > 0 ? FeaturesAt(network, validation, first) : validation;
-
-        // A divergence or restore-best puts back the trainable parameters and the running statistics that move with them.
-        var checkpointed = trainable.Concat(network.Layers.Where(l => !l.IsFrozen).SelectMany(l => l.Buffers)).ToArray();
-        using var training = network.BeginTraining();
-        var run = new Run(network, loss, optimizer, checkpointed, trainSet, first, Options, progress, cancellationToken) { Identity = identity };
-        if (resume is not null)
-        {
-            run.Restore(resume);
-        }
-
-        return run.Execute(validationSet);
+        return (optimizer, trainable.Concat(network.Layers.Where(l => !l.IsFrozen).SelectMany(l => l.Buffers)).ToArray(), groups);
     }
 
     private static IReadOnlyList<ParameterGroup> DefaultGroups(Network network)
@@ -175,10 +188,10 @@ public sealed partial class Trainer
     }
 
     /// <summary>The epoch loop of one call to <see cref="Fit"/>; every buffer is allocated here, once.</summary>
-    private sealed partial class Run(Network network, Loss loss, Optimizer optimizer, Parameter[] state, Dataset train, int first, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private sealed partial class Run(Network network, Loss loss, Optimizer optimizer, Parameter[] state, IMiniBatches batches, int trainCount, bool classification, int first, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        private readonly TrainingStep _step = new(network, loss, Math.Min(options.BatchSize, train.Count), first);
-        private readonly MiniBatches _batches = new(train, options.BatchSize, options.Shuffle, new Xoshiro256StarStar(options.Seed));
+        private readonly TrainingStep _step = new(network, loss, batches.Size, first);
+        private readonly IMiniBatches _batches = batches;
         private readonly DivergenceGuard _divergence = new(state, options);
         private readonly EarlyStoppingMonitor _stopping = new(state, options.EarlyStopping);
         private readonly List<EpochReport> _reports = new(Math.Min(options.Epochs, 1024)); // not pre-sized for Epochs = int.MaxValue
@@ -189,7 +202,8 @@ public sealed partial class Trainer
         /// <summary>Gets what identifies the run in a checkpoint (set when checkpoints are written or read).</summary>
         public CheckpointIdentity? Identity { get; init; }
 
-        public TrainingHistory Execute(Dataset? validation)
+        /// <summary>Runs the epochs; <paramref name="validate"/> scores the validation set after each (<see langword="null"/>: none).</summary>
+        public TrainingHistory Execute(Func<Evaluation>? validate)
         {
             var clock = Stopwatch.StartNew();
             var reports = _reports;
@@ -204,7 +218,7 @@ public sealed partial class Trainer
                 }
 
                 _divergence.EpochCompleted(trainLoss);
-                Evaluation? scored = validation is null ? null : NetworkEvaluation.Evaluate(network, validation.FeatureData, validation, first, loss);
+                Evaluation? scored = validate?.Invoke();
                 if (scored is not null && !double.IsFinite(scored.Loss))
                 {
                     throw _divergence.Diverged(epoch, 0, double.NaN);
@@ -249,7 +263,7 @@ public sealed partial class Trainer
                 progress?.Report(new TrainingProgress { Epoch = epoch, Batch = b + 1, BatchesPerEpoch = _batches.Count, BatchLoss = batchLoss });
             }
 
-            return (lossSum / train.Count, train.IsClassification ? (double)correct / train.Count : null);
+            return (lossSum / trainCount, classification ? (double)correct / trainCount : null);
         }
 
         /// <summary>
@@ -266,7 +280,7 @@ public sealed partial class Trainer
             }
 
             _divergence.Passed(batchLoss, epoch, b + 1);
-            if (train.IsClassification)
+            if (classification)
             {
                 correct += NetworkEvaluation.CountCorrect(_step.Output(count), network.OutputSize, targets.Labels);
             }

@@ -75,6 +75,22 @@ public sealed record TrainingOptions
     public bool Shuffle { get; init; } = true;
 
     /// <summary>
+    /// Gets how a <see cref="Data.DataSource"/> is shuffled when <see cref="Shuffle"/> is on: chunks of consecutive examples in a
+    /// seeded random order, then a seeded random order within a window of chunks (the maths is in <see cref="Training.StreamingShuffle"/>).
+    /// </summary>
+    /// <value>The default is <c>new StreamingShuffle()</c>: chunks of 1,024 examples, windows of 64 chunks.</value>
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    public StreamingShuffle StreamingShuffle
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            field = value;
+        }
+    } = new();
+
+    /// <summary>
     /// Gets how often, in mini-batches, the weights are checkpointed for divergence recovery: a run whose
     /// loss or weights become NaN or ∞ stops with the weights of the last checkpoint, which are weights
     /// whose mini-batch loss was finite, at most this many mini-batches back. 1 keeps the very last

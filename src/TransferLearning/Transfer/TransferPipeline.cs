@@ -43,14 +43,35 @@ public sealed class TransferPipeline
         ArgumentNullException.ThrowIfNull(source);
         var network = architecture.Clone();
         var history = new Trainer(options).Fit(network, source, validation, progress, cancellationToken);
-        return new PretrainedNetwork
-        {
-            Network = network,
-            SourceExampleCount = source.Count,
-            History = history,
-            SourceClassCount = source.IsClassification ? source.ClassCount : null,
-            ClassNames = source.ClassNames ?? [],
-        };
+        return Pretrained(network, history, source.Count, source.IsClassification ? source.ClassCount : null, source.ClassNames);
+    }
+
+    /// <summary>Trains a copy of <paramref name="architecture"/> on the source task from a <see cref="DataSource"/> (a file larger than memory, for instance), as <see cref="Trainer.FitFromSource"/> trains.</summary>
+    /// <param name="architecture">The network to pretrain; it is not modified (a copy trains).</param>
+    /// <param name="source">The source task's training examples.</param>
+    /// <param name="options">The training settings (with <see cref="TrainingOptions.StreamingShuffle"/>); <see langword="null"/> for the defaults.</param>
+    /// <param name="validation">An optional source validation set (e.g. the second part of <see cref="DataSource.Split(double, int)"/>).</param>
+    /// <param name="progress">Receives training progress.</param>
+    /// <param name="cancellationToken">Stops the training.</param>
+    /// <returns>The trained network with the source example count.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="architecture"/> or <paramref name="source"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The data does not fit the network, or <see cref="TrainingOptions.Checkpoint"/> is set.</exception>
+    /// <exception cref="DataFormatException">The source holds a malformed value.</exception>
+    /// <exception cref="TrainingDivergedException">Training diverged.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public PretrainedNetwork PretrainFromSource(
+        Network architecture,
+        DataSource source,
+        TrainingOptions? options = null,
+        DataSource? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentNullException.ThrowIfNull(source);
+        var network = architecture.Clone();
+        var history = new Trainer(options).FitFromSource(network, source, validation, progress, cancellationToken);
+        return Pretrained(network, history, source.Count, source.IsClassification ? source.ClassCount : null, source.ClassNames);
     }
 
     /// <summary>
@@ -81,6 +102,39 @@ public sealed class TransferPipeline
         var decision = Decide(setup, target, cancellationToken);
         var run = new TransferRun(setup, decision.Strategy).Train(target, validation, setup.Options.EpochsFor(target.Count), progress, cancellationToken);
         return new TransferResult { Network = run.Network, Decision = decision, History = run.History!, ClassNames = target.ClassNames ?? [] };
+    }
+
+    /// <summary>
+    /// Transfers <paramref name="pretrained"/> to a target task given as a <see cref="DataSource"/>: the target (the small task,
+    /// by the idea of transfer) is read into memory once (<see cref="DataSource.ToDataset"/>, 4 bytes a value), then
+    /// <see cref="Transfer"/> decides and trains on it — so the policy's probes, Auto's held-out measurements and the frozen-feature
+    /// cache all apply. To advise on (or train with) a sample of a large target, draw it with <see cref="DataSource.TakePerClass"/>.
+    /// </summary>
+    /// <param name="pretrained">The pretrained network; not modified.</param>
+    /// <param name="target">The target task's training examples.</param>
+    /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="validation">An optional target validation source, read into memory too.</param>
+    /// <param name="progress">Receives training progress.</param>
+    /// <param name="cancellationToken">Stops the training.</param>
+    /// <returns>The new network, the decision and the history.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">As <see cref="Transfer"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As <see cref="Transfer"/>.</exception>
+    /// <exception cref="InsufficientMemoryException">The target has more than <see cref="Array.MaxLength"/> feature values.</exception>
+    /// <exception cref="DataFormatException">The source holds a malformed value.</exception>
+    /// <exception cref="TrainingDivergedException">Training diverged.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public TransferResult TransferFromSource(
+        PretrainedNetwork pretrained,
+        DataSource target,
+        TransferOptions? options = null,
+        DataSource? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pretrained);
+        ArgumentNullException.ThrowIfNull(target);
+        return Transfer(pretrained, target.ToDataset(), options, validation?.ToDataset(), progress, cancellationToken);
     }
 
     /// <summary>
@@ -120,6 +174,16 @@ public sealed class TransferPipeline
         var setup = Setup(pretrained, target, options);
         return new TransferRun(setup, setup.Fitting(strategy, nameof(strategy))).Network;
     }
+
+    /// <summary>The pretrained network with what it learned from: the source's example count, classes and names.</summary>
+    private static PretrainedNetwork Pretrained(Network network, TrainingHistory history, int count, int? classCount, IReadOnlyList<string>? classNames) => new()
+    {
+        Network = network,
+        SourceExampleCount = count,
+        History = history,
+        SourceClassCount = classCount,
+        ClassNames = classNames ?? [],
+    };
 
     private static TransferSetup Setup(PretrainedNetwork pretrained, Dataset target, TransferOptions? options)
     {

@@ -52,4 +52,37 @@ public class TrainingAllocationTests
         // bookkeeping only (well under 2 KB an epoch), not anything per mini-batch.
         (five - one).Should().BeLessThan(4 * 2048, $"1 epoch allocated {one:N0} bytes and 5 epochs {five:N0}");
     }
+
+    [Fact]
+    public void FitFromSource_SteadyState_AllocatesNothingPerMiniBatch_OnEitherThread()
+    {
+        // A uint8 .npy file of 2,010 examples in batches of 20, shuffled in chunks: 101 mini-batches an epoch gathered on the
+        // reader thread (its allocations after the first mini-batch are counted too) while the training thread computes.
+        using var folder = new Support.TempFolder();
+        var (pixels, labels, _) = SourceTrainingTests.Bytes(2010, features: 40);
+        string x = folder.File("x.npy");
+        string y = folder.File("y.npy");
+        NpyFormat.Save<byte>(x, pixels, 2010, 40);
+        NpyFormat.Save<byte>(y, labels, 2010);
+        using var source = NpySource.Open(x, y, scale: 1f / 255);
+
+        long Allocated(int epochs)
+        {
+            var network = Network.Create(40, seed: 1).Dense(128, Activation.ReLU).Dense(3, Activation.Softmax);
+            network.TrainingBackend = ComputeBackend.Managed;
+            var trainer = new Trainer(new TrainingOptions { Epochs = epochs, BatchSize = 20, StreamingShuffle = new StreamingShuffle { ChunkSize = 100, WindowChunks = 3 } });
+            var pool = GemmWorkerPool.Shared;
+            long workers = pool.WorkerAllocatedBytes;
+            long reader = SourceBatches.WorkerAllocatedBytes;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            trainer.FitFromSource(network, source);
+            return GC.GetAllocatedBytesForCurrentThread() - before + (pool.WorkerAllocatedBytes - workers) + (SourceBatches.WorkerAllocatedBytes - reader);
+        }
+
+        Allocated(1);
+        long one = Allocated(1);
+        long five = Allocated(5);
+
+        (five - one).Should().BeLessThan(4 * 2048, $"1 epoch allocated {one:N0} bytes and 5 epochs {five:N0}");
+    }
 }
