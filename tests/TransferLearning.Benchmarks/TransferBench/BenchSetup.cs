@@ -1,6 +1,7 @@
 using TransferLearning.Data;
 using TransferLearning.Networks;
 using TransferLearning.Samples;
+using TransferLearning.Training;
 using TransferLearning.Transfer;
 
 namespace TransferLearning.Benchmarks.TransferBench;
@@ -18,6 +19,7 @@ namespace TransferLearning.Benchmarks.TransferBench;
 /// <param name="NewLayers">The new layers in place of the source's output layer; <see langword="null"/> for the pipeline's default.</param>
 /// <param name="Notes">Facts about the set-up to measure once and print (such as a linear probe on the raw pixels); <see langword="null"/> for none.</param>
 /// <param name="OneSeedFrom">Sizes from this one on get one seed (the "1 at 1,000"); the default is 1,000.</param>
+/// <param name="DecideOn">What Default and Auto are told the transfer is judged on (<see cref="TransferOptions.Metric"/>); <see langword="null"/> for the target's default.</param>
 public sealed record BenchSetup(
     string Name,
     string Metric,
@@ -30,4 +32,5 @@ public sealed record BenchSetup(
     Func<Network, int, double> Score,
     IReadOnlyList<LayerSpec>? NewLayers = null,
     Func<IReadOnlyList<string>>? Notes = null,
-    int OneSeedFrom = 1000);
+    int OneSeedFrom = 1000,
+    TransferMetric? DecideOn = null);

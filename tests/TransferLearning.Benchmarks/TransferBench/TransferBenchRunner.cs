@@ -162,7 +162,7 @@ public static class TransferBenchRunner
             var target = setup.Draw(size, seed);
             count = seed == 0 ? target.Count : count;
             Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {setup.Name} N={size} ({target.Count:N0} examples), seed {seed}");
-            var options = new TransferOptions { NewLayers = setup.NewLayers, Seed = seed, Training = training.TrainingFor(target.Count, seed) };
+            var options = new TransferOptions { NewLayers = setup.NewLayers, Seed = seed, Training = training.TrainingFor(target.Count, seed), Metric = setup.DecideOn };
 
             // Every fixed strategy, timed from the call to the trained network; then scored on all test examples.
             var trained = new Dictionary<string, (double Score, double Seconds)>();

@@ -24,7 +24,8 @@ namespace TransferLearning.Transfer;
 /// resampled with replacement <see cref="BootstrapResamples"/> times, the metric difference computed on each
 /// resample, and its standard deviation is the standard error of the difference. The standard error is
 /// paired (both candidates see the same resample), so it stays small where two candidates err on the same
-/// examples — near a ceiling, a 0.5-point difference can be well beyond the noise.
+/// examples — near a ceiling, a 0.5-point difference can be well beyond the noise. A resample the metric cannot score
+/// (average precision without a positive) is left out; with fewer than two scored, the error is infinite.
 /// </para>
 /// </remarks>
 internal sealed class HeldOutEvidence
@@ -149,7 +150,9 @@ internal sealed class HeldOutEvidence
             differences[b] = metric.Score(Pooled(first, folds, sample), truth) - metric.Score(Pooled(second, folds, sample), truth);
         }
 
-        return (difference, Math.Sqrt(Statistics.Variance(differences)));
+        // A resample the metric cannot score (average precision with no positive drawn) is left out.
+        double[] finite = [.. differences.Where(double.IsFinite)];
+        return (difference, finite.Length > 1 ? Math.Sqrt(Statistics.Variance(finite)) : double.PositiveInfinity);
     }
 
     /// <summary>The network's outputs on <paramref name="data"/>, rows × examples, column-major.</summary>
