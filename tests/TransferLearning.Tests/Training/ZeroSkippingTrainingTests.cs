@@ -36,6 +36,22 @@ public class ZeroSkippingTrainingTests
     }
 
     [SkippableFact]
+    public void Fit_BatchOverKcMax_SkipsZerosInTheForwardProductOnly_AndGivesTheDenseWeights()
+    {
+        // A batch of 400 examples: the dense weight gradient sums them in two partial sums (200 + 200), which the
+        // zero-skipping kernel does not reproduce, so it keeps the dense product there.
+        Skip.IfNot(SparseTrainingGemm.IsSupported, "This CPU has no AVX2 with FMA.");
+        var data = Data(inputs: 100, count: 400, zeroShare: 0.7);
+
+        var (dense, _, _) = Train(data, "Sgd", 400, threads: 2, skipsZeroInputs: false);
+        var (sparse, forwards, gradients) = Train(data, "Sgd", 400, threads: 2, skipsZeroInputs: true);
+
+        forwards.Should().Be(2);
+        gradients.Should().Be(0);
+        Weights.ShouldBeIdentical(sparse, dense);
+    }
+
+    [SkippableFact]
     public void Fit_InputsWithoutZeros_TakeTheDenseProducts_AndGiveTheSameWeights()
     {
         Skip.IfNot(SparseTrainingGemm.IsSupported, "This CPU has no AVX2 with FMA.");
