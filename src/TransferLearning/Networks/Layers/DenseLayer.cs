@@ -18,6 +18,14 @@ namespace TransferLearning.Networks;
 /// A frozen parameter receives no gradient (its product is not computed); when nothing below a layer
 /// trains, <c>dA[l-1]</c> is not computed either.
 /// </para>
+/// <para>
+/// The layer that reads a training batch's inputs (the first layer, or the first that trains on cached features)
+/// skips the terms of zero inputs in <c>W[l]·A[l-1]</c> and <c>dZ[l]·A[l-1]ᵀ</c> when the batch has enough of them
+/// (images' background), on the managed backend with AVX2 or AVX-512: each sum is the dense product's, term for
+/// term in the same order without the terms that are exactly 0, so the weights are the same bits as with the dense
+/// products. A batch where fewer than 30 % of the multiply-adds would be skipped (any batch without zeros) runs the
+/// dense products.
+/// </para>
 /// </remarks>
 public sealed class DenseLayer : Layer, IAffineLayer
 {
