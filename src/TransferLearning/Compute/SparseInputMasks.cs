@@ -180,12 +180,13 @@ internal sealed unsafe class SparseInputMasks
             // A bit per group of four inputs with one not zero (GroupInputs = 4 divides 64: groups never straddle words).
             ulong groups = (bits | (bits >> 1) | (bits >> 2) | (bits >> 3)) & 0x1111_1111_1111_1111UL;
             ulong exampleBit = 1UL << (e & 63);
-            int word = e >> 6;
+            ulong* column = GroupMask(0) + (e >> 6);   // word e / 64 of group 0; of group g at + g·ExampleWords
+            int firstGroup = w * 64 / GroupInputs;
             while (groups != 0)
             {
-                int g = ((w * 64) + BitOperations.TrailingZeroCount(groups)) / GroupInputs;
+                int g = firstGroup + (BitOperations.TrailingZeroCount(groups) / GroupInputs);
                 groups &= groups - 1;
-                GroupMask(g)[word] |= exampleBit;
+                column[(nint)g * ExampleWords] |= exampleBit;
             }
         }
     }
