@@ -49,7 +49,9 @@ internal unsafe struct GemmProblem
 internal static unsafe class GemmDriver<TK>
     where TK : struct, IGemmMicroKernel
 {
-    private const int KcMax = 384;
+    // The depth of a packed block. The sums of a product with k > KcMax are made of ceil(k / KcMax) partial sums
+    // of KcStep(k) terms each, added to C one after another: SparseTrainingGemm keeps that order.
+    internal const int KcMax = 384;
     private const int McMax = 192;
     private const int NcMax = 2040;
 
@@ -60,8 +62,7 @@ internal static unsafe class GemmDriver<TK>
         int nr = TK.Nr;
         int k = p.K;
 
-        int kBlocks = CeilDiv(k, KcMax);
-        int kcStep = CeilDiv(k, kBlocks);
+        int kcStep = KcStep(k);
         int rows = i1 - i0;
         int mcStep = RoundUp(CeilDiv(rows, CeilDiv(rows, RoundUp(McMax, mr))), mr);
         int cols = j1 - j0;
@@ -166,10 +167,13 @@ internal static unsafe class GemmDriver<TK>
     /// <summary>The packed-A and packed-B floats that any block of <paramref name="p"/> needs at most.</summary>
     public static (int A, int B) BufferFloats(in GemmProblem p)
     {
-        int kcStep = CeilDiv(p.K, CeilDiv(p.K, KcMax));
+        int kcStep = KcStep(p.K);
         return (Math.Min(RoundUp(McMax, TK.Mr), RoundUp(p.M, TK.Mr)) * kcStep,
                 Math.Min(RoundUp(NcMax, TK.Nr), RoundUp(p.N, TK.Nr)) * kcStep);
     }
+
+    /// <summary>The number of terms of each partial sum (the last may have fewer) that a product of depth <paramref name="k"/> adds to C.</summary>
+    public static int KcStep(int k) => CeilDiv(k, CeilDiv(k, KcMax));
 
     private static int CeilDiv(int x, int y) => (x + y - 1) / y;
 

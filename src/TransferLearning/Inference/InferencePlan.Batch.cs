@@ -71,7 +71,7 @@ internal sealed partial class InferencePlan
         int stride = rows;   // columns: the leading dimension; panels: floats per panel
         bool inPanels = false;
         int slot = 0;
-        if (kernel == GemmKernelKind.Avx512 && SparseBatchGemm.IsSupported && IsAffineOnly(range) && SparseBatchGemm.SharesEnoughZeros(x, rows, columns))
+        if (SparseBatchGemm.IsSupportedFor(kernel) && IsAffineOnly(range) && SparseBatchGemm.SharesEnoughZeros(x, rows, columns))
         {
             return RunSparse(range, kernel, threads, x, columns, output, z, prefetch, prefetchFloats);
         }

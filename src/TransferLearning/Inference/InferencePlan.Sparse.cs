@@ -3,15 +3,22 @@ using TransferLearning.Networks;
 
 namespace TransferLearning.Inference;
 
-/// <summary>A small batch of examples that share zero inputs, on the sparse products (AVX-512).</summary>
+/// <summary>A small batch of examples that share zero inputs, on the sparse products (AVX-512 or AVX2).</summary>
 internal sealed partial class InferencePlan
 {
+    /// <summary>
+    /// The rows of a last layer that the sparse path runs on the dense small-batch product (10 classes): half an
+    /// AVX-512 panel, a whole AVX2 panel, whose sparse kernels would run nearly every input of the union of 8 (or 4)
+    /// examples.
+    /// </summary>
+    private const int SmallOutputRows = 16;
+
     /// <summary>
     /// 2 to 64 examples whose pairs share a sixth or more zero inputs (images; see
     /// <see cref="SparseBatchGemm"/>), through a range of affine layers (and layers that are the identity at
     /// inference): per affine layer, <c>Y = g(W·X + b)</c> with the examples as columns, on the one-example
     /// packing, skipping the columns of <c>W</c> that neither example of a pair needs. The hidden ReLU layers'
-    /// outputs are about half zero too. The last layer, when it has 16 rows or fewer (10 classes), runs the dense
+    /// outputs are about half zero too. The last layer, when it has <see cref="SmallOutputRows"/> rows or fewer (10 classes), runs the dense
     /// small-batch product instead (<see cref="RunOutputLayer"/>). <paramref name="z"/>, when not null, receives
     /// the last layer's pre-activation.
     /// </summary>
@@ -33,7 +40,7 @@ internal sealed partial class InferencePlan
                 continue;   // the identity at inference (dropout)
             }
 
-            if (l == last && affine.OutputSize <= mr / 2 && data != x)
+            if (l == last && affine.OutputSize <= SmallOutputRows && data != x)
             {
                 RunOutputLayer(l, affine, kernel, threads, data, ld, columns, slot, output, z);
                 return true;

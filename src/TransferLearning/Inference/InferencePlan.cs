@@ -10,9 +10,9 @@ namespace TransferLearning.Inference;
 /// (<see cref="IAffineLayer"/>) are packed once per weight version (re-packed only when training or
 /// <see cref="Parameter.SetValues"/> changed them), then, per layer, one product on the packed panels with the
 /// bias and a ReLU-family activation fused in, into per-thread scratch. One example: matrix–vector products;
-/// up to <see cref="Network.SmallBatchLimit"/>: the small-batch products, each split between the cores (on
-/// AVX-512, when pairs of examples share enough zero inputs, the sparse products of
-/// <see cref="SparseBatchGemm"/>); more: slices of examples, each on one core.
+/// up to <see cref="Network.SmallBatchLimit"/>: the small-batch products, each split between the cores (when
+/// pairs of examples share enough zero inputs, the sparse products of <see cref="SparseBatchGemm"/>, on AVX-512 or
+/// on AVX2 as the backend's kernel is); more: slices of examples, each on one core.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -24,15 +24,16 @@ namespace TransferLearning.Inference;
 //
 // Each output is the same sum, in the same order, as the dense kernels compute: a skipped term adds exactly 0
 // (only a sum that is zero may differ in its sign).
+//
+// On AVX2 (no AVX-512, or AVX-512 turned off: the backend's kernel decides), the same walk with 256-bit vectors on
+// the AVX2 micro-kernel's packing of 16-row panels (Avx2Kernels): three panels × a pair of examples (12 of the 16
+// registers), one panel × four examples, half a panel × eight.
+//
+// The columns per block are chosen per CPU from its L1 data cache (ColumnBlockFor): a block of weights takes at most
+// two thirds of it, in whole 16-column steps up to 64 (a mask is one 64-bit word).
 internal static unsafe partial class SparseBatchGemm
 {
-    // Columns of W per block: 4 panels × 64 columns × 32 rows × 4 bytes = 32 KB, in a 48 KB L1. (Blocks of 128
-    // columns, 64 KB, made W5 on images 5–8 % slower, of 32 columns 5–14 %: alternating runs.)
-    private const int ColumnBlock = 64;
-
-    // Panels per row block (the accumulators: 4 panels × 2 vectors × 2 examples = 16 of the 32 registers).
-    private const int BlockPanels = 4;
-
+    // The AVX-512 packing's panel height.
     private const int Mr = 32;
 
     private static readonly SparseJob SharedJob = new();
@@ -46,6 +47,21 @@ internal static unsafe partial class SparseBatchGemm
     // Whether the kernel can run here: AVX-512, used by .NET's vectors (some CPUs have it turned off), and the
     // one-example packing of 32-row panels.
     public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+
+    // Whether the kernels of `kernel` (the backend's micro-kernel, whose packing the weights are in) run here.
+    public static bool IsSupportedFor(GemmKernelKind kernel) => kernel switch
+    {
+        GemmKernelKind.Avx512 => IsSupported,
+        GemmKernelKind.Avx2 => Avx2Kernels.IsSupported,
+        _ => false,
+    };
+
+    // Columns of W per block for blocks of `blockBytesPerColumn` bytes a column in an L1 data cache of `l1Bytes`:
+    // the block at most two thirds of L1, in steps of 16 columns, from 16 to 64. AVX-512 (4 panels × 32 rows, 512
+    // bytes a column): 64 in a 48 KB L1 (Zen 5, where blocks of 128 columns, 64 KB, made W5 on images 5–8 % slower,
+    // of 32 columns 5–14 %: alternating runs), 32 in a 32 KB L1 (Zen 4). AVX2 (3 panels × 16 rows, 192 bytes): 64.
+    public static int ColumnBlockFor(int l1Bytes, int blockBytesPerColumn) =>
+        Math.Clamp(2 * l1Bytes / 3 / blockBytesPerColumn / 16 * 16, 16, 64);
 
     // Examples whose zeros SharesEnoughZeros counts: the first eight (four pairs), contiguous.
     private const int SampledExamples = 8;
@@ -70,9 +86,9 @@ internal static unsafe partial class SparseBatchGemm
             float* first = x + ((nint)(2 * p) * k);
             float* second = 2 * p + 1 < examples ? first + k : first;
             int j = 0;
-            for (; j + 16 <= k; j += 16)
+            for (; j + 8 <= k; j += 8)
             {
-                var zero = Vector512.Equals(Vector512.Load(first + j), Vector512<float>.Zero) & Vector512.Equals(Vector512.Load(second + j), Vector512<float>.Zero);
+                var zero = Vector256.Equals(Vector256.Load(first + j), Vector256<float>.Zero) & Vector256.Equals(Vector256.Load(second + j), Vector256<float>.Zero);
                 shared += BitOperations.PopCount(zero.ExtractMostSignificantBits());
             }
 
@@ -86,7 +102,7 @@ internal static unsafe partial class SparseBatchGemm
     }
 
     // Y ← act(W·X + b) for n examples: act is LeakyReLU(slope) when fuseSlope is a number (0: ReLU), the identity
-    // when NaN. w must be packed in panels of 32 rows; y has w.PaddedRows values per example (the rows past w.Rows
+    // when NaN. w must be packed in panels of 32 rows for the AVX-512 kernel, 16 for AVX2 (w.Kernel's Mr); y has w.PaddedRows values per example (the rows past w.Rows
     // are act(0)). `prefetch` (optional) is fetched into L2 a share per block, as in PackedBatchGemm. With
     // checkFinite, returns false when X holds NaN or ±∞ (Y is then unspecified): the first row block reads every
     // input to find the columns its pairs need, and tests them as it goes (v − v is 0 for a finite v and NaN
@@ -95,9 +111,10 @@ internal static unsafe partial class SparseBatchGemm
     public static bool Multiply(
         PackedWeights w, float* x, int ldx, int n, float* y, float fuseSlope, int maxThreads, bool checkFinite = false, float* prefetch = null, int prefetchFloats = 0)
     {
-        if (w.Height != Mr)
+        int height = w.Kernel == GemmKernelKind.Avx2 ? Avx2Kernels.Height : Avx512Kernels.Height;
+        if (w.Height != height || !IsSupportedFor(w.Kernel))
         {
-            throw new InvalidOperationException($"Expected weights packed in panels of {Mr} rows but got {w.Height}.");
+            throw new InvalidOperationException($"Expected weights packed for a sparse kernel of this CPU in panels of {height} rows but got {w.Kernel} in panels of {w.Height}.");
         }
 
         if (TestHooks.Enabled)
@@ -135,39 +152,60 @@ internal static unsafe partial class SparseBatchGemm
         return nonFinite == 0;
     }
 
-    // Row blocks of 4 panels, then one per panel left over.
-    private static int RowBlocks(PackedWeights w) => (w.PanelCount / BlockPanels) + (w.PanelCount % BlockPanels);
-
+    // Row block `block` of `blocks` on the kernels of the weights' packing.
     private static void RunBlock(in Arguments args, int block, int blocks)
+    {
+        if (args.W.Kernel == GemmKernelKind.Avx2)
+        {
+            RunBlock<Avx2Kernels>(args, block, blocks);
+        }
+        else
+        {
+            RunBlock<Avx512Kernels>(args, block, blocks);
+        }
+    }
+
+    // Row blocks of BlockPanels panels, then one per panel left over.
+    private static int RowBlocks(PackedWeights w)
+    {
+        int blockPanels = w.Kernel == GemmKernelKind.Avx2 ? Avx2Kernels.BlockPanels : Avx512Kernels.BlockPanels;
+        return (w.PanelCount / blockPanels) + (w.PanelCount % blockPanels);
+    }
+
+    private static void RunBlock<TK>(in Arguments args, int block, int blocks)
+        where TK : struct, ISparseKernels
     {
         PackedWeights w = args.W;
         int k = w.Columns;
-        int whole = w.PanelCount / BlockPanels;
-        int firstPanel = block < whole ? block * BlockPanels : (whole * BlockPanels) + (block - whole);
-        int panels = block < whole ? BlockPanels : 1;
-        long stride = (long)Mr * k;
+        int whole = w.PanelCount / TK.BlockPanels;
+        int firstPanel = block < whole ? block * TK.BlockPanels : (whole * TK.BlockPanels) + (block - whole);
+        int panels = block < whole ? TK.BlockPanels : 1;
+        int height = TK.Height;
+        int columnBlock = TK.ColumnBlock;
+        long stride = (long)height * k;
         float* a = w.Panels + (firstPanel * stride);
-        float* bias = w.Bias + (firstPanel * Mr);
+        float* bias = w.Bias + (firstPanel * height);
         int lines = args.PrefetchLines;
-        int steps = ((k + ColumnBlock - 1) / ColumnBlock) * blocks;
-        int step = block * ((k + ColumnBlock - 1) / ColumnBlock);
+        int steps = ((k + columnBlock - 1) / columnBlock) * blocks;
+        int step = block * ((k + columnBlock - 1) / columnBlock);
         float** xs = stackalloc float*[8];   // a group of eight examples (Half8)
         float** ys = stackalloc float*[8];
 
-        // Four panels: two examples at a time (16 accumulators). One panel: four (8 accumulators, enough
-        // independent sums to cover the latency of the multiply-adds; two examples left it at half speed), or,
-        // when the panel holds 16 rows or fewer, eight, a vector each (a small hidden layer: InferencePlan runs an
-        // output layer that small on the dense product, which was faster).
-        bool halfPanel = panels == 1 && w.Rows - (firstPanel * Mr) <= Mr / 2;
-        int group = panels == BlockPanels ? 2 : halfPanel ? 8 : 4;
+        // A block of panels (four of 32 rows on AVX-512, three of 16 on AVX2): two examples at a time (16 or 12
+        // accumulators). One panel: four (8 accumulators, enough independent sums to cover the latency of the
+        // multiply-adds; two examples left it at half speed), or, when the panel holds half its rows or fewer,
+        // eight, a vector each (a small hidden layer: InferencePlan runs an output layer that small on the dense
+        // product, which was faster).
+        bool halfPanel = panels == 1 && w.Rows - (firstPanel * height) <= height / 2;
+        int group = panels == TK.BlockPanels ? 2 : halfPanel ? 8 : 4;
 
         // The first row block's masks read every input of every example: they test them for NaN and ±∞ too.
         bool check = block == 0 && args.NonFinite != null;
-        var nonFinite = Vector512<uint>.Zero;
-        PrefetchInputs(args, 0);
-        for (int k0 = 0; k0 < k; k0 += ColumnBlock, step++)
+        uint nonFinite = 0;
+        PrefetchInputs(args, 0, columnBlock);
+        for (int k0 = 0; k0 < k; k0 += columnBlock, step++)
         {
-            PrefetchInputs(args, k0 + ColumnBlock);
+            PrefetchInputs(args, k0 + columnBlock, columnBlock);
             if (Sse.IsSupported && args.Prefetch != null)
             {
                 int from = (int)((long)lines * step / steps);
@@ -178,26 +216,26 @@ internal static unsafe partial class SparseBatchGemm
                 }
             }
 
-            int k1 = Math.Min(k, k0 + ColumnBlock);
+            int k1 = Math.Min(k, k0 + columnBlock);
             bool first = k0 == 0;
             bool last = k1 == k;
             for (int e = 0; e < args.N; e += group)
             {
-                float* x0 = Example(args, e, firstPanel, out float* y0);
-                float* x1 = Or(Example(args, e + 1, firstPanel, out float* y1), x0);
-                ulong mask = NonzeroMask(x0, x1, k0, k1, check, ref nonFinite);
-                if (panels == BlockPanels)
+                float* x0 = Example(args, e, firstPanel * height, out float* y0);
+                float* x1 = Or(Example(args, e + 1, firstPanel * height, out float* y1), x0);
+                ulong mask = TK.NonzeroMask(x0, x1, k0, k1, check, ref nonFinite);
+                if (panels == TK.BlockPanels)
                 {
-                    Pair4(a, stride, x0, x1, mask, k0, y0, y1, first, last, bias, args.FuseSlope);
+                    TK.Pair(a, stride, x0, x1, mask, k0, y0, y1, first, last, bias, args.FuseSlope);
                     continue;
                 }
 
-                float* x2 = Or(Example(args, e + 2, firstPanel, out float* y2), x0);
-                float* x3 = Or(Example(args, e + 3, firstPanel, out float* y3), x0);
-                mask |= NonzeroMask(x2, x3, k0, k1, check, ref nonFinite);
+                float* x2 = Or(Example(args, e + 2, firstPanel * height, out float* y2), x0);
+                float* x3 = Or(Example(args, e + 3, firstPanel * height, out float* y3), x0);
+                mask |= TK.NonzeroMask(x2, x3, k0, k1, check, ref nonFinite);
                 if (!halfPanel)
                 {
-                    Quad1(a, x0, x1, x2, x3, mask, k0, y0, y1, y2, y3, first, last, bias, args.FuseSlope);
+                    TK.Quad1(a, x0, x1, x2, x3, mask, k0, y0, y1, y2, y3, first, last, bias, args.FuseSlope);
                     continue;
                 }
 
@@ -211,15 +249,15 @@ internal static unsafe partial class SparseBatchGemm
                 ys[3] = y3;
                 for (int i = 4; i < 8; i++)
                 {
-                    xs[i] = Or(Example(args, e + i, firstPanel, out ys[i]), x0);
+                    xs[i] = Or(Example(args, e + i, firstPanel * height, out ys[i]), x0);
                 }
 
-                mask |= NonzeroMask(xs[4], xs[5], k0, k1, check, ref nonFinite) | NonzeroMask(xs[6], xs[7], k0, k1, check, ref nonFinite);
-                Half8(a, mask, k0, xs, ys, first, last, bias, args.FuseSlope);
+                mask |= TK.NonzeroMask(xs[4], xs[5], k0, k1, check, ref nonFinite) | TK.NonzeroMask(xs[6], xs[7], k0, k1, check, ref nonFinite);
+                TK.Half8(a, mask, k0, xs, ys, first, last, bias, args.FuseSlope);
             }
         }
 
-        if (check && nonFinite != Vector512<uint>.Zero)
+        if (check && nonFinite != 0)
         {
             Volatile.Write(ref *args.NonFinite, 1);
         }
@@ -228,9 +266,9 @@ internal static unsafe partial class SparseBatchGemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float* Or(float* x, float* fallback) => x != null ? x : fallback;
 
-    // The inputs of example e, and in y its outputs from the first panel's rows; nulls past the last example.
+    // The inputs of example e, and in y its outputs from row firstRow; nulls past the last example.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float* Example(in Arguments args, int e, int firstPanel, out float* y)
+    private static float* Example(in Arguments args, int e, int firstRow, out float* y)
     {
         if (e >= args.N)
         {
@@ -238,7 +276,7 @@ internal static unsafe partial class SparseBatchGemm
             return null;
         }
 
-        y = args.Y + ((nint)e * args.W.PaddedRows) + (firstPanel * Mr);
+        y = args.Y + ((nint)e * args.W.PaddedRows) + firstRow;
         return args.X + ((nint)e * args.Ldx);
     }
 
@@ -246,7 +284,7 @@ internal static unsafe partial class SparseBatchGemm
     // a time, example after example, which the hardware prefetchers do not follow, and they were written by the
     // other core (the previous layer's other half) or come from memory (a new batch). W5 on images: 0.5 µs of
     // 68 faster, in each of three alternating runs.
-    private static void PrefetchInputs(in Arguments args, int k0)
+    private static void PrefetchInputs(in Arguments args, int k0, int columnBlock)
     {
         int k = args.W.Columns;
         if (!Sse.IsSupported || k0 >= k)
@@ -254,7 +292,7 @@ internal static unsafe partial class SparseBatchGemm
             return;
         }
 
-        int k1 = Math.Min(k, k0 + ColumnBlock);
+        int k1 = Math.Min(k, k0 + columnBlock);
         for (int e = 0; e < args.N; e++)
         {
             float* x = args.X + ((nint)e * args.Ldx);
@@ -271,8 +309,9 @@ internal static unsafe partial class SparseBatchGemm
     // `check`, also ORs into nonFinite the bits of v − v for every input v (all 0 when every v is finite; ±∞ − ±∞
     // and NaN − NaN are NaN).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong NonzeroMask(float* x0, float* x1, int k0, int k1, bool check, ref Vector512<uint> nonFinite)
+    private static ulong NonzeroMask512(float* x0, float* x1, int k0, int k1, bool check, ref uint nonFinite)
     {
+        var notFinite = Vector512<uint>.Zero;
         ulong mask = 0;
         int j = k0;
         for (; j + 16 <= k1; j += 16)
@@ -281,7 +320,7 @@ internal static unsafe partial class SparseBatchGemm
             var v1 = Vector512.Load(x1 + j);
             if (check)
             {
-                nonFinite |= (v0 - v0).AsUInt32() | (v1 - v1).AsUInt32();
+                notFinite |= (v0 - v0).AsUInt32() | (v1 - v1).AsUInt32();
             }
 
             var zero = Vector512.Equals(v0, Vector512<float>.Zero) & Vector512.Equals(v1, Vector512<float>.Zero);
@@ -293,11 +332,67 @@ internal static unsafe partial class SparseBatchGemm
             mask |= x0[j] != 0f || x1[j] != 0f ? 1UL << (j - k0) : 0UL;
             if (check && !(float.IsFinite(x0[j]) && float.IsFinite(x1[j])))
             {
-                nonFinite = Vector512<uint>.One;
+                nonFinite = 1;
             }
         }
 
+        if (notFinite != Vector512<uint>.Zero)
+        {
+            nonFinite = 1;
+        }
+
         return mask;
+    }
+
+    // The register kernels of one instruction set, and its blocking.
+    private interface ISparseKernels
+    {
+        // Rows per panel of the packing (the micro-kernel's Mr).
+        static abstract int Height { get; }
+
+        // Panels per row block of Pair.
+        static abstract int BlockPanels { get; }
+
+        // Columns of W per block (ColumnBlockFor this CPU).
+        static abstract int ColumnBlock { get; }
+
+        // The mask of inputs k0 .. k1-1 not zero in x0 or x1; with `check`, sets nonFinite to 1 when one is NaN or ±∞.
+        static abstract ulong NonzeroMask(float* x0, float* x1, int k0, int k1, bool check, ref uint nonFinite);
+
+        // BlockPanels panels (`stride` floats apart) for a pair of examples (y1 null: x0 alone).
+        static abstract void Pair(float* a, long stride, float* x0, float* x1, ulong mask, int k0, float* y0, float* y1, bool first, bool last, float* bias, float fuseSlope);
+
+        // One panel for four examples (a null y: absent, its x a repeat of x0).
+        static abstract void Quad1(
+            float* a, float* x0, float* x1, float* x2, float* x3, ulong mask, int k0, float* y0, float* y1, float* y2, float* y3, bool first, bool last, float* bias, float fuseSlope);
+
+        // The first half of one panel (all its rows) for eight examples.
+        static abstract void Half8(float* a, ulong mask, int k0, float** x, float** y, bool first, bool last, float* bias, float fuseSlope);
+    }
+
+    // The AVX-512 kernels (SparseBatchGemm.Kernels.cs): 4 panels of 32 rows per block (16 of the 32 registers).
+    private readonly struct Avx512Kernels : ISparseKernels
+    {
+        private static readonly int Columns = ColumnBlockFor(CpuCache.L1DataBytes(fallback: 48 * 1024), 4 * Mr * sizeof(float));
+
+        public static int Height => Mr;
+
+        public static int BlockPanels => 4;
+
+        public static int ColumnBlock => Columns;
+
+        public static ulong NonzeroMask(float* x0, float* x1, int k0, int k1, bool check, ref uint nonFinite) =>
+            NonzeroMask512(x0, x1, k0, k1, check, ref nonFinite);
+
+        public static void Pair(float* a, long stride, float* x0, float* x1, ulong mask, int k0, float* y0, float* y1, bool first, bool last, float* bias, float fuseSlope) =>
+            Pair4(a, stride, x0, x1, mask, k0, y0, y1, first, last, bias, fuseSlope);
+
+        public static void Quad1(
+            float* a, float* x0, float* x1, float* x2, float* x3, ulong mask, int k0, float* y0, float* y1, float* y2, float* y3, bool first, bool last, float* bias, float fuseSlope) =>
+            SparseBatchGemm.Quad1(a, x0, x1, x2, x3, mask, k0, y0, y1, y2, y3, first, last, bias, fuseSlope);
+
+        public static void Half8(float* a, ulong mask, int k0, float** x, float** y, bool first, bool last, float* bias, float fuseSlope) =>
+            SparseBatchGemm.Half8(a, mask, k0, x, y, first, last, bias, fuseSlope);
     }
 
     private readonly struct Arguments(PackedWeights w, float* x, int ldx, int n, float* y, float fuseSlope, int* nonFinite, byte* prefetch, int prefetchLines)

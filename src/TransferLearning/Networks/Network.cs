@@ -87,6 +87,13 @@ public sealed partial class Network
         set => _backend = value ?? throw new ArgumentNullException(nameof(value));
     }
 
+    /// <summary>
+    /// Gets or sets whether the dense layer that reads a training batch's inputs skips the terms of zero inputs in
+    /// its forward product and weight gradient when the batch has enough of them (<see cref="Compute.SparseTrainingGemm"/>;
+    /// the same bits either way). True unless a test or a benchmark turns it off to compare with the dense products.
+    /// </summary>
+    internal bool SkipsZeroInputs { get; set; } = true;
+
     /// <summary>Starts an empty network whose layers draw their weights from <paramref name="seed"/>.</summary>
     /// <param name="inputSize"><c>n_x</c>, at least 1.</param>
     /// <param name="seed">The seed of the weight generator (xoshiro256**). The default is 0.</param>
@@ -366,7 +373,7 @@ public sealed partial class Network
             Span<float> dAPrev = l > lowest ? ws.DA[l - 1] : [];
             if (l == last)
             {
-                OutputLayer.BackwardFromPreActivation(_backend, aPrev, ws.DA[l], dAPrev, batch);
+                OutputLayer.BackwardFromPreActivation(_backend, aPrev, ws.DA[l], dAPrev, batch, ws.States[l]);
             }
             else
             {

@@ -24,6 +24,7 @@ internal sealed class Workspace
             A[l] = new float[size];
             DA[l] = new float[size];
             States[l] = layer.CreateState(capacity);
+            States[l].ReadsBatchInput = l == firstLayer && network.SkipsZeroInputs;
         }
     }
 

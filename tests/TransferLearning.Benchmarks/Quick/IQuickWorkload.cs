@@ -44,4 +44,8 @@ public sealed record QuickCase(
 
     // Also report the bytes this thread allocated per iteration (after warm-up), for latency cases.
     public bool MeasureAllocations { get; init; }
+
+    // The float32 GFLOP of one iteration's dense products (two per multiply-add, TrainingFlops), for a training case:
+    // quick mode then prints its median as a multiple of its floor, GFLOP ÷ this machine's FMA peak (FmaPeak).
+    public double? FloorGflop { get; init; }
 }

@@ -10,13 +10,14 @@ namespace TransferLearning.Benchmarks.Quick;
 // so that one library's spinning threads do not slow the next), and the median of all samples is reported.
 public static class QuickRunner
 {
-    private const int Rounds = 3;
+    private const int DefaultRounds = 3;
 
     public static IReadOnlyList<IQuickWorkload> Workloads { get; } =
     [
         new GemmQuickWorkload(),
         new GemmQuickWorkload(training: true),
         new Workloads.TrainingQuickWorkload(),
+        new Workloads.ImageTrainingQuickWorkload(),
         new Workloads.InferenceQuickWorkload(),
         new Workloads.OnnxBodyQuickWorkload(),
         new Transfer.AutoCostQuickWorkload(perClass: 300),
@@ -26,6 +27,7 @@ public static class QuickRunner
     public static int Run(ReadOnlySpan<string> args)
     {
         string jsonPath = "results-quick.json";
+        int rounds = DefaultRounds;
         var selected = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < args.Length; i++)
         {
@@ -37,8 +39,12 @@ public static class QuickRunner
                 case "--workload" when i + 1 < args.Length:
                     selected.Add(args[++i]);
                     break;
+                case "--rounds" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int r) && r > 0:
+                    rounds = r;
+                    i++;
+                    break;
                 default:
-                    Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Usage: quick [--json path] [--workload ID]...");
+                    Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Usage: quick [--json path] [--workload ID]... [--rounds N]");
                     return 2;
             }
         }
@@ -56,7 +62,7 @@ public static class QuickRunner
             return 2;
         }
 
-        Console.WriteLine($"Quick mode: {cases.Count} cases × {Rounds} rounds on {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}");
+        Console.WriteLine($"Quick mode: {cases.Count} cases × {rounds} rounds on {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}");
         var samples = cases.Select(_ => new List<double>()).ToList();
         var allocated = new long[cases.Count];
         var total = Stopwatch.StartNew();
@@ -75,7 +81,15 @@ public static class QuickRunner
             Warm(c);
         }
 
-        for (int round = 0; round < Rounds; round++)
+        // The FMA peak on every core, before the cases (each spins its own threads), when a case has a floor.
+        double? peak = null;
+        if (cases.Any(c => c.FloorGflop is not null) && FmaPeak.Width != "none")
+        {
+            peak = FmaPeak.Best(Environment.ProcessorCount);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FMA peak ({FmaPeak.Width}, {Environment.ProcessorCount} threads): {peak:F0} GFLOP/s"));
+        }
+
+        for (int round = 0; round < rounds; round++)
         {
             for (int i = 0; i < cases.Count; i++)
             {
@@ -86,8 +100,13 @@ public static class QuickRunner
 
         var results = cases.Select((c, i) => QuickResult.From(c, samples[i], allocated[i])).ToList();
         PrintTable(results);
+        if (peak is { } p)
+        {
+            PrintFloors(cases, results, p);
+        }
+
         Console.WriteLine($"Total {total.Elapsed.TotalSeconds:F1} s.");
-        WriteJson(jsonPath, results);
+        WriteJson(jsonPath, results, rounds, peak, cases);
         Console.WriteLine($"Wrote {Path.GetFullPath(jsonPath)}");
         return 0;
     }
@@ -137,6 +156,29 @@ public static class QuickRunner
         }
     }
 
+    // Each training case's median against its float32 floor: GFLOP ÷ the FMA peak (the time of the dense products'
+    // multiply-adds at the peak, nothing else).
+    private static void PrintFloors(List<QuickCase> cases, List<QuickResult> results, double peak)
+    {
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Float32 floors at the FMA peak of {peak:F0} GFLOP/s ({Environment.ProcessorCount} cores):"));
+        Console.WriteLine($"| {"workload",-8} | {"case",-26} | {"backend",-42} | {"GFLOP",7} | {"floor",9} | {"median",9} | {"× floor",7} |");
+        Console.WriteLine($"|{new string('-', 10)}|{new string('-', 28)}|{new string('-', 44)}|{new string('-', 9)}|{new string('-', 11)}|{new string('-', 11)}|{new string('-', 9)}|");
+        for (int i = 0; i < cases.Count; i++)
+        {
+            if (cases[i].FloorGflop is not { } gflop)
+            {
+                continue;
+            }
+
+            double floor = gflop / peak;
+            QuickResult r = results[i];
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"| {r.Workload,-8} | {r.Case,-26} | {r.Backend,-42} | {gflop,7:F1} | {FormatTime(floor),9} | {FormatTime(r.MedianSeconds),9} | {r.MedianSeconds / floor,6:F2}× |"));
+        }
+    }
+
     private static string FormatTime(double seconds) => seconds switch
     {
         < 1e-3 => string.Create(CultureInfo.InvariantCulture, $"{seconds * 1e6:F1} µs"),
@@ -144,7 +186,7 @@ public static class QuickRunner
         _ => string.Create(CultureInfo.InvariantCulture, $"{seconds:F3} s"),
     };
 
-    private static void WriteJson(string path, List<QuickResult> results)
+    private static void WriteJson(string path, List<QuickResult> results, int rounds, double? peak, List<QuickCase> cases)
     {
         string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
@@ -159,10 +201,17 @@ public static class QuickRunner
         writer.WriteString("runtime", RuntimeInformation.FrameworkDescription);
         writer.WriteString("os", RuntimeInformation.OSDescription);
         writer.WriteNumber("processorCount", Environment.ProcessorCount);
-        writer.WriteNumber("rounds", Rounds);
-        writer.WriteStartArray("results");
-        foreach (QuickResult r in results)
+        writer.WriteNumber("rounds", rounds);
+        if (peak is { } fmaPeak)
         {
+            writer.WriteNumber("fmaPeakGflops", fmaPeak);
+            writer.WriteString("fmaWidth", FmaPeak.Width);
+        }
+
+        writer.WriteStartArray("results");
+        for (int i = 0; i < results.Count; i++)
+        {
+            QuickResult r = results[i];
             writer.WriteStartObject();
             writer.WriteString("workload", r.Workload);
             writer.WriteString("case", r.Case);
@@ -179,6 +228,13 @@ public static class QuickRunner
             writer.WriteNumber("value", r.Value);
             writer.WriteString("unit", r.Unit);
             writer.WriteBoolean("higherIsBetter", r.HigherIsBetter);
+            if (cases[i].FloorGflop is { } gflop && peak is { } best)
+            {
+                writer.WriteNumber("floorGflop", gflop);
+                writer.WriteNumber("floorSeconds", gflop / best);
+                writer.WriteNumber("timesFloor", r.MedianSeconds / (gflop / best));
+            }
+
             writer.WriteEndObject();
         }
 

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using TransferLearning.Benchmarks.Quick;
 using TransferLearning.Compute;
 using TransferLearning.Inference;
 
@@ -19,11 +20,11 @@ public static unsafe class KernelProbe
     public static int Run()
     {
         Console.WriteLine($"{Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}");
-        if (Avx512F.IsSupported)
+        if (FmaPeak.Width != "none")
         {
-            double one = FmaPeak(1);
-            double all = FmaPeak(Environment.ProcessorCount);
-            Console.WriteLine($"FMA peak (512-bit): {one:F0} GFLOP/s on one thread, {all:F0} on {Environment.ProcessorCount}");
+            double one = FmaPeak.Measure(1);
+            double all = FmaPeak.Measure(Environment.ProcessorCount);
+            Console.WriteLine($"FMA peak ({FmaPeak.Width}): {one:F0} GFLOP/s on one thread, {all:F0} on {Environment.ProcessorCount}");
         }
 
         var kernel = ManagedComputeBackend.BestKernel();
@@ -142,45 +143,5 @@ public static unsafe class KernelProbe
 
         Array.Sort(samples);
         return samples[samples.Length / 2];
-    }
-
-    // GFLOP/s of `threads` threads each running twelve independent chains of 512-bit FMAs (enough to cover the
-    // latency on every x86 core of the day).
-    private static double FmaPeak(int threads)
-    {
-        const long Rounds = 50_000_000;
-        var sinks = new float[threads];
-        FmaChains(1000);   // compiled before the clock starts
-        var clock = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() => sinks[t] = FmaChains(Rounds))).ToList();
-        workers.ForEach(w => w.Start());
-        workers.ForEach(w => w.Join());
-        return threads * Rounds * 12 * 32 / clock.Elapsed.TotalSeconds / 1e9;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float FmaChains(long rounds)
-    {
-        var m = Vector512.Create(0.999999f);
-        var c = Vector512.Create(1e-7f);
-        Vector512<float> a0 = Vector512.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-        Vector512<float> a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (long i = 0; i < rounds; i++)
-        {
-            a0 = Avx512F.FusedMultiplyAdd(a0, m, c);
-            a1 = Avx512F.FusedMultiplyAdd(a1, m, c);
-            a2 = Avx512F.FusedMultiplyAdd(a2, m, c);
-            a3 = Avx512F.FusedMultiplyAdd(a3, m, c);
-            a4 = Avx512F.FusedMultiplyAdd(a4, m, c);
-            a5 = Avx512F.FusedMultiplyAdd(a5, m, c);
-            a6 = Avx512F.FusedMultiplyAdd(a6, m, c);
-            a7 = Avx512F.FusedMultiplyAdd(a7, m, c);
-            a8 = Avx512F.FusedMultiplyAdd(a8, m, c);
-            a9 = Avx512F.FusedMultiplyAdd(a9, m, c);
-            a10 = Avx512F.FusedMultiplyAdd(a10, m, c);
-            a11 = Avx512F.FusedMultiplyAdd(a11, m, c);
-        }
-
-        return Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)));
     }
 }

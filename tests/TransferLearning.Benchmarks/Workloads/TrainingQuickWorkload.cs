@@ -21,18 +21,18 @@ public sealed class TrainingQuickWorkload : IQuickWorkload
 
             Network? w1 = null;
             yield return Heavy("W1", "epoch", name, () => w1 = TrainingWorkloadData.Mlp(backend),
-                () => new Trainer(TrainingWorkloadData.EpochOptions).Fit(w1!, TrainingWorkloadData.Train));
+                () => new Trainer(TrainingWorkloadData.EpochOptions).Fit(w1!, TrainingWorkloadData.Train)) with { FloorGflop = Full };
 
             // W1a: W1 at batch 32 with Adam 1e-3, the transfer default (DESIGN.md §7).
             Network? w1a = null;
             var adam = TrainingWorkloadData.EpochOptions with { BatchSize = 32, Optimizer = new AdamOptions { LearningRate = 1e-3f } };
             yield return Heavy("W1a", "epoch", name, () => w1a = TrainingWorkloadData.Mlp(backend),
-                () => new Trainer(adam).Fit(w1a!, TrainingWorkloadData.Train));
+                () => new Trainer(adam).Fit(w1a!, TrainingWorkloadData.Train)) with { FloorGflop = Full };
 
             Network? w2 = null;
             var uncached = TrainingWorkloadData.EpochOptions with { CacheFrozenFeatures = false };
             yield return Heavy("W2", "head-only epoch", name, () => w2 = TrainingWorkloadData.FrozenBodyMlp(backend),
-                () => new Trainer(uncached).Fit(w2!, TrainingWorkloadData.Train));
+                () => new Trainer(uncached).Fit(w2!, TrainingWorkloadData.Train)) with { FloorGflop = TrainingFlops.EpochGflop(TrainingWorkloadData.Sizes, 2, TrainingWorkloadData.TrainCount) };
 
             // W2c: the frozen body's features, computed once; then head-only epochs on them.
             Network? body = null;
@@ -57,7 +57,7 @@ public sealed class TrainingQuickWorkload : IQuickWorkload
                     head = Network.Create(256, seed: 7).Add(network.DenseLayers[2].Clone());
                     head.TrainingBackend = backend;
                 },
-                () => new Trainer(TrainingWorkloadData.EpochOptions).Fit(head!, cached!));
+                () => new Trainer(TrainingWorkloadData.EpochOptions).Fit(head!, cached!)) with { FloorGflop = TrainingFlops.EpochGflop(TrainingWorkloadData.Sizes, 2, TrainingWorkloadData.TrainCount, firstComputed: 2) };
 
             Network? w3 = null;
             float[]? output = null;
@@ -71,8 +71,11 @@ public sealed class TrainingQuickWorkload : IQuickWorkload
         }
     }
 
+    // W1's float32 GFLOP (every layer trains): 144.4.
+    internal static double Full => TrainingFlops.EpochGflop(TrainingWorkloadData.Sizes, 0, TrainingWorkloadData.TrainCount);
+
     // About a second an iteration: one warm-up and two samples a round.
-    private static QuickCase Heavy(string workload, string label, string backend, Action setup, Action iteration) =>
+    internal static QuickCase Heavy(string workload, string label, string backend, Action setup, Action iteration) =>
         new(workload, label, backend, "s", HigherIsBetter: false, setup, iteration, seconds => seconds)
         {
             Warmup = 1,

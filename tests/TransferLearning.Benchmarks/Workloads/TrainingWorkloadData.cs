@@ -17,6 +17,9 @@ public static class TrainingWorkloadData
     public const int TrainCount = 60_000;
     public const int TestCount = 10_000;
 
+    // n[0] .. n[L] of 784-512-256-10.
+    public static IReadOnlyList<int> Sizes { get; } = [Inputs, 512, 256, Classes];
+
     private static readonly Lazy<Dataset> LazyTrain = new(() => Make(TrainCount, seed: 1));
     private static readonly Lazy<Dataset> LazyTest = new(() => Make(TestCount, seed: 2));
 

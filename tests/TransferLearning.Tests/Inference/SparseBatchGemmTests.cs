@@ -22,12 +22,12 @@ public class SparseBatchGemmTests
     [InlineData(10, 256, 8, 1)]     // the last layer of 784-512-256-10
     public void Multiply_HalfZeroInputs_EqualsTheSumsInDoublePrecision(int rows, int k, int n, int threads)
     {
-        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512.");
-        foreach (float slope in new[] { 0f, 0.1f, float.NaN })
+        Skip.If(Kernels.Length == 0, "This CPU has neither AVX-512 nor AVX2 with FMA.");
+        foreach (var (kernel, slope) in Kernels.SelectMany(kernel => new[] { 0f, 0.1f, float.NaN }.Select(slope => (kernel, slope))))
         {
             var (w, b, x) = Case(rows, k, n, zeroShare: 0.5, seed: rows + k + n);
 
-            var y = Run(w, b, rows, k, x, n, slope, threads);
+            var y = Run(kernel, w, b, rows, k, x, n, slope, threads);
 
             for (int e = 0; e < n; e++)
             {
@@ -40,7 +40,7 @@ public class SparseBatchGemmTests
                     }
 
                     double expected = float.IsNaN(slope) || z > 0 ? z : z * slope;
-                    y[e][r].Should().BeApproximately((float)expected, 2e-5f, "rows {0}, k {1}, example {2}, row {3}, slope {4}", rows, k, e, r, slope);
+                    y[e][r].Should().BeApproximately((float)expected, 2e-5f, "{5}: rows {0}, k {1}, example {2}, row {3}, slope {4}", rows, k, e, r, slope, kernel);
                 }
             }
         }
@@ -52,14 +52,24 @@ public class SparseBatchGemmTests
     [InlineData(0f)]          // ReLU
     public void Multiply_EqualsTheDenseBatchProductToTheBit(float slope)
     {
-        // The same sums in the same order: a skipped term is exactly 0. 300 rows: two blocks of four panels, a
-        // full panel and one of 12 rows (Half8); 200 columns: three blocks of 64 and one of 8.
-        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512.");
-        const int Rows = 300, K = 200, N = 32;
+        // The same sums in the same order: a skipped term is exactly 0. 300 rows: on AVX-512 two blocks of four
+        // panels, a full panel and one of 12 rows (Half8); on AVX2 (16-row panels) six blocks of three, a full
+        // panel and one of 12 rows (Quad1); 200 columns: three blocks of 64 and one of 8. 44 rows on AVX2: a
+        // panel of 16, one of 16 and one of 12; 8 rows: half a panel (Half8).
+        Skip.If(Kernels.Length == 0, "This CPU has neither AVX-512 nor AVX2 with FMA.");
+        foreach (var (kernel, rows) in Kernels.SelectMany(kernel => new[] { 300, 44, 8 }.Select(rows => (kernel, rows))))
+        {
+            SameBits(kernel, rows, slope);
+        }
+    }
+
+    private static void SameBits(GemmKernelKind kernel, int Rows, float slope)
+    {
+        const int K = 200, N = 32;
         var (w, b, x) = Case(Rows, K, N, zeroShare: 0.6, seed: 5);
 
-        var sparse = Run(w, b, Rows, K, x, N, slope, threads: 1);
-        var dense = Dense(w, b, Rows, K, x, N, slope);
+        var sparse = Run(kernel, w, b, Rows, K, x, N, slope, threads: 1);
+        var dense = Dense(kernel, w, b, Rows, K, x, N, slope);
 
         for (int e = 0; e < N; e++)
         {
@@ -68,21 +78,29 @@ public class SparseBatchGemmTests
                 float s = sparse[e][r], d = dense[e][r];
                 if (s != 0f || d != 0f)   // a zero sum's sign may differ; any other bit may not
                 {
-                    BitConverter.SingleToInt32Bits(s).Should().Be(BitConverter.SingleToInt32Bits(d), "example {0}, row {1}: {2} against {3}", e, r, s, d);
+                    BitConverter.SingleToInt32Bits(s).Should().Be(BitConverter.SingleToInt32Bits(d), "{4}, {5} rows: example {0}, row {1}: {2} against {3}", e, r, s, d, kernel, Rows);
                 }
             }
         }
     }
 
     [SkippableTheory]
-    [InlineData(128, 3)]   // one block of four panels (Pair4)
-    [InlineData(64, 5)]    // two single panels (Quad1)
-    [InlineData(10, 9)]    // one panel of 10 rows (Half8)
+    [InlineData(128, 3)]   // AVX-512: one block of four panels (Pair4); AVX2: two blocks of three and two panels
+    [InlineData(64, 5)]    // AVX-512: two single panels (Quad1); AVX2: a block of three and a panel
+    [InlineData(10, 9)]    // one panel of 10 rows (AVX-512: Half8), on AVX2 of 7 (Half8)
     public void Multiply_RowsPastTheLayer_AreActivatedZeros_AndNothingPastTheOutputIsWritten(int rows, int n)
     {
-        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512.");
+        Skip.If(Kernels.Length == 0, "This CPU has neither AVX-512 nor AVX2 with FMA.");
+        foreach (var kernel in Kernels)
+        {
+            RowsPastTheLayer(kernel, rows, n);
+        }
+    }
+
+    private static void RowsPastTheLayer(GemmKernelKind kernel, int rows, int n)
+    {
         var (w, b, x) = Case(rows - 3, 70, n, zeroShare: 0.5, seed: 2);   // 3 rows short of whole panels
-        var packed = PackedWeights.Pack(GemmKernelKind.Avx512, 32, w, rows - 3, 70, b, 1, 1);
+        var packed = PackedWeights.Pack(kernel, ManagedComputeBackend.TileOf(kernel).Mr, w, rows - 3, 70, b, 1, 1);
         int ld = packed.PaddedRows;
         var y = Enumerable.Repeat(float.NaN, (n * ld) + 16).ToArray();
 
@@ -168,13 +186,21 @@ public class SparseBatchGemmTests
     [InlineData(10, 50, 9, 1)]    // one panel of 10 rows (Half8)
     [InlineData(10, 7, 3, 1)]     // fewer inputs than a vector: the tail alone
     [InlineData(512, 100, 21, 2)] // four blocks shared with the worker pool (512 · 100 · 21 ≥ its threshold)
-    public unsafe void Multiply_CheckFinite_FindsNaNAndInfinityAnywhereInTheInputs(int rows, int k, int n, int threads)
+    public void Multiply_CheckFinite_FindsNaNAndInfinityAnywhereInTheInputs(int rows, int k, int n, int threads)
     {
         // The first row block reads every input for its masks and tests them there: every position, in the
-        // vectors of 16 and in the tail (50 = 3 × 16 + 2; 100 = 6 × 16 + 4), in every example.
-        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512.");
+        // vectors of 16 (or 8) and in the tail (50 = 3 × 16 + 2; 100 = 6 × 16 + 4), in every example.
+        Skip.If(Kernels.Length == 0, "This CPU has neither AVX-512 nor AVX2 with FMA.");
+        foreach (var kernel in Kernels)
+        {
+            CheckFinite(kernel, rows, k, n, threads);
+        }
+    }
+
+    private static unsafe void CheckFinite(GemmKernelKind kernel, int rows, int k, int n, int threads)
+    {
         var (w, b, x) = Case(rows, k, n, zeroShare: 0.5, seed: rows + n);
-        var packed = PackedWeights.Pack(GemmKernelKind.Avx512, 32, w, rows, k, b, 1, 1);
+        var packed = PackedWeights.Pack(kernel, ManagedComputeBackend.TileOf(kernel).Mr, w, rows, k, b, 1, 1);
         var y = new float[n * packed.PaddedRows];
         var bad = new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity };
         long workerParts = GemmWorkerPool.Shared.WorkerJobs;
@@ -207,9 +233,13 @@ public class SparseBatchGemmTests
         return (w, b, x);
     }
 
-    private static unsafe float[][] Run(float[] w, float[] b, int rows, int k, float[] x, int n, float slope, int threads)
+    // The sparse kernels this CPU runs: AVX-512 (where it is on) and AVX2.
+    internal static GemmKernelKind[] Kernels { get; } =
+        [.. new[] { GemmKernelKind.Avx512, GemmKernelKind.Avx2 }.Where(SparseBatchGemm.IsSupportedFor)];
+
+    private static unsafe float[][] Run(GemmKernelKind kernel, float[] w, float[] b, int rows, int k, float[] x, int n, float slope, int threads)
     {
-        var packed = PackedWeights.Pack(GemmKernelKind.Avx512, 32, w, rows, k, b, 1, 1);
+        var packed = PackedWeights.Pack(kernel, ManagedComputeBackend.TileOf(kernel).Mr, w, rows, k, b, 1, 1);
         var y = new float[n * packed.PaddedRows];
         fixed (float* px = x)
         fixed (float* py = y)
@@ -220,12 +250,12 @@ public class SparseBatchGemmTests
         return Enumerable.Range(0, n).Select(e => y.AsSpan(e * packed.PaddedRows, rows).ToArray()).ToArray();
     }
 
-    // The dense small-batch product (Yᵀ = Xᵀ·Wᵀ on 12-row panels).
-    private static unsafe float[][] Dense(float[] w, float[] b, int rows, int k, float[] x, int n, float slope)
+    // The dense small-batch product (Yᵀ = Xᵀ·Wᵀ on Nr-row panels: 12 on AVX-512, 6 on AVX2).
+    private static unsafe float[][] Dense(GemmKernelKind kernel, float[] w, float[] b, int rows, int k, float[] x, int n, float slope)
     {
-        var (mr, nr) = ManagedComputeBackend.TileOf(GemmKernelKind.Avx512);
-        var packed = PackedWeights.Pack(GemmKernelKind.Avx512, nr, w, rows, k, b, 1, 1);
-        int panels = PackedBatchGemm.PanelsFor(GemmKernelKind.Avx512, n);
+        var (mr, nr) = ManagedComputeBackend.TileOf(kernel);
+        var packed = PackedWeights.Pack(kernel, nr, w, rows, k, b, 1, 1);
+        int panels = PackedBatchGemm.PanelsFor(kernel, n);
         var input = new float[panels * mr * k];
         var y = new float[panels * mr * packed.PaddedRows];
         var output = new float[n * rows];
@@ -234,9 +264,9 @@ public class SparseBatchGemmTests
         fixed (float* py = y)
         fixed (float* po = output)
         {
-            PackedBatchGemm.PackExamples(GemmKernelKind.Avx512, px, k, n, k, pi);
+            PackedBatchGemm.PackExamples(kernel, px, k, n, k, pi);
             PackedBatchGemm.Multiply(packed, pi, mr * k, n, py, slope, 1);
-            PackedBatchGemm.UnpackExamples(GemmKernelKind.Avx512, py, mr * packed.PaddedRows, n, rows, po, rows);
+            PackedBatchGemm.UnpackExamples(kernel, py, mr * packed.PaddedRows, n, rows, po, rows);
         }
 
         return Enumerable.Range(0, n).Select(e => output.AsSpan(e * rows, rows).ToArray()).ToArray();

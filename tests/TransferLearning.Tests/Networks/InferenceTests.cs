@@ -138,11 +138,13 @@ public class InferenceTests
         }
     }
 
-    [SkippableFact]
-    public void PredictBatch_OnAvx512_TakesTheSparsePathWhenPairsShareASixthOfZeros()
+    [SkippableTheory]
+    [InlineData("avx512")]
+    [InlineData("avx2")]   // no AVX-512, or AVX-512 turned off: the AVX2 sparse kernels
+    public void PredictBatch_TakesTheSparsePathWhenPairsShareASixthOfZeros(string kernel)
     {
-        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512 (used by .NET's vectors).");
-        var network = BenchmarkShapedNetwork(BackendNamed("avx512"));
+        Skip.IfNot(SparseBatchGemm.IsSupportedFor(KernelNamed(kernel)), $"This CPU cannot run the {kernel} sparse kernels.");
+        var network = BenchmarkShapedNetwork(BackendNamed(kernel));
         var output = new float[32 * 10];
         var dense = Examples(32, 784, seed: 1);
         var shared = dense.Select((v, i) => i % 784 % 4 == 0 ? 0f : v).ToArray();             // a quarter, the same in every example
@@ -158,17 +160,19 @@ public class InferenceTests
         AssertClose(output, Reference(network, shared, 32), "the sparse path");
     }
 
-    [SkippableFact]
-    public void PredictBatch_SparsePath_DropoutAndUnfusedActivations_MatchTheBlockedGemmPath()
+    [SkippableTheory]
+    [InlineData("avx512")]
+    [InlineData("avx2")]
+    public void PredictBatch_SparsePath_DropoutAndUnfusedActivations_MatchTheBlockedGemmPath(string kernel)
     {
-        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512 (used by .NET's vectors).");
+        Skip.IfNot(SparseBatchGemm.IsSupportedFor(KernelNamed(kernel)), $"This CPU cannot run the {kernel} sparse kernels.");
         var network = Network.Create(Features, seed: 12)
             .Dense(40, Activation.ReLU)
             .Dropout(0.5f)
             .Dense(20, Activation.Sigmoid)
             .Dense(7, Activation.Tanh)
             .Dense(3, Activation.Softmax);
-        network.TrainingBackend = BackendNamed("avx512");
+        network.TrainingBackend = BackendNamed(kernel);
         foreach (int m in new[] { 2, 9, 64, 100 })
         {
             var x = HalfZero(Examples(m, Features, seed: m), Features);
@@ -188,15 +192,19 @@ public class InferenceTests
     }
 
     [SkippableTheory]
-    [InlineData("identity")]
-    [InlineData("sigmoid")]
-    [InlineData("leaky")]
-    [InlineData("softmax")]
-    public void PredictBatch_SparsePath_SmallOutputLayer_RunsTheDenseProduct_MatchesTheBlockedGemmPath(string output)
+    [InlineData("identity", "avx512")]
+    [InlineData("sigmoid", "avx512")]
+    [InlineData("leaky", "avx512")]
+    [InlineData("softmax", "avx512")]
+    [InlineData("identity", "avx2")]
+    [InlineData("sigmoid", "avx2")]
+    [InlineData("leaky", "avx2")]
+    [InlineData("softmax", "avx2")]
+    public void PredictBatch_SparsePath_SmallOutputLayer_RunsTheDenseProduct_MatchesTheBlockedGemmPath(string output, string kernel)
     {
         // After sparse hidden layers, an output layer of 16 rows or fewer runs the dense small-batch product (its
         // inputs packed into panels, its outputs unpacked), with or without a dropout layer after it.
-        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512 (used by .NET's vectors).");
+        Skip.IfNot(SparseBatchGemm.IsSupportedFor(KernelNamed(kernel)), $"This CPU cannot run the {kernel} sparse kernels.");
         var activation = output switch
         {
             "identity" => Activation.Identity,
@@ -210,7 +218,7 @@ public class InferenceTests
             network.Dropout(0.1f);
         }
 
-        network.TrainingBackend = BackendNamed("avx512");
+        network.TrainingBackend = BackendNamed(kernel);
         foreach (int m in new[] { 2, 7, 32, 64 })
         {
             var x = HalfZero(Examples(m, 200, seed: m), 200);
@@ -224,11 +232,13 @@ public class InferenceTests
         }
     }
 
-    [SkippableFact]
-    public void PredictBatch_SparseBatchWithANaN_ThrowsNamingItsRowAndColumn()
+    [SkippableTheory]
+    [InlineData("avx512")]
+    [InlineData("avx2")]
+    public void PredictBatch_SparseBatchWithANaN_ThrowsNamingItsRowAndColumn(string kernel)
     {
-        Skip.IfNot(SparseBatchGemm.IsSupported, "This CPU has no AVX-512 (used by .NET's vectors).");
-        var network = BenchmarkShapedNetwork(BackendNamed("avx512"));
+        Skip.IfNot(SparseBatchGemm.IsSupportedFor(KernelNamed(kernel)), $"This CPU cannot run the {kernel} sparse kernels.");
+        var network = BenchmarkShapedNetwork(BackendNamed(kernel));
         var x = HalfZero(Examples(32, 784, seed: 4), 784);
         x[(17 * 784) + 301] = float.NaN;
 
@@ -491,6 +501,8 @@ public class InferenceTests
             ? native!
             : throw new SkipException("No native BLAS library (libopenblas.so.0) is installed: the native backend cannot be tested here."),
     };
+
+    internal static GemmKernelKind KernelNamed(string name) => name == "avx512" ? GemmKernelKind.Avx512 : GemmKernelKind.Avx2;
 
     /// <summary>Odd sizes (padded panels and tiles) and every activation kind.</summary>
     internal static Network MixedNetwork(ComputeBackend backend)

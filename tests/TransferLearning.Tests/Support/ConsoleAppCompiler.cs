@@ -49,6 +49,34 @@ public static class ConsoleAppCompiler
         return (errors, output.ToArray());
     }
 
+    /// <summary>
+    /// Writes a compiled program into <paramref name="folder"/> as an app <c>dotnet</c> can run in another process:
+    /// <c>Program.dll</c>, a runtime config for this process's runtime with <paramref name="switches"/> as
+    /// AppContext switches, and the assemblies it references (TransferLearning, MathNet.Numerics and their packages) beside it.
+    /// </summary>
+    /// <returns>The path of <c>Program.dll</c>.</returns>
+    public static string WriteApp(byte[] assembly, string folder, params string[] switches)
+    {
+        string path = Path.Combine(folder, "Program.dll");
+        File.WriteAllBytes(path, assembly);
+        // The two and the package assemblies they reference (System.Numerics.Tensors), not the shared framework's.
+        string framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var library = typeof(Dataset).Assembly;
+        var assemblies = library.GetReferencedAssemblies().Select(Assembly.Load).Append(library)
+            .Append(typeof(MathNet.Numerics.LinearAlgebra.Matrix<float>).Assembly)
+            .Where(a => !string.IsNullOrEmpty(a.Location) && Path.GetDirectoryName(a.Location) != framework);
+        foreach (var reference in assemblies)
+        {
+            File.Copy(reference.Location, Path.Combine(folder, Path.GetFileName(reference.Location)), overwrite: true);
+        }
+
+        string properties = string.Join(", ", switches.Select(name => $"\"{name}\": true"));
+        File.WriteAllText(Path.Combine(folder, "Program.runtimeconfig.json"), $$"""
+            { "runtimeOptions": { "tfm": "net10.0", "framework": { "name": "Microsoft.NETCore.App", "version": "{{Environment.Version}}" }, "configProperties": { {{properties}} } } }
+            """);
+        return path;
+    }
+
     /// <summary>Runs a compiled program's entry point in this process.</summary>
     public static void Run(byte[] assembly)
     {

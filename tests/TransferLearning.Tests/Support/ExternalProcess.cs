@@ -10,9 +10,18 @@ internal static class ExternalProcess
     public const string Python = "/usr/bin/python3";
 
     /// <summary>Runs <paramref name="program"/> with <paramref name="arguments"/>; returns its exit code and its standard output and error.</summary>
-    public static (int ExitCode, string Output, string Error) Run(string program, params string[] arguments)
+    public static (int ExitCode, string Output, string Error) Run(string program, params string[] arguments) =>
+        Run(program, new Dictionary<string, string>(), arguments);
+
+    /// <summary>As <see cref="Run(string, string[])"/>, with <paramref name="environment"/> added to this process's environment variables.</summary>
+    public static (int ExitCode, string Output, string Error) Run(string program, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -40,5 +49,9 @@ internal static class ExternalProcess
 
     /// <summary>Runs a .NET app in a new process with the <c>dotnet</c> host that runs the tests.</summary>
     public static (int ExitCode, string Output, string Error) RunDotnet(params string[] arguments) =>
-        Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", arguments);
+        RunDotnet(new Dictionary<string, string>(), arguments);
+
+    /// <summary>As <see cref="RunDotnet(string[])"/>, with <paramref name="environment"/> added (such as <c>DOTNET_EnableAVX512F=0</c>).</summary>
+    public static (int ExitCode, string Output, string Error) RunDotnet(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", environment, arguments);
 }

@@ -18,6 +18,14 @@ namespace TransferLearning.Networks;
 /// A frozen parameter receives no gradient (its product is not computed); when nothing below a layer
 /// trains, <c>dA[l-1]</c> is not computed either.
 /// </para>
+/// <para>
+/// The layer that reads a training batch's inputs (the first layer, or the first that trains on cached features)
+/// skips the terms of zero inputs in <c>W[l]·A[l-1]</c> and <c>dZ[l]·A[l-1]ᵀ</c> when the batch has enough of them
+/// (images' background), on the managed backend with AVX2 or AVX-512: each sum is the dense product's, term for
+/// term in the same order without the terms that are exactly 0, so the weights are the same bits as with the dense
+/// products. A batch where fewer than 30 % of the multiply-adds would be skipped (any batch without zeros) runs the
+/// dense products.
+/// </para>
 /// </remarks>
 public sealed class DenseLayer : Layer, IAffineLayer
 {
@@ -234,8 +242,24 @@ public sealed class DenseLayer : Layer, IAffineLayer
         Activation.Forward(z, output[..size], OutputSize);
     }
 
-    internal override void Forward(ComputeBackend backend, ReadOnlySpan<float> input, Span<float> output, LayerState state, int batch) =>
-        Infer(backend, input, output, ((DenseState)state).Z, batch);
+    // As Infer, into the state's Z; the layer that reads the batch's inputs skips the terms of zero inputs when the
+    // batch has enough of them (the same bits: SparseTrainingGemm).
+    internal override void Forward(ComputeBackend backend, ReadOnlySpan<float> input, Span<float> output, LayerState state, int batch)
+    {
+        var dense = (DenseState)state;
+        var masks = dense.AnalyseZeros(backend, input, InputSize, batch);
+        if (masks is not { SkipsForward: true })
+        {
+            Infer(backend, input, output, dense.Z, batch);
+            return;
+        }
+
+        int size = OutputSize * batch;
+        var z = dense.Z.AsSpan(0, size);
+        Elementwise.BroadcastColumns(Bias.Data, z, batch);
+        SparseTrainingGemm.Forward(masks, Weight.Data, input[..(InputSize * batch)], z, ((ManagedComputeBackend)backend).MaxThreads);
+        Activation.Forward(z, output[..size], OutputSize);
+    }
 
     // dZ = dA ⊙ g′(Z), then the gradients of the affine part.
     internal override void Backward(
@@ -244,7 +268,7 @@ public sealed class DenseLayer : Layer, IAffineLayer
         int size = OutputSize * batch;
         var dZ = dOutput[..size];
         Activation.Backward(((DenseState)state).Z.AsSpan(0, size), output[..size], dZ, dZ, OutputSize);
-        BackwardFromPreActivation(backend, input, dZ, dInput, batch);
+        BackwardFromPreActivation(backend, input, dZ, dInput, batch, state);
     }
 
     /// <summary>The pre-activation <c>Z</c> of the last training forward pass that used <paramref name="state"/>.</summary>
@@ -252,14 +276,22 @@ public sealed class DenseLayer : Layer, IAffineLayer
 
     /// <summary>
     /// Given <c>dZ</c>: <c>dW = (1/m)·dZ·A_prevᵀ</c>, <c>db = (1/m)·Σ_columns dZ</c>, <c>dA_prev = Wᵀ·dZ</c>
-    /// (only for the parameters that train, and only when <paramref name="dInput"/> is not empty).
+    /// (only for the parameters that train, and only when <paramref name="dInput"/> is not empty). <c>dW</c> skips
+    /// the examples of zero inputs when the forward pass that used <paramref name="state"/> found enough of them.
     /// </summary>
-    internal void BackwardFromPreActivation(ComputeBackend backend, ReadOnlySpan<float> input, ReadOnlySpan<float> dZ, Span<float> dInput, int batch)
+    internal void BackwardFromPreActivation(ComputeBackend backend, ReadOnlySpan<float> input, ReadOnlySpan<float> dZ, Span<float> dInput, int batch, LayerState? state = null)
     {
         float invM = 1f / batch;
         if (!Weight.IsFrozen)
         {
-            WeightGradient(backend, dZ, input, invM, batch);
+            if ((state as DenseState)?.Masks is { SkipsGradient: true } masks && masks.Batch == batch)
+            {
+                SparseTrainingGemm.WeightGradient(masks, dZ[..(OutputSize * batch)], input[..(InputSize * batch)], Weight.Gradient, invM, ((ManagedComputeBackend)backend).MaxThreads);
+            }
+            else
+            {
+                WeightGradient(backend, dZ, input, invM, batch);
+            }
         }
 
         if (!Bias.IsFrozen)
@@ -303,5 +335,22 @@ public sealed class DenseLayer : Layer, IAffineLayer
     private sealed class DenseState(int capacity, int rows) : LayerState(capacity)
     {
         public float[] Z { get; } = new float[rows * capacity];
+
+        // Where the batch last read (by the layer that reads the batch's inputs) is not zero; null until a batch
+        // is analysed, or when none can be. Made on the first analysis, reused after.
+        public SparseInputMasks? Masks { get; private set; }
+
+        // Analyses the batch's zeros when this layer reads the batch's inputs on a managed SIMD backend: the masks,
+        // with SkipsForward and SkipsGradient telling which products skip zeros; null: both dense.
+        public SparseInputMasks? AnalyseZeros(ComputeBackend backend, ReadOnlySpan<float> input, int inputs, int batch)
+        {
+            if (!ReadsBatchInput || backend is not ManagedComputeBackend { Kernel: not GemmKernelKind.Scalar } || !SparseTrainingGemm.IsSupported)
+            {
+                return null;
+            }
+
+            Masks ??= new SparseInputMasks(inputs, Capacity);
+            return SparseTrainingGemm.Analyse(Masks, input[..(inputs * batch)], batch) ? Masks : null;
+        }
     }
 }

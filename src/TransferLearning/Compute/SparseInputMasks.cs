@@ -1,0 +1,193 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace TransferLearning.Compute;
+
+// Where a training batch's inputs X (k × m, column-major: example e at x + e·k) are not zero, for the zero-skipping
+// products of SparseTrainingGemm, and whether each of them pays for this batch. Built once per batch by the layer
+// that reads the network's input (Fashion-MNIST's images are about half zero pixels), kept for its backward pass.
+//
+// Two views of one pass over X: per example, a bit per input (the forward product Z = W·X runs pairs of examples
+// over the inputs that are not zero in either); per group of four adjacent inputs, a bit per example (the weight
+// gradient dW = dZ·Xᵀ runs four inputs at a time over the examples where any of them is not zero; adjacent pixels
+// are zero together, so the union of four loses little).
+//
+// Owned by one layer's training state: sized for its batch capacity on first use, then reused (no allocation per
+// step). Not thread-safe (one training run per workspace).
+internal sealed unsafe class SparseInputMasks
+{
+    // Inputs per group of the weight gradient's kernel.
+    public const int GroupInputs = 4;
+
+    // Examples sampled first: when fewer than an eighth of their inputs are zero, the batch is dense and no mask is
+    // built (the pass over all of X would cost about 1 % of a dense step of 784 → 512 for nothing).
+    private const int SampledExamples = 8;
+
+    private readonly ulong[] _exampleBits;
+    private readonly ulong[] _groupBits;
+
+    public SparseInputMasks(int inputs, int capacity)
+    {
+        Inputs = inputs;
+        Capacity = capacity;
+        InputWords = (inputs + 63) / 64;
+        ExampleWords = (capacity + 63) / 64;
+        Groups = (inputs + GroupInputs - 1) / GroupInputs;
+        _exampleBits = GC.AllocateArray<ulong>(InputWords * capacity, pinned: true);
+        _groupBits = GC.AllocateArray<ulong>(Groups * ExampleWords, pinned: true);
+    }
+
+    public int Inputs { get; }
+
+    public int Capacity { get; }
+
+    // Words per example's mask (a bit per input).
+    public int InputWords { get; }
+
+    // Words per group's mask (a bit per example of the capacity).
+    public int ExampleWords { get; }
+
+    public int Groups { get; }
+
+    // The examples of the batch last analysed (0: none, or the batch was found dense).
+    public int Batch { get; private set; }
+
+    // Whether the forward product and the weight gradient of the batch last analysed skip zeros.
+    public bool SkipsForward { get; private set; }
+
+    public bool SkipsGradient { get; private set; }
+
+    // The share of multiply-adds the forward product runs (pairs' inputs not zero in either) and that the weight
+    // gradient runs (groups' examples where an input of the group is not zero), of the dense product's; 1 when
+    // the batch was found dense by the sample.
+    public double ForwardWork { get; private set; }
+
+    public double GradientWork { get; private set; }
+
+    // Example e's mask: bit j of word j / 64 for input j not zero.
+    public ulong* ExampleMask(int e) => (ulong*)Unsafe.AsPointer(ref _exampleBits[e * InputWords]);
+
+    // Group g's mask (inputs 4g .. 4g+3): bit e of word e / 64 for example e with one of them not zero.
+    public ulong* GroupMask(int g) => (ulong*)Unsafe.AsPointer(ref _groupBits[g * ExampleWords]);
+
+    // Bits start .. start+count-1 (count ≤ 64) of a mask of `words` words, as bits 0 .. count-1.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Window(ulong* mask, int words, int start, int count)
+    {
+        int w = start >> 6;
+        int s = start & 63;
+        ulong bits = mask[w] >> s;
+        if (s != 0 && w + 1 < words)
+        {
+            bits |= mask[w + 1] << (64 - s);
+        }
+
+        return count < 64 ? bits & ((1UL << count) - 1) : bits;
+    }
+
+    // Reads the batch's m examples (x: m·Inputs values) and decides which products skip zeros: the forward product
+    // when it runs at most `forwardLimit` of the dense multiply-adds, the weight gradient at most `gradientLimit`.
+    // Returns whether either does. With sampleFirst, a batch whose first examples have few zeros is found dense
+    // without building the masks.
+    public bool Analyse(float* x, int m, double forwardLimit, double gradientLimit, bool sampleFirst = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(m, Capacity);
+        Batch = 0;
+        SkipsForward = SkipsGradient = false;
+        ForwardWork = GradientWork = 1;
+        int k = Inputs;
+        if (sampleFirst && !SampleHasZeros(x, k, m))
+        {
+            return false;
+        }
+
+        new Span<ulong>(GroupMask(0), Groups * ExampleWords).Clear();
+        for (int e = 0; e < m; e++)
+        {
+            BuildExample(x + ((nint)e * k), k, ExampleMask(e), e);
+        }
+
+        long pairWork = 0;
+        for (int e = 0; e < m; e += 2)
+        {
+            ulong* first = ExampleMask(e);
+            ulong* second = e + 1 < m ? ExampleMask(e + 1) : first;
+            for (int w = 0; w < InputWords; w++)
+            {
+                pairWork += BitOperations.PopCount(first[w] | second[w]);
+            }
+        }
+
+        long groupWork = 0;
+        for (int g = 0; g < Groups; g++)
+        {
+            ulong* mask = GroupMask(g);
+            for (int w = 0; w < ExampleWords; w++)
+            {
+                groupWork += BitOperations.PopCount(mask[w]);
+            }
+        }
+
+        Batch = m;
+        ForwardWork = (double)pairWork / ((long)((m + 1) / 2) * k);
+        GradientWork = (double)groupWork / ((long)Groups * m);
+        SkipsForward = ForwardWork <= forwardLimit;
+        SkipsGradient = GradientWork <= gradientLimit;
+        return SkipsForward || SkipsGradient;
+    }
+
+    // Whether an eighth or more of the first examples' inputs are zero.
+    private static bool SampleHasZeros(float* x, int k, int m)
+    {
+        long values = (long)Math.Min(m, SampledExamples) * k;
+        long zeros = 0;
+        long i = 0;
+        for (; i + Vector256<float>.Count <= values; i += Vector256<float>.Count)
+        {
+            zeros += BitOperations.PopCount(Vector256.Equals(Vector256.Load(x + i), Vector256<float>.Zero).ExtractMostSignificantBits());
+        }
+
+        for (; i < values; i++)
+        {
+            zeros += x[i] == 0f ? 1 : 0;
+        }
+
+        return zeros * 8 >= values;
+    }
+
+    // Example e's mask of inputs not zero, and its bit in the mask of every group with an input not zero.
+    private void BuildExample(float* x, int k, ulong* mask, int e)
+    {
+        int j = 0;
+        for (int w = 0; w < InputWords; w++)
+        {
+            ulong bits = 0;
+            int end = Math.Min(k, (w + 1) * 64);
+            for (; j + Vector256<float>.Count <= end; j += Vector256<float>.Count)
+            {
+                uint zero = Vector256.Equals(Vector256.Load(x + j), Vector256<float>.Zero).ExtractMostSignificantBits();
+                bits |= (ulong)(~zero & 0xFFu) << (j & 63);
+            }
+
+            for (; j < end; j++)
+            {
+                bits |= x[j] != 0f ? 1UL << (j & 63) : 0UL;
+            }
+
+            mask[w] = bits;
+
+            // A bit per group of four inputs with one not zero (GroupInputs = 4 divides 64: groups never straddle words).
+            ulong groups = (bits | (bits >> 1) | (bits >> 2) | (bits >> 3)) & 0x1111_1111_1111_1111UL;
+            ulong exampleBit = 1UL << (e & 63);
+            ulong* column = GroupMask(0) + (e >> 6);   // word e / 64 of group 0; of group g at + g·ExampleWords
+            int firstGroup = w * 64 / GroupInputs;
+            while (groups != 0)
+            {
+                int g = firstGroup + (BitOperations.TrailingZeroCount(groups) / GroupInputs);
+                groups &= groups - 1;
+                column[(nint)g * ExampleWords] |= exampleBit;
+            }
+        }
+    }
+}

@@ -1,0 +1,335 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace TransferLearning.Compute;
+
+// The two training products of a layer whose inputs X (k × m, column-major, example e at x + e·k) are often zero,
+// with the terms of zero inputs skipped (SparseInputMasks lists them):
+//   forward          Z ← W·X + Z     (Z holds b broadcast: the dense path's C ← 1·W·X + 1·C)
+//   weight gradient  dW ← α·dZ·Xᵀ    (the dense path's C ← α·dZ·Xᵀ + 0·C)
+// with W and dW n × k, Z and dZ n × m, all column-major (leading dimensions n and k), as DenseLayer holds them.
+//
+// The same sums as the managed GEMM (GemmDriver with either SIMD micro-kernel), bit for bit: each element there is
+// a chain of fused multiply-adds over k in order from 0, in partial sums of KcStep(k) terms each started at +0 and
+// added to C in turn (C ← S + C), and the gradient's sum scaled once (α·S). The chains here are the same chains
+// with the terms of zero inputs left out, and a left-out term adds exactly +0 or −0 to a sum that is never −0
+// (a chain started at +0 stays off −0 in round-to-nearest), which changes nothing. Only a product of a zero input
+// with an infinite or NaN weight or gradient (NaN in the dense product, skipped here) differs; training stops on
+// those anyway (DivergenceGuard). The weight gradient takes this path only for batches of at most KcMax examples
+// (one partial sum, as in every batch size the benchmarks and samples use).
+//
+// 256-bit vectors with FMA (AVX2; the AVX-512 kernels' sums are the same per element), split between the calling
+// thread and the GEMM worker pool by row blocks; per-thread scratch from GemmPackBuffers (no allocation in the
+// steady state).
+internal static unsafe partial class SparseTrainingGemm
+{
+    // Rows of a forward block: six vectors for each of a pair of examples (12 accumulators of the 16 registers).
+    private const int ForwardRows = 48;
+
+    // Rows of a gradient block: three vectors for each of four inputs (12 accumulators).
+    private const int GradientRows = 24;
+
+    // Columns of W per forward step (48 rows × 64 columns × 4 bytes = 12 KB of packed weights, in L1 while every
+    // pair of the batch passes over it).
+    private const int ColumnBlock = 64;
+
+    // Below this many multiply-adds a product runs on the calling thread only (as ManagedComputeBackend).
+    private const long ParallelThreshold = 1L << 17;
+
+    private static readonly ForwardJob SharedForwardJob = new();
+    private static readonly GradientJob SharedGradientJob = new();
+
+    // Diagnostics for tests: the zero-skipping products this thread has run (counted only in the test process).
+    [ThreadStatic]
+    private static int _forwardsOnThisThread;
+
+    [ThreadStatic]
+    private static int _gradientsOnThisThread;
+
+    public static int ForwardsOnThisThread => _forwardsOnThisThread;
+
+    public static int GradientsOnThisThread => _gradientsOnThisThread;
+
+    // Whether the kernels can run here: 256-bit FMA, used by .NET's vectors.
+    public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported && Vector256.IsHardwareAccelerated;
+
+    // Whether the weight gradient of a batch of m examples can take this path (one partial sum per element).
+    public static bool GradientFits(int m) => m <= GemmDriver<Avx2MicroKernel>.KcMax;
+
+    // The forward product skips zeros when it runs at most this share of the dense multiply-adds, the weight
+    // gradient when it does: below, the masks' walk costs more than the terms it skips (measured: see Analyse).
+    public const double ForwardWorkLimit = 0.7;
+
+    public const double GradientWorkLimit = 0.7;
+
+    // Analyses the batch x (masks.Inputs × m) for the products below; whether either skips zeros. `always`
+    // (tests): both do, however few zeros the batch has (the gradient when the batch fits).
+    public static bool Analyse(SparseInputMasks masks, ReadOnlySpan<float> x, int m, bool always = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(x.Length, masks.Inputs * m);
+        double forward = always ? double.PositiveInfinity : ForwardWorkLimit;
+        double gradient = !GradientFits(m) ? -1 : always ? double.PositiveInfinity : GradientWorkLimit;
+        fixed (float* px = x)
+        {
+            return masks.Analyse(px, m, forward, gradient, sampleFirst: !always);
+        }
+    }
+
+    // Z ← W·X + Z for the batch the masks analysed (W: z.Length / m × masks.Inputs).
+    public static void Forward(SparseInputMasks masks, ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> z, int maxThreads)
+    {
+        int n = z.Length / masks.Batch;
+        ArgumentOutOfRangeException.ThrowIfLessThan(w.Length, n * masks.Inputs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(x.Length, masks.Inputs * masks.Batch);
+        fixed (float* pw = w)
+        fixed (float* px = x)
+        fixed (float* pz = z)
+        {
+            Forward(masks, pw, n, px, pz, maxThreads);
+        }
+    }
+
+    // dW ← alpha·dZ·Xᵀ for the batch the masks analysed (dZ: dz.Length / m rows).
+    public static void WeightGradient(SparseInputMasks masks, ReadOnlySpan<float> dz, ReadOnlySpan<float> x, Span<float> dw, float alpha, int maxThreads)
+    {
+        int n = dz.Length / masks.Batch;
+        ArgumentOutOfRangeException.ThrowIfLessThan(dw.Length, n * masks.Inputs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(x.Length, masks.Inputs * masks.Batch);
+        fixed (float* pdz = dz)
+        fixed (float* px = x)
+        fixed (float* pdw = dw)
+        {
+            WeightGradient(masks, pdz, n, px, pdw, alpha, maxThreads);
+        }
+    }
+
+    // Z ← W·X + Z over the inputs the masks list (n × k weights w, ld n; z n × m, ld n).
+    public static void Forward(SparseInputMasks masks, float* w, int n, float* x, float* z, int maxThreads)
+    {
+        if (TestHooks.Enabled)
+        {
+            _forwardsOnThisThread++;
+        }
+
+        var args = new Arguments(masks, w, n, x, z, 1f);
+        int blocks = (n + ForwardRows - 1) / ForwardRows;
+        if (!RunParallel(SharedForwardJob, args, blocks, maxThreads))
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                ForwardBlock(args, b);
+            }
+        }
+    }
+
+    // dW ← alpha·dZ·Xᵀ over the examples the masks list (dz n × m, ld n; dw n × k, ld n); m ≤ KcMax.
+    public static void WeightGradient(SparseInputMasks masks, float* dz, int n, float* x, float* dw, float alpha, int maxThreads)
+    {
+        if (!GradientFits(masks.Batch))
+        {
+            throw new InvalidOperationException($"Expected a batch of at most {GemmDriver<Avx2MicroKernel>.KcMax} examples but got {masks.Batch}.");
+        }
+
+        if (TestHooks.Enabled)
+        {
+            _gradientsOnThisThread++;
+        }
+
+        var args = new Arguments(masks, dz, n, x, dw, alpha);
+        int blocks = (n + GradientRows - 1) / GradientRows;
+        if (!RunParallel(SharedGradientJob, args, blocks, maxThreads))
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                GradientBlock(args, b);
+            }
+        }
+    }
+
+    private static bool RunParallel(Job job, in Arguments args, int blocks, int maxThreads)
+    {
+        var pool = GemmWorkerPool.Shared;
+        int threads = Math.Min(maxThreads, pool.WorkerCount + 1);
+        long work = (long)args.N * args.Masks.Inputs * args.Masks.Batch;
+        if (threads < 2 || blocks < 2 || work < ParallelThreshold || !pool.TryAcquire())
+        {
+            return false;
+        }
+
+        try
+        {
+            job.Prepare(args);
+            pool.Run(job, blocks, threads);
+            return true;
+        }
+        finally
+        {
+            job.Clear();
+            pool.Release();
+        }
+    }
+
+    // Rows 48b .. 48b+47 of Z: W's rows packed into one panel (48 values per column, zero rows past n), then, per
+    // partial sum of the dense product (KcStep columns) and per block of 64 columns in it, every pair of examples
+    // over the columns not zero in either, the running sums kept in a scratch of 48 values per example; at the end
+    // of a partial sum, Z ← S + Z.
+    private static void ForwardBlock(in Arguments args, int block)
+    {
+        var masks = args.Masks;
+        int k = masks.Inputs;
+        int m = masks.Batch;
+        int n = args.N;
+        int i0 = block * ForwardRows;
+        int rows = Math.Min(ForwardRows, n - i0);
+        var buffers = GemmPackBuffers.Current;
+        float* panel = buffers.A(ForwardRows * k);
+        float* sums = buffers.B(ForwardRows * (m + 1));   // + 1: where an odd batch's missing partner writes
+        PackRows(args.A, n, i0, rows, k, ForwardRows, panel);
+        int kcStep = GemmDriver<Avx2MicroKernel>.KcStep(k);
+        float* spare = sums + ((nint)m * ForwardRows);
+        for (int pc = 0; pc < k; pc += kcStep)
+        {
+            int kcEnd = Math.Min(k, pc + kcStep);
+            for (int k0 = pc; k0 < kcEnd; k0 += ColumnBlock)
+            {
+                int count = Math.Min(ColumnBlock, kcEnd - k0);
+                bool first = k0 == pc;
+                for (int e = 0; e < m; e += 2)
+                {
+                    bool alone = e + 1 == m;
+                    float* x0 = args.X + ((nint)e * k);
+                    float* x1 = alone ? x0 : x0 + k;
+                    ulong mask = SparseInputMasks.Window(masks.ExampleMask(e), masks.InputWords, k0, count);
+                    if (!alone)
+                    {
+                        mask |= SparseInputMasks.Window(masks.ExampleMask(e + 1), masks.InputWords, k0, count);
+                    }
+
+                    float* s0 = sums + ((nint)e * ForwardRows);
+                    ForwardPair(panel, x0, x1, mask, k0, s0, alone ? spare : s0 + ForwardRows, first);
+                }
+            }
+
+            for (int e = 0; e < m; e++)
+            {
+                AddInto(sums + ((nint)e * ForwardRows), args.C + ((nint)e * n) + i0, rows);
+            }
+        }
+    }
+
+    // Rows 24b .. 24b+23 of dW: dZ's rows packed (24 values per example, zero rows past n), then per group of four
+    // inputs the examples where one of them is not zero, α·S stored into the group's four columns of dW.
+    private static void GradientBlock(in Arguments args, int block)
+    {
+        var masks = args.Masks;
+        int k = masks.Inputs;
+        int m = masks.Batch;
+        int n = args.N;
+        int i0 = block * GradientRows;
+        int rows = Math.Min(GradientRows, n - i0);
+        float* packed = GemmPackBuffers.Current.A(GradientRows * m);
+        PackRows(args.A, n, i0, rows, m, GradientRows, packed);
+        float* tile = stackalloc float[GradientRows * SparseInputMasks.GroupInputs];
+        bool whole = rows == GradientRows;
+        int fullGroups = k / SparseInputMasks.GroupInputs;
+        for (int g = 0; g < masks.Groups; g++)
+        {
+            int j = g * SparseInputMasks.GroupInputs;
+            ulong* mask = masks.GroupMask(g);
+            float* dw = args.C + ((nint)j * n) + i0;
+            if (g < fullGroups)
+            {
+                if (whole)
+                {
+                    GradientQuad(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, dw, n);
+                }
+                else
+                {
+                    GradientQuad(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, tile, GradientRows);
+                    for (int q = 0; q < SparseInputMasks.GroupInputs; q++)
+                    {
+                        new ReadOnlySpan<float>(tile + (q * GradientRows), rows).CopyTo(new Span<float>(dw + ((nint)q * n), rows));
+                    }
+                }
+
+                continue;
+            }
+
+            for (int q = 0; j + q < k; q++)
+            {
+                GradientOne(packed, args.X + j + q, k, mask, masks.ExampleWords, args.Alpha, tile);
+                new ReadOnlySpan<float>(tile, rows).CopyTo(new Span<float>(dw + ((nint)q * n), rows));
+            }
+        }
+    }
+
+    // panel[c·height + r] = a[(i0 + r) + c·lda] for r < rows (0 for rows ≤ r < height), c < columns.
+    private static void PackRows(float* a, int lda, int i0, int rows, int columns, int height, float* panel)
+    {
+        for (int c = 0; c < columns; c++)
+        {
+            float* to = panel + ((nint)c * height);
+            new ReadOnlySpan<float>(a + ((nint)c * lda) + i0, rows).CopyTo(new Span<float>(to, rows));
+            if (rows < height)
+            {
+                new Span<float>(to + rows, height - rows).Clear();
+            }
+        }
+    }
+
+    // s ← s + z, then z ← s: Z[i] = S[i] + Z[i] for the block's rows (the dense driver's C ← S + 1·C).
+    private static void AddInto(float* s, float* z, int rows)
+    {
+        int r = 0;
+        for (; r + Vector256<float>.Count <= rows; r += Vector256<float>.Count)
+        {
+            Vector256.Store(Vector256.Load(s + r) + Vector256.Load(z + r), z + r);
+        }
+
+        for (; r < rows; r++)
+        {
+            z[r] = s[r] + z[r];
+        }
+    }
+
+    private readonly struct Arguments(SparseInputMasks masks, float* a, int n, float* x, float* c, float alpha)
+    {
+        public SparseInputMasks Masks { get; } = masks;
+
+        // W (forward) or dZ (gradient), n rows, leading dimension n.
+        public float* A { get; } = a;
+
+        public int N { get; } = n;
+
+        public float* X { get; } = x;
+
+        // Z (forward) or dW (gradient), leading dimension n.
+        public float* C { get; } = c;
+
+        public float Alpha { get; } = alpha;
+    }
+
+    // A row block per part. Guarded by the pool's lock.
+    private abstract class Job : IParallelWork
+    {
+        protected Arguments Args { get; private set; }
+
+        public void Prepare(in Arguments args) => Args = args;
+
+        public void Clear() => Args = default;
+
+        public abstract void Execute(int part);
+    }
+
+    private sealed class ForwardJob : Job
+    {
+        public override void Execute(int part) => ForwardBlock(Args, part);
+    }
+
+    private sealed class GradientJob : Job
+    {
+        public override void Execute(int part) => GradientBlock(Args, part);
+    }
+}
