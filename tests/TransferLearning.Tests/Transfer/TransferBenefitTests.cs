@@ -69,8 +69,8 @@ public class TransferBenefitTests(TransferBenefitTests.Pretrained fixture) : ICl
 
             rule.Strategy.Should().Be(TransferStrategy.HeadOnly, "the counts alone say: little target data, train the head");
             decision.Strategy.Should().Be(TransferStrategy.FromScratch, decision.ToString());
-            decision.Reasons[^2].Code.Should().Be(DecisionReasonCode.FeaturesGainTooSmall);
-            decision.Reasons[^2].Value.Should().BeLessThan(decision.Reasons[^2].Threshold!.Value);
+            decision.Reasons[^2].Code.Should().Be(DecisionReasonCode.GainBeyondNoise, "HeadOnly lost to FromScratch on the held-out parts by more than the noise");
+            decision.Reasons[^2].Value.Should().BeLessThan(-decision.Reasons[^2].Threshold!.Value);
             decision.Reasons[^1].Code.Should().Be(DecisionReasonCode.FromScratchForUnhelpfulFeatures);
         }
     }
@@ -96,17 +96,24 @@ public class TransferBenefitTests(TransferBenefitTests.Pretrained fixture) : ICl
         double auto = 0;
         double scratch = 0;
         int refusals = 0;
+        var picks = new List<string>();
         for (int seed = 0; seed < Seeds; seed++)
         {
             var tasks = SyntheticData.LatentTasks(Pretrained.SourceCount, 10, 200, related: false, seed);
             var advice = new TransferAdvisor().Advise(fixture.Networks[seed], tasks.Target);
             refusals += advice.FeaturesHelp.Holds == false ? 1 : 0;
-            auto += Accuracy(seed, tasks, null) / Seeds;
+            var result = Transfer(seed, tasks, TransferPolicy.Auto());
+            picks.Add(result.Strategy.ToString());
+            auto += result.Network.Evaluate(tasks.TargetTest).Accuracy!.Value / Seeds;
             scratch += Accuracy(seed, tasks, TransferStrategy.FromScratch) / Seeds;
         }
 
         refusals.Should().Be(Seeds, "condition (c) fails on every unrelated pair");
-        auto.Should().BeGreaterThanOrEqualTo(scratch - 0.01, $"Auto averaged {auto:P1} and FromScratch {scratch:P1}");
+        // Auto replaces FromScratch beyond 0.5 paired standard errors (on TransferBench's Fashion-MNIST set-ups, at 1.5 it
+        // dropped a frozen body that wins by 2 points near a ceiling on one seed in two); on these 50-example synthetic
+        // targets that costs a fine-tune on one seed of five, 1.4 points on the mean.
+        auto.Should().BeGreaterThanOrEqualTo(scratch - 0.02, $"Auto averaged {auto:P1} and FromScratch {scratch:P1}; Auto picked {string.Join(", ", picks)}");
+        picks.Count(p => p == nameof(TransferStrategy.FromScratch)).Should().BeGreaterThanOrEqualTo(4, "the pretrained network does not help these targets");
     }
 
     private double Accuracy(int seed, TransferTasks tasks, TransferStrategy? strategy) =>

@@ -20,6 +20,22 @@ public sealed record AdvisorOptions
     } = 10;
 
     /// <summary>
+    /// Gets how many top layers of the pretrained network the transfer removes (as <see cref="TransferOptions.RemovedLayers"/>):
+    /// condition (c) is judged on the layers it keeps, the best of them named; the removed ones are probed too, and
+    /// the advice says so when one of them would serve better. ≥ 0. The default is 1, the source's output layer.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 0.</exception>
+    public int RemovedLayers
+    {
+        get;
+        init
+        {
+            Guard.AtLeast(value, 0, nameof(RemovedLayers));
+            field = value;
+        }
+    } = 1;
+
+    /// <summary>
     /// Gets how much the best pretrained layer's linear probe must gain over the raw inputs' (balanced accuracy, or
     /// R² for regression), besides being more than noise, for condition (c) to hold; ≥ 0. The default is
     /// 0.02 (2 points): a smaller gain, even if real, is not worth freezing a body for.

@@ -15,6 +15,7 @@ internal sealed class ProbeExperiment
     private readonly Network pretrained;
     private readonly Dataset target;
     private readonly IReadOnlyList<int> probed;
+    private readonly int eligible;
     private readonly int count;
     private readonly int folds;
     private readonly int blocks;
@@ -22,8 +23,9 @@ internal sealed class ProbeExperiment
     private readonly int q;
     private readonly int resamples;
 
-    private ProbeExperiment(AdvisorOptions options, Network pretrained, Dataset target, IReadOnlyList<int> probed)
+    private ProbeExperiment(AdvisorOptions options, Network pretrained, Dataset target, IReadOnlyList<int> probed, int eligible)
     {
+        this.eligible = eligible;
         this.options = options;
         this.pretrained = pretrained;
         this.target = target;
@@ -73,12 +75,13 @@ internal sealed class ProbeExperiment
     /// <summary>
     /// Scores a ridge probe on the raw inputs and on each of the layers <paramref name="probed"/> by
     /// repeated stratified k-fold, on the real targets and on <see cref="AdvisorOptions.Permutations"/>
-    /// shuffles of them; returns the mean scores and the best layer's gain over the raw inputs.
+    /// shuffles of them; returns the mean scores and the best layer's gain over the raw inputs, the best chosen among
+    /// the first <paramref name="eligible"/> layers of <paramref name="probed"/> (those the transfer keeps).
     /// </summary>
     public static (List<ProbeScore> Probes, ProbeGain Gain) Run(
-        AdvisorOptions options, Network pretrained, Dataset target, IReadOnlyList<int> probed, CancellationToken cancellationToken)
+        AdvisorOptions options, Network pretrained, Dataset target, IReadOnlyList<int> probed, int eligible, CancellationToken cancellationToken)
     {
-        var experiment = new ProbeExperiment(options, pretrained, target, probed);
+        var experiment = new ProbeExperiment(options, pretrained, target, probed, eligible);
         var (targets, labels) = experiment.GatherTargets();
         var (features, sizes) = experiment.ComputeFeatures();
         var (score, testShare) = experiment.FitFolds(features, sizes, targets, labels, cancellationToken);
@@ -261,12 +264,11 @@ internal sealed class ProbeExperiment
     /// </summary>
     private ProbeGain CompareWithBaseline(double[,,] score, List<ProbeScore> probes, double testShare)
     {
-        int layers = probed.Count;
-        int bestRep = Enumerable.Range(1, layers).MaxBy(rep => Mean(score, rep, 0) - Mean(score, 0, 0));
+        int bestRep = Enumerable.Range(1, eligible).MaxBy(rep => Mean(score, rep, 0) - Mean(score, 0, 0));
         double baseline = double.NegativeInfinity;
         for (int p = 1; p < blocks; p++)
         {
-            for (int rep = 1; rep <= layers; rep++)
+            for (int rep = 1; rep <= eligible; rep++)
             {
                 baseline = Math.Max(baseline, Mean(score, rep, p) - Mean(score, 0, p));
             }

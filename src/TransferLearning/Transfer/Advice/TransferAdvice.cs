@@ -35,7 +35,17 @@ public sealed class TransferAdvice
     /// <summary>Gets condition (c): the source's features help the target.</summary>
     public AdviceCondition FeaturesHelp => Conditions[2];
 
-    /// <summary>Gets the pretrained layer whose features transfer best, or <see langword="null"/> when nothing was probed.</summary>
+    /// <summary>Gets how many bottom layers of the pretrained network the transfer keeps (those condition (c) is judged on); 0 when nothing was probed.</summary>
+    public int KeptLayers { get; init; }
+
+    /// <summary>
+    /// Gets what the verdict leaves out, with the numbers: a deeper cut (a lower kept layer probes better than the top
+    /// kept one, and the <see cref="TransferOptions.RemovedLayers"/> that puts the new layers on it), or a removed layer
+    /// that probes better than every kept one. Empty by default.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Gets the kept pretrained layer whose features transfer best, or <see langword="null"/> when nothing was probed.</summary>
     public ProbeScore? BestLayer => Gain is { } gain ? Probes.First(p => p.Layer == gain.Layer) : null;
 
     /// <summary>Gets a value indicating whether no condition fails (one that could not be checked does not count against).</summary>
@@ -57,8 +67,13 @@ public sealed class TransferAdvice
             sb.AppendLine("  Linear probes (held-out score):");
             foreach (var probe in Probes)
             {
-                sb.Append("    ").Append(probe).AppendLine(probe == BestLayer ? "  ← best" : string.Empty);
+                sb.Append("    ").Append(probe).AppendLine(probe == BestLayer ? "  ← best" : probe.Layer >= KeptLayers ? "  (removed by the transfer)" : string.Empty);
             }
+        }
+
+        foreach (string note in Notes)
+        {
+            sb.Append("  ").AppendLine(note);
         }
 
         return sb.ToString().TrimEnd();

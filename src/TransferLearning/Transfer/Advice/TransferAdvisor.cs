@@ -48,15 +48,15 @@ public sealed class TransferAdvisor
     /// <param name="cancellationToken">Stops the probes.</param>
     /// <returns>The advice; condition (c) is not measured when (a) fails.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="pretrained"/> or <paramref name="target"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The network has no layers, the target has fewer than 2 examples, or the probe's arrays for this target would not fit in memory (more than <see cref="Array.MaxLength"/> values: examples × outputs × (1 + <see cref="AdvisorOptions.Permutations"/>), or a layer's units × examples).</exception>
+    /// <exception cref="ArgumentException">The network has no layers or no more than <see cref="AdvisorOptions.RemovedLayers"/>, the target has fewer than 2 examples, or the probe's arrays for this target would not fit in memory (more than <see cref="Array.MaxLength"/> values: examples × outputs × (1 + <see cref="AdvisorOptions.Permutations"/>), or a layer's units × examples).</exception>
     public TransferAdvice Advise(PretrainedNetwork pretrained, Dataset target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pretrained);
-        return Advise(pretrained.Network, pretrained.SourceExampleCount, target, null, cancellationToken);
+        return Advise(pretrained.Network, pretrained.SourceExampleCount, target, cancellationToken);
     }
 
-    /// <summary>Advises, probing only the layers <paramref name="layersToProbe"/> (all when <see langword="null"/>).</summary>
-    internal TransferAdvice Advise(Network pretrained, long? sourceExampleCount, Dataset target, IReadOnlyList<int>? layersToProbe, CancellationToken cancellationToken)
+    /// <summary>Advises on the layers the transfer keeps (all but the top <see cref="AdvisorOptions.RemovedLayers"/>), probing the removed ones too.</summary>
+    internal TransferAdvice Advise(Network pretrained, long? sourceExampleCount, Dataset target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pretrained);
         ArgumentNullException.ThrowIfNull(target);
@@ -78,8 +78,39 @@ public sealed class TransferAdvisor
             return new TransferAdvice([a, b, new AdviceCondition { Name = FeaturesHelpName, Reason = notMeasured }], [], null);
         }
 
-        var (probes, gain) = ProbeExperiment.Run(Options, pretrained, target, layersToProbe ?? Enumerable.Range(0, pretrained.Layers.Count).ToArray(), cancellationToken);
-        return new TransferAdvice([a, b, FeaturesHelp(probes, gain)], probes, gain);
+        int kept = pretrained.Layers.Count - Options.RemovedLayers;
+        if (kept < 1)
+        {
+            throw new ArgumentException(
+                Invariant.F($"Expected a pretrained network with more layers than the {Options.RemovedLayers} AdvisorOptions.RemovedLayers the transfer removes but it has {pretrained.Layers.Count}."),
+                nameof(pretrained));
+        }
+
+        var (probes, gain) = ProbeExperiment.Run(Options, pretrained, target, Enumerable.Range(0, pretrained.Layers.Count).ToArray(), kept, cancellationToken);
+        return new TransferAdvice([a, b, FeaturesHelp(probes, gain)], probes, gain) { KeptLayers = kept, Notes = Notes(probes, gain, kept, pretrained.Layers.Count) };
+    }
+
+    /// <summary>
+    /// What the verdict does not say: a deeper cut when a lower kept layer probes better than the top kept one (the new
+    /// layers would sit on it), and a removed layer that probes better than every kept one.
+    /// </summary>
+    private static List<string> Notes(List<ProbeScore> probes, ProbeGain gain, int kept, int layers)
+    {
+        var notes = new List<string>();
+        var best = probes.First(p => p.Layer == gain.Layer);
+        var top = probes.First(p => p.Layer == kept - 1);
+        if (best.Layer < top.Layer && best.Score > top.Score)
+        {
+            notes.Add(Invariant.F($"A deeper cut: the probe on {best.Description} scores {best.Score:F3} against {top.Score:F3} on the top kept {top.Description}; set TransferOptions.RemovedLayers = {layers - 1 - best.Layer} to put the new layers on it."));
+        }
+
+        var removed = probes.Where(p => p.Layer >= kept).MaxBy(p => p.Score);
+        if (removed is not null && removed.Score > best.Score)
+        {
+            notes.Add(Invariant.F($"A removed layer probes better: {removed.Description} scores {removed.Score:F3} against {best.Score:F3} on the best kept layer; set TransferOptions.RemovedLayers = {layers - 1 - removed.Layer} (and AdvisorOptions.RemovedLayers alike) to keep it."));
+        }
+
+        return notes;
     }
 
     /// <summary>Condition (a): the target's inputs are the pretrained network's.</summary>

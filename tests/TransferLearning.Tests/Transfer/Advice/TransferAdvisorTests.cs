@@ -34,7 +34,8 @@ public class TransferAdvisorTests(SmallTransfer fixture) : IClassFixture<SmallTr
 
         string report = advice.ToString();
         report.Split(Environment.NewLine).Select(line => line.Trim()).Should().Contain(advice.Conditions.Select(c => c.ToString().Trim()))
-            .And.Contain(advice.Probes.Where(p => p != advice.BestLayer).Select(p => p.ToString()), "the report lists every condition and every probe");
+            .And.Contain(advice.Probes.Where(p => p != advice.BestLayer && p.Layer < advice.KeptLayers).Select(p => p.ToString()), "the report lists every condition and every probe")
+            .And.Contain(advice.Probes.Where(p => p.Layer >= advice.KeptLayers).Select(p => p + "  (removed by the transfer)"), "the layers the transfer removes are marked");
     }
 
     [Fact]
