@@ -93,6 +93,9 @@ public static class TransferBenchRunner
                 "sizes of 1,000 per class or more (the detector: 300 positives, 6,300 examples): one seed",
                 "Auto and DataSizePolicy.Default with the library's defaults; the chosen strategy's score and training time are those of the same fixed strategy on the same seed (training is deterministic)",
                 quick ? "quick: 2 seeds (not 3) and fewer sizes (10 and 100 per class; the detector 25 positives); the same training budget and pretraining as the full run" : "full run",
+                .. reuse is null
+                    ? Array.Empty<string>()
+                    : [string.Create(CultureInfo.InvariantCulture, $"the fixed strategies' scores and training times are those of the run of {reuse.Started:yyyy-MM-dd HH:mm} UTC (--reuse; training is deterministic and its code unchanged){(onlyPolicy is null ? "; Default, Auto and the advisor ran in this one" : $"; only {onlyPolicy} ran in this one")}")],
             ]);
         string name = quick ? "transferbench-quick" : "transferbench";
         Console.WriteLine($"TransferBench{(quick ? " (quick)" : string.Empty)}: {setups.Count} set-ups, {Cpu()}, output {Path.Combine(folder, name)}.md/.json");

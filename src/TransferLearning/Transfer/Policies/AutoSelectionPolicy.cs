@@ -71,12 +71,32 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
             heldOut += evidence.Part(parts++).Holdout.Count;
         }
 
+        // A candidate whose training diverges is out: it is reported as such, and the others are compared without it.
+        var diverged = new Dictionary<int, TrainingDivergedException>();
+        void Guarded(int c, Action work)
+        {
+            if (diverged.ContainsKey(c))
+            {
+                return;
+            }
+
+            try
+            {
+                work();
+            }
+            catch (TrainingDivergedException e)
+            {
+                diverged[c] = e;
+                evidence.Forget(candidates[c]);
+            }
+        }
+
         // Frozen candidates train on cached features, at little cost: every one trains in full without every part.
         var (train, holdout) = evidence.Part(0);
         var cheap = Enumerable.Range(1, candidates.Count - 1).Where(c => candidates[c].FreezesPretrainedLayers).ToArray();
         foreach (int c in cheap)
         {
-            evidence.Measure(context, candidates[c], parts);
+            Guarded(c, () => evidence.Measure(context, candidates[c], parts));
             Report(Invariant.F($"{epochs} epochs without each of {parts} part(s)"), candidates[c]);
         }
 
@@ -89,29 +109,48 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         {
             token.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            runs[c] = context.Try(candidates[c]).Train(train, null, firstEpochs, null, token);
-            evidence.Record(candidates[c], 0, runs[c]!.Network);
-            first[c] = evidence.Score(candidates[c], metric);
-            firstSoft[c] = target.IsClassification ? evidence.Score(candidates[c], CandidateMetrics.Soft) : 0;
+            first[c] = double.NegativeInfinity;
+            Guarded(c, () =>
+            {
+                runs[c] = context.Try(candidates[c]).Train(train, null, firstEpochs, null, token);
+                evidence.Record(candidates[c], 0, runs[c]!.Network);
+                first[c] = evidence.Score(candidates[c], metric);
+                firstSoft[c] = target.IsClassification ? evidence.Score(candidates[c], CandidateMetrics.Soft) : 0;
+            });
             evidence.AddElapsed(candidates[c], clock.Elapsed);
             Report(Invariant.F($"rung 0 ({firstEpochs} of {epochs} epochs)"), candidates[c]);
         }
 
         // Rung 1: FromScratch (candidate 0) and the best others, trained on to the full budget, then without each further part.
-        var survivors = expensive.OrderByDescending(c => first[c]).ThenByDescending(c => firstSoft[c]).Take(Options.Survivors).Prepend(0).ToArray();
+        var survivors = expensive.Where(c => !diverged.ContainsKey(c)).OrderByDescending(c => first[c]).ThenByDescending(c => firstSoft[c]).Take(Options.Survivors).Prepend(0).ToArray();
         foreach (int c in survivors)
         {
             token.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            var run = epochs > firstEpochs ? runs[c]!.TrainMore(train, epochs - firstEpochs, token) : runs[c]!;
-            evidence.Record(candidates[c], 0, run.Network);
+            Guarded(c, () =>
+            {
+                var run = epochs > firstEpochs ? runs[c]!.TrainMore(train, epochs - firstEpochs, token) : runs[c]!;
+                evidence.Record(candidates[c], 0, run.Network);
+                evidence.Measure(context, candidates[c], parts);
+            });
             evidence.AddElapsed(candidates[c], clock.Elapsed);
-            evidence.Measure(context, candidates[c], parts);
             Report(Invariant.F($"rung 1 ({epochs} epochs)"), candidates[c]);
         }
 
-        var finalists = cheap.Concat(survivors).ToArray();
-        var scores = Enumerable.Range(0, candidates.Count).Select(c => Scored(candidates[c], finalists.Contains(c) ? epochs : firstEpochs)).ToArray();
+        var finalists = cheap.Concat(survivors).Where(c => !diverged.ContainsKey(c)).ToArray();
+        if (finalists.Length == 0)
+        {
+            throw diverged.Values.Last();
+        }
+
+        var scores = Enumerable.Range(0, candidates.Count).Select(c => diverged.ContainsKey(c) ? Diverged(candidates[c]) : Scored(candidates[c], finalists.Contains(c) ? epochs : firstEpochs)).ToArray();
+        CandidateScore Diverged(TransferStrategy strategy) => new()
+        {
+            Strategy = strategy,
+            Metric = metric.Name,
+            Score = double.NaN,
+            Elapsed = evidence.Elapsed(strategy),
+        };
         CandidateScore Scored(TransferStrategy strategy, int trainedEpochs) => new()
         {
             Strategy = strategy,
@@ -132,16 +171,16 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
                 Text = Invariant.F($"Measured {candidates.Count} strategies on {heldOut:N0} held-out target examples ({parts} of {evidence.Folds} stratified parts, each held out in turn, the candidates trained on the rest): those that keep pretrained layers frozen (on cached features) trained {epochs} epochs; the others first {firstEpochs} epochs on {evidence.TrainedOn:N0} examples, scored on {holdout.Count:N0}, then FromScratch and the best {Options.Survivors} other(s) on to {epochs} epochs. Held-out {metric.Name}, on the parts each was scored on:"),
             },
         };
-        reasons.AddRange(scores.Select(s => new DecisionReason
+        reasons.AddRange(scores.Select((s, c) => new DecisionReason
         {
             Code = DecisionReasonCode.CandidateScored,
             Value = s.Score,
             Strategy = s.Strategy,
-            Text = s.ToString(),
+            Text = diverged.TryGetValue(c, out var e) ? Invariant.F($"{s.Strategy}: training diverged, so it is out ({e.Message})") : s.ToString(),
         }));
 
         int best = finalists.MaxBy(c => evidence.Score(candidates[c], metric));
-        if (best != 0)
+        if (best != 0 && !diverged.ContainsKey(0))
         {
             var (gain, se) = evidence.Compare(candidates[best], candidates[0], metric, context.Options.Seed);
             double show = target.IsClassification ? 100 : 1;

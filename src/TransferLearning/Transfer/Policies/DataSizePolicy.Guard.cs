@@ -28,9 +28,30 @@ public sealed partial class DataSizePolicy
             : TransferStrategy.FromScratch;
         var evidence = HeldOutEvidence.Plan(context, small ? EvidenceFolds : 2);
         int folds = small ? evidence.Folds : 1;
-        evidence.Measure(context, transfer, folds);
-        evidence.Measure(context, baseline, folds);
         var metric = context.Metric;
+        if (!MeasuredWithoutDiverging(context, evidence, transfer, folds, out var transferDiverged)
+            | !MeasuredWithoutDiverging(context, evidence, baseline, folds, out var baselineDiverged))
+        {
+            // A training that diverges on the target's parts loses to one that does not; both diverging is the transfer's error.
+            var survivor = transferDiverged is null ? transfer : baselineDiverged is null ? baseline : throw baselineDiverged;
+            var failed = survivor == transfer ? baseline : transfer;
+            return new TransferDecision
+            {
+                Strategy = survivor,
+                Metric = metric,
+                Reasons =
+                [
+                    .. prior.Reasons,
+                    new()
+                    {
+                        Code = DecisionReasonCode.GainBeyondNoise,
+                        Strategy = survivor,
+                        Text = Invariant.F($"Measured on the target before anything is frozen: {failed}'s training diverged ({(transferDiverged ?? baselineDiverged)!.Message}), so {survivor}."),
+                    },
+                ],
+            };
+        }
+
         var (difference, se) = evidence.Compare(transfer, baseline, metric, context.Options.Seed);
         double show = context.Target.IsClassification ? 100 : 1;
         string unit = context.Target.IsClassification ? "points" : "in R²";
@@ -89,6 +110,23 @@ public sealed partial class DataSizePolicy
         }
 
         return new TransferDecision { Strategy = chosen, Reasons = reasons, Metric = metric };
+    }
+
+    /// <summary>Measures <paramref name="strategy"/>; false, with the exception, when its training diverged.</summary>
+    private static bool MeasuredWithoutDiverging(TransferContext context, HeldOutEvidence evidence, TransferStrategy strategy, int folds, out TrainingDivergedException? diverged)
+    {
+        try
+        {
+            evidence.Measure(context, strategy, folds);
+            diverged = null;
+            return true;
+        }
+        catch (TrainingDivergedException e)
+        {
+            evidence.Forget(strategy);
+            diverged = e;
+            return false;
+        }
     }
 
     /// <summary>Whether the target is small enough for k-fold cross-validation: under <see cref="CrossValidateBelowExamplesPerClass"/> in its smallest class (a regression target: under 10 × that many examples).</summary>

@@ -76,6 +76,9 @@ internal sealed class HeldOutEvidence
     /// <summary>The folds <paramref name="strategy"/> has been scored on.</summary>
     public int FoldsScored(TransferStrategy strategy) => _outputs.TryGetValue(strategy, out var folds) ? folds.Count : 0;
 
+    /// <summary>Forgets what was measured of <paramref name="strategy"/> (its training diverged).</summary>
+    public void Forget(TransferStrategy strategy) => _outputs.Remove(strategy);
+
     /// <summary>Gets the time spent training and scoring <paramref name="strategy"/>.</summary>
     public TimeSpan Elapsed(TransferStrategy strategy) => _elapsed.GetValueOrDefault(strategy);
 
