@@ -124,10 +124,21 @@ internal sealed class HeldOutEvidence
     public int TrainedOn => Part(0).Train.Count;
 
     /// <summary>The metric of <paramref name="strategy"/> over the examples held out in the folds it shares with <paramref name="others"/>.</summary>
+    /// <exception cref="ArgumentException">The metric's score is not finite (a custom metric's NaN, say): no candidate could be compared on it.</exception>
     public double Score(TransferStrategy strategy, TransferMetric metric, params TransferStrategy[] others)
     {
         var folds = Common([strategy, .. others]);
-        return metric.Score(Pooled(strategy, folds, null), Truth(folds, null));
+        double score = metric.Score(Pooled(strategy, folds, null), Truth(folds, null));
+        if (!double.IsFinite(score))
+        {
+#pragma warning disable CA2208 // The argument at fault is the caller's TransferOptions.Metric, not a parameter of Score.
+            throw new ArgumentException(
+                Invariant.F($"Expected a finite score from the metric {metric.Name} on {folds.Sum(f => _parts[f]!.Value.Indices.Length):N0} held-out target examples of {strategy} but got {score}: a decision cannot compare candidates on it (TransferOptions.Metric)."),
+                "options");
+#pragma warning restore CA2208
+        }
+
+        return score;
     }
 
     /// <summary>
@@ -137,7 +148,7 @@ internal sealed class HeldOutEvidence
     public (double Difference, double StandardError) Compare(TransferStrategy first, TransferStrategy second, TransferMetric metric, int seed)
     {
         var folds = Common([first, second]);
-        double difference = metric.Score(Pooled(first, folds, null), Truth(folds, null)) - metric.Score(Pooled(second, folds, null), Truth(folds, null));
+        double difference = Score(first, metric, second) - Score(second, metric, first);
         int n = folds.Sum(f => _parts[f]!.Value.Indices.Length);
         var random = new Random(seed);
         var sample = new int[n];

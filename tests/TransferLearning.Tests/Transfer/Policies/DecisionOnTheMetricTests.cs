@@ -64,6 +64,17 @@ public class DecisionOnTheMetricTests(LatentPretrained fixture) : IClassFixture<
     }
 
     [Fact]
+    public void AMetricThatScoresNaN_IsRefused_NotComparedSilently()
+    {
+        var target = LatentPretrained.Tasks(10, related: true).Target;
+        var broken = TransferMetric.Custom("always NaN", (_, _) => double.NaN);
+
+        var act = () => _pipeline.Decide(fixture.Network, target, new TransferOptions { Metric = broken });
+
+        act.Should().Throw<ArgumentException>().Where(e => e.ParamName == "options" && e.Message.Contains("always NaN", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TrueClassProbability_WeighsEachClassEqually_AndReadsOneSigmoidUnit()
     {
         var three = Dataset.ForClassification(Matrix<float>.Build.Dense(1, 4), [0, 1, 2, 2]);
