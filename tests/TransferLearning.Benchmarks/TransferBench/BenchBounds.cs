@@ -57,6 +57,24 @@ public static class BenchBounds
         ];
     }
 
+    /// <summary>At most this many "helps" in 20 on random-label and on random-value targets.</summary>
+    public const int NullHelpsPer20 = 1;
+
+    /// <summary>Checks the advisor's bound on random targets: at most <see cref="NullHelpsPer20"/> "helps" in 20 draws of each kind.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="checks"/> is <see langword="null"/>.</exception>
+    public static IReadOnlyList<BoundCheck> CheckNulls(IReadOnlyList<BenchNullCheck> checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        return [.. checks.GroupBy(c => c.Kind).Select(kind =>
+        {
+            int draws = kind.Sum(c => c.Draws);
+            int helps = kind.Sum(c => c.Helps);
+            bool holds = helps * 20 <= NullHelpsPer20 * draws;
+            IReadOnlyList<string> breaks = holds ? [] : [string.Create(CultureInfo.InvariantCulture, $"\"helps\" on {helps} of {draws} draws")];
+            return new BoundCheck($"advisor on {kind.Key} targets: at most {NullHelpsPer20} \"helps\" in 20", draws == 0 ? null : holds, draws, breaks);
+        })];
+    }
+
     /// <summary>The mean of Default's (or Auto's) row regrets over all rows, in points.</summary>
     public static double MeanRegret(IEnumerable<BenchRow> rows, string arm) => rows.Select(r => r.MeanRegretOf(arm)).DefaultIfEmpty(double.NaN).Average();
 

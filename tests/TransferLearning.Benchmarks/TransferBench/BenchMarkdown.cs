@@ -44,6 +44,17 @@ public static class BenchMarkdown
             AppendSetup(md, setup);
         }
 
+        if (run.NullChecks is { Count: > 0 } nulls)
+        {
+            md.Append("\n## The advisor on random targets\n\n")
+              .Append("The helpful set-up's body and images, the labels shuffled (random labels, the class counts kept) or a value drawn from N(0, 1) per image (random values): no features can help. \"helps\" counts the draws on which the advisor said \"(c) the features help\".\n\n")
+              .Append("| target | N (per class) | draws | \"helps\" | could not tell |\n|---|---|---|---|---|\n");
+            foreach (var check in nulls)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"| {check.Kind} | {check.Size:N0} | {check.Draws} | {check.Helps} | {check.Unsure} |\n");
+            }
+        }
+
         md.Append('\n').Append(Summary(run));
         return md.ToString();
     }
@@ -69,7 +80,9 @@ public static class BenchMarkdown
             md.Append(CultureInfo.InvariantCulture, $"| {bound.Bound} | **{bound.Verdict}** | {bound.Checked} | {(bound.Breaks.Count == 0 ? "—" : string.Join("; ", bound.Breaks))} |\n");
         }
 
-        md.Append("\nNot measured by this suite: the advisor on random-label and random-value targets, and the slow-tier test of the bounds.\n");
+        md.Append(run.NullChecks is { Count: > 0 }
+            ? "\nThe slow-tier test of the bounds (`TransferBenchRegretTests`) runs outside this suite.\n"
+            : "\nNot measured in this run: the advisor on random-label and random-value targets. The slow-tier test of the bounds (`TransferBenchRegretTests`) runs outside this suite.\n");
         return md.ToString();
     }
 

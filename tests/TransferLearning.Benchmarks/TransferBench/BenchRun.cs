@@ -8,6 +8,7 @@ namespace TransferLearning.Benchmarks.TransferBench;
 /// <param name="Complete">Whether every set-up asked for is in <paramref name="Setups"/> (a partial run is written after each set-up).</param>
 /// <param name="ElapsedSeconds">Wall time so far.</param>
 /// <param name="Setups">The set-ups measured so far, each with all its rows.</param>
+/// <param name="NullChecks">The advisor on random-label and random-value targets (<see langword="null"/> in runs from before it was measured).</param>
 public sealed record BenchRun(
     DateTimeOffset Started,
     string Cpu,
@@ -15,10 +16,11 @@ public sealed record BenchRun(
     BenchSettings Settings,
     bool Complete,
     double ElapsedSeconds,
-    IReadOnlyList<BenchSetupResult> Setups)
+    IReadOnlyList<BenchSetupResult> Setups,
+    IReadOnlyList<BenchNullCheck>? NullChecks = null)
 {
-    /// <summary>Gets issue 18's "Must show" bounds checked on every row of the run.</summary>
-    public IReadOnlyList<BoundCheck> Bounds => BenchBounds.Check(Setups);
+    /// <summary>Gets issue 18's "Must show" bounds checked on every row of the run (and on the null checks, when it has them).</summary>
+    public IReadOnlyList<BoundCheck> Bounds => [.. BenchBounds.Check(Setups), .. NullChecks is null ? [] : BenchBounds.CheckNulls(NullChecks)];
 
     /// <summary>Gets the mean regret of Default over all rows, in points.</summary>
     public double DefaultMeanRegret => BenchBounds.MeanRegret(Setups.SelectMany(s => s.Rows), BenchRow.DefaultArm);

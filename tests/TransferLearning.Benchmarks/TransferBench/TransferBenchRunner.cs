@@ -11,11 +11,11 @@ using TransferLearning.Transfer;
 
 namespace TransferLearning.Benchmarks.TransferBench;
 
-// `transferbench [--quick] [--out DIR] [--setup NAME]... [--reuse RUN.json [--only default|auto]]` (or `--render RUN.json`: its
+// `transferbench [--quick] [--out DIR] [--setup NAME]... [--reuse RUN.json [--only default|auto|advisor]]` (or `--render RUN.json`: its
 // Markdown again): issue 18's suite of transfer decisions on Fashion-MNIST. `--reuse` takes the fixed strategies' scores and
 // times from an earlier run of the same sizes and seeds (training is deterministic, so they are the same networks) and
 // trains only what a policy picks that the file lacks; `--only` also takes the other policy's column and the advisor's
-// verdicts from it: for iterating on one policy in minutes. A final table is a run without them.
+// verdicts from it (`--only advisor`: both policies' columns): for iterating on one policy in minutes. A final table is a run without them.
 // Every row: the five fixed strategies, DataSizePolicy.Default and Auto, on the user's metric over all the target's
 // test examples, their regret, the picks, the decisions' cost and the advisor's verdict; written as Markdown and
 // JSON after each set-up (marked partial until the last).
@@ -56,7 +56,7 @@ public static class TransferBenchRunner
                 case "--render" when i + 1 < args.Length:
                     return Render(args[++i]);
                 default:
-                    Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Usage: transferbench [--quick] [--out DIR] [--setup NAME]... [--reuse RUN.json [--only default|auto]] | transferbench --render RUN.json");
+                    Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Usage: transferbench [--quick] [--out DIR] [--setup NAME]... [--reuse RUN.json [--only default|auto|advisor]] | transferbench --render RUN.json");
                     return 2;
             }
         }
@@ -122,14 +122,32 @@ public static class TransferBenchRunner
 
             var rows = Sizes(setup, quick).Select(size => Row(pipeline, pretrained, setup, size, size >= setup.OneSeedFrom ? 1 : training.Seeds, training, clock, Reused(reuse, setup.Name, size), onlyPolicy)).ToList();
             results.Add(new BenchSetupResult(setup.Name, comparison.Title, setup.Metric, setup.SizeUnit, comparison.Source.Count, sourceAccuracy, setup.Test.Count, notes, rows));
-            var run = new BenchRun(started, Cpu(), Runtime(), settings, results.Count == setups.Count, clock.Elapsed.TotalSeconds, [.. results]);
+            Write(new BenchRun(started, Cpu(), Runtime(), settings, false, clock.Elapsed.TotalSeconds, [.. results]));
+        }
+
+        // The advisor on random targets: the helpful set-up's body and images (skipped when --setup leaves helpful out).
+        IReadOnlyList<BenchNullCheck>? nulls = null;
+        if (onlyPolicy is not null && !onlyPolicy.Equals("advisor", StringComparison.OrdinalIgnoreCase) && reuse?.NullChecks is { } earlierNulls)
+        {
+            nulls = earlierNulls;
+        }
+        else if (setups.FirstOrDefault(s => s.Name == "helpful") is { } helpfulSetup)
+        {
+            Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] the advisor on random-label and random-value targets");
+            nulls = BenchNullCheck.Run(pretrainedBySource[helpfulSetup.Comparison.Source], helpfulSetup.Comparison, Console.WriteLine);
+        }
+
+        var final = new BenchRun(started, Cpu(), Runtime(), settings, true, clock.Elapsed.TotalSeconds, [.. results], nulls);
+        Write(final);
+        Console.WriteLine(BenchMarkdown.Summary(final));
+        return 0;
+
+        void Write(BenchRun run)
+        {
             Directory.CreateDirectory(folder);
             File.WriteAllText(Path.Combine(folder, name + ".md"), BenchMarkdown.Format(run));
             JsonReport.Write(Path.Combine(folder, name + ".json"), run);
         }
-
-        Console.WriteLine(BenchMarkdown.Summary(new BenchRun(started, Cpu(), Runtime(), settings, true, clock.Elapsed.TotalSeconds, results)));
-        return 0;
     }
 
     // Writes the Markdown of a run's JSON again, next to it (after a change to the table's format, without running again).
@@ -218,7 +236,7 @@ public static class TransferBenchRunner
                 (arm.Scores[seed], arm.Train[seed]) = Train(decision.Strategy);
             }
 
-            if (onlyPolicy is not null && reuse is not null && seed < reuse.AdvisorHelps.Count)
+            if (onlyPolicy is not null && !onlyPolicy.Equals("advisor", StringComparison.OrdinalIgnoreCase) && reuse is not null && seed < reuse.AdvisorHelps.Count)
             {
                 (helps[seed], rawProbe[seed]) = (reuse.AdvisorHelps[seed], reuse.RawProbe[seed]);
             }
