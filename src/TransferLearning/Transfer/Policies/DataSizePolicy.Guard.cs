@@ -26,9 +26,17 @@ public sealed partial class DataSizePolicy
         var baseline = !littleSource && !small && context.Setup.Extractor is null && transfer != TransferStrategy.FullFineTune
             ? TransferStrategy.FullFineTune
             : TransferStrategy.FromScratch;
-        var evidence = HeldOutEvidence.Plan(context, small ? EvidenceFolds : 2);
+        // A large target: train on one third, score on two (a third of the baseline's cost; the held-out part scores with less noise).
+        var evidence = small ? HeldOutEvidence.Plan(context, EvidenceFolds) : HeldOutEvidence.Plan(context, 3, trainOnOneFold: true);
         int folds = small ? evidence.Folds : 1;
         var metric = context.Metric;
+        var extraReasons = new List<DecisionReason>();
+        if (!small && transfer.FreezesPretrainedLayers && transfer != TransferStrategy.HeadOnly)
+        {
+            // The head alone trains on the same cached features at almost no cost: it replaces the rule's LastLayers when it wins beyond the noise.
+            transfer = HeadOnlyIfBetter(context, evidence, transfer, metric, extraReasons);
+        }
+
         if (!MeasuredWithoutDiverging(context, evidence, transfer, folds, out var transferDiverged)
             | !MeasuredWithoutDiverging(context, evidence, baseline, folds, out var baselineDiverged))
         {
@@ -58,6 +66,7 @@ public sealed partial class DataSizePolicy
         double tfScore = evidence.Score(transfer, metric);
         double blScore = evidence.Score(baseline, metric);
         var reasons = prior.Reasons.ToList();
+        reasons.AddRange(extraReasons);
         string how = small
             ? Invariant.F($"{evidence.Folds}-fold cross-validation: each trained as the transfer would train it on {evidence.TrainedOn:N0} examples, {evidence.Folds} times, every one of the {evidence.HeldOutCount(transfer, baseline):N0} examples held out once")
             : Invariant.F($"one split: each trained as the transfer would train it on {evidence.TrainedOn:N0} examples and scored on the other {evidence.HeldOutCount(transfer, baseline):N0}");
@@ -110,6 +119,35 @@ public sealed partial class DataSizePolicy
         }
 
         return new TransferDecision { Strategy = chosen, Reasons = reasons, Metric = metric };
+    }
+
+    /// <summary>
+    /// <see cref="TransferStrategy.HeadOnly"/> in place of the rule's <paramref name="transfer"/> (a LastLayers) when, on the
+    /// same split, it scores higher by more than <see cref="RequiredStandardErrors"/> paired-bootstrap standard errors; else
+    /// <paramref name="transfer"/>. A head whose training diverges is left out.
+    /// </summary>
+    private TransferStrategy HeadOnlyIfBetter(TransferContext context, HeldOutEvidence evidence, TransferStrategy transfer, TransferMetric metric, List<DecisionReason> reasons)
+    {
+        var head = TransferStrategy.HeadOnly;
+        if (!MeasuredWithoutDiverging(context, evidence, transfer, 1, out _) | !MeasuredWithoutDiverging(context, evidence, head, 1, out _))
+        {
+            return transfer;
+        }
+
+        var (difference, se) = evidence.Compare(head, transfer, metric, context.Options.Seed);
+        double show = context.Target.IsClassification ? 100 : 1;
+        string unit = context.Target.IsClassification ? "points" : "in R²";
+        bool better = difference > RequiredStandardErrors * se;
+        reasons.Add(new()
+        {
+            Code = better ? DecisionReasonCode.GainBeyondNoise : DecisionReasonCode.GainWithinNoise,
+            Value = difference,
+            Threshold = RequiredStandardErrors * se,
+            Strategy = better ? head : transfer,
+            Text = Invariant.F($"The head alone on the same frozen features (cheap: cached): {head} − {transfer} = {difference * show:+0.0#;-0.0#} {unit} of held-out {metric.Name} (standard error {se * show:0.0#}): ")
+                + (better ? Invariant.F($"beyond the noise, so {head} is the transfer measured next.") : Invariant.F($"not beyond the noise, so {transfer}.")),
+        });
+        return better ? head : transfer;
     }
 
     /// <summary>Measures <paramref name="strategy"/>; false, with the exception, when its training diverged.</summary>

@@ -29,8 +29,9 @@ namespace TransferLearning.Transfer;
 /// strategy that trains everything — <see cref="TransferStrategy.FullFineTune"/> on a target of
 /// <see cref="CrossValidateBelowExamplesPerClass"/> per class or more whose source is large enough, else
 /// <see cref="TransferStrategy.FromScratch"/> — each trained exactly as the transfer would train it, on held-out
-/// parts of the target: <see cref="EvidenceFolds"/>-fold cross-validation on a small target, one half held out on
-/// a larger one (cheap: about half a training of the baseline; the frozen one trains on cached features). Both
+/// parts of the target: <see cref="EvidenceFolds"/>-fold cross-validation on a small target; on a larger one, one
+/// stratified third trains and the other two thirds are held out (cheap: about a third of a training of the
+/// baseline; the frozen one trains on cached features). Both
 /// are scored on the same held-out examples by the target's metric (accuracy; balanced accuracy when a class
 /// holds under 10 % of the examples; R² for regression). The rule's choice stands unless the other wins by more
 /// than <see cref="RequiredStandardErrors"/> paired-bootstrap standard errors of the difference — a paired
@@ -114,7 +115,7 @@ public sealed partial class DataSizePolicy : TransferPolicy
     /// <summary>
     /// Gets the examples in the smallest class (a regression target: a tenth of its examples) below which the
     /// evidence is <see cref="EvidenceFolds"/>-fold cross-validation against <see cref="TransferStrategy.FromScratch"/>;
-    /// from it on, one half of the target is held out and the alternative is <see cref="TransferStrategy.FullFineTune"/>
+    /// from it on, the candidates train on one stratified third of the target and are scored on the other two thirds, and the alternative is <see cref="TransferStrategy.FullFineTune"/>
     /// (when the source meets condition (b) and no feature extractor is kept). ≥ 0. The default is 100.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>

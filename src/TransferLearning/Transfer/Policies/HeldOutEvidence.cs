@@ -40,11 +40,14 @@ internal sealed class HeldOutEvidence
     private readonly Dictionary<TransferStrategy, TimeSpan> _elapsed = [];
     private int _rows;
 
-    private HeldOutEvidence(Dataset target, int folds, int[] assignment)
+    private readonly bool _trainOnOneFold;
+
+    private HeldOutEvidence(Dataset target, int folds, int[] assignment, bool trainOnOneFold)
     {
         _target = target;
         Folds = folds;
         _assignment = assignment;
+        _trainOnOneFold = trainOnOneFold;
         _parts = new (Dataset, Dataset, int[])?[folds];
     }
 
@@ -52,14 +55,20 @@ internal sealed class HeldOutEvidence
     public int Folds { get; }
 
     /// <summary>Deals the target into <paramref name="folds"/> stratified folds (fewer when the target is smaller), from the transfer's one seed.</summary>
-    public static HeldOutEvidence Plan(TransferContext context, int folds)
+    /// <param name="context">The transfer: its target and seed.</param>
+    /// <param name="folds">The folds to deal the target into.</param>
+    /// <param name="trainOnOneFold">
+    /// Whether a part trains on fold <c>f</c> alone and holds out every other fold (a large target: a third of it
+    /// trains, at a third of the cost, and two thirds score), instead of training on every other fold and holding out fold <c>f</c>.
+    /// </param>
+    public static HeldOutEvidence Plan(TransferContext context, int folds, bool trainOnOneFold = false)
     {
         var target = context.Target;
         folds = Math.Clamp(folds, 2, Math.Max(2, target.Count));
-        return new HeldOutEvidence(target, folds, target.StratifiedFoldAssignment(folds, context.Options.Seed));
+        return new HeldOutEvidence(target, folds, target.StratifiedFoldAssignment(folds, context.Options.Seed), trainOnOneFold);
     }
 
-    /// <summary>The training part (every other fold) and the held-out part of fold <paramref name="fold"/>.</summary>
+    /// <summary>The training part and the held-out part of fold <paramref name="fold"/>: every other fold and fold <paramref name="fold"/>, or the reverse when the plan trains on one fold.</summary>
     public (Dataset Train, Dataset Holdout) Part(int fold)
     {
         _parts[fold] ??= Build(fold);
@@ -68,8 +77,8 @@ internal sealed class HeldOutEvidence
 
         (Dataset, Dataset, int[]) Build(int f)
         {
-            var held = Enumerable.Range(0, _target.Count).Where(i => _assignment[i] == f).ToArray();
-            return (_target.Subset([.. Enumerable.Range(0, _target.Count).Where(i => _assignment[i] != f)]), _target.Subset(held), held);
+            var held = Enumerable.Range(0, _target.Count).Where(i => (_assignment[i] == f) != _trainOnOneFold).ToArray();
+            return (_target.Subset([.. Enumerable.Range(0, _target.Count).Where(i => (_assignment[i] != f) != _trainOnOneFold)]), _target.Subset(held), held);
         }
     }
 

@@ -32,6 +32,21 @@ public class DataSizePolicyGuardTests(LatentPretrained fixture) : IClassFixture<
     }
 
     [Fact]
+    public void Decide_LargeTarget_TrainsOnAThird_AndScoresOnTheOtherTwoThirds()
+    {
+        // 100 per class: no longer cross-validated; a stratified third trains (a third of a training's cost), two thirds score.
+        var target = LatentPretrained.Tasks(100, related: true).Target;
+
+        var decision = _pipeline.Decide(fixture.Network, target);
+
+        var measured = decision.Reasons.Single(r => r.Code == DecisionReasonCode.CandidatesMeasured);
+        int perClass = target.Count / target.ClassCount;
+        int trained = target.ClassCount * (int)Math.Ceiling(perClass / 3.0);
+        measured.Value.Should().BeInRange(target.Count - trained, target.Count - (target.ClassCount * (perClass / 3)), decision.ToString());
+        measured.Text.Should().Contain("one split");
+    }
+
+    [Fact]
     public void Decide_IsReproducibleFromTheTransfersSeed()
     {
         var target = LatentPretrained.Tasks(30, related: false).Target;
