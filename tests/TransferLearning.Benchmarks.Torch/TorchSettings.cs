@@ -10,7 +10,7 @@ internal sealed record TorchSettings
     public const string Usage =
         "usage: [--epochs N (measured epochs per engine, default 3)] [--quick (1 measured epoch each)] " +
         "[--workload W1|W1a|W1i]... (default: all three) [--rows N (the first N examples, for a check that it runs)] " +
-        "[--data DIR (Fashion-MNIST's folder; else FASHION_MNIST_DIR, else /usr/share/datasets/fashion-mnist)]";
+        "[--data DIR (Fashion-MNIST's folder, only there; default: FASHION_MNIST_DIR, else /usr/share/datasets/fashion-mnist)]";
 
     public int Epochs { get; init; } = 3;
 
