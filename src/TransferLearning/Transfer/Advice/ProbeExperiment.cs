@@ -259,27 +259,28 @@ internal sealed class ProbeExperiment
 
     /// <summary>
     /// The best layer's gain over the raw inputs, with its confidence interval (Student's t, the variance
-    /// corrected by Nadeau and Bengio's <c>1/n + n_test/n_train</c>) and the permutation baseline: the same
-    /// best-layer choice made on every shuffle.
+    /// corrected by Nadeau and Bengio's <c>1/n + n_test/n_train</c>) and the permutation baselines: the same
+    /// best-layer choice made on every shuffle, its gain and its gain in standard errors (a studentized permutation test).
     /// </summary>
     private ProbeGain CompareWithBaseline(double[,,] score, List<ProbeScore> probes, double testShare)
     {
-        int bestRep = Enumerable.Range(1, eligible).MaxBy(rep => Mean(score, rep, 0) - Mean(score, 0, 0));
+        // The best layer of each block (the real target, then every shuffle) is chosen the same way: the largest mean gain.
+        int Best(int p) => Enumerable.Range(1, eligible).MaxBy(rep => Mean(score, rep, p) - Mean(score, 0, p));
+        int bestRep = Best(0);
+        var (gain, se) = GainOf(score, bestRep, 0, testShare);
         double baseline = double.NegativeInfinity;
+        double standardizedBaseline = double.NegativeInfinity;
         for (int p = 1; p < blocks; p++)
         {
             for (int rep = 1; rep <= eligible; rep++)
             {
                 baseline = Math.Max(baseline, Mean(score, rep, p) - Mean(score, 0, p));
             }
+
+            var (shuffledGain, shuffledSe) = GainOf(score, Best(p), p, testShare);
+            standardizedBaseline = Math.Max(standardizedBaseline, Standardized(shuffledGain, shuffledSe));
         }
 
-        var gains = Enumerable.Range(0, resamples).Select(i => score[bestRep, 0, i] - score[0, 0, i]).ToArray();
-        double gain = Statistics.Mean(gains);
-
-        // Nadeau and Bengio's correction: resampled training parts overlap, so the folds' gains are
-        // correlated and the plain standard error is too small; the variance is scaled by 1/n + n_test/n_train.
-        double se = Math.Sqrt(Statistics.Variance(gains) * ((1.0 / resamples) + testShare));
         double t = Statistics.TQuantile(options.ConfidenceLevel, resamples - 1);
         return new ProbeGain
         {
@@ -291,11 +292,27 @@ internal sealed class ProbeExperiment
             StandardError = se,
             ConfidenceLevel = options.ConfidenceLevel,
             PermutationBaseline = options.Permutations > 0 ? baseline : double.NegativeInfinity,
+            StandardizedPermutationBaseline = options.Permutations > 0 ? standardizedBaseline : double.NegativeInfinity,
             Permutations = options.Permutations,
             Resamples = resamples,
             IsClassification = target.IsClassification,
         };
     }
+
+    /// <summary>
+    /// The mean gain of probe <paramref name="rep"/> over the raw inputs on block <paramref name="p"/>, and its standard error:
+    /// Nadeau and Bengio's correction, because resampled training parts overlap, so the folds' gains are correlated and the
+    /// plain standard error is too small; the variance is scaled by <c>1/n + n_test/n_train</c>.
+    /// </summary>
+    private (double Gain, double StandardError) GainOf(double[,,] score, int rep, int p, double testShare)
+    {
+        var gains = Enumerable.Range(0, resamples).Select(i => score[rep, p, i] - score[0, p, i]).ToArray();
+        return (Statistics.Mean(gains), Math.Sqrt(Statistics.Variance(gains) * ((1.0 / resamples) + testShare)));
+    }
+
+    /// <summary>A gain in standard errors; ± infinity (or 0) when every fold gained the same.</summary>
+    internal static double Standardized(double gain, double standardError) =>
+        standardError > 0 ? gain / standardError : gain > 0 ? double.PositiveInfinity : gain < 0 ? double.NegativeInfinity : 0;
 
     private double Mean(double[,,] score, int rep, int p)
     {

@@ -35,6 +35,17 @@ public sealed class ProbeGain
     /// </summary>
     public double PermutationBaseline { get; init; } = double.NegativeInfinity;
 
+    /// <summary>Gets <see cref="Gain"/> in standard errors (<see cref="Gain"/> ÷ <see cref="StandardError"/>; ± infinity when the error is 0): the statistic of the permutation test.</summary>
+    public double StandardizedGain => ProbeExperiment.Standardized(Gain, StandardError);
+
+    /// <summary>
+    /// Gets the largest gain in standard errors of the best layer on the shuffled targets (negative infinity when no
+    /// shuffle was made). Condition (c) asks <see cref="StandardizedGain"/> to beat it: a studentized permutation test,
+    /// which stays fair where the real target's probes score near a ceiling (small errors) and the shuffles' near chance
+    /// (large ones) — a gain in points would be held to the noise of chance-level scores.
+    /// </summary>
+    public double StandardizedPermutationBaseline { get; init; } = double.NegativeInfinity;
+
     /// <summary>Gets the number of shuffles behind <see cref="PermutationBaseline"/>.</summary>
     public int Permutations { get; init; }
 
@@ -44,7 +55,7 @@ public sealed class ProbeGain
     /// <summary>Gets a value indicating whether the scores are balanced accuracies (points) rather than R².</summary>
     public bool IsClassification { get; init; }
 
-    /// <summary>Returns the gain with its interval and the permutation baseline, such as <c>gain +4.1 points (95 % CI +1.2 to +7.0, 15 held-out folds); 19 shuffles of the labels gain at most +2.3</c>.</summary>
+    /// <summary>Returns the gain with its interval and the permutation baselines, such as <c>gain +4.1 points (95 % CI +1.2 to +7.0, 15 held-out folds); 19 shuffles of the labels gain at most +2.3, at most 1.9 standard errors against 2.8 here</c>.</summary>
     /// <returns>The text.</returns>
     public override string ToString()
     {
@@ -53,7 +64,7 @@ public sealed class ProbeGain
         string format = IsClassification ? "+0.0;-0.0;0.0" : "+0.000;-0.000;0.000";
         string Show(double value) => (value * scale).ToString(format, CultureInfo.InvariantCulture);
         string baseline = Permutations > 0
-            ? Invariant.F($"; {Permutations} shuffles of the {(IsClassification ? "labels" : "targets")} gain at most {Show(PermutationBaseline)}")
+            ? Invariant.F($"; {Permutations} shuffles of the {(IsClassification ? "labels" : "targets")} gain at most {Show(PermutationBaseline)}, at most {StandardizedPermutationBaseline:0.0#} standard errors against {StandardizedGain:0.0#} here")
             : "; no permutation baseline";
         return Invariant.F($"gain {Show(Gain)}{unit} ({ConfidenceLevel * 100:0.#} % CI {Show(Lower)} to {Show(Upper)}, {Resamples} held-out folds){baseline}");
     }

@@ -40,7 +40,7 @@ public enum DecisionReasonCode
     /// <summary>Little target data: only the new layers train. Strategy: HeadOnly; value: the target's examples per class; threshold: the examples per class the least demanding other strategy needs.</summary>
     LittleTargetData,
 
-    /// <summary>Condition (c) holds: the pretrained features measurably help. Value: the probe gain; threshold: the gain it had to reach.</summary>
+    /// <summary>Condition (c) holds: the pretrained features measurably help. Value: the probe gain; threshold: the gain asked for (<see cref="AdvisorOptions.MinProbeGain"/>).</summary>
     FeaturesHelp,
 
     /// <summary>Condition (c) fails: the probe gain is less than asked for. Value: the gain; threshold: the gain asked for.</summary>
@@ -49,7 +49,7 @@ public enum DecisionReasonCode
     /// <summary>Condition (c) fails: the gain's confidence interval includes zero. Value: the interval's lower end; threshold: 0.</summary>
     FeaturesGainIntervalIncludesZero,
 
-    /// <summary>Condition (c) fails: the gain is no more than the probes gain on shuffled targets. Value: the gain; threshold: the permutation baseline.</summary>
+    /// <summary>Condition (c) fails: the gain, in standard errors, is no more than the probes gain on shuffled targets. Value: the gain in standard errors; threshold: the permutation baseline in standard errors (<see cref="ProbeGain.StandardizedPermutationBaseline"/>).</summary>
     FeaturesGainWithinPermutationBaseline,
 
     /// <summary>Condition (c) fails: the best probe's R² does not beat predicting the mean. Value: the R²; threshold: 0.</summary>

@@ -70,13 +70,13 @@ public class TransferAdvisorNoiseTests(LatentPretrained fixture) : IClassFixture
 
         advice.FeaturesHelp.Holds.Should().BeTrue(advice.ToString());
         advice.Gain!.Lower.Should().BeGreaterThan(0);
-        advice.Gain.Gain.Should().BeGreaterThan(advice.Gain.PermutationBaseline);
+        advice.Gain.StandardizedGain.Should().BeGreaterThan(advice.Gain.StandardizedPermutationBaseline);
         advice.Gain.Permutations.Should().Be(19);
         advice.FeaturesHelp.Reason.Should().BeEquivalentTo(new
         {
             Code = DecisionReasonCode.FeaturesHelp,
             Value = advice.Gain.Gain,
-            Threshold = Math.Max(new AdvisorOptions().MinProbeGain, advice.Gain.PermutationBaseline),
+            Threshold = new AdvisorOptions().MinProbeGain,
         });
     }
 
