@@ -14,7 +14,8 @@ namespace TransferLearning.Data;
 /// <para>
 /// Sources: <see cref="FromDataset(Dataset)"/> (a <see cref="Dataset"/> in memory, read through the same path as a
 /// file), <see cref="NpySource"/> (memory-mapped NumPy <c>.npy</c> files, float32 or uint8 with a scale),
-/// <see cref="IdxSource"/> (IDX files kept as stored) and <see cref="CsvSource"/> (a CSV file read once as a stream
+/// <see cref="IdxSource"/> (IDX files kept as stored), <see cref="CsvSource"/> (a CSV file read once as a stream
+/// into a memory-mapped cache) and <see cref="ArrowSource"/> (an Apache Arrow IPC file read once, a record batch at a time,
 /// into a memory-mapped cache). A source gathers examples as columns, as a <see cref="Dataset"/> stores them: the
 /// features of example <c>indices[j]</c> go to <c>features[j·n_x, (j + 1)·n_x)</c>, converted to float32 there.
 /// </para>
