@@ -341,6 +341,24 @@ public abstract class DataSource : IDisposable
         return Dataset.FromColumns(new float[FeatureCount], FeatureCount, 1, IsClassification ? [0] : null, ClassCount, targets, TargetCount, ClassNames);
     }
 
+    /// <summary>
+    /// Gathers the examples <c>[start, start + count)</c> (a block of a scan in order), using <paramref name="indices"/> as scratch:
+    /// the features, and the labels or the targets (whichever the source has) into buffers of at least the block's size.
+    /// </summary>
+    internal void GatherRange(int start, int count, Span<int> indices, Span<float> features, Span<int> labels, Span<float> targets)
+    {
+        for (int j = 0; j < count; j++)
+        {
+            indices[j] = start + j;
+        }
+
+        Gather(
+            indices[..count],
+            features[..(FeatureCount * count)],
+            IsClassification ? labels[..count] : default,
+            IsClassification ? default : targets[..(TargetCount * count)]);
+    }
+
     /// <summary>Every label, read in blocks; <see langword="null"/> for regression targets.</summary>
     internal int[]? AllLabels()
     {
