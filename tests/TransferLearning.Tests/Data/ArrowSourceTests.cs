@@ -67,6 +67,21 @@ public sealed class ArrowSourceTests : IDisposable
     }
 
     [Fact]
+    public void Open_Uint8FixedSizeListColumn_IsCachedAsBytes()
+    {
+        var child = Bytes(0, 255, 51, 102);
+        var pixels = new FixedSizeListArray(new FixedSizeListType(new UInt8Type(), 2), 2, child, ArrowBuffer.Empty, 0, 0);
+        string path = Write("t.arrow", false, Batch(("pixels", pixels), ("y", Ints(0, 1))));
+        using var source = ArrowSource.Open(path, "y", scale: 1f / 255);
+
+        var features = new float[2];
+        source.Gather([1], features, default, default);
+
+        features.Should().Equal(51f * (1f / 255), 102f * (1f / 255));
+        NpyFormat.Read(source.CachePath).Descr.Should().Be("|u1");
+    }
+
+    [Fact]
     public void Open_NamedColumns_AreLaidOutInTheOrderNamed()
     {
         string path = Write("t.arrow", false, Batch(("a", Floats(1)), ("b", Floats(2)), ("c", Floats(3)), ("y", Ints(0))));
