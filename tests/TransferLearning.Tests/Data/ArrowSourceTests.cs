@@ -138,6 +138,21 @@ public sealed class ArrowSourceTests : IDisposable
     }
 
     [Fact]
+    public void Open_ReadsARecordBatchAtATime_AllocatingFarLessThanTheFile()
+    {
+        // 100,000 rows × 50 float columns (20 MB of features) in 50 record batches of 2,000 rows (400 kB each).
+        var batch = Batch([.. Enumerable.Range(0, 50).Select(c => ($"x{c}", (IArrowArray)Floats([.. Enumerable.Range(0, 2000).Select(r => (float)(r + c))]))), ("y", Ints([.. Enumerable.Range(0, 2000).Select(r => r % 10)]))]);
+        string path = Write("t.arrow", false, [.. Enumerable.Repeat(batch, 50)]);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        using var source = ArrowSource.Open(path, "y");
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        source.Count.Should().Be(100_000);
+        allocated.Should().BeLessThan(5_000_000, "the features (20 MB) go to the cache a batch at a time; the labels take 400 kB");
+    }
+
+    [Fact]
     public void ToDataset_EqualsTheTable()
     {
         string path = Write("t.arrow", false, Batch(("a", Floats(0, 10, 20)), ("b", Bytes(1, 11, 21)), ("y", Ints(1, 0, 1))));
