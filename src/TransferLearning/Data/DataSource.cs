@@ -14,7 +14,8 @@ namespace TransferLearning.Data;
 /// <para>
 /// Sources: <see cref="FromDataset(Dataset)"/> (a <see cref="Dataset"/> in memory, read through the same path as a
 /// file), <see cref="NpySource"/> (memory-mapped NumPy <c>.npy</c> files, float32 or uint8 with a scale),
-/// <see cref="IdxSource"/> (IDX files kept as stored) and <see cref="CsvSource"/> (a CSV file read once as a stream
+/// <see cref="IdxSource"/> (IDX files kept as stored), <see cref="CsvSource"/> (a CSV file read once as a stream
+/// into a memory-mapped cache) and <see cref="ArrowSource"/> (an Apache Arrow IPC file read once, a record batch at a time,
 /// into a memory-mapped cache). A source gathers examples as columns, as a <see cref="Dataset"/> stores them: the
 /// features of example <c>indices[j]</c> go to <c>features[j·n_x, (j + 1)·n_x)</c>, converted to float32 there.
 /// </para>
@@ -338,6 +339,24 @@ public abstract class DataSource : IDisposable
         }
 
         return Dataset.FromColumns(new float[FeatureCount], FeatureCount, 1, IsClassification ? [0] : null, ClassCount, targets, TargetCount, ClassNames);
+    }
+
+    /// <summary>
+    /// Gathers the examples <c>[start, start + count)</c> (a block of a scan in order), using <paramref name="indices"/> as scratch:
+    /// the features, and the labels or the targets (whichever the source has) into buffers of at least the block's size.
+    /// </summary>
+    internal void GatherRange(int start, int count, Span<int> indices, Span<float> features, Span<int> labels, Span<float> targets)
+    {
+        for (int j = 0; j < count; j++)
+        {
+            indices[j] = start + j;
+        }
+
+        Gather(
+            indices[..count],
+            features[..(FeatureCount * count)],
+            IsClassification ? labels[..count] : default,
+            IsClassification ? default : targets[..(TargetCount * count)]);
     }
 
     /// <summary>Every label, read in blocks; <see langword="null"/> for regression targets.</summary>

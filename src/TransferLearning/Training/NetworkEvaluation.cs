@@ -111,16 +111,7 @@ public static class NetworkEvaluation
             for (int start = 0; start < m; start += block)
             {
                 int count = Math.Min(block, m - start);
-                for (int j = 0; j < count; j++)
-                {
-                    indices[j] = start + j;
-                }
-
-                data.Gather(
-                    indices.AsSpan(0, count),
-                    x.AsSpan(0, n * count),
-                    data.IsClassification ? labels.AsSpan(0, count) : default,
-                    data.IsClassification ? default : targets.AsSpan(0, data.TargetCount * count));
+                data.GatherRange(start, count, indices, x, labels, targets);
                 var a = output.AsSpan(0, rows * count);
                 var preActivation = z is null ? default : z.AsSpan(0, rows * count);
                 if (!TryOutputs(network, x.AsSpan(0, n * count), count, first, a, preActivation))

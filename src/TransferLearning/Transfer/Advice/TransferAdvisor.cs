@@ -31,7 +31,7 @@ namespace TransferLearning.Transfer;
 /// layer's R² is above 0 (a probe that does not beat predicting the mean never helps).</item>
 /// </list>
 /// </remarks>
-public sealed class TransferAdvisor
+public sealed partial class TransferAdvisor
 {
     private const string FeaturesHelpName = "(c) the source's features help";
 
