@@ -139,8 +139,6 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
         ((Action)(() => _ = new AutoSelectionOptions { FirstRungEpochFraction = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("FirstRungEpochFraction");
         ((Action)(() => _ = new AutoSelectionOptions { Survivors = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Survivors");
         ((Action)(() => _ = new AutoSelectionOptions { MinHeldOutExamples = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MinHeldOutExamples");
-        ((Action)(() => _ = new AutoSelectionOptions { ThirdsFromExamplesPerClass = double.NaN })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ThirdsFromExamplesPerClass");
-        ((Action)(() => _ = new AutoSelectionOptions { ThirdsFromExamplesPerClass = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ThirdsFromExamplesPerClass");
         ((Action)(() => _ = new AdvisorOptions { ProbeFolds = 1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ProbeFolds");
         ((Action)(() => _ = new AdvisorOptions { Permutations = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Permutations");
         ((Action)(() => _ = new AdvisorOptions { ConfidenceLevel = 1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ConfidenceLevel");

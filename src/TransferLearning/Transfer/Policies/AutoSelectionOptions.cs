@@ -102,28 +102,6 @@ public sealed record AutoSelectionOptions
     public IProgress<AutoSelectionProgress>? Progress { get; init; }
 
     /// <summary>
-    /// Gets the examples in the target's smallest class (a regression target: a tenth of its examples) from which
-    /// the candidates train on one stratified third of the target and are scored on the other two thirds, in place of
-    /// <see cref="Folds"/>: a large target scores well on fewer examples and trains at a third of the cost, which keeps
-    /// the whole of Auto within about twice the slowest candidate's training. ≥ 0;
-    /// <see cref="double.PositiveInfinity"/> never. The default is 100.
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is NaN or negative.</exception>
-    public double ThirdsFromExamplesPerClass
-    {
-        get;
-        init
-        {
-            if (double.IsNaN(value) || value < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(ThirdsFromExamplesPerClass), value, "Expected a value ≥ 0 (PositiveInfinity: never).");
-            }
-
-            field = value;
-        }
-    } = 100;
-
-    /// <summary>
     /// Gets how sure the measurement must be before a transfer strategy replaces the FromScratch baseline:
     /// its held-out score must beat FromScratch's by more than this many paired-bootstrap standard errors of the
     /// difference (on the target's metric; where it does not, on the class-balanced mean probability of the true

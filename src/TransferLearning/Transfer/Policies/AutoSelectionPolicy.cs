@@ -11,9 +11,7 @@ namespace TransferLearning.Transfer;
 /// <para>
 /// The target is dealt into <see cref="AutoSelectionOptions.Folds"/> stratified parts (<see cref="HeldOutEvidence"/>);
 /// the first is held out, and the next ones in turn while fewer than <see cref="AutoSelectionOptions.MinHeldOutExamples"/>
-/// examples are (small targets: cheap to train, noisy to score). A large target (from
-/// <see cref="AutoSelectionOptions.ThirdsFromExamplesPerClass"/> per class) is dealt into three: the candidates train on
-/// one and are scored on the other two.
+/// examples are (small targets: cheap to train, noisy to score).
 /// </para>
 /// <list type="number">
 /// <item>The candidates that keep pretrained layers frozen (HeadOnly, LastLayers) train on cached features, at
@@ -30,9 +28,9 @@ namespace TransferLearning.Transfer;
 /// the same thing) decides by the same rule. The chosen strategy is then trained on the whole target.</item>
 /// </list>
 /// <para>
-/// Cost on a large target, in full trainings of one candidate: about <c>f × c / 3</c> for rung 0 (<c>c</c>
-/// candidates that train every layer, <c>f</c> the fraction), <c>(1 − f) × 2 / 3</c> for rung 1, little for the
-/// frozen ones, and 1 for the final training — about 1.75 with the defaults.
+/// Cost on a large target, in full trainings of one candidate: about <c>0.8 × f × c</c> for rung 0 (<c>c</c>
+/// candidates that train every layer, <c>f</c> the fraction), <c>0.8 × (1 − f) × 2</c> for rung 1, little for the
+/// frozen ones, and 1 for the final training — about 2.6 with the defaults.
 /// </para>
 /// </remarks>
 internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : TransferPolicy
@@ -54,11 +52,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
 
         var token = context.CancellationToken;
         var candidates = Candidates(context);
-        var situation = context.Situation;
-        bool large = situation.TargetClassCount > 0
-            ? situation.TargetExamplesPerClassForRules >= Options.ThirdsFromExamplesPerClass
-            : situation.TargetExampleCount >= 10 * Options.ThirdsFromExamplesPerClass;
-        var evidence = large ? HeldOutEvidence.Plan(context, 3, trainOnOneFold: true) : HeldOutEvidence.Plan(context, Options.Folds);
+        var evidence = HeldOutEvidence.Plan(context, Options.Folds);
         var metric = context.Metric;
         int epochs = context.Options.EpochsFor(evidence.TrainedOn);
         int firstEpochs = Math.Clamp((int)Math.Round(epochs * Options.FirstRungEpochFraction), 1, epochs);
@@ -174,7 +168,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
             {
                 Code = DecisionReasonCode.CandidatesMeasured,
                 Value = heldOut,
-                Text = Invariant.F($"Measured {candidates.Count} strategies on {heldOut:N0} held-out target examples ({(large ? "a large target: the candidates trained on one of 3 stratified parts and scored on the other 2" : Invariant.F($"{parts} of {evidence.Folds} stratified parts, each held out in turn, the candidates trained on the rest"))}): those that keep pretrained layers frozen (on cached features) trained {epochs} epochs; the others first {firstEpochs} epochs on {evidence.TrainedOn:N0} examples, scored on {holdout.Count:N0}, then FromScratch and the best {Options.Survivors} other(s) on to {epochs} epochs. Held-out {metric.Name}, on the parts each was scored on:"),
+                Text = Invariant.F($"Measured {candidates.Count} strategies on {heldOut:N0} held-out target examples ({parts} of {evidence.Folds} stratified parts, each held out in turn, the candidates trained on the rest): those that keep pretrained layers frozen (on cached features) trained {epochs} epochs; the others first {firstEpochs} epochs on {evidence.TrainedOn:N0} examples, scored on {holdout.Count:N0}, then FromScratch and the best {Options.Survivors} other(s) on to {epochs} epochs. Held-out {metric.Name}, on the parts each was scored on:"),
             },
         };
         reasons.AddRange(scores.Select((s, c) => new DecisionReason
