@@ -244,6 +244,11 @@ public static class TransferBenchRunner
             {
                 var advice = new TransferAdvisor().Advise(pretrained, target);
                 helps[seed] = advice.FeaturesHelp.Holds;
+                if (Environment.GetEnvironmentVariable("TRANSFERBENCH_REASONS") == "1")
+                {
+                    Console.WriteLine($"    advisor: {advice.FeaturesHelp.Reason.Text}");
+                }
+
                 rawProbe[seed] = advice.Probes.FirstOrDefault(p => p.Layer == -1)?.Score ?? double.NaN;
             }
             Console.WriteLine(string.Create(
