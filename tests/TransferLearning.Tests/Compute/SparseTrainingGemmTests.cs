@@ -75,6 +75,31 @@ public class SparseTrainingGemmTests
         masks.GradientWork.Should().BeApproximately(3.0 / 6, 1e-12, "pairs (0, 1) and (2, 3) of example 0 and (0, 1) of example 2");
     }
 
+    [Fact]
+    public unsafe void Transpose_SwapsRowsAndColumnsOfA64By64BitMatrix()
+    {
+        var random = new Random(7);
+        var bits = new ulong[64];
+        for (int i = 0; i < 64; i++)
+        {
+            bits[i] = (ulong)random.NextInt64() ^ ((ulong)random.Next() << 40);
+        }
+
+        var transposed = (ulong[])bits.Clone();
+        fixed (ulong* a = transposed)
+        {
+            SparseInputMasks.Transpose(a);
+        }
+
+        for (int i = 0; i < 64; i++)
+        {
+            for (int j = 0; j < 64; j++)
+            {
+                ((transposed[j] >> i) & 1).Should().Be((bits[i] >> j) & 1, "row {0}, column {1}", i, j);
+            }
+        }
+    }
+
     internal static ManagedComputeBackend Backend(int threads) =>
         new(ManagedComputeBackend.IsSupported(GemmKernelKind.Avx512) ? GemmKernelKind.Avx512 : GemmKernelKind.Avx2, threads);
 
