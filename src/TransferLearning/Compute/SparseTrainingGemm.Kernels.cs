@@ -5,9 +5,9 @@ using System.Runtime.Intrinsics.X86;
 
 namespace TransferLearning.Compute;
 
-// The register kernels of SparseTrainingGemm: one example on 64 rows of W (forward), and a pair of inputs (or one)
-// on 32 rows of dZ (weight gradient). Eight accumulators each: two FMA pipes of four cycles' latency keep eight
-// independent chains busy.
+// The register kernels of SparseTrainingGemm: one example on 64 rows of W (forward: eight accumulators, as many
+// independent chains as two FMA pipes of four cycles' latency need), and a pair of inputs (or one) on 48 rows of dZ
+// (weight gradient: twelve).
 internal static unsafe partial class SparseTrainingGemm
 {
     // s (64 sums of example x) ← s (or 0 when `first`) + Σ W[0..63, col]·x[col] over the columns of `mask` (bit i:
@@ -61,21 +61,22 @@ internal static unsafe partial class SparseTrainingGemm
         Vector256.Store(c7, s + 56);
     }
 
-    // dw[q·ldw + r] = alpha·Σ_e dZ[r, e]·x[q + e·k] for q < 2, r < 32, over the examples e of `mask` (`words`
-    // words) in order: `dz` holds 32 rows per example, x points at the pair's first input of example 0. Six loads
-    // per eight multiply-adds.
+    // dw[q·ldw + r] = alpha·Σ_e dZ[r, e]·x[q + e·k] for q < 2, r < 48, over the examples e of `mask` (`words`
+    // words) in order: `dz` holds 48 rows per example, x points at the pair's first input of example 0. Eight loads
+    // per twelve multiply-adds, and few enough other instructions per term that the FMA pipes, not the front end,
+    // set the pace (with 32 rows, 24 instructions per eight multiply-adds did).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GradientPair(float* dz, float* x, int k, ulong* mask, int words, float alpha, float* dw, nint ldw)
     {
-        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default;
-        Vector256<float> d0 = default, d1 = default, d2 = default, d3 = default;
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        Vector256<float> d0 = default, d1 = default, d2 = default, d3 = default, d4 = default, d5 = default;
         for (int w = 0; w < words; w++)
         {
             ulong bits = mask[w];
             nint base0 = (nint)w * 64;
             while (bits != 0)
             {
-                nint e = base0 + BitOperations.TrailingZeroCount(bits);
+                nint e = base0 + (nint)Bmi1.X64.TrailingZeroCount(bits);
                 bits &= bits - 1;
                 float* v = dz + (e * GradientRows);
                 float* xe = x + (e * k);
@@ -93,26 +94,32 @@ internal static unsafe partial class SparseTrainingGemm
                 var v3 = Vector256.Load(v + 24);
                 c3 = Fma.MultiplyAdd(v3, s, c3);
                 d3 = Fma.MultiplyAdd(v3, t, d3);
+                var v4 = Vector256.Load(v + 32);
+                c4 = Fma.MultiplyAdd(v4, s, c4);
+                d4 = Fma.MultiplyAdd(v4, t, d4);
+                var v5 = Vector256.Load(v + 40);
+                c5 = Fma.MultiplyAdd(v5, s, c5);
+                d5 = Fma.MultiplyAdd(v5, t, d5);
             }
         }
 
         var a = Vector256.Create(alpha);
-        StoreScaled(c0, c1, c2, c3, a, dw);
-        StoreScaled(d0, d1, d2, d3, a, dw + ldw);
+        StoreScaled(c0, c1, c2, c3, c4, c5, a, dw);
+        StoreScaled(d0, d1, d2, d3, d4, d5, a, dw + ldw);
     }
 
-    // As GradientPair for one input (the last when k is odd), into 32 values of dw.
+    // As GradientPair for one input (the last when k is odd), into 48 values of dw.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GradientOne(float* dz, float* x, int k, ulong* mask, int words, float alpha, float* dw)
     {
-        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         for (int w = 0; w < words; w++)
         {
             ulong bits = mask[w];
             nint base0 = (nint)w * 64;
             while (bits != 0)
             {
-                nint e = base0 + BitOperations.TrailingZeroCount(bits);
+                nint e = base0 + (nint)Bmi1.X64.TrailingZeroCount(bits);
                 bits &= bits - 1;
                 float* v = dz + (e * GradientRows);
                 var s = Vector256.Create(x[e * k]);
@@ -120,19 +127,23 @@ internal static unsafe partial class SparseTrainingGemm
                 c1 = Fma.MultiplyAdd(Vector256.Load(v + 8), s, c1);
                 c2 = Fma.MultiplyAdd(Vector256.Load(v + 16), s, c2);
                 c3 = Fma.MultiplyAdd(Vector256.Load(v + 24), s, c3);
+                c4 = Fma.MultiplyAdd(Vector256.Load(v + 32), s, c4);
+                c5 = Fma.MultiplyAdd(Vector256.Load(v + 40), s, c5);
             }
         }
 
-        StoreScaled(c0, c1, c2, c3, Vector256.Create(alpha), dw);
+        StoreScaled(c0, c1, c2, c3, c4, c5, Vector256.Create(alpha), dw);
     }
 
     // The dense driver's α·S (beta = 0).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreScaled(Vector256<float> c0, Vector256<float> c1, Vector256<float> c2, Vector256<float> c3, Vector256<float> alpha, float* dw)
+    private static void StoreScaled(Vector256<float> c0, Vector256<float> c1, Vector256<float> c2, Vector256<float> c3, Vector256<float> c4, Vector256<float> c5, Vector256<float> alpha, float* dw)
     {
         Vector256.Store(c0 * alpha, dw);
         Vector256.Store(c1 * alpha, dw + 8);
         Vector256.Store(c2 * alpha, dw + 16);
         Vector256.Store(c3 * alpha, dw + 24);
+        Vector256.Store(c4 * alpha, dw + 32);
+        Vector256.Store(c5 * alpha, dw + 40);
     }
 }

@@ -33,8 +33,8 @@ internal static unsafe partial class SparseTrainingGemm
     // Rows of a forward block: eight vectors of one example (8 accumulators).
     private const int ForwardRows = 64;
 
-    // Rows of a gradient block: four vectors for each of a pair of inputs (8 accumulators).
-    private const int GradientRows = 32;
+    // Rows of a gradient block: six vectors for each of a pair of inputs (12 accumulators).
+    private const int GradientRows = 48;
 
     // Columns of W per forward step (64 rows × 64 columns × 4 bytes = 16 KB of packed weights, in L1 while every
     // example of the batch passes over it).
@@ -67,13 +67,14 @@ internal static unsafe partial class SparseTrainingGemm
     public static bool GradientFits(int m) => m <= GemmDriver<Avx2MicroKernel>.KcMax;
 
     // The forward product skips zeros when it runs at most this share of the dense multiply-adds, the weight
-    // gradient when it does: above, its terms (at about 0.6 of the dense kernels' speed per term, the masks' pass
-    // included) cost more than the dense product. Measured on Fashion-MNIST's training batches with a share of their
-    // zero pixels filled, one core of a Zen 3: the forward product breaks even at about 0.65 of the terms (0.50:
-    // 0.87× the dense time, 0.70: 1.05×), the weight gradient at about 0.7 (0.56: 0.86×, 0.72: 1.04×).
+    // gradient when it does: above, its terms (at about 0.6-0.75 of the dense kernels' speed per term, the masks'
+    // pass included) cost more than the dense product. Measured on Fashion-MNIST's training batches with a share of
+    // their zero pixels filled, one core of a Zen 3: the forward product breaks even at about 0.65-0.7 of the terms
+    // (0.50: 0.87-0.89× the dense time, 0.60: 0.91-0.93×, 0.70: 0.99-1.05×), the weight gradient at about 0.75
+    // (0.56: 0.81×, 0.72: 0.95×, 0.84: 1.10×).
     public const double ForwardWorkLimit = 0.6;
 
-    public const double GradientWorkLimit = 0.65;
+    public const double GradientWorkLimit = 0.7;
 
     // Analyses the batch x (masks.Inputs × m) for the products below; whether either skips zeros. `always`
     // (tests): both do, however few zeros the batch has (the gradient when the batch fits).
@@ -226,7 +227,7 @@ internal static unsafe partial class SparseTrainingGemm
         }
     }
 
-    // Rows 32b .. 32b+31 of dW: dZ's rows packed (32 values per example, zero rows past n: 16 KB for a batch of
+    // Rows 48b .. 48b+47 of dW: dZ's rows packed (48 values per example, zero rows past n: 24 KB for a batch of
     // 128, in L1), then per pair of inputs the examples where one of them is not zero, α·S stored into the pair's
     // two columns of dW.
     private static void GradientBlock(in Arguments args, int block)

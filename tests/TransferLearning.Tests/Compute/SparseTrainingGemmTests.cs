@@ -34,10 +34,10 @@ public class SparseTrainingGemmTests
     }
 
     [SkippableTheory]
-    [InlineData(512, 784, 128, 2, 0.5)]   // W1's first layer: 16 row blocks, 392 pairs of inputs
+    [InlineData(512, 784, 128, 2, 0.5)]   // W1's first layer: 11 row blocks (the last of 32 rows), 392 pairs of inputs
     [InlineData(512, 784, 32, 1, 0.5)]
     [InlineData(30, 11, 3, 1, 0.5)]       // five pairs and an input left over; a padded row block
-    [InlineData(32, 4, 65, 2, 0.5)]       // two words of examples per pair
+    [InlineData(48, 4, 65, 2, 0.5)]       // two words of examples per pair, one whole row block
     [InlineData(7, 1, 1, 1, 0.5)]
     [InlineData(50, 783, 384, 2, 0.5)]    // the largest batch with one partial sum
     [InlineData(77, 129, 131, 2, 0.8)]    // odd sizes everywhere
