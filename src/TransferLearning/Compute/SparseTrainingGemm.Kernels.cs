@@ -108,6 +108,44 @@ internal static unsafe partial class SparseTrainingGemm
         StoreScaled(d0, d1, d2, d3, d4, d5, a, dw + ldw);
     }
 
+    // As GradientPair on the first 32 of the 48 rows `dz` holds per example (a narrow block).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NarrowGradientPair(float* dz, float* x, int k, ulong* mask, int words, float alpha, float* dw, nint ldw)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector256<float> d0 = default, d1 = default, d2 = default, d3 = default;
+        for (int w = 0; w < words; w++)
+        {
+            ulong bits = mask[w];
+            nint base0 = (nint)w * 64;
+            while (bits != 0)
+            {
+                nint e = base0 + (nint)Bmi1.X64.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                float* v = dz + (e * GradientRows);
+                float* xe = x + (e * k);
+                var s = Vector256.Create(xe[0]);
+                var t = Vector256.Create(xe[1]);
+                var v0 = Vector256.Load(v);
+                c0 = Fma.MultiplyAdd(v0, s, c0);
+                d0 = Fma.MultiplyAdd(v0, t, d0);
+                var v1 = Vector256.Load(v + 8);
+                c1 = Fma.MultiplyAdd(v1, s, c1);
+                d1 = Fma.MultiplyAdd(v1, t, d1);
+                var v2 = Vector256.Load(v + 16);
+                c2 = Fma.MultiplyAdd(v2, s, c2);
+                d2 = Fma.MultiplyAdd(v2, t, d2);
+                var v3 = Vector256.Load(v + 24);
+                c3 = Fma.MultiplyAdd(v3, s, c3);
+                d3 = Fma.MultiplyAdd(v3, t, d3);
+            }
+        }
+
+        var a = Vector256.Create(alpha);
+        StoreScaled(c0, c1, c2, c3, a, dw);
+        StoreScaled(d0, d1, d2, d3, a, dw + ldw);
+    }
+
     // As GradientPair for one input (the last when k is odd), into 48 values of dw.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GradientOne(float* dz, float* x, int k, ulong* mask, int words, float alpha, float* dw)
@@ -135,7 +173,17 @@ internal static unsafe partial class SparseTrainingGemm
         StoreScaled(c0, c1, c2, c3, c4, c5, Vector256.Create(alpha), dw);
     }
 
-    // The dense driver's α·S (beta = 0).
+    // The dense driver's α·S (beta = 0), 32 values.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreScaled(Vector256<float> c0, Vector256<float> c1, Vector256<float> c2, Vector256<float> c3, Vector256<float> alpha, float* dw)
+    {
+        Vector256.Store(c0 * alpha, dw);
+        Vector256.Store(c1 * alpha, dw + 8);
+        Vector256.Store(c2 * alpha, dw + 16);
+        Vector256.Store(c3 * alpha, dw + 24);
+    }
+
+    // The dense driver's α·S (beta = 0), 48 values.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreScaled(Vector256<float> c0, Vector256<float> c1, Vector256<float> c2, Vector256<float> c3, Vector256<float> c4, Vector256<float> c5, Vector256<float> alpha, float* dw)
     {

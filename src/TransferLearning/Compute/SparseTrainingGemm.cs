@@ -33,8 +33,11 @@ internal static unsafe partial class SparseTrainingGemm
     // Rows of a forward block: eight vectors of one example (8 accumulators).
     private const int ForwardRows = 64;
 
-    // Rows of a gradient block: six vectors for each of a pair of inputs (12 accumulators).
+    // Rows of a gradient block: six vectors for each of a pair of inputs (12 accumulators); of a narrow one (see
+    // GradientBlocks), four (8 accumulators).
     private const int GradientRows = 48;
+
+    private const int NarrowGradientRows = 32;
 
     // Columns of W per forward step (64 rows × 64 columns × 4 bytes = 16 KB of packed weights, in L1 while every
     // example of the batch passes over it).
@@ -150,7 +153,7 @@ internal static unsafe partial class SparseTrainingGemm
         }
 
         var args = new Arguments(masks, dz, n, x, dw, alpha);
-        int blocks = (n + GradientRows - 1) / GradientRows;
+        int blocks = GradientBlocks(n, out _, out _);
         if (!RunParallel(SharedGradientJob, args, blocks, maxThreads))
         {
             for (int b = 0; b < blocks; b++)
@@ -227,21 +230,65 @@ internal static unsafe partial class SparseTrainingGemm
         }
     }
 
-    // Rows 48b .. 48b+47 of dW: dZ's rows packed (48 values per example, zero rows past n: 24 KB for a batch of
-    // 128, in L1), then per pair of inputs the examples where one of them is not zero, α·S stored into the pair's
-    // two columns of dW.
+    // The weight gradient's row blocks: `wide` of 48 rows and `narrow` of 32 (the 32-row blocks in the middle of the
+    // rows, so the first half of the blocks, which the calling thread claims while the worker claims from the end,
+    // holds half the rows). Two blocks of 48 become three of 32 when that makes the count even: 512 rows in 10 × 48
+    // + 32 split 288 / 224 between two threads, in 8 × 48 + 4 × 32 256 / 256. Where 48 and 32 do not tile n, blocks
+    // of 48, the last cut short. Returns the number of blocks.
+    private static int GradientBlocks(int n, out int wide, out int narrow)
+    {
+        wide = n / GradientRows;
+        int rest = n - (wide * GradientRows);
+        narrow = rest == NarrowGradientRows ? 1 : 0;
+        if (rest != 0 && narrow == 0)
+        {
+            wide++;
+            return wide;
+        }
+
+        if ((wide + narrow) % 2 == 1 && wide >= 2)
+        {
+            wide -= 2;
+            narrow += 3;
+        }
+
+        return wide + narrow;
+    }
+
+    // Block `block`'s first row and height (48 or 32).
+    private static (int I0, int Height) GradientBlockRows(int n, int block)
+    {
+        GradientBlocks(n, out int wide, out int narrow);
+        int before = wide / 2;
+        if (narrow == 0 || block < before)
+        {
+            return (block * GradientRows, GradientRows);
+        }
+
+        if (block < before + narrow)
+        {
+            return ((before * GradientRows) + ((block - before) * NarrowGradientRows), NarrowGradientRows);
+        }
+
+        return ((before * GradientRows) + (narrow * NarrowGradientRows) + ((block - before - narrow) * GradientRows), GradientRows);
+    }
+
+    // Rows i0 .. i0+47 (or +31) of dW: dZ's rows packed (48 values per example, zero rows past the block: 24 KB for a
+    // batch of 128, in L1), then per pair of inputs the examples where one of them is not zero, α·S stored into the
+    // pair's two columns of dW.
     private static void GradientBlock(in Arguments args, int block)
     {
         var masks = args.Masks;
         int k = masks.Inputs;
         int m = masks.Batch;
         int n = args.N;
-        int i0 = block * GradientRows;
-        int rows = Math.Min(GradientRows, n - i0);
+        var (i0, height) = GradientBlockRows(n, block);
+        int rows = Math.Min(height, n - i0);
         float* packed = GemmPackBuffers.Current.A(GradientRows * m);
         PackRows(args.A, n, i0, rows, m, GradientRows, packed);
         float* tile = stackalloc float[GradientRows * SparseInputMasks.GroupInputs];
         bool whole = rows == GradientRows;
+        bool narrow = rows == NarrowGradientRows && height == NarrowGradientRows;
         int fullGroups = k / SparseInputMasks.GroupInputs;
         for (int g = 0; g < masks.Groups; g++)
         {
@@ -253,6 +300,10 @@ internal static unsafe partial class SparseTrainingGemm
                 if (whole)
                 {
                     GradientPair(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, dw, n);
+                }
+                else if (narrow)
+                {
+                    NarrowGradientPair(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, dw, n);
                 }
                 else
                 {

@@ -34,7 +34,9 @@ public class SparseTrainingGemmTests
     }
 
     [SkippableTheory]
-    [InlineData(512, 784, 128, 2, 0.5)]   // W1's first layer: 11 row blocks (the last of 32 rows), 392 pairs of inputs
+    [InlineData(512, 784, 128, 2, 0.5)]   // W1's first layer: row blocks 4 × 48, 4 × 32, 4 × 48; 392 pairs of inputs
+    [InlineData(144, 37, 20, 2, 0.5)]     // 3 × 32 then 48; an input left over
+    [InlineData(80, 6, 9, 1, 0.5)]        // 32 then 48
     [InlineData(512, 784, 32, 1, 0.5)]
     [InlineData(30, 11, 3, 1, 0.5)]       // five pairs and an input left over; a padded row block
     [InlineData(48, 4, 65, 2, 0.5)]       // two words of examples per pair, one whole row block
