@@ -20,20 +20,31 @@ namespace TransferLearning.Compute;
 // those anyway (DivergenceGuard). The weight gradient takes this path only for batches of at most KcMax examples
 // (one partial sum, as in every batch size the benchmarks and samples use).
 //
+// The forward product runs each example over its own inputs that are not zero (on Fashion-MNIST's images 50 % of
+// the terms; pairs of examples over the inputs of either, as before, ran 66 %); the weight gradient runs pairs of
+// adjacent inputs over the examples where either is not zero (55 %; groups of four ran 61 %), the other input's
+// zero terms kept (they add ±0: the same bits).
+//
 // 256-bit vectors with FMA (AVX2; the AVX-512 kernels' sums are the same per element), split between the calling
 // thread and the GEMM worker pool by row blocks; per-thread scratch from GemmPackBuffers (no allocation in the
 // steady state).
 internal static unsafe partial class SparseTrainingGemm
 {
-    // Rows of a forward block: six vectors for each of a pair of examples (12 accumulators of the 16 registers).
-    private const int ForwardRows = 48;
+    // Rows of a forward block: eight vectors of one example (8 accumulators).
+    private const int ForwardRows = 64;
 
-    // Rows of a gradient block: three vectors for each of four inputs (12 accumulators).
-    private const int GradientRows = 24;
+    // Rows of a gradient block: six vectors for each of a pair of inputs (12 accumulators); of a narrow one (see
+    // GradientBlocks), four (8 accumulators).
+    private const int GradientRows = 48;
 
-    // Columns of W per forward step (48 rows × 64 columns × 4 bytes = 12 KB of packed weights, in L1 while every
-    // pair of the batch passes over it).
+    private const int NarrowGradientRows = 32;
+
+    // Columns of W per forward step (64 rows × 64 columns × 4 bytes = 16 KB of packed weights, in L1 while every
+    // example of the batch passes over it).
     private const int ColumnBlock = 64;
+
+    // Examples per pass of the forward product over a row block's columns.
+    private const int ExampleChunk = 16;
 
     // Below this many multiply-adds a product runs on the calling thread only (as ManagedComputeBackend).
     private const long ParallelThreshold = 1L << 17;
@@ -59,8 +70,12 @@ internal static unsafe partial class SparseTrainingGemm
     public static bool GradientFits(int m) => m <= GemmDriver<Avx2MicroKernel>.KcMax;
 
     // The forward product skips zeros when it runs at most this share of the dense multiply-adds, the weight
-    // gradient when it does: below, the masks' walk costs more than the terms it skips (measured: see Analyse).
-    public const double ForwardWorkLimit = 0.7;
+    // gradient when it does: above, its terms (at about 0.6-0.75 of the dense kernels' speed per term, the masks'
+    // pass included) cost more than the dense product. Measured on Fashion-MNIST's training batches with a share of
+    // their zero pixels filled, one core of a Zen 3: the forward product breaks even at about 0.65-0.7 of the terms
+    // (0.50: 0.87-0.89× the dense time, 0.60: 0.91-0.93×, 0.70: 0.99-1.05×), the weight gradient at about 0.75
+    // (0.56: 0.81×, 0.72: 0.95×, 0.84: 1.10×).
+    public const double ForwardWorkLimit = 0.6;
 
     public const double GradientWorkLimit = 0.7;
 
@@ -138,7 +153,7 @@ internal static unsafe partial class SparseTrainingGemm
         }
 
         var args = new Arguments(masks, dz, n, x, dw, alpha);
-        int blocks = (n + GradientRows - 1) / GradientRows;
+        int blocks = GradientBlocks(n, out _, out _);
         if (!RunParallel(SharedGradientJob, args, blocks, maxThreads))
         {
             for (int b = 0; b < blocks; b++)
@@ -171,10 +186,12 @@ internal static unsafe partial class SparseTrainingGemm
         }
     }
 
-    // Rows 48b .. 48b+47 of Z: W's rows packed into one panel (48 values per column, zero rows past n), then, per
-    // partial sum of the dense product (KcStep columns) and per block of 64 columns in it, every pair of examples
-    // over the columns not zero in either, the running sums kept in a scratch of 48 values per example; at the end
-    // of a partial sum, Z ← S + Z.
+    // Rows 64b .. 64b+63 of Z: W's rows packed into one panel (64 values per column, zero rows past n), then per
+    // chunk of 16 examples, per partial sum of the dense product (KcStep columns) and per block of 64 columns in it,
+    // each example of the chunk over its columns that are not zero, the running sums kept in a scratch of 64 values
+    // per example; at the end of a partial sum, Z ← S + Z. The block's 16 KB of the panel, the chunk's 4 KB of sums
+    // and its 4 KB of inputs stay in L1 (with the whole batch's sums, 32 KB, the panel was evicted on every pass:
+    // half the speed).
     private static void ForwardBlock(in Arguments args, int block)
     {
         var masks = args.Masks;
@@ -185,54 +202,93 @@ internal static unsafe partial class SparseTrainingGemm
         int rows = Math.Min(ForwardRows, n - i0);
         var buffers = GemmPackBuffers.Current;
         float* panel = buffers.A(ForwardRows * k);
-        float* sums = buffers.B(ForwardRows * (m + 1));   // + 1: where an odd batch's missing partner writes
+        float* sums = buffers.B(ForwardRows * ExampleChunk);
         PackRows(args.A, n, i0, rows, k, ForwardRows, panel);
         int kcStep = GemmDriver<Avx2MicroKernel>.KcStep(k);
-        float* spare = sums + ((nint)m * ForwardRows);
-        for (int pc = 0; pc < k; pc += kcStep)
+        for (int e0 = 0; e0 < m; e0 += ExampleChunk)
         {
-            int kcEnd = Math.Min(k, pc + kcStep);
-            for (int k0 = pc; k0 < kcEnd; k0 += ColumnBlock)
+            int e1 = Math.Min(m, e0 + ExampleChunk);
+            for (int pc = 0; pc < k; pc += kcStep)
             {
-                int count = Math.Min(ColumnBlock, kcEnd - k0);
-                bool first = k0 == pc;
-                for (int e = 0; e < m; e += 2)
+                int kcEnd = Math.Min(k, pc + kcStep);
+                for (int k0 = pc; k0 < kcEnd; k0 += ColumnBlock)
                 {
-                    bool alone = e + 1 == m;
-                    float* x0 = args.X + ((nint)e * k);
-                    float* x1 = alone ? x0 : x0 + k;
-                    ulong mask = SparseInputMasks.Window(masks.ExampleMask(e), masks.InputWords, k0, count);
-                    if (!alone)
+                    int count = Math.Min(ColumnBlock, kcEnd - k0);
+                    bool first = k0 == pc;
+                    for (int e = e0; e < e1; e++)
                     {
-                        mask |= SparseInputMasks.Window(masks.ExampleMask(e + 1), masks.InputWords, k0, count);
+                        ulong mask = SparseInputMasks.Window(masks.ExampleMask(e), masks.InputWords, k0, count);
+                        ForwardOne(panel, args.X + ((nint)e * k), mask, k0, sums + ((nint)(e - e0) * ForwardRows), first);
                     }
-
-                    float* s0 = sums + ((nint)e * ForwardRows);
-                    ForwardPair(panel, x0, x1, mask, k0, s0, alone ? spare : s0 + ForwardRows, first);
                 }
-            }
 
-            for (int e = 0; e < m; e++)
-            {
-                AddInto(sums + ((nint)e * ForwardRows), args.C + ((nint)e * n) + i0, rows);
+                for (int e = e0; e < e1; e++)
+                {
+                    AddInto(sums + ((nint)(e - e0) * ForwardRows), args.C + ((nint)e * n) + i0, rows);
+                }
             }
         }
     }
 
-    // Rows 24b .. 24b+23 of dW: dZ's rows packed (24 values per example, zero rows past n), then per group of four
-    // inputs the examples where one of them is not zero, α·S stored into the group's four columns of dW.
+    // The weight gradient's row blocks: `wide` of 48 rows and `narrow` of 32 (the 32-row blocks in the middle of the
+    // rows, so the first half of the blocks, which the calling thread claims while the worker claims from the end,
+    // holds half the rows). Two blocks of 48 become three of 32 when that makes the count even: 512 rows in 10 × 48
+    // + 32 split 288 / 224 between two threads, in 8 × 48 + 4 × 32 256 / 256. Where 48 and 32 do not tile n, blocks
+    // of 48, the last cut short. Returns the number of blocks.
+    private static int GradientBlocks(int n, out int wide, out int narrow)
+    {
+        wide = n / GradientRows;
+        int rest = n - (wide * GradientRows);
+        narrow = rest == NarrowGradientRows ? 1 : 0;
+        if (rest != 0 && narrow == 0)
+        {
+            wide++;
+            return wide;
+        }
+
+        if ((wide + narrow) % 2 == 1 && wide >= 2)
+        {
+            wide -= 2;
+            narrow += 3;
+        }
+
+        return wide + narrow;
+    }
+
+    // Block `block`'s first row and height (48 or 32).
+    private static (int I0, int Height) GradientBlockRows(int n, int block)
+    {
+        GradientBlocks(n, out int wide, out int narrow);
+        int before = wide / 2;
+        if (narrow == 0 || block < before)
+        {
+            return (block * GradientRows, GradientRows);
+        }
+
+        if (block < before + narrow)
+        {
+            return ((before * GradientRows) + ((block - before) * NarrowGradientRows), NarrowGradientRows);
+        }
+
+        return ((before * GradientRows) + (narrow * NarrowGradientRows) + ((block - before - narrow) * GradientRows), GradientRows);
+    }
+
+    // Rows i0 .. i0+47 (or +31) of dW: dZ's rows packed (48 values per example, zero rows past the block: 24 KB for a
+    // batch of 128, in L1), then per pair of inputs the examples where one of them is not zero, α·S stored into the
+    // pair's two columns of dW.
     private static void GradientBlock(in Arguments args, int block)
     {
         var masks = args.Masks;
         int k = masks.Inputs;
         int m = masks.Batch;
         int n = args.N;
-        int i0 = block * GradientRows;
-        int rows = Math.Min(GradientRows, n - i0);
+        var (i0, height) = GradientBlockRows(n, block);
+        int rows = Math.Min(height, n - i0);
         float* packed = GemmPackBuffers.Current.A(GradientRows * m);
         PackRows(args.A, n, i0, rows, m, GradientRows, packed);
         float* tile = stackalloc float[GradientRows * SparseInputMasks.GroupInputs];
         bool whole = rows == GradientRows;
+        bool narrow = rows == NarrowGradientRows && height == NarrowGradientRows;
         int fullGroups = k / SparseInputMasks.GroupInputs;
         for (int g = 0; g < masks.Groups; g++)
         {
@@ -243,11 +299,15 @@ internal static unsafe partial class SparseTrainingGemm
             {
                 if (whole)
                 {
-                    GradientQuad(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, dw, n);
+                    GradientPair(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, dw, n);
+                }
+                else if (narrow)
+                {
+                    NarrowGradientPair(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, dw, n);
                 }
                 else
                 {
-                    GradientQuad(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, tile, GradientRows);
+                    GradientPair(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, tile, GradientRows);
                     for (int q = 0; q < SparseInputMasks.GroupInputs; q++)
                     {
                         new ReadOnlySpan<float>(tile + (q * GradientRows), rows).CopyTo(new Span<float>(dw + ((nint)q * n), rows));
@@ -257,17 +317,42 @@ internal static unsafe partial class SparseTrainingGemm
                 continue;
             }
 
-            for (int q = 0; j + q < k; q++)
-            {
-                GradientOne(packed, args.X + j + q, k, mask, masks.ExampleWords, args.Alpha, tile);
-                new ReadOnlySpan<float>(tile, rows).CopyTo(new Span<float>(dw + ((nint)q * n), rows));
-            }
+            GradientOne(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, tile);
+            new ReadOnlySpan<float>(tile, rows).CopyTo(new Span<float>(dw, rows));
         }
     }
 
-    // panel[c·height + r] = a[(i0 + r) + c·lda] for r < rows (0 for rows ≤ r < height), c < columns.
+    // panel[c·height + r] = a[(i0 + r) + c·lda] for r < rows (0 for rows ≤ r < height), c < columns. Whole blocks
+    // (height a multiple of 8) copy vectors, each column prefetched a few ahead: the columns lie a leading dimension
+    // apart (2 KB for W1), a stride the hardware prefetchers miss, and a 784 → 512 layer's weights come from L3
+    // (the forward product's packing took a sixth of its time without it).
     private static void PackRows(float* a, int lda, int i0, int rows, int columns, int height, float* panel)
     {
+        const int Ahead = 4;
+        if (rows == height && height % Vector256<float>.Count == 0)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                float* from = a + ((nint)c * lda) + i0;
+                float* to = panel + ((nint)c * height);
+                if (c + Ahead < columns)
+                {
+                    float* next = from + ((nint)Ahead * lda);
+                    for (int r = 0; r < height; r += 16)
+                    {
+                        Sse.Prefetch0(next + r);
+                    }
+                }
+
+                for (int r = 0; r < height; r += Vector256<float>.Count)
+                {
+                    Vector256.Store(Vector256.Load(from + r), to + r);
+                }
+            }
+
+            return;
+        }
+
         for (int c = 0; c < columns; c++)
         {
             float* to = panel + ((nint)c * height);

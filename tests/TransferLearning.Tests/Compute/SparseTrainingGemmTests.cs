@@ -8,16 +8,19 @@ namespace TransferLearning.Tests.Compute;
 public class SparseTrainingGemmTests
 {
     [SkippableTheory]
-    [InlineData(512, 784, 128, 2)]   // W1's first layer: 11 row blocks (the last of 32 rows), 3 partial sums of 262 columns
-    [InlineData(512, 784, 128, 1)]
-    [InlineData(37, 70, 7, 1)]       // one padded row block; an odd batch: the last example alone
-    [InlineData(100, 400, 5, 2)]     // two partial sums of 200 columns: blocks of 64, 64, 64 and 8
-    [InlineData(1, 1, 1, 1)]
-    [InlineData(48, 64, 2, 1)]       // exactly one block, one window
-    public void Forward_EqualsTheDenseGemmToTheBit(int n, int k, int m, int threads)
+    [InlineData(512, 784, 128, 2, 0.5)]   // W1's first layer: 8 row blocks, 3 partial sums of 262 columns (blocks of 64, 64, 64, 64 and 6)
+    [InlineData(512, 784, 128, 1, 0.5)]
+    [InlineData(37, 70, 7, 1, 0.5)]       // one padded row block, an odd batch
+    [InlineData(100, 400, 5, 2, 0.5)]     // two partial sums of 200 columns: blocks of 64, 64, 64 and 8
+    [InlineData(1, 1, 1, 1, 0.5)]
+    [InlineData(64, 64, 2, 1, 0.5)]       // exactly one block, one window
+    [InlineData(131, 333, 67, 2, 0.8)]    // odd sizes everywhere, a 3-row last block, windows straddling words
+    [InlineData(65, 130, 3, 2, 1.0)]      // a batch all zero: Z keeps its bias
+    [InlineData(65, 130, 9, 2, 0.0)]      // a batch with no zero: every term
+    public void Forward_EqualsTheDenseGemmToTheBit(int n, int k, int m, int threads, double zeroShare)
     {
         Skip.IfNot(SparseTrainingGemm.IsSupported, "This CPU has no AVX2 with FMA.");
-        var (w, x) = Case(n, k, k, m, zeroShare: 0.5, seed: n + k + m);
+        var (w, x) = Case(n, k, k, m, zeroShare, seed: n + k + m);
         var bias = Values(n * m, seed: 3, zeroShare: 0);
         var dense = (float[])bias.Clone();
         Backend(threads).Gemm(false, false, n, m, k, 1f, w, n, x, k, 1f, dense, n);
@@ -31,16 +34,21 @@ public class SparseTrainingGemmTests
     }
 
     [SkippableTheory]
-    [InlineData(512, 784, 128, 2)]   // W1's first layer: 22 row blocks (the last of 8 rows), 196 groups of four inputs
-    [InlineData(512, 784, 32, 1)]
-    [InlineData(30, 10, 3, 1)]       // two groups and two inputs left over; a padded row block
-    [InlineData(24, 4, 65, 2)]       // two words of examples per group
-    [InlineData(7, 1, 1, 1)]
-    [InlineData(50, 783, 384, 2)]    // the largest batch with one partial sum
-    public void WeightGradient_EqualsTheDenseGemmToTheBit(int n, int k, int m, int threads)
+    [InlineData(512, 784, 128, 2, 0.5)]   // W1's first layer: row blocks 4 × 48, 4 × 32, 4 × 48; 392 pairs of inputs
+    [InlineData(144, 37, 20, 2, 0.5)]     // 3 × 32 then 48; an input left over
+    [InlineData(80, 6, 9, 1, 0.5)]        // 32 then 48
+    [InlineData(512, 784, 32, 1, 0.5)]
+    [InlineData(30, 11, 3, 1, 0.5)]       // five pairs and an input left over; a padded row block
+    [InlineData(48, 4, 65, 2, 0.5)]       // two words of examples per pair, one whole row block
+    [InlineData(7, 1, 1, 1, 0.5)]
+    [InlineData(50, 783, 384, 2, 0.5)]    // the largest batch with one partial sum
+    [InlineData(77, 129, 131, 2, 0.8)]    // odd sizes everywhere
+    [InlineData(40, 9, 70, 2, 1.0)]       // a batch all zero: dW is +0
+    [InlineData(40, 9, 70, 2, 0.0)]       // a batch with no zero: every term
+    public void WeightGradient_EqualsTheDenseGemmToTheBit(int n, int k, int m, int threads, double zeroShare)
     {
         Skip.IfNot(SparseTrainingGemm.IsSupported, "This CPU has no AVX2 with FMA.");
-        var (dz, x) = Case(n, m, k, m, zeroShare: 0.5, seed: n * k + m);
+        var (dz, x) = Case(n, m, k, m, zeroShare, seed: n * k + m);
         float alpha = 1f / m;
         var dense = Values(n * k, seed: 1, zeroShare: 0);   // overwritten (beta = 0)
         Backend(threads).Gemm(false, true, n, k, m, alpha, dz, n, x, k, 0f, dense, n);
@@ -51,6 +59,47 @@ public class SparseTrainingGemmTests
         SparseTrainingGemm.WeightGradient(masks, dz, x, sparse, alpha, threads);
 
         ShouldBeTheSameBits(sparse, dense, n);
+    }
+
+    [Fact]
+    public unsafe void Analyse_CountsTheTermsEachProductRuns()
+    {
+        // 4 inputs × 3 examples: example 0 has inputs 0 and 3, example 1 none, example 2 input 1.
+        float[] x = [1, 0, 0, 2, 0, 0, 0, 0, 0, 3, 0, 0];
+        var masks = new SparseInputMasks(4, 3);
+
+        fixed (float* px = x)
+        {
+            masks.Analyse(px, 3, forwardLimit: 1, gradientLimit: 1, sampleFirst: false);
+        }
+
+        masks.ForwardWork.Should().BeApproximately(3.0 / 12, 1e-12, "three of twelve inputs are not zero");
+        masks.GradientWork.Should().BeApproximately(3.0 / 6, 1e-12, "pairs (0, 1) and (2, 3) of example 0 and (0, 1) of example 2");
+    }
+
+    [Fact]
+    public unsafe void Transpose_SwapsRowsAndColumnsOfA64By64BitMatrix()
+    {
+        var random = new Random(7);
+        var bits = new ulong[64];
+        for (int i = 0; i < 64; i++)
+        {
+            bits[i] = (ulong)random.NextInt64() ^ ((ulong)random.Next() << 40);
+        }
+
+        var transposed = (ulong[])bits.Clone();
+        fixed (ulong* a = transposed)
+        {
+            SparseInputMasks.Transpose(a);
+        }
+
+        for (int i = 0; i < 64; i++)
+        {
+            for (int j = 0; j < 64; j++)
+            {
+                ((transposed[j] >> i) & 1).Should().Be((bits[i] >> j) & 1, "row {0}, column {1}", i, j);
+            }
+        }
     }
 
     internal static ManagedComputeBackend Backend(int threads) =>
