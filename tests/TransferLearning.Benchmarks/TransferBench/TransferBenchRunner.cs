@@ -11,7 +11,7 @@ using TransferLearning.Transfer;
 
 namespace TransferLearning.Benchmarks.TransferBench;
 
-// `transferbench [--quick] [--out DIR] [--setup NAME]... [--reuse RUN.json [--only default|auto|advisor]]` (or `--render RUN.json`: its
+// `transferbench [--quick] [--out DIR] [--setup NAME]... [--size N]... [--reuse RUN.json [--only default|auto|advisor]]` (or `--render RUN.json`: its
 // Markdown again): issue 18's suite of transfer decisions on Fashion-MNIST. `--reuse` takes the fixed strategies' scores and
 // times from an earlier run of the same sizes and seeds (training is deterministic, so they are the same networks) and
 // trains only what a policy picks that the file lacks; `--only` also takes the other policy's column and the advisor's
@@ -32,6 +32,7 @@ public static class TransferBenchRunner
         bool quick = false;
         string folder = ".";
         var only = new List<string>();
+        var sizes = new List<int>();
         BenchRun? reuse = null;
         string? onlyPolicy = null;
         for (int i = 0; i < args.Length; i++)
@@ -47,6 +48,10 @@ public static class TransferBenchRunner
                 case "--setup" when i + 1 < args.Length:
                     only.Add(args[++i]);
                     break;
+                case "--size" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int size):
+                    sizes.Add(size);
+                    i++;
+                    break;
                 case "--reuse" when i + 1 < args.Length:
                     reuse = JsonSerializer.Deserialize<BenchRun>(File.ReadAllText(args[++i]), JsonOptions);
                     break;
@@ -56,7 +61,7 @@ public static class TransferBenchRunner
                 case "--render" when i + 1 < args.Length:
                     return Render(args[++i]);
                 default:
-                    Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Usage: transferbench [--quick] [--out DIR] [--setup NAME]... [--reuse RUN.json [--only default|auto|advisor]] | transferbench --render RUN.json");
+                    Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Usage: transferbench [--quick] [--out DIR] [--setup NAME]... [--size N]... [--reuse RUN.json [--only default|auto|advisor]] | transferbench --render RUN.json");
                     return 2;
             }
         }
@@ -67,6 +72,7 @@ public static class TransferBenchRunner
             return 2;
         }
 
+        bool Wanted(int size) => sizes.Count == 0 || sizes.Contains(size);
         var clock = Stopwatch.StartNew();
         var started = DateTimeOffset.UtcNow;
         var images = FashionMnistImages.From(FashionMnistFolders.Load());
@@ -87,7 +93,7 @@ public static class TransferBenchRunner
             training.Steps,
             training.MinEpochs,
             training.MaxEpochs,
-            [.. setups.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name}: {string.Join(", ", Sizes(s, quick))} {s.SizeUnit}"))],
+            [.. setups.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name}: {string.Join(", ", Sizes(s, quick).Where(Wanted))} {s.SizeUnit}"))],
             [
                 "every target run: Adam 1e-3, cosine decay to 0, the same budget for every column (ComparisonOptions.TrainingFor, as TransferLab)",
                 "sizes of 1,000 per class or more (the detector: 300 positives, 6,300 examples): one seed",
@@ -120,7 +126,7 @@ public static class TransferBenchRunner
                 Console.WriteLine($"  {setup.Name}: {note}");
             }
 
-            var rows = Sizes(setup, quick).Select(size => Row(pipeline, pretrained, setup, size, size >= setup.OneSeedFrom ? 1 : training.Seeds, training, clock, Reused(reuse, setup.Name, size), onlyPolicy)).ToList();
+            var rows = Sizes(setup, quick).Where(Wanted).Select(size => Row(pipeline, pretrained, setup, size, size >= setup.OneSeedFrom ? 1 : training.Seeds, training, clock, Reused(reuse, setup.Name, size), onlyPolicy)).ToList();
             results.Add(new BenchSetupResult(setup.Name, comparison.Title, setup.Metric, setup.SizeUnit, comparison.Source.Count, sourceAccuracy, setup.Test.Count, notes, rows));
             Write(new BenchRun(started, Cpu(), Runtime(), settings, false, clock.Elapsed.TotalSeconds, [.. results]));
         }

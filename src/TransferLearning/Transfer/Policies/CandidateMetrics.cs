@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransferLearning.Data;
 using TransferLearning.Training;
+using TransferLearning.Training.Metrics;
 
 namespace TransferLearning.Transfer;
 
@@ -9,6 +10,13 @@ internal static class CandidateMetrics
 {
     /// <summary>Gets the class-balanced mean probability of the true class (<see cref="TrueClassProbability"/>), the tie-breaker of the policies.</summary>
     public static TransferMetric Soft { get; } = TransferMetric.Custom("mean probability of the true class", TrueClassProbability);
+
+    /// <summary>
+    /// Whether <see cref="Soft"/> may break a tie of <paramref name="metric"/> between the rule's choice and its alternative:
+    /// not for a ranking metric (average precision), which the probability of the true class does not predict — it rewards
+    /// a confidence the ranking ignores (measured on the detector: a frozen head ranks as well but is less sure of the rare class).
+    /// </summary>
+    public static bool BreaksTiesOf(TransferMetric metric) => metric is not AveragePrecisionMetric;
 
     /// <summary>Gets minus the mean squared error per output (higher is better).</summary>
     public static TransferMetric NegativeSquaredError { get; } = TransferMetric.Custom("−squared error", (outputs, truth) =>

@@ -37,8 +37,17 @@ public sealed partial class DataSizePolicy
             transfer = HeadOnlyIfBetter(context, evidence, transfer, metric, extraReasons);
         }
 
-        if (!MeasuredWithoutDiverging(context, evidence, transfer, folds, out var transferDiverged)
-            | !MeasuredWithoutDiverging(context, evidence, baseline, folds, out var baselineDiverged))
+        // A little source and a large target: the pretrained weights may still serve as a start where frozen features
+        // do not, so FullFineTune is measured too. It and FromScratch share the budget one of them has alone.
+        double share = 1;
+        if (littleSource && !small && context.Setup.Extractor is null && transfer != TransferStrategy.FullFineTune)
+        {
+            share = LittleSourceEpochShare;
+            transfer = FullFineTuneIfBetter(context, evidence, transfer, metric, share, extraReasons);
+        }
+
+        if (!MeasuredWithoutDiverging(context, evidence, transfer, folds, out var transferDiverged, ShareOf(transfer, share))
+            | !MeasuredWithoutDiverging(context, evidence, baseline, folds, out var baselineDiverged, share))
         {
             // A training that diverges on the target's parts loses to one that does not; both diverging is the transfer's error.
             var survivor = transferDiverged is null ? transfer : baselineDiverged is null ? baseline : throw baselineDiverged;
@@ -69,7 +78,7 @@ public sealed partial class DataSizePolicy
         reasons.AddRange(extraReasons);
         string how = small
             ? Invariant.F($"{evidence.Folds}-fold cross-validation: each trained as the transfer would train it on {evidence.TrainedOn:N0} examples, {evidence.Folds} times, every one of the {evidence.HeldOutCount(transfer, baseline):N0} examples held out once")
-            : Invariant.F($"one split: each trained as the transfer would train it on {evidence.TrainedOn:N0} examples and scored on the other {evidence.HeldOutCount(transfer, baseline):N0}");
+            : Invariant.F($"one split: each trained as the transfer would train it on {evidence.TrainedOn:N0} examples, for the {context.Options.EpochsFor(context.Target.Count)} epochs of the final training{(share < 1 ? Invariant.F($" ({share:P0} of them for {TransferStrategy.FullFineTune} and {TransferStrategy.FromScratch})") : string.Empty)}, and scored on the other {evidence.HeldOutCount(transfer, baseline):N0}");
         reasons.Add(new()
         {
             Code = DecisionReasonCode.CandidatesMeasured,
@@ -82,7 +91,7 @@ public sealed partial class DataSizePolicy
         var chosen = withinNoise ? preferred : difference > 0 ? transfer : baseline;
         string gap = Invariant.F($"{transfer} − {baseline} = {difference * show:+0.0#;-0.0#} {unit} (paired bootstrap standard error {se * show:0.0#}, {RequiredStandardErrors:G3} × it = {needed * show:0.0#})");
         string tieBreak = string.Empty;
-        if (withinNoise && context.Target.IsClassification)
+        if (withinNoise && context.Target.IsClassification && CandidateMetrics.BreaksTiesOf(metric))
         {
             // A tie on the metric: the probability each gives the true class measures the same thing with far less noise.
             var soft = CandidateMetrics.Soft;
@@ -150,12 +159,44 @@ public sealed partial class DataSizePolicy
         return better ? head : transfer;
     }
 
-    /// <summary>Measures <paramref name="strategy"/>; false, with the exception, when its training diverged.</summary>
-    private static bool MeasuredWithoutDiverging(TransferContext context, HeldOutEvidence evidence, TransferStrategy strategy, int folds, out TrainingDivergedException? diverged)
+    /// <summary>
+    /// <see cref="TransferStrategy.FullFineTune"/> in place of <paramref name="transfer"/> (the rule's strategy with
+    /// condition (b) set aside) when, on the same split, it scores higher by more than <see cref="RequiredStandardErrors"/>
+    /// paired-bootstrap standard errors; else <paramref name="transfer"/>. A candidate whose training diverges is left out.
+    /// </summary>
+    private TransferStrategy FullFineTuneIfBetter(TransferContext context, HeldOutEvidence evidence, TransferStrategy transfer, TransferMetric metric, double share, List<DecisionReason> reasons)
+    {
+        var full = TransferStrategy.FullFineTune;
+        if (!MeasuredWithoutDiverging(context, evidence, transfer, 1, out _, ShareOf(transfer, share)) | !MeasuredWithoutDiverging(context, evidence, full, 1, out var fullDiverged, share))
+        {
+            return fullDiverged is null && evidence.FoldsScored(transfer) == 0 ? full : transfer;
+        }
+
+        var (difference, se) = evidence.Compare(full, transfer, metric, context.Options.Seed);
+        double show = context.Target.IsClassification ? 100 : 1;
+        string unit = context.Target.IsClassification ? "points" : "in R²";
+        bool better = difference > RequiredStandardErrors * se;
+        reasons.Add(new()
+        {
+            Code = better ? DecisionReasonCode.GainBeyondNoise : DecisionReasonCode.GainWithinNoise,
+            Value = difference,
+            Threshold = RequiredStandardErrors * se,
+            Strategy = better ? full : transfer,
+            Text = Invariant.F($"The source is small, so the pretrained weights as a start only are measured too: {full} − {transfer} = {difference * show:+0.0#;-0.0#} {unit} of held-out {metric.Name} (standard error {se * show:0.0#}): ")
+                + (better ? Invariant.F($"beyond the noise, so {full} is the transfer measured against {TransferStrategy.FromScratch}.") : Invariant.F($"not beyond the noise, so {transfer}.")),
+        });
+        return better ? full : transfer;
+    }
+
+    /// <summary>The share of the epochs <paramref name="strategy"/> trains: all of them when it freezes pretrained layers (cached features), else <paramref name="share"/>.</summary>
+    private static double ShareOf(TransferStrategy strategy, double share) => strategy.FreezesPretrainedLayers ? 1 : share;
+
+    /// <summary>Measures <paramref name="strategy"/> (<paramref name="share"/> of the epochs); false, with the exception, when its training diverged.</summary>
+    private static bool MeasuredWithoutDiverging(TransferContext context, HeldOutEvidence evidence, TransferStrategy strategy, int folds, out TrainingDivergedException? diverged, double share = 1)
     {
         try
         {
-            evidence.Measure(context, strategy, folds);
+            evidence.Measure(context, strategy, folds, share);
             diverged = null;
             return true;
         }
@@ -166,6 +207,14 @@ public sealed partial class DataSizePolicy
             return false;
         }
     }
+
+    /// <summary>
+    /// The share of the final training's epochs that <see cref="TransferStrategy.FullFineTune"/> and
+    /// <see cref="TransferStrategy.FromScratch"/> each train on a large target's third when the source is small:
+    /// together they then cost about 0.4 of one training (0.6 of its epochs each, on a third of its examples). A frozen
+    /// candidate trains on cached features, at little cost, and keeps every epoch.
+    /// </summary>
+    private const double LittleSourceEpochShare = 0.6;
 
     /// <summary>Whether the target is small enough for k-fold cross-validation: under <see cref="CrossValidateBelowExamplesPerClass"/> in its smallest class (a regression target: under 10 × that many examples).</summary>
     private bool IsSmall(TransferSituation s) =>

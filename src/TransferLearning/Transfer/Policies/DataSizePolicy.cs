@@ -31,11 +31,16 @@ namespace TransferLearning.Transfer;
 /// <see cref="TransferStrategy.FromScratch"/> — each trained exactly as the transfer would train it, on held-out
 /// parts of the target: <see cref="EvidenceFolds"/>-fold cross-validation on a small target; on a larger one, one
 /// stratified third trains and the other two thirds are held out (cheap: about a third of a training of the
-/// baseline; the frozen one trains on cached features). Both
+/// baseline, trained for the final training's epochs; the frozen one trains on cached features). On such a target
+/// with a source under condition (b)'s ratio, <see cref="TransferStrategy.FullFineTune"/> (the pretrained weights
+/// as a start only) is measured beside the rule's strategy and takes its place when it wins beyond the noise; it and
+/// <see cref="TransferStrategy.FromScratch"/> then share the budget (0.6 of the epochs each). Both
 /// are scored on the same held-out examples by the target's metric (accuracy; balanced accuracy when a class
 /// holds under 10 % of the examples; R² for regression). The rule's choice stands unless the other wins by more
 /// than <see cref="RequiredStandardErrors"/> paired-bootstrap standard errors of the difference — a paired
-/// difference, so it does not vanish near a ceiling. The reasons carry the numbers.
+/// difference, so it does not vanish near a ceiling. Within that band a classification target's tie is broken by
+/// the class-balanced mean probability of the true class, by the same rule, except under a ranking metric (average
+/// precision), where the rule's choice stands. The reasons carry the numbers.
 /// <see cref="RuleOfThumb"/> is the unguarded rule; <see cref="TransferPolicy.Auto(AutoSelectionOptions?)"/>
 /// measures every candidate.
 /// </para>

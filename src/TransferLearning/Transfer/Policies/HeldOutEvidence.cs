@@ -107,8 +107,19 @@ internal sealed class HeldOutEvidence
         folds[fold] = Outputs(network, holdout);
     }
 
-    /// <summary>Trains <paramref name="strategy"/> as the transfer would on the training parts of the first <paramref name="folds"/> folds it has not been scored on yet, and keeps its held-out outputs.</summary>
-    public void Measure(TransferContext context, TransferStrategy strategy, int folds)
+    /// <summary>
+    /// Trains <paramref name="strategy"/> as the transfer would on the training parts of the first <paramref name="folds"/> folds it has not been scored on yet, and keeps its held-out outputs.
+    /// A plan that trains on one fold trains for the epochs of the final training on the whole target (a third of its steps, on a third of it);
+    /// otherwise for the epochs of a training on the part (<see cref="TransferOptions.MinTrainingSteps"/> reached).
+    /// </summary>
+    /// <param name="context">The transfer: its target, options and seed.</param>
+    /// <param name="strategy">The candidate.</param>
+    /// <param name="folds">The folds to score it on.</param>
+    /// <param name="epochShare">
+    /// The share, in <c>(0, 1]</c>, of those epochs it trains (at least one): candidates that train every layer share
+    /// the decision's budget when more than one is measured.
+    /// </param>
+    public void Measure(TransferContext context, TransferStrategy strategy, int folds, double epochShare = 1)
     {
         for (int f = 0; f < Math.Min(folds, Folds); f++)
         {
@@ -120,7 +131,10 @@ internal sealed class HeldOutEvidence
             context.CancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             var (train, _) = Part(f);
-            var network = context.Try(strategy).Train(train, null, context.Options.EpochsFor(train.Count), null, context.CancellationToken).Network;
+            // Training on one fold of a large target: the final training's epochs, so a third of its steps (a point of
+            // the learning curve at equal epochs), not the steps floor of a small target, which would cost a whole training.
+            int epochs = Math.Max(1, (int)Math.Round(context.Options.EpochsFor(_trainOnOneFold ? _target.Count : train.Count) * epochShare));
+            var network = context.Try(strategy).Train(train, null, epochs, null, context.CancellationToken).Network;
             Record(strategy, f, network);
             AddElapsed(strategy, clock.Elapsed);
         }

@@ -2,6 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Random;
 using TransferLearning.Data;
 using TransferLearning.Tests.Support;
+using TransferLearning.Training;
 using TransferLearning.Transfer;
 
 namespace TransferLearning.Tests.Transfer;
@@ -44,6 +45,70 @@ public class DataSizePolicyGuardTests(LatentPretrained fixture) : IClassFixture<
         int trained = target.ClassCount * (int)Math.Ceiling(perClass / 3.0);
         measured.Value.Should().BeInRange(target.Count - trained, target.Count - (target.ClassCount * (perClass / 3)), decision.ToString());
         measured.Text.Should().Contain("one split");
+    }
+
+    [Fact]
+    public void Decide_LargeTarget_TrainsTheCandidatesForTheFinalTrainingsEpochs_NotTheStepsFloorOfTheirThird()
+    {
+        // 100 per class: the third has fewer batches, and the steps floor (MinTrainingSteps) would make its candidates as
+        // costly as a whole training; they train the final training's epochs instead (a third of its steps).
+        var target = LatentPretrained.Tasks(100, related: true).Target;
+        var options = new TransferOptions();
+        int final = options.EpochsFor(target.Count);
+        options.EpochsFor(target.Count / 3).Should().BeGreaterThan(final, "the floor binds on the third of this target");
+
+        var decision = _pipeline.Decide(fixture.Network, target, options);
+
+        var measured = decision.Reasons.Single(r => r.Code == DecisionReasonCode.CandidatesMeasured);
+        measured.Text.Should().Contain($"for the {final} epochs of the final training", decision.ToString());
+    }
+
+    [Fact]
+    public void Decide_LittleSourceLargeTarget_MeasuresFullFineTuneBesideTheRulesStrategy()
+    {
+        // 300 per class: the source (10,000) is under 10 × the target, so condition (b) says FromScratch; the rule's
+        // strategy without it and FullFineTune (the pretrained weights as a start only) are both measured against it.
+        var target = LatentPretrained.Tasks(300, related: true).Target;
+        ((double)LatentPretrained.SourceCount).Should().BeLessThan(10.0 * target.Count);
+
+        var decision = _pipeline.Decide(fixture.Network, target);
+
+        var full = decision.Reasons.Single(r => r.Text.Contains("as a start only", StringComparison.Ordinal));
+        full.Code.Should().BeOneOf(DecisionReasonCode.GainBeyondNoise, DecisionReasonCode.GainWithinNoise);
+        if (full.Code == DecisionReasonCode.GainBeyondNoise)
+        {
+            full.Strategy.Should().Be(TransferStrategy.FullFineTune);
+        }
+        else
+        {
+            full.Strategy!.FreezesPretrainedLayers.Should().BeTrue("within the noise the rule's strategy (with condition (b) set aside) stays");
+        }
+
+        (full.Code == DecisionReasonCode.GainBeyondNoise).Should().Be(full.Value > full.Threshold, "FullFineTune takes the place when it wins beyond the band");
+        var measured = decision.Reasons.Single(r => r.Code == DecisionReasonCode.CandidatesMeasured);
+        measured.Text.Should().Contain("60 % of them", decision.ToString());
+        decision.Strategy.Should().BeOneOf(TransferStrategy.FromScratch, full.Strategy!);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Decide_WithinTheNoise_BreaksTheTieOnTheTrueClassProbability_ButNotUnderARankingMetric(bool ranking)
+    {
+        // A band so wide that every difference is within the noise: a metric of the decisions is tie-broken by the
+        // class-balanced probability of the true class; average precision, which that probability does not predict, is not.
+        var target = LatentPretrained.Tasks(30, related: true).Target;
+        var policy = new DataSizePolicy { RequiredStandardErrors = 1e6 };
+        var metric = ranking ? TransferMetric.AveragePrecision(1) : TransferMetric.Accuracy;
+
+        var decision = _pipeline.Decide(fixture.Network, target, new TransferOptions { Policy = policy, Metric = metric });
+
+        var check = decision.Reasons.Last(r => r.Code is DecisionReasonCode.GainWithinNoise or DecisionReasonCode.GainBeyondNoise);
+        check.Text.Contains("probability of the true class", StringComparison.Ordinal).Should().Be(!ranking, check.Text);
+        if (ranking)
+        {
+            decision.Strategy.Should().Be(TransferStrategy.HeadOnly, "within the noise the rule's choice stands");
+        }
     }
 
     [Fact]
