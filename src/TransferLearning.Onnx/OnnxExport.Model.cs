@@ -21,11 +21,20 @@ public static partial class OnnxExport
     /// <param name="options">The names of the input, output and batch dimension; <see langword="null"/> for the defaults.</param>
     /// <returns>The bytes of the model (an ONNX <c>ModelProto</c>).</returns>
     /// <remarks>
+    /// <para>
     /// A model with an <see cref="Model.InputStandardizer"/> starts with <c>Sub(input, input.mean)</c> and
     /// <c>Mul(·, input.scale)</c> (<c>input.scale = 1/σ</c>, 1 for a constant feature), the float32 operations
     /// <see cref="Standardizer"/> performs, so ONNX Runtime reproduces <see cref="Model.Predict(ReadOnlySpan{float})"/>'s outputs within
     /// 1e-5. The model's <c>metadata_props</c> hold <c>task</c> (<c>classification</c> or <c>regression</c>) and
     /// <c>class_names</c> (a JSON array in label order), which ONNX Runtime returns in <c>ModelMetadata.CustomMetadataMap</c>.
+    /// </para>
+    /// <para>
+    /// The graph gives probabilities, never a class: it has no label output, and a <see cref="Model.DecisionThreshold"/>
+    /// does not change it. A model with one adds <c>decision_threshold</c> to the <c>metadata_props</c> (the threshold
+    /// <c>t</c> as a round-trip number, <c>0.3125</c>); an app that runs the graph decides as <see cref="Model.Predict(ReadOnlySpan{float})"/>
+    /// does — class 1 exactly when <c>P(class 1) ≥ t</c>, that is the output's last row (the sigmoid's <c>p</c>, or the
+    /// softmax's second probability) — and takes the most probable class when the key is absent.
+    /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> gives the input and the output the same name, or either the name of a weight or of an inner value of the graph (such as <c>layers.0.weight</c> or <c>input.mean</c>).</exception>
@@ -34,11 +43,16 @@ public static partial class OnnxExport
     public static byte[] ToOnnx(this Model model, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        KeyValuePair<string, string>[] properties =
+        List<KeyValuePair<string, string>> properties =
         [
             new("task", model.Task == ModelTask.Classification ? "classification" : "regression"),
             new("class_names", JsonSerializer.Serialize(model.ClassNames)),
         ];
+        if (model.DecisionThreshold is double threshold)
+        {
+            properties.Add(new("decision_threshold", threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         return Build(model.Network, options ?? new OnnxExportOptions(), model.InputStandardizer, properties);
     }
 

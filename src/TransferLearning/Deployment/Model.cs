@@ -22,20 +22,22 @@ namespace TransferLearning.Deployment;
 /// </para>
 /// <para>
 /// A model is immutable: it holds its own copy of the network, made when it was created, so training or stripping
-/// the network afterwards does not change it. Predictions are thread-safe.
+/// the network afterwards does not change it (a model made from it by <see cref="WithDecisionThreshold(double?)"/>
+/// shares that copy). Predictions are thread-safe.
 /// </para>
 /// </remarks>
 public sealed class Model
 {
     private readonly string[] _classNames;
 
-    private Model(Network network, ModelTask task, string[] classNames, Standardizer? inputStandardizer, ModelProvenance? provenance)
+    private Model(Network network, ModelTask task, string[] classNames, Standardizer? inputStandardizer, ModelProvenance? provenance, double? decisionThreshold)
     {
         Network = network;
         Task = task;
         _classNames = classNames;
         InputStandardizer = inputStandardizer;
         Provenance = provenance;
+        DecisionThreshold = decisionThreshold;
     }
 
     /// <summary>Gets the network (the model's own copy; do not train it: predictions of the model would change with it).</summary>
@@ -55,6 +57,17 @@ public sealed class Model
 
     /// <summary>Gets the number of raw features a row must have (the network's input size).</summary>
     public int FeatureCount => Network.InputSize;
+
+    /// <summary>
+    /// Gets the decision threshold of a binary classifier: class 1 is predicted when <c>P(class 1) ≥</c> this, or
+    /// <see langword="null"/> when the model predicts the most probable class (for two classes, <c>P(class 1) ≥ 0.5</c>
+    /// but for an exact tie of a two-unit softmax). Set it with <see cref="WithDecisionThreshold(double?)"/>.
+    /// </summary>
+    /// <value>A threshold in <c>[0, 1]</c>, or <see langword="null"/> (the default, and always for more classes or regression).</value>
+    public double? DecisionThreshold { get; }
+
+    /// <summary>Gets whether the model is a binary classifier (two classes: a two-unit softmax or one sigmoid unit), the only kind that takes a <see cref="DecisionThreshold"/>.</summary>
+    internal bool IsBinaryClassifier => Task == ModelTask.Classification && _classNames.Length == 2;
 
     /// <summary>Packages a classifier.</summary>
     /// <param name="network">
@@ -78,7 +91,7 @@ public sealed class Model
         ArgumentNullException.ThrowIfNull(classNames);
         CheckClassifier(network, classNames, nameof(classNames));
         CheckStandardizer(network, inputStandardizer, nameof(inputStandardizer));
-        return new Model(network.Clone(), ModelTask.Classification, [.. classNames], inputStandardizer, provenance);
+        return new Model(network.Clone(), ModelTask.Classification, [.. classNames], inputStandardizer, provenance, null);
     }
 
     /// <summary>Packages a regression network: its outputs are the predicted targets.</summary>
@@ -94,7 +107,7 @@ public sealed class Model
         ArgumentNullException.ThrowIfNull(network);
         _ = network.OutputLayer; // throws when there are no layers or the top is not dense
         CheckStandardizer(network, inputStandardizer, nameof(inputStandardizer));
-        return new Model(network.Clone(), ModelTask.Regression, [], inputStandardizer, provenance);
+        return new Model(network.Clone(), ModelTask.Regression, [], inputStandardizer, provenance, null);
     }
 
     /// <summary>
@@ -157,44 +170,89 @@ public sealed class Model
     /// the confusion matrix, log loss, and ROC AUC and average precision for two classes; R², MAE and RMSE for regression).
     /// </summary>
     /// <param name="rawData">Raw rows with labels in this model's label map (read a CSV file with <c>new CsvOptions { ClassNames = model.ClassNames }</c>), or regression targets.</param>
-    /// <param name="options">The threshold for two classes and the batch size; <see langword="null"/> for the defaults.</param>
+    /// <param name="options">
+    /// The threshold for two classes and the batch size; <see langword="null"/> for the defaults. The report decides at
+    /// <see cref="ReportOptions.Threshold"/> when <paramref name="options"/> sets it, else at the model's
+    /// <see cref="DecisionThreshold"/> when it has one (as <see cref="Predict(ReadOnlySpan{float})"/> does), else at 0.5.
+    /// </param>
     /// <returns>The report, its classes named by <see cref="ClassNames"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="rawData"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The data's feature count differs from <see cref="FeatureCount"/>, its kind (labels or targets) from <see cref="Task"/>, or its class count from the model's, or its class names differ from <see cref="ClassNames"/>.</exception>
     public EvaluationReport Report(Dataset rawData, ReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(rawData);
-        if (rawData.FeatureCount != FeatureCount)
+        var data = Standardised(rawData, nameof(rawData));
+        if (DecisionThreshold is double threshold && options?.ThresholdIsSet != true)
         {
-            throw new ArgumentException(Invariant.F($"Expected rows of {FeatureCount} features (the model's) but got {rawData.FeatureCount}."), nameof(rawData));
+            options = (options ?? new ReportOptions()) with { Threshold = threshold };
         }
 
-        if (rawData.IsClassification != (Task == ModelTask.Classification))
-        {
-            throw new ArgumentException($"Expected {(Task == ModelTask.Classification ? "class labels" : "regression targets")} for a {Task} model but the data set has {(rawData.IsClassification ? "class labels" : "regression targets")}.", nameof(rawData));
-        }
-
-        var data = rawData;
-        if (Task == ModelTask.Classification)
-        {
-            if (rawData.ClassCount != _classNames.Length)
-            {
-                throw new ArgumentException(Invariant.F($"Expected labels in the model's {_classNames.Length} classes but the data set has {rawData.ClassCount}: read it with new CsvOptions {{ ClassNames = model.ClassNames }}."), nameof(rawData));
-            }
-
-            if (rawData.ClassNames is { } names && !names.SequenceEqual(_classNames, StringComparer.Ordinal))
-            {
-                throw new ArgumentException(
-                    $"Expected the model's label map ({string.Join(", ", _classNames)}) but the data set's classes are {string.Join(", ", names)}: read it with new CsvOptions {{ ClassNames = model.ClassNames }}.", nameof(rawData));
-            }
-
-            data = rawData.ClassNames is null ? rawData.WithClassNames(_classNames) : rawData;
-        }
-
-        return Network.Report(InputStandardizer?.Transform(data) ?? data, options);
+        return Network.Report(data, options);
     }
 
-    /// <summary>Returns the task, the classes, the input transform, the network and the provenance, one per line.</summary>
+    /// <summary>
+    /// Returns this model with a decision threshold for its two classes (or without one): its predictions and reports
+    /// then name class 1 exactly when <c>P(class 1) ≥ threshold</c>. The probabilities do not change.
+    /// </summary>
+    /// <param name="threshold">
+    /// The threshold on <c>P(class 1)</c>, in <c>[0, 1]</c> — such as <see cref="Training.DecisionThreshold.Choose"/>'s, chosen on
+    /// held-out data — or <see langword="null"/> to predict the most probable class again.
+    /// </param>
+    /// <returns>A model with the same network (shared, not copied), input transform, class names and provenance, and this threshold.</returns>
+    /// <remarks>
+    /// A detector trained on a rare class gives it low probabilities, so that the default rule, the most probable class
+    /// (<c>P(class 1) ≥ 0.5</c>), seldom fires; a threshold chosen on held-out data for the metric that matters (F1,
+    /// balanced accuracy) serves it instead. The threshold is saved with the model (<c>model.Save</c>) and loaded with it.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is NaN, infinite, or outside <c>[0, 1]</c>.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="threshold"/> is not <see langword="null"/> and the model is not a binary classifier (it has more than two classes, or is a regression model).</exception>
+    public Model WithDecisionThreshold(double? threshold)
+    {
+        if (threshold is double t)
+        {
+            EnsureBinaryClassifier();
+            ClassificationReport.EnsureThreshold(t, nameof(threshold));
+        }
+
+        return new Model(Network, Task, _classNames, InputStandardizer, Provenance, threshold);
+    }
+
+    /// <summary>
+    /// Returns this model with the decision threshold that maximises <paramref name="metric"/> on raw held-out rows:
+    /// <see cref="Training.DecisionThreshold.Choose"/> on this model's probabilities for <paramref name="holdout"/>,
+    /// standardised as in training.
+    /// </summary>
+    /// <param name="holdout">
+    /// Raw labelled rows the network was not trained on, as <see cref="Report"/> takes them (labels in this model's label
+    /// map: read a CSV file with <c>new CsvOptions { ClassNames = model.ClassNames }</c>). On training rows the threshold
+    /// over-fits.
+    /// </param>
+    /// <param name="metric">A metric of the decisions: <see cref="TransferMetric.Accuracy"/>, <see cref="TransferMetric.BalancedAccuracy"/> or <see cref="TransferMetric.F1(int)"/>.</param>
+    /// <returns>A model with the same network (shared), input transform, class names and provenance, and the chosen threshold.</returns>
+    /// <remarks>
+    /// With <c>s = P(class 1)</c> of each held-out row and the distinct scores <c>s_1 &gt; … &gt; s_n</c>, every rule
+    /// "class 1 when <c>s ≥ s_i</c>" (and "never") is scored, and the threshold is the midpoint of the gap the best rule
+    /// cuts; ties go to the threshold nearest 0.5. <c>DecisionThreshold.Choose</c> gives the score as well.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="holdout"/> or <paramref name="metric"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="holdout"/> does not fit the model (its feature count, regression targets, its class count or its
+    /// class names differ) or cannot be scored by <paramref name="metric"/> (such as <c>F1(2)</c>); or
+    /// <paramref name="metric"/> is not a metric of the decisions (average precision, R² and custom metrics do not depend on a threshold).
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The model is not a binary classifier.</exception>
+    public Model WithDecisionThreshold(Dataset holdout, TransferMetric metric)
+    {
+        ArgumentNullException.ThrowIfNull(holdout);
+        ArgumentNullException.ThrowIfNull(metric);
+        EnsureBinaryClassifier();
+        var data = Standardised(holdout, nameof(holdout));
+        metric.EnsureApplicable(data, nameof(holdout));
+        var (threshold, _) = Training.DecisionThreshold.Choose(Network.Predict(data.Features), data, metric);
+        return WithDecisionThreshold(threshold);
+    }
+
+    /// <summary>Returns the task, the classes, the input transform, the decision threshold (when set), the network and the provenance, one per line.</summary>
     /// <returns>The summary.</returns>
     public override string ToString()
     {
@@ -207,6 +265,10 @@ public sealed class Model
 
         sb.AppendLine();
         sb.AppendLine(InputStandardizer is null ? "  input: raw rows" : "  input: standardised, x' = (x − μ) / σ");
+        if (DecisionThreshold is double threshold)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"  threshold: {_classNames[1]} when P({_classNames[1]}) ≥ {threshold:G6}, else {_classNames[0]}");
+        }
         sb.AppendLine("  " + Network.ToString().ReplaceLineEndings(Environment.NewLine + "  "));
         if (Provenance is { } p)
         {
@@ -233,8 +295,8 @@ public sealed class Model
     }
 
     /// <summary>Builds a loaded model; the file format has checked every part.</summary>
-    internal static Model FromFile(Network network, ModelTask task, string[] classNames, Standardizer? inputStandardizer, ModelProvenance? provenance) =>
-        new(network, task, classNames, inputStandardizer, provenance);
+    internal static Model FromFile(Network network, ModelTask task, string[] classNames, Standardizer? inputStandardizer, ModelProvenance? provenance, double? decisionThreshold) =>
+        new(network, task, classNames, inputStandardizer, provenance, decisionThreshold);
 
     /// <summary>Whether the network's output fits the class names; the exception names <paramref name="paramName"/>.</summary>
     internal static void CheckClassifier(Network network, IReadOnlyList<string> classNames, string paramName)
@@ -275,6 +337,49 @@ public sealed class Model
         }
     }
 
+    /// <summary>Checks that raw labelled rows fit the model (features, task, classes, label map) and standardises them as in training; the exception names <paramref name="paramName"/>.</summary>
+    private Dataset Standardised(Dataset rawData, string paramName)
+    {
+        if (rawData.FeatureCount != FeatureCount)
+        {
+            throw new ArgumentException(Invariant.F($"Expected rows of {FeatureCount} features (the model's) but got {rawData.FeatureCount}."), paramName);
+        }
+
+        if (rawData.IsClassification != (Task == ModelTask.Classification))
+        {
+            throw new ArgumentException($"Expected {(Task == ModelTask.Classification ? "class labels" : "regression targets")} for a {Task} model but the data set has {(rawData.IsClassification ? "class labels" : "regression targets")}.", paramName);
+        }
+
+        var data = rawData;
+        if (Task == ModelTask.Classification)
+        {
+            if (rawData.ClassCount != _classNames.Length)
+            {
+                throw new ArgumentException(Invariant.F($"Expected labels in the model's {_classNames.Length} classes but the data set has {rawData.ClassCount}: read it with new CsvOptions {{ ClassNames = model.ClassNames }}."), paramName);
+            }
+
+            if (rawData.ClassNames is { } names && !names.SequenceEqual(_classNames, StringComparer.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"Expected the model's label map ({string.Join(", ", _classNames)}) but the data set's classes are {string.Join(", ", names)}: read it with new CsvOptions {{ ClassNames = model.ClassNames }}.", paramName);
+            }
+
+            data = rawData.ClassNames is null ? rawData.WithClassNames(_classNames) : rawData;
+        }
+
+        return InputStandardizer?.Transform(data) ?? data;
+    }
+
+    private void EnsureBinaryClassifier()
+    {
+        if (!IsBinaryClassifier)
+        {
+            throw new InvalidOperationException(Task == ModelTask.Classification
+                ? Invariant.F($"Expected a binary classifier (two classes) for a decision threshold but the model has {_classNames.Length} classes.")
+                : "Expected a binary classifier (two classes) for a decision threshold but the model is a regression model.");
+        }
+    }
+
     private ModelPrediction[] PredictRows(ReadOnlySpan<float> raw, int count, string paramName)
     {
         Guard.AllFiniteExamples(raw, paramName, FeatureCount);
@@ -294,7 +399,9 @@ public sealed class Model
             }
 
             float[] probabilities = outputs == 1 ? [1f - output[0], output[0]] : output;
-            int c = Network.ArgMax(output);
+            int c = DecisionThreshold is double threshold
+                ? (output[outputs - 1] >= threshold ? 1 : 0) // P(class 1), as DecisionThreshold.Classify decides
+                : Network.ArgMax(output);
             predictions[j] = new ModelPrediction { ClassIndex = c, ClassName = _classNames[c], Probabilities = probabilities, Outputs = output };
         }
 

@@ -8,7 +8,8 @@ namespace TransferLearning.Deployment;
 /// <remarks>
 /// The file is a network file (see <see cref="NetworkFiles"/>; <c>Network.Load</c> reads its network) whose
 /// <c>__metadata__</c> also holds the model record: its version, the task, the class names, the input transform
-/// (the standardizer's means and deviations as round-trip numbers, so they read back bit for bit), the library
+/// (the standardizer's means and deviations as round-trip numbers, so they read back bit for bit), a binary
+/// classifier's <see cref="Model.DecisionThreshold"/> when it has one (a round-trip number too), the library
 /// version that wrote it, and the provenance. Saving is atomic; loading checks the whole file before it builds
 /// anything, and a network file without a model record is refused with a message that says so.
 /// </remarks>
@@ -17,7 +18,7 @@ public static class ModelFiles
     /// <param name="model">The model.</param>
     extension(Model model)
     {
-        /// <summary>Saves the model (network, input transform, class names, provenance) to one safetensors file, atomically.</summary>
+        /// <summary>Saves the model (network, input transform, class names, decision threshold, provenance) to one safetensors file, atomically.</summary>
         /// <param name="path">The file to create or replace.</param>
         /// <exception cref="ArgumentNullException">The model is <see langword="null"/>.</exception>
         /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
@@ -44,7 +45,7 @@ public static class ModelFiles
         /// <param name="path">The file.</param>
         /// <returns>The model: it predicts the same bits from the same raw rows as the one saved.</returns>
         /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
-        /// <exception cref="ModelFormatException">The file is not a valid model file of a version this library reads (a network file without a model record, another file type, or inconsistent parts).</exception>
+        /// <exception cref="ModelFormatException">The file is not a valid model file of a version this library reads (a network file without a model record, another file type, or inconsistent parts, such as a decision threshold outside [0, 1] or on a model of more than two classes).</exception>
         /// <exception cref="IOException">The file could not be read (also a directory given as the file or no permission, with the path and the cause as the inner exception).</exception>
         public static Model Load(string path) => NetworkFiles.Read(path, ModelFormat.Read);
 

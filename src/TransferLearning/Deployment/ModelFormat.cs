@@ -13,8 +13,13 @@ namespace TransferLearning.Deployment;
 /// Keys: <c>model.version</c> (1), <c>model.task</c> (<c>classification</c> or <c>regression</c>),
 /// <c>model.class_names.*</c>, <c>model.input</c> (<c>raw</c> or <c>standardize</c>), <c>model.input.means</c> and
 /// <c>model.input.standard_deviations</c> (round-trip floats separated by <c>;</c>), <c>model.library_version</c>;
-/// provenance under <c>model.source.*</c> (<c>description</c>, <c>examples</c>, <c>classes</c>, <c>class_names.*</c>),
+/// <c>model.decision_threshold</c> (a round-trip double in <c>[0, 1]</c>, a binary classifier's only) when the model has
+/// one; provenance under <c>model.source.*</c> (<c>description</c>, <c>examples</c>, <c>classes</c>, <c>class_names.*</c>),
 /// the decision under <c>transfer.*</c> as in a transfer-result file, and the history under <c>model.history.*</c>.
+/// A record without <c>model.decision_threshold</c> (every file written before it existed) loads with no threshold.
+/// The threshold joined version 1 while no released package read the record (<c>Model</c> is not in 1.0.0): no reader
+/// of version 1 ignores it. A later optional key that changes predictions needs a new version, so that earlier readers
+/// refuse the file rather than predict otherwise.
 /// </remarks>
 internal static class ModelFormat
 {
@@ -22,12 +27,19 @@ internal static class ModelFormat
 
     private const char Separator = ';';
 
+    private const string ThresholdKey = "model.decision_threshold";
+
     public static void Write(MetadataWriter metadata, Model model)
     {
         metadata.Set("model.version", Version);
         metadata.Set("model.task", model.Task == ModelTask.Classification ? "classification" : "regression");
         metadata.SetList("model.class_names", model.ClassNames);
         metadata.Set("model.library_version", typeof(Model).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+        if (model.DecisionThreshold is double threshold)
+        {
+            metadata.Set(ThresholdKey, threshold);
+        }
+
         if (model.InputStandardizer is { } standardizer)
         {
             metadata.Set("model.input", "standardize");
@@ -86,6 +98,7 @@ internal static class ModelFormat
             "standardize" => ReadStandardizer(metadata),
             var text => throw metadata.Error($"metadata 'model.input' is '{text}'; expected raw or standardize."),
         };
+        double? threshold = metadata.Has(ThresholdKey) ? ReadThreshold(metadata, task, classNames.Length) : null;
         var provenance = metadata.Has("model.source.examples") ? ReadProvenance(metadata) : null;
         return network =>
         {
@@ -110,7 +123,7 @@ internal static class ModelFormat
                 throw metadata.Error($"its input standardisation has {standardizer.FeatureCount} features but the network has {network.InputSize} inputs.");
             }
 
-            return Model.FromFile(network, task, classNames, standardizer, provenance);
+            return Model.FromFile(network, task, classNames, standardizer, provenance, threshold);
         };
     }
 
@@ -126,6 +139,23 @@ internal static class ModelFormat
         {
             throw metadata.Error($"its input standardisation is not valid: {e.Message}");
         }
+    }
+
+    private static double ReadThreshold(MetadataReader metadata, ModelTask task, int classCount)
+    {
+        double threshold = metadata.Double(ThresholdKey);
+        if (!(threshold >= 0 && threshold <= 1))
+        {
+            throw metadata.Error(Invariant.F($"metadata '{ThresholdKey}' is '{metadata.String(ThresholdKey)}'; expected a threshold in [0, 1]."));
+        }
+
+        if (task != ModelTask.Classification || classCount != 2)
+        {
+            string model = task == ModelTask.Classification ? Invariant.F($"classifier of {classCount} classes") : "regression model";
+            throw metadata.Error($"it holds a decision threshold ('{ThresholdKey}') for a {model}; only a binary classifier has one.");
+        }
+
+        return threshold;
     }
 
     private static ModelProvenance ReadProvenance(MetadataReader metadata)

@@ -8,7 +8,8 @@ public sealed record ModelPrediction
     /// <summary>Gets the predicted class, or <see langword="null"/> for a regression model.</summary>
     /// <value>
     /// The index of the most probable class in <see cref="Model.ClassNames"/>; the first of equal probabilities wins,
-    /// and with one sigmoid unit class 1 wins when <c>P(class 1) ≥ 0.5</c>, as <c>Network.PredictClass</c> decides.
+    /// and with one sigmoid unit class 1 wins when <c>P(class 1) ≥ 0.5</c>, as <c>Network.PredictClass</c> decides. A
+    /// model with a <see cref="Model.DecisionThreshold"/> <c>t</c> predicts class 1 exactly when <c>P(class 1) ≥ t</c>.
     /// </value>
     public int? ClassIndex { get; init; }
 

@@ -15,6 +15,9 @@ namespace TransferLearning.Training;
 /// var (threshold, score) = DecisionThreshold.Choose(network.Predict(holdout.Features), holdout, TransferMetric.F1(1));
 /// int[] classes = network.PredictClasses(test.Features, threshold);
 /// var report = network.Report(test, new ReportOptions { Threshold = threshold });
+///
+/// // A deployable model keeps it (saved and loaded with it); raw held-out rows, standardised by the model:
+/// var model = Model.Create(network, train, standardizer).WithDecisionThreshold(rawHoldout, TransferMetric.F1(1));
 /// </code>
 /// </example>
 public static class DecisionThreshold

@@ -277,7 +277,7 @@ public class ModelTests
         return rows;
     }
 
-    private static byte[] SavedBytes(Model model)
+    internal static byte[] SavedBytes(Model model)
     {
         using var stream = new MemoryStream();
         model.Save(stream);

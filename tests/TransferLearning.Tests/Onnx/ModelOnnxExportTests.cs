@@ -50,6 +50,24 @@ public class ModelOnnxExportTests
     }
 
     [Fact]
+    public void ToOnnx_ModelWithADecisionThreshold_SameProbabilitiesAndTheThresholdInTheMetadata()
+    {
+        var (raw, untuned) = ModelThresholdTests.Detector(count: 80);
+        double t = 0.1 + 0.2;
+        var model = untuned.WithDecisionThreshold(t);
+
+        var bytes = model.ToOnnx();
+
+        Run(bytes, raw.FeatureValues.ToArray(), raw.Count, 2).Should().Equal(Run(untuned.ToOnnx(), raw.FeatureValues.ToArray(), raw.Count, 2), "the graph gives probabilities, with or without a threshold");
+        using var session = new InferenceSession(bytes);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        double.Parse(metadata["decision_threshold"], System.Globalization.CultureInfo.InvariantCulture).Should().Be(t);
+        session.OutputMetadata.Keys.Should().Equal("output");
+        using var plain = new InferenceSession(untuned.ToOnnx());
+        plain.ModelMetadata.CustomMetadataMap.Should().NotContainKey("decision_threshold");
+    }
+
+    [Fact]
     public void ToOnnx_AnOptionNamedAsAStandardisationValue_IsRefused()
     {
         var (raw, standardizer, network) = ModelTests.TrainedOnRawRows();
