@@ -194,17 +194,7 @@ public sealed class SourceCheckpointTests : IDisposable
         using var train = Open();
         var straight = new TransferPipeline().PretrainFromSource(architecture, train, options with { Checkpoint = null });
 
-        using (var cancel = new CancellationTokenSource())
-        {
-            var progress = new SynchronousProgress<TrainingProgress>(r =>
-            {
-                if (r.CompletedEpoch?.Epoch == 3)
-                {
-                    cancel.Cancel();
-                }
-            });
-            new TransferPipeline().Invoking(p => p.PretrainFromSource(architecture, train, options, null, progress, cancel.Token)).Should().Throw<OperationCanceledException>();
-        }
+        Interruption.AfterEpoch(3, (progress, token) => new TransferPipeline().PretrainFromSource(architecture, train, options, null, progress, token));
 
         var network = architecture.Clone();
         var history = new Trainer(options).ResumeFromSource(path, network, train);
@@ -225,18 +215,8 @@ public sealed class SourceCheckpointTests : IDisposable
     }
 
     /// <summary>Trains from the source until epoch <paramref name="epochs"/> is done, then cancels (that epoch's checkpoint is written first).</summary>
-    private static void Interrupt(TrainingOptions options, Network network, int epochs, DataSource train, DataSource? validation)
-    {
-        using var cancel = new CancellationTokenSource();
-        var progress = new SynchronousProgress<TrainingProgress>(r =>
-        {
-            if (r.CompletedEpoch?.Epoch == epochs)
-            {
-                cancel.Cancel();
-            }
-        });
-        new Trainer(options).Invoking(t => t.FitFromSource(network, train, validation, progress, cancel.Token)).Should().Throw<OperationCanceledException>();
-    }
+    private static void Interrupt(TrainingOptions options, Network network, int epochs, DataSource train, DataSource? validation) =>
+        Interruption.AfterEpoch(epochs, (progress, token) => new Trainer(options).FitFromSource(network, train, validation, progress, token));
 
     private static string Metadata(string path, string key) => SafeTensorsReader.Read(path, reader => reader.Header.Metadata[key]);
 
