@@ -132,6 +132,24 @@ public sealed class SourceCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void ResumeFromSource_FromTheLastCheckpoint_TrainsNoMoreAndReadsNoMiniBatch()
+    {
+        string path = _folder.File("run.safetensors");
+        var options = Options(Optimizer("sgd")) with { Epochs = 2, Checkpoint = new CheckpointOptions { Path = path } };
+        using var train = Open();
+        var network = Build(1);
+        var history = new Trainer(options).FitFromSource(network, train);
+
+        var fresh = Build(99);
+        var reports = new List<TrainingProgress>();
+        var resumed = new Trainer(options).ResumeFromSource(path, fresh, train, null, new SynchronousProgress<TrainingProgress>(reports.Add));
+
+        reports.Should().BeEmpty("every epoch was done");
+        Weights.ShouldBeIdentical(State(fresh), State(network));
+        resumed.Epochs.Should().BeEquivalentTo(history.Epochs);
+    }
+
+    [Fact]
     public void ResumeFromSource_ACheckpointOfADatasetRun_ThrowsNamingTheCheckpoint()
     {
         string path = _folder.File("dataset.safetensors");
