@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Apache.Arrow;
+using Apache.Arrow.Compression;
 using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
 
@@ -8,7 +9,8 @@ namespace TransferLearning.Data;
 /// <summary>
 /// An Apache Arrow IPC file (the file format, <c>.arrow</c>/Feather v2, or the stream format, <c>.arrows</c>) as a
 /// <see cref="DataSource"/>: features from float32 or uint8 columns (or one fixed-size list column of them), labels
-/// from an integer column (class indices) or a float32 column (a regression target). Read once, a record batch at a time,
+/// from an integer column (class indices), a dictionary-encoded string column (class names) or a float32 column (a
+/// regression target). Record batches may be uncompressed or compressed with LZ4_FRAME or ZSTD. Read once, a record batch at a time,
 /// into a row-major cache that is then memory-mapped; only the labels (4 bytes a row) stay in memory.
 /// </summary>
 /// <remarks>
@@ -24,8 +26,20 @@ namespace TransferLearning.Data;
 /// Every defect is a <see cref="DataFormatException"/> naming the file and, where it applies, the column and the row
 /// (counted from 0 across the record batches): a file that is not Arrow IPC or is truncated or damaged, a missing
 /// column, a column of another type (the expected and the actual type are named), a null value, a feature or target
-/// that is not finite, a label out of range, no rows. Compressed (LZ4/ZSTD) record batches are not read: write the
-/// file uncompressed. The cache is deleted when the source is disposed unless it was given (<c>cachePath</c>).
+/// that is not finite, a label out of range, no rows, a compressed buffer that does not decompress. The cache is deleted
+/// when the source is disposed unless it was given (<c>cachePath</c>).
+/// </para>
+/// <para>
+/// Compression: record batches compressed with LZ4_FRAME or ZSTD (pyarrow's <c>compression="lz4"</c> or <c>"zstd"</c>,
+/// Feather v2's default) are decompressed as they are read, through Apache.Arrow.Compression; the cache holds the values, so
+/// training from a compressed file gives the weights of the same file uncompressed, bit for bit.
+/// </para>
+/// <para>
+/// Dictionary-encoded string labels (pyarrow's <c>dictionary_encode()</c>, a pandas <c>Categorical</c>): the class of a row is
+/// its index into the column's dictionary, and the dictionary's strings, in its order, are <see cref="DataSource.ClassNames"/>
+/// (unless <c>classNames</c> is given). The order is the file's: pyarrow's <c>dictionary_encode()</c> numbers the strings in
+/// order of first appearance, a pandas <c>Categorical</c> in the order of its categories (sorted, by default). Every entry of
+/// the dictionary is a class, used or not. A later record batch may extend the dictionary (a delta) but not change an entry.
 /// </para>
 /// </remarks>
 public sealed class ArrowSource : DataSource
@@ -68,16 +82,17 @@ public sealed class ArrowSource : DataSource
     /// <param name="path">The file.</param>
     /// <param name="labelColumn">
     /// The label column: integers (<c>int8</c> to <c>int64</c>, <c>uint8</c> to <c>uint64</c>) are class indices from 0, for
-    /// classification; <c>float</c> (float32) values are a regression target.
+    /// classification; a <c>dictionary&lt;int…, string&gt;</c> column is class names, the class being the index into the
+    /// dictionary (see the remarks); <c>float</c> (float32) values are a regression target.
     /// </param>
     /// <param name="featureColumns">
     /// The feature columns, in the order their values go into an example: each <c>float</c> (float32) or <c>uint8</c>, or
     /// a single <c>fixed_size_list&lt;float&gt;</c> (or <c>&lt;uint8&gt;</c>) column holding a whole example.
     /// <see langword="null"/> (the default) means every column but the label column, in the schema's order.
     /// </param>
-    /// <param name="classCount">The number of classes (labels in <c>[0, classCount)</c>); <see langword="null"/> (the default) means the largest label + 1. Ignored for a regression target.</param>
+    /// <param name="classCount">The number of classes (labels in <c>[0, classCount)</c>); <see langword="null"/> (the default) means the largest label + 1, or the dictionary's size for a dictionary-encoded label column (which, if given, it must equal). Ignored for a regression target.</param>
     /// <param name="scale">Each feature is multiplied by this when gathered: <c>1f / 255</c> brings uint8 pixels to [0, 1]. Finite; the default is 1.</param>
-    /// <param name="classNames">Optional class names, one per class.</param>
+    /// <param name="classNames">Optional class names, one per class; <see langword="null"/> (the default) takes the dictionary's strings for a dictionary-encoded label column, and no names otherwise.</param>
     /// <param name="cachePath">Where to write the rows (a <c>.npy</c> file, kept); <see langword="null"/> (the default) for a temporary file deleted on <see cref="DataSource.Dispose()"/>.</param>
     /// <returns>The source; dispose it to unmap (and delete) the cache.</returns>
     /// <exception cref="ArgumentException">
@@ -88,7 +103,7 @@ public sealed class ArrowSource : DataSource
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is less than 1.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The path is a directory, the file cannot be read, or the cache cannot be written.</exception>
-    /// <exception cref="DataFormatException">The file is not a well-formed, uncompressed Arrow IPC file, or a column is missing, of another type, holds a null, a non-finite value or a label out of range, or there are no rows (see the remarks).</exception>
+    /// <exception cref="DataFormatException">The file is not a well-formed Arrow IPC file (uncompressed, LZ4_FRAME or ZSTD), or a column is missing, of another type, holds a null, a non-finite value or a label out of range, a dictionary-encoded label column changes an entry between record batches, has a null or empty entry or other than <paramref name="classCount"/> entries, or there are no rows (see the remarks).</exception>
     public static ArrowSource Open(
         string path,
         string labelColumn,
@@ -107,7 +122,7 @@ public sealed class ArrowSource : DataSource
             int classes = read.Labels is null ? 0 : read.ClassCount;
             Dataset.EnsureClassNames(classNames, classes, nameof(classNames));
             var examples = StoredExamples.Map(cache, HeaderLength, layout.FeatureCount, float32: !layout.AllBytes, scale, read.Labels, read.Targets, read.Labels is null ? 1 : 0);
-            return new ArrowSource(examples, layout, read, classNames?.ToArray(), path, cache, cachePath is null ? cache : null, scale);
+            return new ArrowSource(examples, layout, read, classNames?.ToArray() ?? read.ClassNames, path, cache, cachePath is null ? cache : null, scale);
         }
         catch
         {
@@ -177,7 +192,7 @@ public sealed class ArrowSource : DataSource
                     throw new DataFormatException(path, Invariant.F($"record batch {batchIndex}"), Invariant.F($"Expected at most {System.Array.MaxLength:N0} rows but the file has more."));
                 }
 
-                labels.Add(batch.Column(layout.Label.Index), count);
+                labels.Add(batch.Column(layout.Label.Index), count, batchIndex);
                 rows.Write(batch, count, output, path);
                 count += batch.Length;
             }
@@ -206,10 +221,12 @@ public sealed class ArrowSource : DataSource
             throw new DataFormatException(path, "byte offset 0", "Expected an Arrow IPC file or stream but the file is empty.");
         }
 
-        return magic[..got].SequenceEqual("ARROW1"u8) ? new ArrowFileReader(file, leaveOpen: true) : new ArrowStreamReader(file, leaveOpen: true);
+        // LZ4_FRAME and ZSTD compressed record batches are decompressed as they are read (Apache.Arrow.Compression).
+        var codecs = new CompressionCodecFactory();
+        return magic[..got].SequenceEqual("ARROW1"u8) ? new ArrowFileReader(file, allocator: null, codecs, leaveOpen: true) : new ArrowStreamReader(file, allocator: null, codecs, leaveOpen: true);
     }
 
-    /// <summary>Runs a call into the Arrow reader, turning its failures on a damaged, truncated or compressed file into a <see cref="DataFormatException"/> naming the file (the reader throws a plain <see cref="Exception"/> for a compressed body).</summary>
+    /// <summary>Runs a call into the Arrow reader, turning its failures on a damaged or truncated file (or compressed buffers that do not decompress) into a <see cref="DataFormatException"/> naming the file (the reader throws a plain <see cref="Exception"/> for some).</summary>
     private static T Guarded<T>(string path, string location, Func<T> read)
     {
         try
@@ -218,13 +235,16 @@ public sealed class ArrowSource : DataSource
         }
         catch (Exception e) when (e.GetType() == typeof(Exception) || e is NotImplementedException or InvalidDataException or EndOfStreamException or ArgumentException or InvalidOperationException or NotSupportedException or OverflowException or IndexOutOfRangeException or InvalidCastException)
         {
-            throw new DataFormatException(path, location, $"Expected a well-formed, uncompressed Arrow IPC file or stream but reading it failed: {e.Message}", e);
+            throw new DataFormatException(path, location, $"Expected a well-formed Arrow IPC file or stream (uncompressed, LZ4_FRAME or ZSTD) but reading it failed: {e.Message}", e);
         }
     }
 
-    private static string Describe(IArrowType type) => type is FixedSizeListType list
-        ? Invariant.F($"fixed_size_list<{list.ValueDataType.Name}>[{list.ListSize}]")
-        : type.Name;
+    private static string Describe(IArrowType type) => type switch
+    {
+        FixedSizeListType list => Invariant.F($"fixed_size_list<{list.ValueDataType.Name}>[{list.ListSize}]"),
+        DictionaryType dictionary => $"dictionary<{dictionary.IndexType.Name}, {dictionary.ValueType.Name}>",
+        _ => type.Name,
+    };
 
     private static DataFormatException NullIn(string path, IArrowArray column, string name, long firstRow)
     {
@@ -267,9 +287,9 @@ public sealed class ArrowSource : DataSource
         public static Layout Of(Schema schema, string path, string labelColumn, IReadOnlyList<string>? featureColumns)
         {
             var label = Find(schema, path, labelColumn);
-            if (!IsInteger(label.Type) && label.Type.TypeId != ArrowTypeId.Float)
+            if (!IsClassLabel(label.Type) && label.Type.TypeId != ArrowTypeId.Float)
             {
-                throw new DataFormatException(path, Invariant.F($"column '{label.Name}'"), $"Expected the label column to be an integer (class indices) or float (a regression target) but column '{label.Name}' is {Describe(label.Type)}.");
+                throw new DataFormatException(path, Invariant.F($"column '{label.Name}'"), $"Expected the label column to be an integer (class indices), a dictionary-encoded string (class names) or float (a regression target) but column '{label.Name}' is {Describe(label.Type)}.");
             }
 
             var features = featureColumns is null
@@ -304,6 +324,9 @@ public sealed class ArrowSource : DataSource
         public static bool IsInteger(IArrowType type) => type.TypeId is ArrowTypeId.Int8 or ArrowTypeId.Int16 or ArrowTypeId.Int32 or ArrowTypeId.Int64
             or ArrowTypeId.UInt8 or ArrowTypeId.UInt16 or ArrowTypeId.UInt32 or ArrowTypeId.UInt64;
 
+        /// <summary>Whether a label column holds classes: integer indices, or strings dictionary-encoded with integer indices.</summary>
+        public static bool IsClassLabel(IArrowType type) => IsInteger(type) || (type is DictionaryType d && IsInteger(d.IndexType) && d.ValueType.TypeId == ArrowTypeId.String);
+
         private static Column Find(Schema schema, string path, string name)
         {
             int index = schema.GetFieldIndex(name, StringComparer.Ordinal);
@@ -321,18 +344,25 @@ public sealed class ArrowSource : DataSource
             new(path, Invariant.F($"column '{column.Name}'"), $"Expected float or uint8 feature columns, or a single fixed_size_list<float> or fixed_size_list<uint8> column, but column '{column.Name}' is {Describe(column.Type)}.");
     }
 
-    /// <summary>The labels or targets, checked as each batch is read.</summary>
+    /// <summary>The labels or targets, checked as each batch is read; the class names of a dictionary-encoded label column.</summary>
     private sealed class Labels(string path, Column column, int? classCount)
     {
-        private readonly List<int>? _labels = Layout.IsInteger(column.Type) ? [] : null;
-        private readonly List<float>? _targets = Layout.IsInteger(column.Type) ? null : [];
+        private readonly List<int>? _labels = Layout.IsClassLabel(column.Type) ? [] : null;
+        private readonly List<float>? _targets = Layout.IsClassLabel(column.Type) ? null : [];
+        private readonly List<string>? _names = column.Type is DictionaryType ? [] : null;
         private int _largest;
 
-        public void Add(IArrowArray values, long firstRow)
+        public void Add(IArrowArray values, long firstRow, int batchIndex)
         {
             if (values.NullCount > 0)
             {
                 throw NullIn(path, values, column.Name, firstRow);
+            }
+
+            if (values is DictionaryArray dictionary)
+            {
+                AddNames((StringArray)dictionary.Dictionary, batchIndex);
+                values = dictionary.Indices;
             }
 
             if (values is FloatArray floats)
@@ -351,7 +381,7 @@ public sealed class ArrowSource : DataSource
                 return;
             }
 
-            long limit = classCount ?? Dataset.MaxInferredClassCount;
+            long limit = classCount ?? _names?.Count ?? Dataset.MaxInferredClassCount;
             for (int r = 0; r < values.Length; r++)
             {
                 long value = Integer(values, r);
@@ -360,9 +390,9 @@ public sealed class ArrowSource : DataSource
                     throw new DataFormatException(
                         path,
                         Invariant.F($"column '{column.Name}', row {firstRow + r}"),
-                        classCount is null
+                        classCount is null && _names is null
                             ? Invariant.F($"Expected labels in [0, {limit}) (pass classCount for more classes) but row {firstRow + r} is {value}.")
-                            : Invariant.F($"Expected labels in [0, {limit}) but row {firstRow + r} is {value}."));
+                            : Invariant.F($"Expected labels in [0, {limit}){(_names is null ? string.Empty : " (dictionary indices)")} but row {firstRow + r} is {value}."));
                 }
 
                 _labels!.Add((int)value);
@@ -370,7 +400,52 @@ public sealed class ArrowSource : DataSource
             }
         }
 
-        public Read Finish(int count) => new(count, _labels?.ToArray(), _targets?.ToArray(), classCount ?? (_largest + 1));
+        /// <exception cref="DataFormatException">A dictionary-encoded label column has other than <c>classCount</c> entries (when it is given).</exception>
+        public Read Finish(int count)
+        {
+            if (_names is not null && classCount is { } classes && classes != _names.Count)
+            {
+                throw new DataFormatException(
+                    path,
+                    Invariant.F($"column '{column.Name}'"),
+                    Invariant.F($"Expected classCount = {classes} classes but the dictionary of column '{column.Name}' has {_names.Count} entries (its entries are the classes: pass no classCount)."));
+            }
+
+            return new(count, _labels?.ToArray(), _targets?.ToArray(), classCount ?? _names?.Count ?? (_largest + 1), _names?.ToArray());
+        }
+
+        /// <summary>
+        /// Keeps the dictionary's strings as the class names, in its order (index = class). A later record batch may extend the
+        /// dictionary (a delta) but not change an entry already read: a label means one class throughout the file.
+        /// </summary>
+        private void AddNames(StringArray dictionary, int batchIndex)
+        {
+            string location = Invariant.F($"column '{column.Name}', record batch {batchIndex}");
+            int known = _names!.Count;
+            if (dictionary.Length < known)
+            {
+                throw new DataFormatException(path, location, Invariant.F($"Expected the dictionary of column '{column.Name}' to keep its {known} entries across record batches but record batch {batchIndex} has {dictionary.Length}."));
+            }
+
+            for (int i = 0; i < dictionary.Length; i++)
+            {
+                string? name = dictionary.IsNull(i) ? null : dictionary.GetString(i);
+                if (string.IsNullOrEmpty(name))
+                {
+                    throw new DataFormatException(path, location, Invariant.F($"Expected class names in the dictionary of column '{column.Name}' but entry {i} is {(name is null ? "null" : "empty")}."));
+                }
+
+                if (i < known && name != _names[i])
+                {
+                    throw new DataFormatException(path, location, Invariant.F($"Expected the dictionary of column '{column.Name}' to keep its entries across record batches but entry {i} is '{_names[i]}' before record batch {batchIndex} and '{name}' in it."));
+                }
+
+                if (i >= known)
+                {
+                    _names.Add(name);
+                }
+            }
+        }
 
         private static long Integer(IArrowArray values, int r) => values switch
         {
@@ -502,5 +577,5 @@ public sealed class ArrowSource : DataSource
     }
 
     /// <summary>The rows read and their labels (or targets).</summary>
-    private sealed record Read(int Count, int[]? Labels, float[]? Targets, int ClassCount);
+    private sealed record Read(int Count, int[]? Labels, float[]? Targets, int ClassCount, string[]? ClassNames);
 }

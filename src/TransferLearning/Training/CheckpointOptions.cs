@@ -1,8 +1,8 @@
 namespace TransferLearning.Training;
 
 /// <summary>
-/// Where and how often <see cref="Trainer.Fit"/> saves a training checkpoint, from which
-/// <see cref="Trainer.Resume"/> goes on as if the run had never stopped.
+/// Where and how often <see cref="Trainer.Fit"/> (or <see cref="Trainer.FitFromSource"/>) saves a training checkpoint, from which
+/// <see cref="Trainer.Resume"/> (or <see cref="Trainer.ResumeFromSource"/>) goes on as if the run had never stopped.
 /// </summary>
 /// <remarks>
 /// A checkpoint is written after every <see cref="EveryEpochs"/>-th epoch and after the last epoch of the run (also
@@ -10,10 +10,13 @@ namespace TransferLearning.Training;
 /// statistics, the optimiser's state (Adam's moments and step counts, SGD's momentum), the epochs done and their
 /// reports, the early-stopping monitor and its best weights, the divergence guard and its last good weights, each
 /// dropout layer's generator, L2-SP anchors, and what identifies the options, the parameter groups and the data.
-/// The shuffle order and the learning-rate schedule follow from the seed and the epoch number. The file is a
+/// The shuffle order (a <see cref="Data.Dataset"/>'s permutation, or a source's <see cref="StreamingShuffle"/> order) and the
+/// learning-rate schedule follow from the seed and the epoch number. A checkpoint records whether the run was on a
+/// <see cref="Data.Dataset"/> or a <see cref="Data.DataSource"/>, and each resume method refuses the other's. The file is a
 /// safetensors file, replaced atomically: a save that fails leaves the previous checkpoint as it was. Only epoch
 /// boundaries are saved: a run cancelled mid-epoch resumes from the last checkpoint written.
-/// <see cref="Transfer.TransferPipeline"/> passes its training options on, so each of its runs replaces the file too.
+/// <see cref="Transfer.TransferPipeline"/> passes its training options on, so each of its runs replaces the file too
+/// (<see cref="Transfer.TransferPipeline.PretrainFromSource"/>'s checkpoint resumes with <see cref="Trainer.ResumeFromSource"/>).
 /// </remarks>
 public sealed record CheckpointOptions
 {

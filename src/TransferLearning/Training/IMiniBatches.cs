@@ -14,6 +14,12 @@ internal interface IMiniBatches
     /// <summary>Starts an epoch.</summary>
     void StartEpoch();
 
+    /// <summary>
+    /// Replays the shuffles of <paramref name="epochs"/> epochs already trained, before the first <see cref="StartEpoch"/> of a
+    /// resumed run: the order of epoch <c>e</c> follows from the seed and the <c>e − 1</c> shuffles before it.
+    /// </summary>
+    void SkipEpochs(int epochs);
+
     /// <summary>The number of examples in mini-batch <paramref name="b"/> (from 0).</summary>
     int CountOf(int b);
 

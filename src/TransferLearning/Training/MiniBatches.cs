@@ -45,6 +45,15 @@ internal sealed class MiniBatches : IMiniBatches
         }
     }
 
+    /// <inheritdoc />
+    public void SkipEpochs(int epochs)
+    {
+        for (int e = 0; e < epochs; e++)
+        {
+            StartEpoch();
+        }
+    }
+
     /// <summary>The number of examples in mini-batch <paramref name="b"/> (from 0).</summary>
     public int CountOf(int b) => Math.Min(Size, _data.Count - (b * Size));
 

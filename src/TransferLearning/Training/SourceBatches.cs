@@ -11,7 +11,8 @@ namespace TransferLearning.Training;
 /// </summary>
 /// <remarks>
 /// The training thread takes slots in order: <see cref="Gather"/> hands back the previous slot and waits for the next to
-/// be filled. The worker fills slot <c>s mod S</c> for the <c>s</c>-th mini-batch of the run once the training thread has
+/// be filled. The worker starts with the first epoch (<see cref="StartEpoch"/>), after replaying the shuffles of the epochs a
+/// resumed run skips (<see cref="SkipEpochs"/>), and fills slot <c>s mod S</c> for the <c>s</c>-th mini-batch of the run once the training thread has
 /// handed it back. A failure on the worker (a malformed file) is rethrown, with its type and stack, by the next
 /// <see cref="Gather"/>. <see cref="Dispose"/> stops the worker and waits for it.
 /// </remarks>
@@ -31,6 +32,8 @@ internal sealed class SourceBatches : IMiniBatches, IDisposable
     private readonly SemaphoreSlim[] _filled = new SemaphoreSlim[Slots];
     private readonly SemaphoreSlim[] _free = new SemaphoreSlim[Slots];
     private readonly Thread _worker;
+    private int _skippedEpochs;
+    private bool _started;
     private volatile bool _stopping;
     private Exception? _error;
     private long _taken;
@@ -53,7 +56,6 @@ internal sealed class SourceBatches : IMiniBatches, IDisposable
         }
 
         _worker = new Thread(Produce) { IsBackground = true, Name = "TransferLearning mini-batch reader" };
-        _worker.Start();
     }
 
     /// <summary>Gets the bytes the workers of every run so far allocated after their first mini-batch (0 in steady state: what the allocation tests read).</summary>
@@ -68,7 +70,24 @@ internal sealed class SourceBatches : IMiniBatches, IDisposable
     /// <inheritdoc />
     public void StartEpoch()
     {
-        // The worker starts each epoch itself, after the last mini-batch of the one before.
+        // The worker starts each epoch itself, after the last mini-batch of the one before; it is started by the first epoch.
+        if (!_started)
+        {
+            _started = true;
+            _worker.Start();
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The worker has started (an epoch has).</exception>
+    public void SkipEpochs(int epochs)
+    {
+        if (_started)
+        {
+            throw new InvalidOperationException("Epochs can only be skipped before the first one starts.");
+        }
+
+        _skippedEpochs += epochs; // replayed by the worker before it gathers the first mini-batch
     }
 
     /// <inheritdoc />
@@ -110,7 +129,11 @@ internal sealed class SourceBatches : IMiniBatches, IDisposable
             }
         }
 
-        _worker.Join();
+        if (_started)
+        {
+            _worker.Join();
+        }
+
         foreach (var semaphore in _filled.Concat(_free))
         {
             semaphore.Dispose();
@@ -123,6 +146,11 @@ internal sealed class SourceBatches : IMiniBatches, IDisposable
         long before = 0;
         try
         {
+            for (int e = 0; e < _skippedEpochs && !_stopping; e++)
+            {
+                _order.SkipEpoch();
+            }
+
             while (!_stopping)
             {
                 _order.StartEpoch();

@@ -50,6 +50,20 @@ internal sealed class StreamingOrder
         }
     }
 
+    /// <summary>
+    /// Passes over an epoch without serving it (a resumed run): the same draws of the generator as serving every example of
+    /// it — the chunk order, then each window's shuffle — so the epochs after it are served as in the uninterrupted run.
+    /// Costs as many draws as the epoch has examples and reads nothing.
+    /// </summary>
+    public void SkipEpoch()
+    {
+        StartEpoch();
+        while (_random is not null && _nextChunk < _chunks.Length)
+        {
+            FillWindow();
+        }
+    }
+
     /// <summary>Writes the next indices of the epoch into <paramref name="indices"/> (as many as fit, fewer at the end); returns how many.</summary>
     public int Next(Span<int> indices)
     {

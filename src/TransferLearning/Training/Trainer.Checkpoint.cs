@@ -36,7 +36,8 @@ public sealed partial class Trainer
     /// <returns>The history of the whole run: the checkpoint's epochs, then the new ones.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="checkpointPath"/>, <paramref name="network"/> or <paramref name="train"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">
-    /// <paramref name="checkpointPath"/> is empty; or the checkpoint does not match: the network (<paramref name="network"/>: a layer, its size,
+    /// <paramref name="checkpointPath"/> is empty; or the checkpoint does not match: it was made by a run from a <see cref="DataSource"/>
+    /// (<paramref name="checkpointPath"/>; resume it with <see cref="ResumeFromSource"/>), the network (<paramref name="network"/>: a layer, its size,
     /// activation or freezing), the data (<paramref name="train"/> or <paramref name="validation"/>: count, features, classes or values), the options
     /// or parameter groups (<paramref name="checkpointPath"/>: the option named, with both values); or <see cref="TrainingOptions.Epochs"/> is fewer
     /// than the epochs already done. The message names what differs. The network is then unchanged.
@@ -198,10 +199,7 @@ public sealed partial class Trainer
             _elapsedBefore = TimeSpan.FromTicks(m.Integer("run.elapsed_ticks", 0, long.MaxValue));
 
             // The shuffle order of epoch e follows from the seed and the e − 1 shuffles before it: replay them.
-            for (int e = 0; e < done; e++)
-            {
-                _batches.StartEpoch();
-            }
+            _batches.SkipEpochs(done);
         }
 
         /// <summary>An epoch report as text that reads back bit for bit: the losses, accuracies, learning rate and ticks, separated by ';' ('-' for none).</summary>

@@ -30,7 +30,8 @@ namespace TransferLearning.Training;
 /// </para>
 /// <para>
 /// With <see cref="TrainingOptions.Checkpoint"/> the run is saved after every so many epochs, and <see cref="Resume"/>
-/// goes on from the file in a new process: same network, data and options → the uninterrupted run's weights, bit for bit.
+/// goes on from the file in a new process: same network, data and options → the uninterrupted run's weights, bit for bit
+/// (a run from a source: <see cref="FitFromSource"/> and <see cref="ResumeFromSource"/>).
 /// </para>
 /// <para>
 /// Data larger than memory train with <see cref="FitFromSource"/>: a <see cref="DataSource"/> (a memory-mapped <c>.npy</c> or IDX

@@ -55,7 +55,8 @@ public sealed class TransferPipeline
     /// <param name="cancellationToken">Stops the training.</param>
     /// <returns>The trained network with the source example count.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="architecture"/> or <paramref name="source"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The data does not fit the network, or <see cref="TrainingOptions.Checkpoint"/> is set.</exception>
+    /// <exception cref="ArgumentException">The data does not fit the network.</exception>
+    /// <exception cref="IOException">A checkpoint (<see cref="TrainingOptions.Checkpoint"/>) could not be written; resume a checkpointed pretraining with <see cref="Trainer.ResumeFromSource"/> on a copy of <paramref name="architecture"/>.</exception>
     /// <exception cref="DataFormatException">The source holds a malformed value.</exception>
     /// <exception cref="TrainingDivergedException">Training diverged.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>

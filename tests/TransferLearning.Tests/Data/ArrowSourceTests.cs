@@ -111,19 +111,8 @@ public sealed class ArrowSourceTests : IDisposable
     [InlineData(false)]
     public void FitFromSource_ArrowFileAndDatasetInMemory_GiveTheSameWeightsBitForBit(bool shuffle)
     {
-        // The NpySource test's set (1,000 examples of 12 uint8 pixels) as 12 uint8 columns in record batches of 300 rows.
-        var (pixels, labels, data) = SourceTrainingTests.Bytes(1000);
-        var batches = new List<RecordBatch>();
-        for (int start = 0; start < 1000; start += 300)
-        {
-            int rows = Math.Min(300, 1000 - start);
-            var columns = Enumerable.Range(0, 12)
-                .Select(f => ($"p{f}", (IArrowArray)Bytes([.. Enumerable.Range(start, rows).Select(i => pixels[(i * 12) + f])])))
-                .Append(("label", Bytes(labels.AsSpan(start, rows).ToArray())));
-            batches.Add(Batch([.. columns]));
-        }
-
-        string path = Write("t.arrow", false, [.. batches]);
+        var (_, _, data) = SourceTrainingTests.Bytes(1000);
+        string path = Write("t.arrow", false, PixelTable(1000));
         var options = new TrainingOptions { Epochs = 3, BatchSize = 30, Seed = 11, Shuffle = shuffle, StreamingShuffle = new StreamingShuffle { ChunkSize = 64, WindowChunks = 4 } };
 
         var inMemory = SourceTrainingTests.Mlp();
@@ -226,17 +215,12 @@ public sealed class ArrowSourceTests : IDisposable
     }
 
     [Fact]
-    public void Open_CompressedRecordBatches_AreRefusedNamingTheFile()
+    public void Open_CompressedBuffersThatDoNotDecompress_NamesTheFileAndTheRecordBatch()
     {
-        // Written "LZ4-compressed" by a stand-in codec (the bytes as they are): the reader has no codec and says so.
+        // Flagged LZ4_FRAME but written by a stand-in codec (the first half of the bytes): not LZ4 frames. (1.0 refused every compressed file.)
         string path = _folder.File("t.arrow");
         var batch = Batch(("a", Floats(1, 2)), ("y", Ints(0, 1)));
-        using (var stream = File.Create(path))
-        using (var writer = new ArrowFileWriter(stream, batch.Schema, leaveOpen: false, new IpcOptions { CompressionCodec = CompressionCodecType.Lz4Frame, CompressionCodecFactory = new StoredCodec() }))
-        {
-            writer.WriteRecordBatch(batch);
-            writer.WriteEnd();
-        }
+        Write(path, false, new IpcOptions { CompressionCodec = CompressionCodecType.Lz4Frame, CompressionCodecFactory = new HalvingCodec() }, batch);
 
         var e = Assert.Throws<DataFormatException>(() => ArrowSource.Open(path, "y"));
 
@@ -342,14 +326,14 @@ public sealed class ArrowSourceTests : IDisposable
         e.ParamName.Should().Be("featureColumns");
     }
 
-    /// <summary>A compression codec that stores the bytes as they are (enough to write a file flagged as compressed).</summary>
-    private sealed class StoredCodec : ICompressionCodecFactory, ICompressionCodec
+    /// <summary>A compression codec that keeps the first half of the bytes (the writer stores a buffer compressed only when that is shorter): a file flagged compressed whose buffers do not decompress.</summary>
+    private sealed class HalvingCodec : ICompressionCodecFactory, ICompressionCodec
     {
         public ICompressionCodec CreateCodec(CompressionCodecType compressionCodecType) => this;
 
         public ICompressionCodec CreateCodec(CompressionCodecType compressionCodecType, int? compressionLevel) => this;
 
-        public void Compress(ReadOnlyMemory<byte> source, Stream destination) => destination.Write(source.Span);
+        public void Compress(ReadOnlyMemory<byte> source, Stream destination) => destination.Write(source.Span[..(source.Length / 2)]);
 
         public int Decompress(ReadOnlyMemory<byte> source, Memory<byte> destination)
         {
@@ -362,11 +346,36 @@ public sealed class ArrowSourceTests : IDisposable
         }
     }
 
-    private static FloatArray Floats(params float[] values) => new FloatArray.Builder().AppendRange(values).Build();
+    /// <summary>
+    /// The NpySource test's set (<paramref name="count"/> examples of 12 uint8 pixels) as 12 uint8 columns p0…p11 and a uint8
+    /// column "label", in record batches of 300 rows; pixels below <paramref name="zeroBelow"/> set to 0 (a compressible table).
+    /// </summary>
+    internal static RecordBatch[] PixelTable(int count, byte zeroBelow = 0)
+    {
+        var (pixels, labels, _) = SourceTrainingTests.Bytes(count);
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = pixels[i] < zeroBelow ? (byte)0 : pixels[i];
+        }
 
-    private static UInt8Array Bytes(params byte[] values) => new UInt8Array.Builder().AppendRange(values).Build();
+        var batches = new List<RecordBatch>();
+        for (int start = 0; start < count; start += 300)
+        {
+            int rows = Math.Min(300, count - start);
+            var columns = Enumerable.Range(0, 12)
+                .Select(f => ($"p{f}", (IArrowArray)Bytes([.. Enumerable.Range(start, rows).Select(i => pixels[(i * 12) + f])])))
+                .Append(("label", Bytes(labels.AsSpan(start, rows).ToArray())));
+            batches.Add(Batch([.. columns]));
+        }
 
-    private static Int32Array Ints(params int[] values) => new Int32Array.Builder().AppendRange(values).Build();
+        return [.. batches];
+    }
+
+    internal static FloatArray Floats(params float[] values) => new FloatArray.Builder().AppendRange(values).Build();
+
+    internal static UInt8Array Bytes(params byte[] values) => new UInt8Array.Builder().AppendRange(values).Build();
+
+    internal static Int32Array Ints(params int[] values) => new Int32Array.Builder().AppendRange(values).Build();
 
     private static Int64Array Longs(params long[] values) => new Int64Array.Builder().AppendRange(values).Build();
 
@@ -376,18 +385,20 @@ public sealed class ArrowSourceTests : IDisposable
         return new FixedSizeListArray(new FixedSizeListType(valueType, size), values.Length / size, child, ArrowBuffer.Empty, 0, 0);
     }
 
-    private static RecordBatch Batch(params (string Name, IArrowArray Values)[] columns)
+    internal static RecordBatch Batch(params (string Name, IArrowArray Values)[] columns)
     {
         var schema = new Schema(columns.Select(c => new Field(c.Name, c.Values.Data.DataType, nullable: true, null)), null);
         return new RecordBatch(schema, columns.Select(c => c.Values), columns[0].Values.Length);
     }
 
     /// <summary>Writes the batches with Apache.Arrow's own writer, in the file format (or the stream format).</summary>
-    private string Write(string name, bool streamFormat, params RecordBatch[] batches)
+    private string Write(string name, bool streamFormat, params RecordBatch[] batches) => Write(_folder.File(name), streamFormat, null, batches);
+
+    /// <summary>Writes the batches to <paramref name="path"/> with Apache.Arrow's own writer and <paramref name="options"/> (compression, for instance).</summary>
+    internal static string Write(string path, bool streamFormat, IpcOptions? options, params RecordBatch[] batches)
     {
-        string path = _folder.File(name);
         using var stream = File.Create(path);
-        using var writer = streamFormat ? new ArrowStreamWriter(stream, batches[0].Schema) : new ArrowFileWriter(stream, batches[0].Schema);
+        using var writer = streamFormat ? new ArrowStreamWriter(stream, batches[0].Schema, leaveOpen: false, options) : new ArrowFileWriter(stream, batches[0].Schema, leaveOpen: false, options);
         foreach (var batch in batches)
         {
             writer.WriteRecordBatch(batch);

@@ -116,6 +116,37 @@ public class DataSourceTests
         a.Take(500).Should().NotEqual(a.Skip(500));
     }
 
+    [Theory]
+    [InlineData(1000, 64, 4)]
+    [InlineData(1000, 7, 3)]
+    [InlineData(7, 1024, 64)]
+    public void StreamingOrder_SkippedEpochs_LeaveTheNextEpochAsIfServed(int count, int chunk, int window)
+    {
+        // A resumed run skips the epochs done: the order after them must be the uninterrupted run's.
+        var settings = new StreamingShuffle { ChunkSize = chunk, WindowChunks = window };
+        var served = new StreamingOrder(count, settings, new Xoshiro256StarStar(4));
+        var skipped = new StreamingOrder(count, settings, new Xoshiro256StarStar(4));
+        var expected = new int[count];
+        var actual = new int[count];
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            served.StartEpoch();
+            for (int done = 0; done < count;)
+            {
+                done += served.Next(expected.AsSpan(done, Math.Min(30, count - done)));
+            }
+
+            skipped.SkipEpoch();
+        }
+
+        served.StartEpoch();
+        served.Next(expected);
+        skipped.StartEpoch();
+        skipped.Next(actual);
+
+        actual.Should().Equal(expected);
+    }
+
     [Fact]
     public void StreamingShuffle_DefaultsAndValidation()
     {

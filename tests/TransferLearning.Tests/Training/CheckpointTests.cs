@@ -106,17 +106,7 @@ public sealed class CheckpointTests : IDisposable
         var architecture = Build(1);
         var straight = new TransferPipeline().Pretrain(architecture, Train(), options with { Checkpoint = null }, Validation());
 
-        using (var cancel = new CancellationTokenSource())
-        {
-            var progress = new SynchronousProgress<TrainingProgress>(r =>
-            {
-                if (r.CompletedEpoch?.Epoch == 3)
-                {
-                    cancel.Cancel();
-                }
-            });
-            new TransferPipeline().Invoking(p => p.Pretrain(architecture, Train(), options, Validation(), progress, cancel.Token)).Should().Throw<OperationCanceledException>();
-        }
+        Interruption.AfterEpoch(3, (progress, token) => new TransferPipeline().Pretrain(architecture, Train(), options, Validation(), progress, token));
 
         var network = architecture.Clone();
         var history = new Trainer(options).Resume(path, network, Train(), Validation());
@@ -287,18 +277,8 @@ public sealed class CheckpointTests : IDisposable
     /// <summary>Trains until epoch <paramref name="epochs"/> is done, then cancels (the checkpoint of that epoch is written first).</summary>
     private static void Interrupt(TrainingOptions options, Network network, int epochs) => Interrupt(options, network, epochs, Train(), Validation());
 
-    private static void Interrupt(TrainingOptions options, Network network, int epochs, Dataset train, Dataset? validation)
-    {
-        using var cancel = new CancellationTokenSource();
-        var progress = new SynchronousProgress<TrainingProgress>(r =>
-        {
-            if (r.CompletedEpoch?.Epoch == epochs)
-            {
-                cancel.Cancel();
-            }
-        });
-        new Trainer(options).Invoking(t => t.Fit(network, train, validation, progress, cancel.Token)).Should().Throw<OperationCanceledException>();
-    }
+    private static void Interrupt(TrainingOptions options, Network network, int epochs, Dataset train, Dataset? validation) =>
+        Interruption.AfterEpoch(epochs, (progress, token) => new Trainer(options).Fit(network, train, validation, progress, token));
 
     private (TrainingHistory History, Network Network) AssertResumeIsUninterrupted(
         TrainingOptions options, int interruptAfter, Func<int, Network>? build = null, Func<Dataset>? train = null, Func<Dataset?>? validation = null)

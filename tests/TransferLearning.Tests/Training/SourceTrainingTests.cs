@@ -113,17 +113,6 @@ public sealed class SourceTrainingTests : IDisposable
     }
 
     [Fact]
-    public void FitFromSource_WithCheckpoint_IsRefused()
-    {
-        var (_, _, data) = Bytes(20);
-        var options = new TrainingOptions { Checkpoint = new CheckpointOptions { Path = _folder.File("c.safetensors") } };
-
-        var e = Assert.Throws<ArgumentException>(() => new Trainer(options).FitFromSource(Mlp(), DataSource.FromDataset(data)));
-
-        e.ParamName.Should().Be("train");
-    }
-
-    [Fact]
     public void EvaluateFromSource_MatchesEvaluateOnTheDataset()
     {
         // 9,000 examples: three blocks of the source evaluation, the last one partial.
