@@ -98,24 +98,6 @@ public sealed record AutoSelectionOptions
         }
     } = 100;
 
-    /// <summary>
-    /// Gets the examples in the target's smallest class (a regression target: a tenth of its examples) from which Auto
-    /// decides on one split: every candidate trains once on a stratified third of the target, for the final training's
-    /// epochs, and is scored on the other two thirds — about a third of the cost of one training per candidate, and
-    /// more held-out examples than a fifth. Below it, successive halving on <see cref="Folds"/> parts. ≥ 0; the default
-    /// is 100 (as <see cref="DataSizePolicy.CrossValidateBelowExamplesPerClass"/>).
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
-    public double OneSplitFromExamplesPerClass
-    {
-        get;
-        init
-        {
-            Guard.NonNegative(value, nameof(OneSplitFromExamplesPerClass));
-            field = value;
-        }
-    } = 100;
-
     /// <summary>Gets where Auto reports each candidate it has measured, or <see langword="null"/> (the default) for nowhere.</summary>
     public IProgress<AutoSelectionProgress>? Progress { get; init; }
 

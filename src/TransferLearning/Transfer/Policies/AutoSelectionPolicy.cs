@@ -28,17 +28,9 @@ namespace TransferLearning.Transfer;
 /// the same thing) decides by the same rule. The chosen strategy is then trained on the whole target.</item>
 /// </list>
 /// <para>
-/// Cost below <see cref="AutoSelectionOptions.OneSplitFromExamplesPerClass"/>, in full trainings of one candidate: about
-/// <c>0.8 × f × c</c> for rung 0 (<c>c</c> candidates that train every layer, <c>f</c> the fraction),
-/// <c>0.8 × (1 − f) × 2</c> for rung 1 (more where further parts are held out), little for the frozen ones, and 1 for
-/// the final training.
-/// </para>
-/// <para>
-/// From <see cref="AutoSelectionOptions.OneSplitFromExamplesPerClass"/> per class on (a regression target: ten times that
-/// many examples), one split instead: every candidate trains once on a stratified third for the final training's
-/// epochs — those that train every layer 0.6 of them each when there are several — and is scored on the other two
-/// thirds, then the same comparison. Cost: about <c>c × 0.6 / 3</c> (0.6 with the defaults' three), little for the
-/// frozen ones, and 1 for the final training.
+/// Cost on a large target, in full trainings of one candidate: about <c>0.8 × f × c</c> for rung 0 (<c>c</c>
+/// candidates that train every layer, <c>f</c> the fraction), <c>0.8 × (1 − f) × 2</c> for rung 1, little for the
+/// frozen ones, and 1 for the final training — about 2.6 with the defaults.
 /// </para>
 /// </remarks>
 internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : TransferPolicy
@@ -60,11 +52,6 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
 
         var token = context.CancellationToken;
         var candidates = Candidates(context);
-        if (OnOneSplit(context.Situation))
-        {
-            return ChooseOnOneSplit(context, candidates);
-        }
-
         var evidence = HeldOutEvidence.Plan(context, Options.Folds);
         var metric = context.Metric;
         int epochs = context.Options.EpochsFor(evidence.TrainedOn);
@@ -151,73 +138,12 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         }
 
         var finalists = cheap.Concat(survivors).Where(c => !diverged.ContainsKey(c)).ToArray();
-        string measured = Invariant.F($"Measured {candidates.Count} strategies on {heldOut:N0} held-out target examples ({parts} of {evidence.Folds} stratified parts, each held out in turn, the candidates trained on the rest): those that keep pretrained layers frozen (on cached features) trained {epochs} epochs; the others first {firstEpochs} epochs on {evidence.TrainedOn:N0} examples, scored on {holdout.Count:N0}, then FromScratch and the best {Options.Survivors} other(s) on to {epochs} epochs. Held-out {metric.Name}, on the parts each was scored on:");
-        return Conclude(context, candidates, evidence, finalists, diverged, c => finalists.Contains(c) ? epochs : firstEpochs, heldOut, measured);
-    }
-
-    /// <summary>
-    /// Whether the target is large enough to decide on one split (<see cref="AutoSelectionOptions.OneSplitFromExamplesPerClass"/>
-    /// in its smallest class; a regression target: ten times that many examples).
-    /// </summary>
-    private bool OnOneSplit(TransferSituation s) =>
-        s.TargetClassCount > 0 ? s.TargetExamplesPerClassForRules >= Options.OneSplitFromExamplesPerClass : s.TargetExampleCount >= 10 * Options.OneSplitFromExamplesPerClass;
-
-    /// <summary>
-    /// A large target: every candidate trains once on one stratified third, for the final training's epochs (those that
-    /// train every layer sharing the budget: <see cref="SharedEpochs"/> of them each when there are several), and is scored on the
-    /// other two thirds.
-    /// </summary>
-    private TransferDecision ChooseOnOneSplit(TransferContext context, List<TransferStrategy> candidates)
-    {
-        var evidence = HeldOutEvidence.Plan(context, 3, trainOnOneFold: true);
-        int epochs = context.Options.EpochsFor(context.Target.Count);
-        int expensive = candidates.Count(c => !c.FreezesPretrainedLayers);
-        double share = expensive > 1 ? SharedEpochs : 1;
-        int Epochs(int c) => candidates[c].FreezesPretrainedLayers ? epochs : Math.Max(1, (int)Math.Round(epochs * share));
-        var diverged = new Dictionary<int, TrainingDivergedException>();
-        int done = 0;
-        for (int c = 0; c < candidates.Count; c++)
-        {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                evidence.Measure(context, candidates[c], 1, candidates[c].FreezesPretrainedLayers ? 1 : share);
-            }
-            catch (TrainingDivergedException e)
-            {
-                diverged[c] = e;
-                evidence.Forget(candidates[c]);
-            }
-
-            Options.Progress?.Report(new AutoSelectionProgress { Stage = Invariant.F($"{Epochs(c)} epochs on a third"), Strategy = candidates[c], Completed = ++done, Total = candidates.Count });
-        }
-
-        int[] finalists = [.. Enumerable.Range(0, candidates.Count).Where(c => !diverged.ContainsKey(c))];
-        int heldOut = context.Target.Count - evidence.TrainedOn;
-        string measured = Invariant.F($"Measured {candidates.Count} strategies on one split: each trained once as the transfer would train it on a stratified third ({evidence.TrainedOn:N0} examples) for the {epochs} epochs of the final training")
-            + (share < 1 ? Invariant.F($" ({share:P0} of them for the {expensive} that train every layer)") : string.Empty)
-            + Invariant.F($", and scored on the other {heldOut:N0}. Held-out {context.Metric.Name}:");
-        return Conclude(context, candidates, evidence, finalists, diverged, Epochs, heldOut, measured);
-    }
-
-    /// <summary>The share of the final training's epochs each candidate that trains every layer trains on a large target's third when there are several: 0.6, so that FromScratch, FullFineTune and TwoPhase together cost about 0.6 of one training.</summary>
-    private const double SharedEpochs = 0.6;
-
-    /// <summary>
-    /// The decision from the measured <paramref name="finalists"/>: the best on the target's metric, in place of
-    /// FromScratch (candidate 0) only when it wins beyond the noise (on the metric, then, for a metric of the
-    /// decisions, on the class-balanced probability of the true class), with every candidate's score as a reason.
-    /// </summary>
-    private TransferDecision Conclude(TransferContext context, List<TransferStrategy> candidates, HeldOutEvidence evidence, int[] finalists, Dictionary<int, TrainingDivergedException> diverged, Func<int, int> epochsOf, int heldOut, string measured)
-    {
-        var target = context.Target;
-        var metric = context.Metric;
         if (finalists.Length == 0)
         {
             throw diverged.Values.Last();
         }
 
-        var scores = Enumerable.Range(0, candidates.Count).Select(c => diverged.ContainsKey(c) ? Diverged(candidates[c]) : Scored(candidates[c], epochsOf(c))).ToArray();
+        var scores = Enumerable.Range(0, candidates.Count).Select(c => diverged.ContainsKey(c) ? Diverged(candidates[c]) : Scored(candidates[c], finalists.Contains(c) ? epochs : firstEpochs)).ToArray();
         CandidateScore Diverged(TransferStrategy strategy) => new()
         {
             Strategy = strategy,
@@ -242,7 +168,7 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
             {
                 Code = DecisionReasonCode.CandidatesMeasured,
                 Value = heldOut,
-                Text = measured,
+                Text = Invariant.F($"Measured {candidates.Count} strategies on {heldOut:N0} held-out target examples ({parts} of {evidence.Folds} stratified parts, each held out in turn, the candidates trained on the rest): those that keep pretrained layers frozen (on cached features) trained {epochs} epochs; the others first {firstEpochs} epochs on {evidence.TrainedOn:N0} examples, scored on {holdout.Count:N0}, then FromScratch and the best {Options.Survivors} other(s) on to {epochs} epochs. Held-out {metric.Name}, on the parts each was scored on:"),
             },
         };
         reasons.AddRange(scores.Select((s, c) => new DecisionReason
