@@ -63,6 +63,46 @@ public class SparseBatchGemmTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData(100, 1, 0.5, 1)]     // one example (pairs with itself); columns 64 + 36
+    [InlineData(300, 3, 0.5, 1)]     // an odd batch; 300 rows: blocks of panels and a partial panel
+    [InlineData(300, 33, 0.0, 1)]    // no zeros: every column of every block, each pair's loop two columns at a time
+    [InlineData(70, 13, 1.0, 1)]     // every input zero: bias and activation alone
+    [InlineData(785, 64, 0.5, 2)]    // W3's slice, 785 inputs (a block of 17 columns), the worker pool sharing the blocks
+    [InlineData(129, 7, 0.9, 1)]     // mostly zero: columns in a block odd and even in number
+    [InlineData(1, 9, 0.3, 1)]       // one column
+    public void Multiply_EdgeCases_EqualTheDenseBatchProductToTheBit(int k, int n, double zeroShare, int threads)
+    {
+        // The masks of pairs are built once per product and read by every row block (and ORed for groups of four
+        // and eight), and the pair kernel runs two columns per iteration: neither may change a bit of any sum.
+        Skip.If(Kernels.Length == 0, "This CPU has neither AVX-512 nor AVX2 with FMA.");
+        foreach (var kernel in Kernels)
+        {
+            foreach (int rows in new[] { 300, 44, 10 })
+            {
+                var (w, b, x) = Case(rows, k, n, zeroShare, seed: 11);
+                if (n > 2)
+                {
+                    x.AsSpan(k, k).Clear();   // example 1 all zero beside a partner that is not
+                }
+
+                var sparse = Run(kernel, w, b, rows, k, x, n, 0f, threads);
+                var dense = Dense(kernel, w, b, rows, k, x, n, 0f);
+                for (int e = 0; e < n; e++)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float sv = sparse[e][r], dv = dense[e][r];
+                        if (sv != 0f || dv != 0f)
+                        {
+                            BitConverter.SingleToInt32Bits(sv).Should().Be(BitConverter.SingleToInt32Bits(dv), "{0}, {1} rows: example {2}, row {3}", kernel, rows, e, r);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static void SameBits(GemmKernelKind kernel, int Rows, float slope)
     {
         const int K = 200, N = 32;
