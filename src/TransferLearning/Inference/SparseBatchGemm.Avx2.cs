@@ -26,6 +26,8 @@ internal static unsafe partial class SparseBatchGemm
 
         public static int ColumnBlock => Columns;
 
+        public static bool PrefetchesInputs => false;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ulong NonzeroMask(float* x0, float* x1, int k0, int k1, bool check, ref uint nonFinite)
         {

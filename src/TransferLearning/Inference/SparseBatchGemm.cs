@@ -248,10 +248,18 @@ internal static unsafe partial class SparseBatchGemm
         int group = panels == TK.BlockPanels ? 2 : halfPanel ? 8 : 4;
 
         int columnBlocks = args.ColumnBlocks;
-        PrefetchInputs(args, 0, columnBlock);
+        if (TK.PrefetchesInputs)
+        {
+            PrefetchInputs(args, 0, columnBlock);
+        }
+
         for (int k0 = 0, cb = 0; k0 < k; k0 += columnBlock, cb++, step++)
         {
-            PrefetchInputs(args, k0 + columnBlock, columnBlock);
+            if (TK.PrefetchesInputs)
+            {
+                PrefetchInputs(args, k0 + columnBlock, columnBlock);
+            }
+
             if (Sse.IsSupported && args.Prefetch != null)
             {
                 int from = (int)((long)lines * step / steps);
@@ -326,6 +334,10 @@ internal static unsafe partial class SparseBatchGemm
     // a time, example after example, which the hardware prefetchers do not follow, and they were written by the
     // other core (the previous layer's other half) or come from memory (a new batch). W5 on images: 0.5 µs of
     // 68 faster, in each of three alternating runs.
+    // AVX-512 only (ISparseKernels.PrefetchesInputs): on AVX2 (Zen 3, a 32 KB L1 that the block of weights, 12 KB,
+    // shares with the inputs of 32 or 64 examples, 8 or 16 KB, and their sums) it evicted the weights: without it
+    // 784 → 512 and 512 → 256 on 32 and 64 images ran in 0.79–0.82 of the dense product's time, with it 0.84–0.87
+    // (one thread, min of 5,000 calls, probe-kernels images).
     private static void PrefetchInputs(in Arguments args, int k0, int columnBlock)
     {
         int k = args.W.Columns;
@@ -398,6 +410,9 @@ internal static unsafe partial class SparseBatchGemm
         // Columns of W per block (ColumnBlockFor this CPU).
         static abstract int ColumnBlock { get; }
 
+        // Whether RunBlock fetches each block's inputs into L1 ahead of it (PrefetchInputs).
+        static abstract bool PrefetchesInputs { get; }
+
         // The mask of inputs k0 .. k1-1 not zero in x0 or x1; with `check`, sets nonFinite to 1 when one is NaN or ±∞.
         static abstract ulong NonzeroMask(float* x0, float* x1, int k0, int k1, bool check, ref uint nonFinite);
 
@@ -422,6 +437,8 @@ internal static unsafe partial class SparseBatchGemm
         public static int BlockPanels => 4;
 
         public static int ColumnBlock => Columns;
+
+        public static bool PrefetchesInputs => true;
 
         public static ulong NonzeroMask(float* x0, float* x1, int k0, int k1, bool check, ref uint nonFinite) =>
             NonzeroMask512(x0, x1, k0, k1, check, ref nonFinite);
