@@ -7,6 +7,7 @@ namespace TransferLearning.Benchmarks;
 // With `quick [--json path] [--workload ID]...`: a stopwatch run of every quick workload, printed as a
 // table of medians and written as JSON, in well under two minutes.
 // With `scale [--quick] [--rows N] [--dir DIR] [--keep]`: issue 21's W6, pretraining from an N × 784 uint8 .npy file (Workloads/ScaleBenchmark.cs).
+// With `probe-kernels [images]`: the inference kernels one by one (Workloads/KernelProbe.cs); `images`: only the sparse products on Fashion-MNIST's test images.
 // With `transferbench [--quick] [--out DIR] [--setup NAME]...`: issue 18's suite of transfer decisions (TransferBench/).
 public static class Program
 {
@@ -34,7 +35,7 @@ public static class Program
 
         if (args.Length > 0 && args[0] == "probe-kernels")
         {
-            return Workloads.KernelProbe.Run();
+            return Workloads.KernelProbe.Run(imagesOnly: args.Length > 1 && args[1] == "images");
         }
 
         if (args.Length > 0 && args[0] == "probe-pool")

@@ -29,6 +29,15 @@ namespace TransferLearning.Inference;
 // the AVX2 micro-kernel's packing of 16-row panels (Avx2Kernels): three panels × a pair of examples (12 of the 16
 // registers), one panel × four examples, half a panel × eight.
 //
+// Why pairs, on AVX2 too (AMD EPYC Zen 3, Fashion-MNIST's test images through 784-512-256-10, probe-kernels images):
+// the share of inputs a group of examples must run (the union of their non-zero inputs) is 50 % for one example,
+// 66 % for 2, 78 % for 4, 83 % for 6, 86 % for 8, at every layer (the hidden layers' ReLU outputs alike); a group
+// that shares a weight load needs its registers, so 3 panels × 2 examples (12 accumulators) is the least work per
+// multiply-add kept in registers. Run one thread on 32 or 64 examples, the pair kernel reaches 77–79 GFLOP/s of
+// the multiply-adds it runs against the dense batch product's 101 (88 without zeros: the masks' loop exits and
+// the partial sums stored per block cost the rest), so a layer takes 0.81–0.84 of the dense product's time (0.96
+// when each row block built its own masks and the inputs were fetched into L1 ahead of each block).
+//
 // The columns per block are chosen per CPU from its L1 data cache (ColumnBlockFor): a block of weights takes at most
 // two thirds of it, in whole 16-column steps up to 64 (a mask is one 64-bit word).
 internal static unsafe partial class SparseBatchGemm
@@ -104,10 +113,9 @@ internal static unsafe partial class SparseBatchGemm
     // Y ← act(W·X + b) for n examples: act is LeakyReLU(slope) when fuseSlope is a number (0: ReLU), the identity
     // when NaN. w must be packed in panels of 32 rows for the AVX-512 kernel, 16 for AVX2 (w.Kernel's Mr); y has w.PaddedRows values per example (the rows past w.Rows
     // are act(0)). `prefetch` (optional) is fetched into L2 a share per block, as in PackedBatchGemm. With
-    // checkFinite, returns false when X holds NaN or ±∞ (Y is then unspecified): the first row block reads every
-    // input to find the columns its pairs need, and tests them as it goes (v − v is 0 for a finite v and NaN
-    // otherwise), so a batch is read once, by the product, instead of first by a pass of its own. Without it,
-    // returns true.
+    // checkFinite, returns false when X holds NaN or ±∞ (Y is then unspecified): the pass that builds the pairs'
+    // masks (BuildMasks) reads every input, and tests them as it goes (v − v is 0 for a finite v and NaN
+    // otherwise), so a batch is read once for both instead of first by a pass of its own. Without it, returns true.
     public static bool Multiply(
         PackedWeights w, float* x, int ldx, int n, float* y, float fuseSlope, int maxThreads, bool checkFinite = false, float* prefetch = null, int prefetchFloats = 0)
     {
@@ -124,16 +132,25 @@ internal static unsafe partial class SparseBatchGemm
 
         int prefetchLines = (int)(((long)prefetchFloats * sizeof(float) + 63) / 64);
         int blocks = RowBlocks(w);
+        int columnBlock = w.Kernel == GemmKernelKind.Avx2 ? Avx2Kernels.ColumnBlock : Avx512Kernels.ColumnBlock;
+        int columnBlocks = (w.Columns + columnBlock - 1) / columnBlock;
+        ulong* masks = MaskBuffer(((n + 1) / 2) * columnBlocks);
+        bool built = w.Kernel == GemmKernelKind.Avx2
+            ? BuildMasks<Avx2Kernels>(x, ldx, n, w.Columns, masks, checkFinite)
+            : BuildMasks<Avx512Kernels>(x, ldx, n, w.Columns, masks, checkFinite);
+        if (!built)
+        {
+            return false;
+        }
+
         int threads = Math.Min(maxThreads, GemmWorkerPool.Shared.WorkerCount + 1);
         if (threads > 1 && blocks > 1 && (long)w.Rows * w.Columns * n >= PackedGemm.ParallelThreshold && GemmWorkerPool.Shared.TryAcquire())
         {
             try
             {
-                // The flag lives in the job (the heap), not in this frame: a part still running when Run throws
-                // may set it.
-                SharedJob.Prepare(w, x, ldx, n, y, fuseSlope, checkFinite, (byte*)prefetch, prefetchLines);
+                SharedJob.Prepare(new Arguments(w, x, ldx, n, y, fuseSlope, masks, columnBlocks, (byte*)prefetch, prefetchLines));
                 GemmWorkerPool.Shared.Run(SharedJob, blocks, threads);
-                return SharedJob.AllFinite;
+                return true;
             }
             finally
             {
@@ -142,11 +159,51 @@ internal static unsafe partial class SparseBatchGemm
             }
         }
 
-        int nonFinite = 0;
-        var args = new Arguments(w, x, ldx, n, y, fuseSlope, checkFinite ? &nonFinite : null, (byte*)prefetch, prefetchLines);
+        var args = new Arguments(w, x, ldx, n, y, fuseSlope, masks, columnBlocks, (byte*)prefetch, prefetchLines);
         for (int block = 0; block < blocks; block++)
         {
             RunBlock(args, block, blocks);
+        }
+
+        return true;
+    }
+
+    // This thread's masks of the pairs' non-zero inputs: grown when a batch or layer needs more, never shrunk
+    // (steady-state calls allocate nothing). A worker reads the caller's through Arguments while it runs.
+    [ThreadStatic]
+    private static ulong[]? _masks;
+
+    private static ulong* MaskBuffer(int count)
+    {
+        if (_masks is null || _masks.Length < count)
+        {
+            _masks = GC.AllocateArray<ulong>(Math.Max(count, 512), pinned: true);
+        }
+
+        return (ulong*)Unsafe.AsPointer(ref _masks[0]);
+    }
+
+    // The masks of every pair of examples (2p, 2p + 1; the last of an odd batch with itself) and every block of
+    // columns, at masks[p · blocks + b], once per product: every row block reads them (built by each row block, a
+    // mask per pair and block was 12 times the work on 784 → 512 on AVX2, and read the batch 12 times). A group
+    // of four or eight examples ORs its pairs' masks. With checkFinite, false when an input is NaN or ±∞ (the
+    // masks are then incomplete).
+    private static bool BuildMasks<TK>(float* x, int ldx, int n, int k, ulong* masks, bool checkFinite)
+        where TK : struct, ISparseKernels
+    {
+        int columnBlock = TK.ColumnBlock;
+        uint nonFinite = 0;
+        for (int e = 0; e < n; e += 2)
+        {
+            float* x0 = x + ((nint)e * ldx);
+            float* x1 = e + 1 < n ? x0 + ldx : x0;
+            for (int k0 = 0, b = 0; k0 < k; k0 += columnBlock, b++)
+            {
+                int k1 = Math.Min(k, k0 + columnBlock);
+                masks[b] = TK.NonzeroMask(x0, x1, k0, k1, checkFinite, ref nonFinite);
+            }
+
+            masks += (k + columnBlock - 1) / columnBlock;
         }
 
         return nonFinite == 0;
@@ -199,13 +256,19 @@ internal static unsafe partial class SparseBatchGemm
         bool halfPanel = panels == 1 && w.Rows - (firstPanel * height) <= height / 2;
         int group = panels == TK.BlockPanels ? 2 : halfPanel ? 8 : 4;
 
-        // The first row block's masks read every input of every example: they test them for NaN and ±∞ too.
-        bool check = block == 0 && args.NonFinite != null;
-        uint nonFinite = 0;
-        PrefetchInputs(args, 0, columnBlock);
-        for (int k0 = 0; k0 < k; k0 += columnBlock, step++)
+        int columnBlocks = args.ColumnBlocks;
+        if (TK.PrefetchesInputs)
         {
-            PrefetchInputs(args, k0 + columnBlock, columnBlock);
+            PrefetchInputs(args, 0, columnBlock);
+        }
+
+        for (int k0 = 0, cb = 0; k0 < k; k0 += columnBlock, cb++, step++)
+        {
+            if (TK.PrefetchesInputs)
+            {
+                PrefetchInputs(args, k0 + columnBlock, columnBlock);
+            }
+
             if (Sse.IsSupported && args.Prefetch != null)
             {
                 int from = (int)((long)lines * step / steps);
@@ -223,7 +286,8 @@ internal static unsafe partial class SparseBatchGemm
             {
                 float* x0 = Example(args, e, firstPanel * height, out float* y0);
                 float* x1 = Or(Example(args, e + 1, firstPanel * height, out float* y1), x0);
-                ulong mask = TK.NonzeroMask(x0, x1, k0, k1, check, ref nonFinite);
+                ulong* pairMasks = args.Masks + ((nint)(e / 2) * columnBlocks) + cb;
+                ulong mask = pairMasks[0];
                 if (panels == TK.BlockPanels)
                 {
                     TK.Pair(a, stride, x0, x1, mask, k0, y0, y1, first, last, bias, args.FuseSlope);
@@ -232,7 +296,7 @@ internal static unsafe partial class SparseBatchGemm
 
                 float* x2 = Or(Example(args, e + 2, firstPanel * height, out float* y2), x0);
                 float* x3 = Or(Example(args, e + 3, firstPanel * height, out float* y3), x0);
-                mask |= TK.NonzeroMask(x2, x3, k0, k1, check, ref nonFinite);
+                mask |= e + 2 < args.N ? pairMasks[columnBlocks] : 0UL;
                 if (!halfPanel)
                 {
                     TK.Quad1(a, x0, x1, x2, x3, mask, k0, y0, y1, y2, y3, first, last, bias, args.FuseSlope);
@@ -252,14 +316,9 @@ internal static unsafe partial class SparseBatchGemm
                     xs[i] = Or(Example(args, e + i, firstPanel * height, out ys[i]), x0);
                 }
 
-                mask |= TK.NonzeroMask(xs[4], xs[5], k0, k1, check, ref nonFinite) | TK.NonzeroMask(xs[6], xs[7], k0, k1, check, ref nonFinite);
+                mask |= (e + 4 < args.N ? pairMasks[2 * columnBlocks] : 0UL) | (e + 6 < args.N ? pairMasks[3 * columnBlocks] : 0UL);
                 TK.Half8(a, mask, k0, xs, ys, first, last, bias, args.FuseSlope);
             }
-        }
-
-        if (check && nonFinite != 0)
-        {
-            Volatile.Write(ref *args.NonFinite, 1);
         }
     }
 
@@ -284,6 +343,10 @@ internal static unsafe partial class SparseBatchGemm
     // a time, example after example, which the hardware prefetchers do not follow, and they were written by the
     // other core (the previous layer's other half) or come from memory (a new batch). W5 on images: 0.5 µs of
     // 68 faster, in each of three alternating runs.
+    // AVX-512 only (ISparseKernels.PrefetchesInputs): on AVX2 (Zen 3, a 32 KB L1 that the block of weights, 12 KB,
+    // shares with the inputs of 32 or 64 examples, 8 or 16 KB, and their sums) it evicted the weights: without it
+    // 784 → 512 and 512 → 256 on 32 and 64 images ran in 0.79–0.82 of the dense product's time, with it 0.84–0.87
+    // (one thread, min of 5,000 calls, probe-kernels images).
     private static void PrefetchInputs(in Arguments args, int k0, int columnBlock)
     {
         int k = args.W.Columns;
@@ -356,6 +419,9 @@ internal static unsafe partial class SparseBatchGemm
         // Columns of W per block (ColumnBlockFor this CPU).
         static abstract int ColumnBlock { get; }
 
+        // Whether RunBlock fetches each block's inputs into L1 ahead of it (PrefetchInputs).
+        static abstract bool PrefetchesInputs { get; }
+
         // The mask of inputs k0 .. k1-1 not zero in x0 or x1; with `check`, sets nonFinite to 1 when one is NaN or ±∞.
         static abstract ulong NonzeroMask(float* x0, float* x1, int k0, int k1, bool check, ref uint nonFinite);
 
@@ -381,6 +447,8 @@ internal static unsafe partial class SparseBatchGemm
 
         public static int ColumnBlock => Columns;
 
+        public static bool PrefetchesInputs => true;
+
         public static ulong NonzeroMask(float* x0, float* x1, int k0, int k1, bool check, ref uint nonFinite) =>
             NonzeroMask512(x0, x1, k0, k1, check, ref nonFinite);
 
@@ -395,7 +463,7 @@ internal static unsafe partial class SparseBatchGemm
             SparseBatchGemm.Half8(a, mask, k0, x, y, first, last, bias, fuseSlope);
     }
 
-    private readonly struct Arguments(PackedWeights w, float* x, int ldx, int n, float* y, float fuseSlope, int* nonFinite, byte* prefetch, int prefetchLines)
+    private readonly struct Arguments(PackedWeights w, float* x, int ldx, int n, float* y, float fuseSlope, ulong* masks, int columnBlocks, byte* prefetch, int prefetchLines)
     {
         public PackedWeights W { get; } = w;
 
@@ -409,8 +477,10 @@ internal static unsafe partial class SparseBatchGemm
 
         public float FuseSlope { get; } = fuseSlope;
 
-        // Set to 1 when the first row block finds NaN or ±∞ among the inputs; null: not checked.
-        public int* NonFinite { get; } = nonFinite;
+        // The pairs' masks (BuildMasks): pair p's block b at Masks[p · ColumnBlocks + b].
+        public ulong* Masks { get; } = masks;
+
+        public int ColumnBlocks { get; } = columnBlocks;
 
         public byte* Prefetch { get; } = prefetch;
 
@@ -420,22 +490,9 @@ internal static unsafe partial class SparseBatchGemm
     // A row block per part (the caller from the first block up, a worker from the last down). Guarded by the pool's lock.
     private sealed class SparseJob : IParallelWork
     {
-        // Set to 1 by the part that finds NaN or ±∞ (row block 0, when checked): on the pinned heap, so that the
-        // parts can write it through a pointer.
-        private readonly int[] _flag = GC.AllocateArray<int>(1, pinned: true);
-
-        private int* NonFinite => (int*)Unsafe.AsPointer(ref _flag[0]);
-
         private Arguments _args;
 
-        // Whether the inputs were all finite (or not checked), once Run has returned.
-        public bool AllFinite => Volatile.Read(ref _flag[0]) == 0;
-
-        public void Prepare(PackedWeights w, float* x, int ldx, int n, float* y, float fuseSlope, bool checkFinite, byte* prefetch, int prefetchLines)
-        {
-            _flag[0] = 0;
-            _args = new Arguments(w, x, ldx, n, y, fuseSlope, checkFinite ? NonFinite : null, prefetch, prefetchLines);
-        }
+        public void Prepare(in Arguments args) => _args = args;
 
         public void Clear() => _args = default;
 
