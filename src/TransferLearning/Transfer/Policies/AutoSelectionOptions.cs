@@ -98,24 +98,6 @@ public sealed record AutoSelectionOptions
         }
     } = 100;
 
-    /// <summary>
-    /// Gets the one-standard-error rule among the transfer strategies: the candidate that trains the fewest pretrained
-    /// layers (HeadOnly, then LastLayers(k), then those that train every layer) is taken over the best-scoring one when
-    /// the best's lead over it is within this many paired-bootstrap standard errors of the difference. ≥ 0; 0 takes the
-    /// best score. The default is 1 (Breiman's rule: on a small held-out part the higher of two near scores is mostly
-    /// noise, and the simpler transfer over-fits less).
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
-    public double SimplerWithinStandardErrors
-    {
-        get;
-        init
-        {
-            Guard.NonNegative(value, nameof(SimplerWithinStandardErrors));
-            field = value;
-        }
-    } = 1;
-
     /// <summary>Gets where Auto reports each candidate it has measured, or <see langword="null"/> (the default) for nowhere.</summary>
     public IProgress<AutoSelectionProgress>? Progress { get; init; }
 

@@ -180,7 +180,6 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         }));
 
         int best = finalists.MaxBy(c => evidence.Score(candidates[c], metric));
-        best = SimplestWithinTheNoise(context, candidates, evidence, finalists, best, reasons);
         if (best != 0 && !diverged.ContainsKey(0))
         {
             var (gain, se) = evidence.Compare(candidates[best], candidates[0], metric, context.Options.Seed);
@@ -231,44 +230,6 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
         }
 
         return new TransferDecision { Strategy = candidates[best], Reasons = reasons, Candidates = scores, Metric = metric };
-    }
-
-    /// <summary>
-    /// The one-standard-error rule among the transfers: the finalist that trains the fewest pretrained layers whose
-    /// held-out score is within <see cref="AutoSelectionOptions.SimplerWithinStandardErrors"/> paired-bootstrap standard
-    /// errors of <paramref name="best"/>'s, or <paramref name="best"/> (FromScratch, candidate 0, is the baseline and not
-    /// ranked here). Among near-equal scores on a small held-out part the higher is mostly noise, and the simpler
-    /// transfer over-fits less.
-    /// </summary>
-    private int SimplestWithinTheNoise(TransferContext context, List<TransferStrategy> candidates, HeldOutEvidence evidence, int[] finalists, int best, List<DecisionReason> reasons)
-    {
-        if (best == 0 || Options.SimplerWithinStandardErrors == 0)
-        {
-            return best;
-        }
-
-        int kept = context.KeptDenseLayers;
-        int Trained(int c) => candidates[c].TrainedPretrainedLayers(kept);
-        var metric = context.Metric;
-        foreach (int c in finalists.Where(c => c != 0 && Trained(c) < Trained(best)).OrderBy(Trained))
-        {
-            var (difference, se) = evidence.Compare(candidates[best], candidates[c], metric, context.Options.Seed);
-            if (difference <= Options.SimplerWithinStandardErrors * se)
-            {
-                double show = context.Target.IsClassification ? 100 : 1;
-                reasons.Add(new()
-                {
-                    Code = DecisionReasonCode.GainWithinNoise,
-                    Value = difference,
-                    Threshold = Options.SimplerWithinStandardErrors * se,
-                    Strategy = candidates[c],
-                    Text = Invariant.F($"{candidates[best]} − {candidates[c]} = {difference * show:+0.0#;-0.0#} {(context.Target.IsClassification ? "points" : "in R²")} of {metric.Name}, within {Options.SimplerWithinStandardErrors:G3} × its paired bootstrap standard error ({se * show:0.0#}): {candidates[c]}, which trains fewer pretrained layers."),
-                });
-                return c;
-            }
-        }
-
-        return best;
     }
 
     /// <summary>
