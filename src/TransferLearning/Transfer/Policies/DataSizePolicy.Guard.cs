@@ -34,7 +34,7 @@ public sealed partial class DataSizePolicy
         if (!small && transfer.FreezesPretrainedLayers && transfer != TransferStrategy.HeadOnly)
         {
             // The head alone trains on the same cached features at almost no cost: it replaces the rule's LastLayers when it wins beyond the noise.
-            transfer = HeadOnlyIfBetter(context, evidence, transfer, metric, extraReasons);
+            transfer = IfBetter(context, evidence, transfer, TransferStrategy.HeadOnly, 1, "The head alone on the same frozen features (cheap: cached)", extraReasons);
         }
 
         // A little source and a large target: the pretrained weights may still serve as a start where frozen features
@@ -43,7 +43,7 @@ public sealed partial class DataSizePolicy
         if (littleSource && !small && context.Setup.Extractor is null && transfer != TransferStrategy.FullFineTune)
         {
             share = LittleSourceEpochShare;
-            transfer = FullFineTuneIfBetter(context, evidence, transfer, metric, share, extraReasons);
+            transfer = IfBetter(context, evidence, transfer, TransferStrategy.FullFineTune, share, "The source is small, so the pretrained weights as a start only are measured too", extraReasons);
         }
 
         if (!MeasuredWithoutDiverging(context, evidence, transfer, folds, out var transferDiverged, ShareOf(transfer, share))
@@ -131,19 +131,33 @@ public sealed partial class DataSizePolicy
     }
 
     /// <summary>
-    /// <see cref="TransferStrategy.HeadOnly"/> in place of the rule's <paramref name="transfer"/> (a LastLayers) when, on the
-    /// same split, it scores higher by more than <see cref="RequiredStandardErrors"/> paired-bootstrap standard errors; else
-    /// <paramref name="transfer"/>. A head whose training diverges is left out.
+    /// <paramref name="challenger"/> in place of <paramref name="transfer"/> when, on the same split, it scores higher by
+    /// more than <see cref="RequiredStandardErrors"/> paired-bootstrap standard errors, else <paramref name="transfer"/>;
+    /// the one whose training diverges is left out. <paramref name="why"/> opens the reason.
     /// </summary>
-    private TransferStrategy HeadOnlyIfBetter(TransferContext context, HeldOutEvidence evidence, TransferStrategy transfer, TransferMetric metric, List<DecisionReason> reasons)
+    private TransferStrategy IfBetter(TransferContext context, HeldOutEvidence evidence, TransferStrategy transfer, TransferStrategy challenger, double share, string why, List<DecisionReason> reasons)
     {
-        var head = TransferStrategy.HeadOnly;
-        if (!MeasuredWithoutDiverging(context, evidence, transfer, 1, out _) | !MeasuredWithoutDiverging(context, evidence, head, 1, out _))
+        if (!MeasuredWithoutDiverging(context, evidence, transfer, 1, out var transferDiverged, ShareOf(transfer, share))
+            | !MeasuredWithoutDiverging(context, evidence, challenger, 1, out var challengerDiverged, ShareOf(challenger, share)))
         {
-            return transfer;
+            // A training that diverges is out; when both do, the rule's strategy goes on to the main check, which reports it.
+            var kept = challengerDiverged is null ? challenger : transfer;
+            if (transferDiverged is null || challengerDiverged is null)
+            {
+                var failed = kept == challenger ? transfer : challenger;
+                reasons.Add(new()
+                {
+                    Code = DecisionReasonCode.GainBeyondNoise,
+                    Strategy = kept,
+                    Text = Invariant.F($"{why}: {failed}'s training diverged ({(transferDiverged ?? challengerDiverged)!.Message}), so {kept}."),
+                });
+            }
+
+            return kept;
         }
 
-        var (difference, se) = evidence.Compare(head, transfer, metric, context.Options.Seed);
+        var metric = context.Metric;
+        var (difference, se) = evidence.Compare(challenger, transfer, metric, context.Options.Seed);
         double show = context.Target.IsClassification ? 100 : 1;
         string unit = context.Target.IsClassification ? "points" : "in R²";
         bool better = difference > RequiredStandardErrors * se;
@@ -152,40 +166,11 @@ public sealed partial class DataSizePolicy
             Code = better ? DecisionReasonCode.GainBeyondNoise : DecisionReasonCode.GainWithinNoise,
             Value = difference,
             Threshold = RequiredStandardErrors * se,
-            Strategy = better ? head : transfer,
-            Text = Invariant.F($"The head alone on the same frozen features (cheap: cached): {head} − {transfer} = {difference * show:+0.0#;-0.0#} {unit} of held-out {metric.Name} (standard error {se * show:0.0#}): ")
-                + (better ? Invariant.F($"beyond the noise, so {head} is the transfer measured next.") : Invariant.F($"not beyond the noise, so {transfer}.")),
+            Strategy = better ? challenger : transfer,
+            Text = Invariant.F($"{why}: {challenger} − {transfer} = {difference * show:+0.0#;-0.0#} {unit} of held-out {metric.Name} (standard error {se * show:0.0#}): ")
+                + (better ? Invariant.F($"beyond the noise, so {challenger} is the transfer measured next.") : Invariant.F($"not beyond the noise, so {transfer}.")),
         });
-        return better ? head : transfer;
-    }
-
-    /// <summary>
-    /// <see cref="TransferStrategy.FullFineTune"/> in place of <paramref name="transfer"/> (the rule's strategy with
-    /// condition (b) set aside) when, on the same split, it scores higher by more than <see cref="RequiredStandardErrors"/>
-    /// paired-bootstrap standard errors; else <paramref name="transfer"/>. A candidate whose training diverges is left out.
-    /// </summary>
-    private TransferStrategy FullFineTuneIfBetter(TransferContext context, HeldOutEvidence evidence, TransferStrategy transfer, TransferMetric metric, double share, List<DecisionReason> reasons)
-    {
-        var full = TransferStrategy.FullFineTune;
-        if (!MeasuredWithoutDiverging(context, evidence, transfer, 1, out _, ShareOf(transfer, share)) | !MeasuredWithoutDiverging(context, evidence, full, 1, out var fullDiverged, share))
-        {
-            return fullDiverged is null && evidence.FoldsScored(transfer) == 0 ? full : transfer;
-        }
-
-        var (difference, se) = evidence.Compare(full, transfer, metric, context.Options.Seed);
-        double show = context.Target.IsClassification ? 100 : 1;
-        string unit = context.Target.IsClassification ? "points" : "in R²";
-        bool better = difference > RequiredStandardErrors * se;
-        reasons.Add(new()
-        {
-            Code = better ? DecisionReasonCode.GainBeyondNoise : DecisionReasonCode.GainWithinNoise,
-            Value = difference,
-            Threshold = RequiredStandardErrors * se,
-            Strategy = better ? full : transfer,
-            Text = Invariant.F($"The source is small, so the pretrained weights as a start only are measured too: {full} − {transfer} = {difference * show:+0.0#;-0.0#} {unit} of held-out {metric.Name} (standard error {se * show:0.0#}): ")
-                + (better ? Invariant.F($"beyond the noise, so {full} is the transfer measured against {TransferStrategy.FromScratch}.") : Invariant.F($"not beyond the noise, so {transfer}.")),
-        });
-        return better ? full : transfer;
+        return better ? challenger : transfer;
     }
 
     /// <summary>The share of the epochs <paramref name="strategy"/> trains: all of them when it freezes pretrained layers (cached features), else <paramref name="share"/>.</summary>
