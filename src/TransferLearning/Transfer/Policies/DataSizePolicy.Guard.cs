@@ -37,10 +37,13 @@ public sealed partial class DataSizePolicy
             transfer = IfBetter(context, evidence, transfer, TransferStrategy.HeadOnly, 1, "The head alone on the same frozen features (cheap: cached)", extraReasons);
         }
 
-        // A little source and a large target: the pretrained weights may still serve as a start where frozen features
-        // do not, so FullFineTune is measured too. It and FromScratch share the budget one of them has alone.
+        // A source a few times the target (at least as large, under condition (b)'s ratio) and a large target: the
+        // pretrained weights may still serve as a start where frozen features do not, so FullFineTune is measured too.
+        // It and FromScratch share the budget one of them has alone. A source smaller than the target is not: its
+        // weights were learned from fewer examples than the target has, and the shorter budget favours a warm start.
         double share = 1;
-        if (littleSource && !small && context.Setup.Extractor is null && transfer != TransferStrategy.FullFineTune)
+        bool sourceAtLeastTarget = situation.SourceExampleCount >= situation.TargetExampleCount;
+        if (littleSource && sourceAtLeastTarget && !small && context.Setup.Extractor is null && transfer != TransferStrategy.FullFineTune)
         {
             share = LittleSourceEpochShare;
             transfer = IfBetter(context, evidence, transfer, TransferStrategy.FullFineTune, share, "The source is small, so the pretrained weights as a start only are measured too", extraReasons);
@@ -195,7 +198,7 @@ public sealed partial class DataSizePolicy
 
     /// <summary>
     /// The share of the final training's epochs that <see cref="TransferStrategy.FullFineTune"/> and
-    /// <see cref="TransferStrategy.FromScratch"/> each train on a large target's third when the source is small:
+    /// <see cref="TransferStrategy.FromScratch"/> each train on a large target's third when the source is 1 to 10 times the target:
     /// together they then cost about 0.4 of one training (0.6 of its epochs each, on a third of its examples). A frozen
     /// candidate trains on cached features, at little cost, and keeps every epoch.
     /// </summary>

@@ -32,7 +32,7 @@ namespace TransferLearning.Transfer;
 /// parts of the target: <see cref="EvidenceFolds"/>-fold cross-validation on a small target; on a larger one, one
 /// stratified third trains and the other two thirds are held out (cheap: about a third of a training of the
 /// baseline, trained for the final training's epochs; the frozen one trains on cached features). On such a target
-/// with a source under condition (b)'s ratio, <see cref="TransferStrategy.FullFineTune"/> (the pretrained weights
+/// with a source under condition (b)'s ratio but at least as large as the target, <see cref="TransferStrategy.FullFineTune"/> (the pretrained weights
 /// as a start only) is measured beside the rule's strategy and takes its place when it wins beyond the noise; it and
 /// <see cref="TransferStrategy.FromScratch"/> then share the budget (0.6 of the epochs each). Both
 /// are scored on the same held-out examples by the target's metric (accuracy; balanced accuracy when a class

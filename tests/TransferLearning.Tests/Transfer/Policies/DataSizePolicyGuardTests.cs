@@ -90,6 +90,22 @@ public class DataSizePolicyGuardTests(LatentPretrained fixture) : IClassFixture<
         decision.Strategy.Should().BeOneOf(TransferStrategy.FromScratch, full.Strategy!);
     }
 
+    [Fact]
+    public void Decide_SourceSmallerThanTheTarget_DoesNotMeasureFullFineTune()
+    {
+        // 500 source examples, 1,500 target ones (the reversed ratio): the pretrained weights were learned from fewer
+        // examples than the target has, so only the rule's strategy (ratio set aside) is measured against FromScratch.
+        var tasks = SyntheticData.LatentTasks(500, 300, 1, related: true, seed: 0);
+        var architecture = TransferLearning.Networks.Network.Create(32, seed: 0).Dense(64, TransferLearning.Networks.Activation.ReLU).Dense(64, TransferLearning.Networks.Activation.ReLU).Dense(64, TransferLearning.Networks.Activation.Softmax);
+        var pretrained = _pipeline.Pretrain(architecture, tasks.Source, new TrainingOptions { Epochs = 2, BatchSize = 64 });
+        tasks.Source.Count.Should().BeLessThan(tasks.Target.Count);
+
+        var decision = _pipeline.Decide(pretrained, tasks.Target);
+
+        decision.Reasons.Should().NotContain(r => r.Text.Contains("as a start only", StringComparison.Ordinal), decision.ToString());
+        decision.Reasons.Should().ContainSingle(r => r.Code == DecisionReasonCode.CandidatesMeasured).Which.Text.Should().NotContain("FullFineTune");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
