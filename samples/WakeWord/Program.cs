@@ -1,6 +1,7 @@
 // WakeWord: the source text's speech → wake-word story on images. Reuse a body pretrained on nine classes of
 // clothing, put several new layers ending in one sigmoid unit on top, and detect the tenth class ("Ankle
-// boot") against all others from a few positive examples; choose the decision threshold on validation data
+// boot") against all others from a few positive examples; package each detector as a deployable Model whose decision
+// threshold the library chooses on validation data (Model.WithDecisionThreshold),
 // and report precision, recall and F1 on the test images, with the precision–recall curve.
 using Spectre.Console;
 using TransferLearning.Samples;

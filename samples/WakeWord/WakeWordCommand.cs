@@ -1,16 +1,17 @@
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TransferLearning.Deployment;
 using TransferLearning.Samples;
 
 namespace WakeWord;
 
-/// <summary>WakeWord's run: pretrain, train the detectors, choose their thresholds on validation data, score and plot them.</summary>
+/// <summary>WakeWord's run: pretrain, train the detectors, package each as a model whose threshold the library chooses on validation data, score and plot them.</summary>
 /// <param name="console">Where the tables and progress go.</param>
-public sealed class WakeWordCommand(IAnsiConsole console) : Command<SampleSettings>
+public sealed class WakeWordCommand(IAnsiConsole console) : Command<WakeWordSettings>
 {
     /// <inheritdoc />
-    public override int Execute(CommandContext context, SampleSettings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, WakeWordSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var options = Options(settings);
@@ -27,6 +28,12 @@ public sealed class WakeWordCommand(IAnsiConsole console) : Command<SampleSettin
             "precision",
             [.. result.Detectors.Select(d => new ChartSeries(d.Strategy, [.. d.Curve.Select(p => p.Recall)], [.. d.Curve.Select(p => p.Precision)]))])]);
         console.MarkupLineInterpolated($"Plot: [blue]{Path.GetFullPath(plot)}[/]");
+        if (settings.SavePath is { } save)
+        {
+            result.Chosen.Model.Save(save);
+            console.MarkupLineInterpolated($"Detector: [blue]{Path.GetFullPath(save)}[/] ({result.Chosen.Strategy}, seed {result.Chosen.Seed}; Model.Load reads it, and Predict decides at its threshold)");
+        }
+
         if (settings.JsonPath is { } json)
         {
             JsonReport.Write(json, result);
@@ -69,6 +76,8 @@ public sealed class WakeWordCommand(IAnsiConsole console) : Command<SampleSettin
         }
 
         console.Write(table);
+        var c = result.Chosen;
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Chosen detector (best validation F1): [bold]{c.Strategy}[/], seed {c.Seed}: \"{result.DetectedClass}\" when P ≥ {c.Threshold:F3}, validation F1 {c.ValidationF1:F3}.");
     }
 
     private static string Stat(IEnumerable<double> values) => Markup.Escape(MeanAndDeviation.Of(values).ToString());

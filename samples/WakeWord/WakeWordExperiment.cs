@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using TransferLearning.Data;
+using TransferLearning.Deployment;
 using TransferLearning.Networks;
 using TransferLearning.Training;
 using TransferLearning.Samples;
@@ -29,6 +30,7 @@ public static class WakeWordExperiment
         var others = Enumerable.Range(0, FashionMnist.ClassCount).Where(c => c != options.DetectedClass).ToArray();
         var (sourceImages, targetImages) = FashionMnistTasks.SplitSourceTarget(images.Train);
         var source = sourceImages.FilterClasses(others);
+        string sourceDescription = $"{images.Description}: the nine classes other than {FashionMnist.ClassNames[options.DetectedClass]}";
         Step(string.Create(CultureInfo.InvariantCulture, $"pretraining on {source.Count:N0} images of nine classes"));
         var pipeline = new TransferPipeline();
         var architecture = Network.Create(784, seed: 0).Dense(512, Activation.ReLU).Dense(256, Activation.ReLU).Dense(others.Length, Activation.Softmax);
@@ -41,30 +43,38 @@ public static class WakeWordExperiment
         var (trainPool, validationPool) = targetImages.OneVsRest(options.DetectedClass).Split(0.5, seed: 11);
         var test = images.Test.OneVsRest(options.DetectedClass);
         int[] testLabels = [.. test.Labels];
-        var detectors = options.Strategies.ToDictionary(s => s, _ => (Test: new List<BinaryMetrics>(), Curve: (IReadOnlyList<PrecisionRecallPoint>)[]));
+        var detectors = options.Strategies.ToDictionary(s => s, _ => (Test: new List<BinaryMetrics>(), ValidationF1: new List<double>(), Curve: (IReadOnlyList<PrecisionRecallPoint>)[]));
 
         Step("the policy");
         var first = trainPool.TakeWithRatio(options.Positives, options.NegativesPerPositive, seed: 100);
         var decision = pipeline.Decide(pretrained, first, Transfer(options, TransferStrategy.HeadOnly, 0) with { Policy = DataSizePolicy.Default }, cancellationToken);
         int validationNegatives = 0;
+        (Model Model, string Strategy, int Seed, double ValidationF1)? chosen = null;
         for (int seed = 0; seed < options.Seeds; seed++)
         {
             var train = trainPool.TakeWithRatio(options.Positives, options.NegativesPerPositive, seed: 100 + seed);
             var validation = validationPool.TakeWithRatio(options.ValidationPositives, options.NegativesPerPositive, seed: 200 + seed);
             validationNegatives = validation.Count - options.ValidationPositives;
-            int[] validationLabels = [.. validation.Labels];
             foreach (var strategy in options.Strategies)
             {
                 Step(string.Create(CultureInfo.InvariantCulture, $"seed {seed}: {strategy}"));
-                var network = pipeline.Transfer(pretrained, train, Transfer(options, strategy, seed), cancellationToken: cancellationToken).Network;
-                // The threshold with the best F1 on validation data (the highest, among equals), then the library's
-                // report on the test images at that threshold: precision, recall, F1, and the average precision.
-                double threshold = PrecisionRecallCurve.Compute(validationLabels, Scores(network, validation)).MaxBy(p => p.F1)!.Threshold;
+                var transfer = pipeline.Transfer(pretrained, train, Transfer(options, strategy, seed), cancellationToken: cancellationToken);
+                // The deployable detector: the library chooses its threshold for the best F1 of the ankle boots on the
+                // validation draw, and the model decides at it in Predict and Report (precision, recall, F1, average precision).
+                var model = Model.Create(transfer.Network, train, provenance: ModelProvenance.FromTransfer(pretrained, transfer, sourceDescription))
+                    .WithDecisionThreshold(validation, RareClassF1);
+                double validationF1 = model.Report(validation).Classification!.Binary!.F1;
                 var d = detectors[strategy];
-                d.Test.Add(network.Report(test, new ReportOptions { Threshold = threshold }).Classification!.Binary!);
+                d.Test.Add(model.Report(test).Classification!.Binary!);
+                d.ValidationF1.Add(validationF1);
                 if (seed == 0)
                 {
-                    detectors[strategy] = d with { Curve = Thin(PrecisionRecallCurve.Compute(testLabels, Scores(network, test)), 300) };
+                    detectors[strategy] = d with { Curve = Thin(PrecisionRecallCurve.Compute(testLabels, Scores(model.Network, test)), 300) };
+                }
+
+                if (chosen is null || validationF1 > chosen.Value.ValidationF1)
+                {
+                    chosen = (model, strategy.ToString(), seed, validationF1);
                 }
             }
         }
@@ -83,9 +93,13 @@ public static class WakeWordExperiment
             testLabels.Count(l => l == 0),
             decision.Strategy.ToString(),
             [.. decision.Reasons.Select(r => r.Text)],
-            [.. options.Strategies.Select(s => new DetectorResult(s.ToString(), detectors[s].Test, detectors[s].Curve))],
+            [.. options.Strategies.Select(s => new DetectorResult(s.ToString(), detectors[s].Test, detectors[s].ValidationF1, detectors[s].Curve))],
+            new ChosenDetector(chosen!.Value.Strategy, chosen.Value.Seed, chosen.Value.Model.DecisionThreshold!.Value, chosen.Value.ValidationF1, chosen.Value.Model),
             clock.Elapsed);
     }
+
+    /// <summary>What the detector is judged on: F1 of class 1, the ankle boots.</summary>
+    public static TransferMetric RareClassF1 { get; } = TransferMetric.F1(positiveClass: 1);
 
     private static TransferOptions Transfer(WakeWordOptions options, TransferStrategy strategy, int seed) => new()
     {

@@ -14,6 +14,7 @@ namespace WakeWord;
 /// <param name="PolicyChoice">What the library's data-size policy would train.</param>
 /// <param name="PolicyReasons">Its reasons.</param>
 /// <param name="Detectors">One per strategy.</param>
+/// <param name="Chosen">The detector with the best validation F1 over strategies and seeds, the one <c>--save</c> writes.</param>
 /// <param name="Elapsed">Wall time.</param>
 public sealed record WakeWordResult(
     string Data,
@@ -29,4 +30,5 @@ public sealed record WakeWordResult(
     string PolicyChoice,
     IReadOnlyList<string> PolicyReasons,
     IReadOnlyList<DetectorResult> Detectors,
+    ChosenDetector Chosen,
     TimeSpan Elapsed);

@@ -1,3 +1,4 @@
+using TransferLearning.Deployment;
 using TransferLearning.Tests.Support;
 
 namespace TransferLearning.Tests.Samples;
@@ -7,11 +8,12 @@ namespace TransferLearning.Tests.Samples;
 public class WakeWordTests
 {
     [SkippableFact]
-    public void Run_Quick_ReportsPrecisionRecallAndF1AtAValidationThresholdAndDrawsTheCurve()
+    public void Run_Quick_ReportsPrecisionRecallAndF1AtTheModelsValidationThresholdAndSavesTheChosenDetector()
     {
         FashionMnistFixture.Require();
 
-        using var run = new SampleRun(WakeWord.Program.Run, "--quick");
+        string saved = Path.Combine(Path.GetTempPath(), "tl-wakeword-" + Guid.NewGuid().ToString("N") + ".safetensors");
+        using var run = new SampleRun(WakeWord.Program.Run, "--quick", "--save", saved);
 
         run.ExitCode.Should().Be(0, run.Output);
         run.Output.Should().Contain("Data: Fashion-MNIST, 60,000 training and 10,000 test images")
@@ -36,6 +38,24 @@ public class WakeWordTests
             test.GetProperty("recall").GetDouble().Should().BeApproximately((double)tp / (tp + fn), 1e-12);
             detector.GetProperty("averagePrecision")[0].GetDouble().Should().Be(test.GetProperty("averagePrecision").GetDouble());
             test.GetProperty("rocAuc").GetDouble().Should().BeInRange(0.5, 1);
+            detector.GetProperty("validationF1")[0].GetDouble().Should().BeInRange(0, 1);
+        }
+
+        // --save writes the detector chosen on validation data as a deployable model that decides at its threshold.
+        try
+        {
+            var chosen = json.RootElement.GetProperty("chosen");
+            var model = Model.Load(saved);
+            model.ClassNames.Should().Equal("not Ankle boot", "Ankle boot");
+            model.DecisionThreshold.Should().Be(chosen.GetProperty("threshold").GetDouble());
+            var detector = detectors.Single(d => d.GetProperty("strategy").GetString() == chosen.GetProperty("strategy").GetString());
+            detector.GetProperty("test")[chosen.GetProperty("seed").GetInt32()].GetProperty("threshold").GetDouble().Should().Be(model.DecisionThreshold);
+            chosen.GetProperty("validationF1").GetDouble().Should().Be(detectors.Max(d => d.GetProperty("validationF1")[0].GetDouble()));
+            model.Provenance!.Decision!.Strategy.ToString().Should().Be(chosen.GetProperty("strategy").GetString());
+        }
+        finally
+        {
+            File.Delete(saved);
         }
     }
 }
