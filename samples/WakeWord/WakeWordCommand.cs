@@ -56,7 +56,7 @@ public sealed class WakeWordCommand(IAnsiConsole console) : Command<WakeWordSett
         console.Write(new Rule($"[bold]Wake word: \"{Markup.Escape(result.DetectedClass)}\" against everything else[/]").LeftJustified());
         console.MarkupLineInterpolated($"Body pretrained on {result.SourceCount:N0} images of the nine other classes ({result.SourceTestAccuracy:P1} test accuracy on them).");
         console.MarkupLineInterpolated($"Detector trained on {result.TrainPositives} positives and {result.TrainNegatives:N0} negatives; threshold chosen for the best F1 on {result.ValidationPositives} + {result.ValidationNegatives:N0} validation examples; scored on {result.TestPositives:N0} + {result.TestNegatives:N0} test images. {result.Elapsed.TotalSeconds:F0} s.");
-        console.MarkupLineInterpolated($"The data-size policy would train [bold]{result.PolicyChoice}[/]:");
+        console.MarkupLineInterpolated($"The data-size policy, told the detector is judged on its ranking of the boots (average precision, which the threshold turns into F1), would train [bold]{result.PolicyChoice}[/]:");
         foreach (string reason in result.PolicyReasons)
         {
             console.MarkupLineInterpolated($"  - {reason}");

@@ -45,9 +45,11 @@ public static class WakeWordExperiment
         int[] testLabels = [.. test.Labels];
         var detectors = options.Strategies.ToDictionary(s => s, _ => (Test: new List<BinaryMetrics>(), ValidationF1: new List<double>(), Curve: (IReadOnlyList<PrecisionRecallPoint>)[]));
 
+        // The policy is told what the detector is judged on: its threshold is chosen afterwards on validation data, so
+        // what a network brings to F1 at that threshold is how it ranks the examples (average precision of the boots).
         Step("the policy");
         var first = trainPool.TakeWithRatio(options.Positives, options.NegativesPerPositive, seed: 100);
-        var decision = pipeline.Decide(pretrained, first, Transfer(options, TransferStrategy.HeadOnly, 0) with { Policy = DataSizePolicy.Default }, cancellationToken);
+        var decision = pipeline.Decide(pretrained, first, Transfer(options, TransferStrategy.HeadOnly, 0) with { Policy = DataSizePolicy.Default, Metric = PolicyMetric }, cancellationToken);
         int validationNegatives = 0;
         (Model Model, string Strategy, int Seed, double ValidationF1)? chosen = null;
         for (int seed = 0; seed < options.Seeds; seed++)
@@ -100,6 +102,9 @@ public static class WakeWordExperiment
 
     /// <summary>What the detector is judged on: F1 of class 1, the ankle boots.</summary>
     public static TransferMetric RareClassF1 { get; } = TransferMetric.F1(positiveClass: 1);
+
+    /// <summary>What the data-size policy is told the detector is judged on: average precision of class 1, the ranking a threshold chosen later turns into F1.</summary>
+    public static TransferMetric PolicyMetric { get; } = TransferMetric.AveragePrecision(positiveClass: 1);
 
     private static TransferOptions Transfer(WakeWordOptions options, TransferStrategy strategy, int seed) => new()
     {

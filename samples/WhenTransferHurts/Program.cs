@@ -1,6 +1,7 @@
 // WhenTransferHurts: the source text's reversed case — 100 source examples and 1,000 target examples. Each
-// target example is worth more than a source example: transfer has nothing to give, and the data-size
-// policy and the advisor say so before anything is trained.
+// target example is worth more than a source example: transfer has little to give. The data-size policy checks the
+// frozen body against training from scratch on held-out parts of the target and trains from scratch; the advisor
+// says transfer is unlikely to help.
 using Spectre.Console;
 using TransferLearning.Samples;
 
@@ -16,5 +17,5 @@ public static class Program
             args,
             console,
             "WhenTransferHurts",
-            "100 source and 1,000 target examples: transfer has nothing to give, and the policy and the advisor say so before anything is trained.");
+            "100 source and 1,000 target examples: transfer has little to give; the policy measures it on held-out data and trains from scratch, and the advisor says so.");
 }
