@@ -54,24 +54,31 @@ internal sealed class Adam : Optimizer
         }
     }
 
-    private protected override void Update(Parameter parameter, ReadOnlySpan<float> gradient, float learningRate, in Regularization regularization)
+    private protected override void BeginUpdate(Parameter parameter)
     {
         // Each parameter counts its own steps, so a parameter unfrozen later starts with fresh bias correction.
         var (m, v, t) = _state[parameter];
-        t++;
-        _state[parameter] = (m, v, t);
+        _state[parameter] = (m, v, t + 1);
+    }
+
+    private protected override void Update(Parameter parameter, int start, int length, float learningRate, in Regularization regularization)
+    {
+        var (moments, squares, t) = _state[parameter];
+        var m = moments.AsSpan(start, length);
+        var v = squares.AsSpan(start, length);
+        var gradient = parameter.Gradient.AsSpan(start, length);
         float b1 = Options.Beta1;
         float b2 = Options.Beta2;
         float c1 = 1f / (1f - MathF.Pow(b1, t));
         float c2 = 1f / (1f - MathF.Pow(b2, t));
         float eps = Options.Epsilon;
-        var w = parameter.Data.AsSpan();
+        var w = parameter.Data.AsSpan(start, length);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
             var gv = MemoryMarshal.Cast<float, Vector<float>>(gradient);
-            var mv = MemoryMarshal.Cast<float, Vector<float>>(m.AsSpan());
-            var vv = MemoryMarshal.Cast<float, Vector<float>>(v.AsSpan());
+            var mv = MemoryMarshal.Cast<float, Vector<float>>(m);
+            var vv = MemoryMarshal.Cast<float, Vector<float>>(v);
             var wv = MemoryMarshal.Cast<float, Vector<float>>(w);
             var vb1 = new Vector<float>(b1);
             var vb2 = new Vector<float>(b2);

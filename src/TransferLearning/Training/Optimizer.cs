@@ -80,12 +80,31 @@ public abstract class Optimizer
                     continue;
                 }
 
-                var regularization = new Regularization(decay, group.AnchorDecay, group.AnchorDecay != 0 ? group.AnchorOf(i) : default);
-                Update(p, p.Gradient, lr, regularization);
+                BeginUpdate(p);
+                if (!TryUpdateInParallel(p, lr, decay, group.AnchorDecay, group.AnchorArray(i)))
+                {
+                    Update(p, 0, p.Length, lr, new Regularization(decay, group.AnchorDecay, group.AnchorDecay != 0 ? group.AnchorOf(i) : default));
+                }
+
                 p.MarkChanged();
             }
         }
     }
+
+    /// <summary>
+    /// Gets or sets the threads an update of a large parameter may use, at least 1 (the trainer sets it from the
+    /// network's backend). Every element's update is independent of the others', so the result is the same to the
+    /// bit on any number of threads. The default is 1.
+    /// </summary>
+    internal int UpdateThreads
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            field = value;
+        }
+    } = 1;
 
     /// <summary>Writes the step count and the per-parameter state (moments, velocities) to a training checkpoint.</summary>
     internal virtual void Save(CheckpointWriter checkpoint) => checkpoint.Metadata.Set("optimizer.steps", StepCount);
@@ -95,11 +114,94 @@ public abstract class Optimizer
     internal virtual void Restore(CheckpointReader checkpoint) => StepCount = checkpoint.Metadata.Integer("optimizer.steps", 0, long.MaxValue);
 
     /// <summary>
-    /// Updates one parameter at learning rate <paramref name="learningRate"/> with the effective gradient
-    /// <c>gradient + regularization.OnWeight·w − regularization.AnchorDecay·w₀</c>, computed in the same
-    /// pass as the update (no extra pass over memory).
+    /// What an update does once per parameter and step, before its elements are updated (perhaps on several
+    /// threads): Adam counts the parameter's steps here.
     /// </summary>
-    private protected abstract void Update(Parameter parameter, ReadOnlySpan<float> gradient, float learningRate, in Regularization regularization);
+    private protected virtual void BeginUpdate(Parameter parameter)
+    {
+    }
+
+    /// <summary>
+    /// Updates elements <paramref name="start"/> to <paramref name="start"/> + <paramref name="length"/> − 1 of one
+    /// parameter at learning rate <paramref name="learningRate"/> with the effective gradient
+    /// <c>gradient + regularization.OnWeight·w − regularization.AnchorDecay·w₀</c>, computed in the same
+    /// pass as the update (no extra pass over memory). <paramref name="regularization"/>'s anchor is that range's.
+    /// Called for disjoint ranges, at once from different threads: it writes only its range.
+    /// </summary>
+    private protected abstract void Update(Parameter parameter, int start, int length, float learningRate, in Regularization regularization);
+
+    // A large parameter's update in parts of this many elements (64 KB: a multiple of any vector's width, so every
+    // part but the last is whole vectors and each element is updated by the same instructions as in one pass).
+    private const int UpdatePartLength = 16384;
+
+    private ParallelUpdate? _parallel;
+
+    /// <summary>
+    /// Updates a parameter of at least two parts on up to <see cref="UpdateThreads"/> threads of the shared pool;
+    /// false (nothing done) when it is smaller, one thread is allowed, or the pool is busy.
+    /// </summary>
+    private bool TryUpdateInParallel(Parameter parameter, float learningRate, float weightDecay, float anchorDecay, float[]? anchor)
+    {
+        int parts = (parameter.Length + UpdatePartLength - 1) / UpdatePartLength;
+        if (UpdateThreads < 2 || parts < 2)
+        {
+            return false;
+        }
+
+        var pool = Compute.GemmWorkerPool.Shared;
+        if (!pool.TryAcquire())
+        {
+            return false;
+        }
+
+        try
+        {
+            _parallel ??= new ParallelUpdate(this);
+            _parallel.Set(parameter, learningRate, weightDecay, anchorDecay, anchor);
+            pool.Run(_parallel, parts, UpdateThreads);
+        }
+        finally
+        {
+            _parallel?.Clear();
+            pool.Release();
+        }
+
+        return true;
+    }
+
+    /// <summary>One parameter's update as parts for the worker pool; reused every step, so nothing is allocated.</summary>
+    private sealed class ParallelUpdate(Optimizer optimizer) : Compute.IParallelWork
+    {
+        private Parameter? _parameter;
+        private float _learningRate;
+        private float _weightDecay;
+        private float _anchorDecay;
+        private float[]? _anchor;
+
+        public void Set(Parameter parameter, float learningRate, float weightDecay, float anchorDecay, float[]? anchor)
+        {
+            _parameter = parameter;
+            _learningRate = learningRate;
+            _weightDecay = weightDecay;
+            _anchorDecay = anchorDecay;
+            _anchor = anchor;
+        }
+
+        public void Clear()
+        {
+            _parameter = null;
+            _anchor = null;
+        }
+
+        public void Execute(int part)
+        {
+            var parameter = _parameter!;
+            int start = part * UpdatePartLength;
+            int length = Math.Min(UpdatePartLength, parameter.Length - start);
+            var anchor = _anchorDecay != 0 ? _anchor.AsSpan(start, length) : default;
+            optimizer.Update(parameter, start, length, _learningRate, new Regularization(_weightDecay, _anchorDecay, anchor));
+        }
+    }
 
     /// <summary>
     /// The regularisation folded into a gradient: <c>g + λ·w + α·(w − w₀) = g + (λ + α)·w − α·w₀</c>.

@@ -53,9 +53,10 @@ internal sealed class Sgd : Optimizer
         }
     }
 
-    private protected override void Update(Parameter parameter, ReadOnlySpan<float> gradient, float learningRate, in Regularization regularization)
+    private protected override void Update(Parameter parameter, int start, int length, float learningRate, in Regularization regularization)
     {
-        var w = parameter.Data.AsSpan();
+        var w = parameter.Data.AsSpan(start, length);
+        ReadOnlySpan<float> gradient = parameter.Gradient.AsSpan(start, length);
         if (Options.Momentum == 0 && regularization.IsNone)
         {
             TensorPrimitives.MultiplyAdd(gradient, -learningRate, w, w);
@@ -66,7 +67,7 @@ internal sealed class Sgd : Optimizer
         // without momentum v = g. g is the effective gradient, regularisation included, and all of it is
         // one fused pass over g, v and w (three times faster here than separate TensorPrimitives passes).
         bool momentum = Options.Momentum != 0;
-        var v = momentum ? _velocity[parameter].AsSpan() : default;
+        var v = momentum ? _velocity[parameter].AsSpan(start, length) : default;
         float mu = Options.Momentum;
         float a = Options.Nesterov ? learningRate * mu : learningRate;
         float b = Options.Nesterov ? learningRate : 0f;

@@ -144,6 +144,9 @@ public sealed partial class Trainer
         groups ??= Options.ParameterGroups?.Invoke(network) ?? DefaultGroups(network);
         EnsureOwnParameters(network, groups);
         var optimizer = Options.Optimizer.Create(groups);
+        // The update of a large parameter runs on the threads the managed products may use (one pass over memory that
+        // the second core halves); a native BLAS keeps its own threads, so the update stays on this one.
+        optimizer.UpdateThreads = network.TrainingBackend is Compute.ManagedComputeBackend managed ? managed.MaxThreads : 1;
         var trainable = groups.SelectMany(g => g.Parameters).Where(p => !p.IsFrozen).Distinct().ToArray();
         if (trainable.Length == 0)
         {
