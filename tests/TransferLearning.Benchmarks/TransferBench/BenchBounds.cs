@@ -15,7 +15,7 @@ public static class BenchBounds
     /// <summary>Auto's mean regret per row may be at most this many points.</summary>
     public const double AutoRowRegret = 0.5;
 
-    /// <summary>No single seed of Default or Auto may fall more than this many points below the best fixed mean.</summary>
+    /// <summary>No single seed of Default or Auto may fall more than this many points below the best fixed strategy of that seed.</summary>
     public const double SeedRegret = 3.0;
 
     /// <summary>Default's mean regret over all rows may be at most this many points.</summary>

@@ -34,7 +34,7 @@ public static class BenchMarkdown
 
         md.Append("- Set-ups: ").Append(string.Join("; ", run.Settings.Setups)).Append('\n');
         md.Append("\nScores are the user's metric on all the target's test examples, mean over the seeds; the best fixed strategy in bold. ")
-          .Append("Regret = best fixed strategy's mean − the column's score, in points (100 × the metric), mean [per seed]. ")
+          .Append("Regret, in points (100 × the metric): the best fixed strategy's mean − the column's mean [per seed: that seed's best fixed strategy − the column on that seed]. ")
           .Append("Picks per seed: S FromScratch, H HeadOnly, L1 LastLayers(1), F FullFineTune, T TwoPhase. ")
           .Append("Default's cost: its decision (`TransferPipeline.Decide`) in seconds and as a multiple of one FromScratch training of the row; ")
           .Append("Auto's: its decision plus the chosen strategy's training, as a multiple of the slowest fixed strategy's training. ")

@@ -6,15 +6,16 @@ namespace TransferLearning.Tests.Benchmarks;
 public class TransferBenchTests
 {
     [Fact]
-    public void Regret_IsBestFixedMeanMinusScore_InPoints_PerSeedAndMean()
+    public void Regret_IsBestFixedMinusScore_InPoints_AgainstTheMeanPerRow_AndTheSeedsOwnBestPerSeed()
     {
-        // Best fixed: HeadOnly, mean 0.80. Default picked S then H: 0.70 and 0.80 → regret 10 and 0 points, mean 5.
+        // Best fixed: HeadOnly, mean 0.80. Default picked S then H: 0.70 and 0.80 → mean regret 5 points.
         var row = Row(size: 10, scratch: [0.70, 0.70], head: [0.78, 0.82], @default: [0.70, 0.80], auto: [0.80, 0.80]);
 
         row.Best.Should().Be("HeadOnly");
-        row.SeedRegretOf(BenchRow.DefaultArm).Should().Equal([10.0, 0.0], (a, b) => Math.Abs(a - b) < 1e-9);
+        // A seed is measured against its own best fixed strategy (HeadOnly: 0.78, then 0.82), the row against the best mean (0.80).
+        row.SeedRegretOf(BenchRow.DefaultArm).Should().Equal([8.0, 2.0], (a, b) => Math.Abs(a - b) < 1e-9);
         row.MeanRegretOf(BenchRow.DefaultArm).Should().BeApproximately(5.0, 1e-9);
-        row.SeedRegretOf("HeadOnly").Should().Equal([2.0, -2.0], (a, b) => Math.Abs(a - b) < 1e-9);
+        row.SeedRegretOf("HeadOnly").Should().Equal([0.0, 0.0], (a, b) => Math.Abs(a - b) < 1e-9);
         row.MeanRegretOf(BenchRow.AutoArm).Should().BeApproximately(0.0, 1e-9);
         row.TransferGain.Should().BeApproximately(10.0, 1e-9);
     }
@@ -104,12 +105,12 @@ public class TransferBenchTests
 
         md.Should().Contain("PARTIAL");
         md.Should().Contain("AMD EPYC test CPU, 2 cores");
-        md.Should().Contain("| 10 | 70 | 2 | 0.700 | **0.800** | 0.600 | 0.600 | 0.600 | 0.750 | 0.800 | S/H | H/H | 5.0 [10.0, 0.0] | 0.0 [0.0, 0.0] | ");
+        md.Should().Contain("| 10 | 70 | 2 | 0.700 | **0.800** | 0.600 | 0.600 | 0.600 | 0.750 | 0.800 | S/H | H/H | 5.0 [8.0, 2.0] | 0.0 [−2.0, 2.0] | ");
         md.Should().Contain("| y? |");
         md.Should().Contain("\n|---" + string.Concat(Enumerable.Repeat("|---", 17)) + "|\n", "the separator has one cell per header cell (18)");
         md.Should().Contain("| **does NOT hold** | 1 | helpful N=10: 5.0 points |");
-        md.Should().Contain("| **all** | | 1 | **5.00** | **0.00** | 10.0 | 0.0 |");
-        md.Should().Contain("Worst single-seed regret: 10.0 points at helpful N=10 seed 0 (Default)");
+        md.Should().Contain("| **all** | | 1 | **5.00** | **0.00** | 8.0 | 2.0 |", "a seed's regret is against that seed's best fixed strategy (0.78, then 0.82)");
+        md.Should().Contain("Worst single-seed regret: 8.0 points at helpful N=10 seed 0 (Default)");
         BenchMarkdown.Format(Run(complete: true, Setup("helpful", row))).Should().NotContain("PARTIAL");
     }
 

@@ -139,6 +139,8 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
         ((Action)(() => _ = new AutoSelectionOptions { FirstRungEpochFraction = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("FirstRungEpochFraction");
         ((Action)(() => _ = new AutoSelectionOptions { Survivors = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Survivors");
         ((Action)(() => _ = new AutoSelectionOptions { MinHeldOutExamples = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MinHeldOutExamples");
+        ((Action)(() => _ = new AutoSelectionOptions { LargeTargetExamplesPerClass = double.PositiveInfinity })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("LargeTargetExamplesPerClass");
+        ((Action)(() => _ = new AutoSelectionOptions { RequiredStandardErrorsAgainstDefault = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("RequiredStandardErrorsAgainstDefault");
         ((Action)(() => _ = new AdvisorOptions { ProbeFolds = 1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ProbeFolds");
         ((Action)(() => _ = new AdvisorOptions { Permutations = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Permutations");
         ((Action)(() => _ = new AdvisorOptions { ConfidenceLevel = 1 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ConfidenceLevel");
@@ -168,6 +170,8 @@ public class TransferBadInputTests(SmallTransfer fixture) : IClassFixture<SmallT
         auto.FirstRungEpochFraction.Should().Be(0.25);
         auto.Survivors.Should().Be(1);
         auto.MinHeldOutExamples.Should().Be(100);
+        auto.LargeTargetExamplesPerClass.Should().Be(100);
+        auto.RequiredStandardErrorsAgainstDefault.Should().Be(2);
         auto.Progress.Should().BeNull();
         auto.RequiredStandardErrors.Should().Be(0.5);
         DataSizePolicy.Default.RequiredStandardErrors.Should().Be(0.5);

@@ -190,16 +190,16 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
     }
 
     [Fact]
-    public void Transfer_AutoWithFromScratchAlone_ProgressEndsAtItsTotal()
+    public void Transfer_AutoWithOneCandidateBesidesDefaultsOwn_ProgressEndsAtItsTotal()
     {
         var reports = new List<AutoSelectionProgress>();
-        var auto = new AutoSelectionOptions { Folds = 3, Candidates = [TransferStrategy.FromScratch], Progress = new SynchronousProgress<AutoSelectionProgress>(reports.Add) };
+        var auto = new AutoSelectionOptions { Folds = 3, Candidates = [TransferStrategy.FromScratch, TransferStrategy.FullFineTune], Progress = new SynchronousProgress<AutoSelectionProgress>(reports.Add) };
         var options = SmallTransfer.Options(TransferStrategy.HeadOnly) with { Policy = TransferPolicy.Auto(auto) };
 
         _pipeline.Transfer(fixture.Pretrained, fixture.Tasks.Target, options);
 
         reports.Select(r => r.Completed).Should().Equal(1, 2);
-        reports.Should().OnlyContain(r => r.Total == 2, "one rung-0 run and FromScratch's rung-1 run, no survivors to wait for");
+        reports.Should().OnlyContain(r => r.Total == 2 && r.Strategy == TransferStrategy.FullFineTune, "Default measured FromScratch against its rule's HeadOnly on the same parts; FullFineTune's rung 0 and rung 1 are left");
     }
 
     [Fact]
@@ -218,19 +218,25 @@ public class TransferPipelineTests(SmallTransfer fixture) : IClassFixture<SmallT
         candidates.Select(c => c.Strategy.ToString()).Should().Equal("FromScratch", "HeadOnly", "LastLayers(1)", "FullFineTune", "TwoPhase");
         candidates.Should().OnlyContain(c => c.Metric == "Accuracy" && c.Score >= 0 && c.Score <= 1 && c.BalancedAccuracy >= 0 && c.BalancedAccuracy <= 1 && c.SquaredError == null && c.Elapsed > TimeSpan.Zero);
         TimeSpan.FromTicks(candidates.Sum(c => c.Elapsed.Ticks)).Should().BeLessThan(wall, "each candidate's time is its own, counted once, within the call");
-        candidates.Where(c => c.Epochs == 3).Select(c => c.Strategy).Should().Contain([TransferStrategy.FromScratch, TransferStrategy.HeadOnly, TransferStrategy.LastLayers(1)], "FromScratch and the frozen candidates (on cached features) train the full 3 epochs");
+        candidates.Where(c => c.Epochs == 3).Select(c => c.Strategy).Should().Contain([TransferStrategy.FromScratch, TransferStrategy.HeadOnly, TransferStrategy.LastLayers(1)], "FromScratch (in Default's cross-validation) and the frozen candidates (on cached features) train the full 3 epochs");
         candidates.Count(c => c.Epochs == 3).Should().Be(4, "so does one survivor of FullFineTune and TwoPhase; the other stops after the first rung");
         candidates.Select(c => c.Strategy).Should().Contain(result.Strategy);
         var reasons = result.Decision.Reasons;
-        reasons[1].Should().BeEquivalentTo(new { Code = DecisionReasonCode.CandidatesMeasured, Value = 100.0 }, "each of the 3 parts holds out about 34 of the 100 examples, fewer than the 100 asked for, so the survivors are scored on all 3");
-        reasons.Skip(2).Take(5).Should().BeEquivalentTo(
+        // Default on Auto's 3 parts (its own cross-validation has 5).
+        var byDefault = _pipeline.Decide(fixture.Pretrained, fixture.Tasks.Target, options with { Policy = new DataSizePolicy { EvidenceFolds = 3 } });
+        reasons.First(r => r.Code == DecisionReasonCode.CandidatesMeasured).Should().BeEquivalentTo(new { byDefault.Strategy }, "Default decides first, and its choice is the baseline");
+        reasons.Should().ContainInOrder(byDefault.Reasons, "its reasons come with it");
+        int scored = reasons.ToList().FindIndex(r => r.Code == DecisionReasonCode.CandidateScored);
+        reasons[scored - 1].Should().BeEquivalentTo(new { Code = DecisionReasonCode.CandidatesMeasured, Value = 100.0 }, "each of the 3 parts holds out about 34 of the 100 examples, fewer than the 100 asked for, so the frozen candidates are scored on all 3");
+        reasons.Skip(scored).Take(5).Should().BeEquivalentTo(
             candidates.Select(c => new { Code = DecisionReasonCode.CandidateScored, c.Strategy, Value = (double?)c.Score }), o => o.WithStrictOrdering());
         reasons.Single(r => r.Code == DecisionReasonCode.Chosen).Should().BeEquivalentTo(new { result.Strategy, Value = 100.0 });
         Weights.Same(before, Pretrained).Should().BeTrue();
-        reports.Select(r => r.Completed).Should().Equal(1, 2, 3, 4, 5, 6, 7);
-        reports.Should().OnlyContain(r => r.Total == 7);
-        reports.Take(2).Select(r => r.Strategy).Should().Equal(TransferStrategy.HeadOnly, TransferStrategy.LastLayers(1));
-        reports[2].Stage.Should().StartWith("rung 0");
+        byDefault.Reasons.Should().Contain(r => r.Code == DecisionReasonCode.LittleTargetData && r.Strategy == TransferStrategy.HeadOnly, "the rule says HeadOnly at 20 per class, so Default measured it against FromScratch");
+        reports.Select(r => r.Completed).Should().Equal(1, 2, 3, 4);
+        reports.Should().OnlyContain(r => r.Total == 4, "LastLayers(1), the frozen candidate Default did not measure, FullFineTune's and TwoPhase's rung 0, and one survivor's rung 1");
+        reports[0].Strategy.Should().Be(TransferStrategy.LastLayers(1));
+        reports[1].Stage.Should().StartWith("rung 0");
         reports[^1].Stage.Should().StartWith("rung 1");
     }
 

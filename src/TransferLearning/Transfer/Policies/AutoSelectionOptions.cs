@@ -34,7 +34,8 @@ public sealed record AutoSelectionOptions
 
     /// <summary>
     /// Gets the number of stratified parts the target is cut into; one part is held out (more for small
-    /// targets, see <see cref="MinHeldOutExamples"/>) and the candidates train on the rest. From 2; at most
+    /// targets, see <see cref="MinHeldOutExamples"/>) and the candidates train on the rest; a large target
+    /// (<see cref="LargeTargetExamplesPerClass"/>) is cut into three instead. From 2; at most
     /// the number of target examples. The default is 5 (a fifth held out).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to less than 2.</exception>
@@ -97,6 +98,41 @@ public sealed record AutoSelectionOptions
             field = value;
         }
     } = 100;
+
+    /// <summary>
+    /// Gets the examples in the smallest class (a regression target: a tenth of its examples) from which a target is
+    /// large: the candidates then train on one stratified third of it, for the epochs of the final training, and are
+    /// scored on the other two thirds (a third of the cost of training on the rest of <see cref="Folds"/> parts; the
+    /// score on two thirds is less noisy). Below it the parts of <see cref="Folds"/> and <see cref="MinHeldOutExamples"/>
+    /// hold. Finite and ≥ 0. The default is 100, where <see cref="DataSizePolicy.Default"/> makes the same switch.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
+    public double LargeTargetExamplesPerClass
+    {
+        get;
+        init
+        {
+            Guard.NonNegative(value, nameof(LargeTargetExamplesPerClass));
+            field = value;
+        }
+    } = 100;
+
+    /// <summary>
+    /// Gets how sure the measurement must be, on a large target (<see cref="LargeTargetExamplesPerClass"/>), before
+    /// another candidate replaces <see cref="DataSizePolicy.Default"/>'s choice, the baseline there: it must beat it by
+    /// more than this many paired-bootstrap standard errors (as <see cref="RequiredStandardErrors"/>). Finite and ≥ 0.
+    /// The default is 2: Default's choice is itself measured on the same parts.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
+    public double RequiredStandardErrorsAgainstDefault
+    {
+        get;
+        init
+        {
+            Guard.NonNegative(value, nameof(RequiredStandardErrorsAgainstDefault));
+            field = value;
+        }
+    } = 2;
 
     /// <summary>Gets where Auto reports each candidate it has measured, or <see langword="null"/> (the default) for nowhere.</summary>
     public IProgress<AutoSelectionProgress>? Progress { get; init; }

@@ -10,7 +10,14 @@ public sealed partial class DataSizePolicy
     /// measures the rule's transfer strategy against the strategy that trains everything on held-out parts of the
     /// target (<see cref="HeldOutEvidence"/>), keeping the rule's choice unless the evidence says otherwise.
     /// </summary>
-    internal override TransferDecision Choose(TransferContext context)
+    internal override TransferDecision Choose(TransferContext context) => Choose(context, null);
+
+    /// <summary>
+    /// <see cref="Choose(TransferContext)"/>, measuring on <paramref name="shared"/> where it is the kind of plan this policy
+    /// would make (parts that train on one fold for a large target, on the rest for a small one; its folds, not
+    /// <see cref="EvidenceFolds"/>), so that what it measures serves the caller too (Auto).
+    /// </summary>
+    internal TransferDecision Choose(TransferContext context, HeldOutEvidence? shared)
     {
         var situation = context.Situation;
         var prior = Decide(situation);
@@ -27,7 +34,9 @@ public sealed partial class DataSizePolicy
             ? TransferStrategy.FullFineTune
             : TransferStrategy.FromScratch;
         // A large target: train on one third, score on two (a third of the baseline's cost; the held-out part scores with less noise).
-        var evidence = small ? HeldOutEvidence.Plan(context, EvidenceFolds) : HeldOutEvidence.Plan(context, 3, trainOnOneFold: true);
+        var evidence = small
+            ? shared is { TrainsOnOneFold: false } ? shared : HeldOutEvidence.Plan(context, EvidenceFolds)
+            : shared is { TrainsOnOneFold: true } ? shared : HeldOutEvidence.Plan(context, 3, trainOnOneFold: true);
         int folds = small ? evidence.Folds : 1;
         var metric = context.Metric;
         var extraReasons = new List<DecisionReason>();

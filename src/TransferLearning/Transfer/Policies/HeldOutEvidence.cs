@@ -54,6 +54,9 @@ internal sealed class HeldOutEvidence
     /// <summary>Gets the number of folds the target was dealt into.</summary>
     public int Folds { get; }
 
+    /// <summary>Gets whether a part trains on one fold and holds out the others (see <see cref="Plan"/>).</summary>
+    public bool TrainsOnOneFold => _trainOnOneFold;
+
     /// <summary>Deals the target into <paramref name="folds"/> stratified folds (fewer when the target is smaller), from the transfer's one seed.</summary>
     /// <param name="context">The transfer: its target and seed.</param>
     /// <param name="folds">The folds to deal the target into.</param>

@@ -22,9 +22,11 @@ public abstract class TransferPolicy
     }
 
     /// <summary>
-    /// Measures instead of guessing: holds out stratified parts of the target's training data, trains
-    /// every candidate (<see cref="TransferStrategy.FromScratch"/> included) with the same budget, and
-    /// picks the best on the held-out parts — the guard against negative transfer.
+    /// Measures every candidate: holds out stratified parts of the target's training data, lets
+    /// <see cref="DataSizePolicy.Default"/> decide on them first, then trains every other candidate
+    /// (<see cref="TransferStrategy.FromScratch"/> included) with the same budget and replaces Default's choice
+    /// only with one that beats it on the held-out parts beyond the noise
+    /// (<see cref="AutoSelectionOptions.RequiredStandardErrorsAgainstDefault"/>).
     /// </summary>
     /// <param name="options">The candidates and the hold-out; <see langword="null"/> for the defaults.</param>
     /// <returns>The policy.</returns>
