@@ -238,7 +238,8 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
             double needed = required * se;
             bool withinNoise = gain <= needed;
             string text = Invariant.F($"{candidates[best]} beat {candidates[baseline]} by {gain * show:+0.0#;-0.0#} {points} of {metric.Name} on {evidence.HeldOutCount(candidates[best], candidates[baseline]):N0} held-out examples, ")
-                + (withinNoise ? Invariant.F($"within the noise ({required:G3} × paired bootstrap standard error {se * show:0.0#}).") : Invariant.F($"more than {required:G3} × its paired bootstrap standard error ({se * show:0.0#})."));
+                + Invariant.F($"paired bootstrap standard error {se * show:0.0#}, so {required:G3} × it = {needed * show:0.0#} is needed: ")
+                + (withinNoise ? "within the noise." : "beyond the noise.");
             // Against FromScratch, a tie on the metric is broken by the smoother probability of the true class. Not
             // against Default's choice: that favours the candidates that train more layers (more confident, not more
             // often right: TransferBench's ceiling rows lost 0.4 points to it), and Default has broken its own ties.
