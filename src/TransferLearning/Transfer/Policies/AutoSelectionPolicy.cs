@@ -225,11 +225,13 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
             Text = diverged.TryGetValue(c, out var e) ? Invariant.F($"{s.Strategy}: training diverged, so it is out ({e.Message})") : s.ToString(),
         }));
 
-        // Against Default's choice, each on the parts both were scored on; against FromScratch (every finalist on the same parts), the best score.
-        int best = prior is null
-            ? finalists.MaxBy(c => evidence.Score(candidates[c], metric))
-            : finalists.MaxBy(c => c == baseline ? 0 : evidence.Score(candidates[c], metric, candidates[baseline]) - evidence.Score(candidates[baseline], metric, candidates[c]));
-        if (best != baseline && !diverged.ContainsKey(baseline) && finalists.Contains(baseline))
+        // Against Default's choice, each on the parts both were scored on; against FromScratch (every finalist on the same
+        // parts), or where the baseline's training diverged (no baseline to beat), the best score.
+        bool hasBaseline = finalists.Contains(baseline);
+        int best = prior is not null && hasBaseline
+            ? finalists.MaxBy(c => c == baseline ? 0 : evidence.Score(candidates[c], metric, candidates[baseline]) - evidence.Score(candidates[baseline], metric, candidates[c]))
+            : finalists.MaxBy(c => evidence.Score(candidates[c], metric));
+        if (best != baseline && hasBaseline)
         {
             var (gain, se) = evidence.Compare(candidates[best], candidates[baseline], metric, context.Options.Seed);
             double show = target.IsClassification ? 100 : 1;
@@ -264,11 +266,6 @@ internal sealed class AutoSelectionPolicy(AutoSelectionOptions options) : Transf
                 Text = text,
             });
             best = withinNoise ? baseline : best;
-        }
-        else if (!finalists.Contains(baseline))
-        {
-            // The baseline diverged: the best of the rest, as measured.
-            best = finalists.MaxBy(c => evidence.Score(candidates[c], metric));
         }
 
         reasons.Add(new()

@@ -27,6 +27,24 @@ public class DivergingCandidateTests(LatentPretrained fixture) : IClassFixture<L
     }
 
     [Fact]
+    public void Auto_DefaultsChoiceDivergesInAutosOwnTraining_TheBestOfTheRestIsChosen()
+    {
+        // 1,000 per class and a source of 10⁷: the rule says FullFineTune without measuring it, so Auto trains Default's
+        // choice itself, and it diverges there. The choice falls to the best of the candidates that trained.
+        var target = LatentPretrained.Tasks(1000, related: true).Target;
+        var pretrained = fixture.Network with { SourceExampleCount = 10_000_000 };
+        var auto = new AutoSelectionOptions { Candidates = [TransferStrategy.FromScratch, TransferStrategy.HeadOnly, TransferStrategy.FullFineTune] };
+
+        var decision = new TransferPipeline().Decide(pretrained, target, Exploding with { Policy = TransferPolicy.Auto(auto) });
+
+        decision.Reasons.Should().Contain(r => r.Code == DecisionReasonCode.CandidatesMeasured && r.Strategy == TransferStrategy.FullFineTune, "Default's choice is the baseline ({0})", decision);
+        decision.Candidates.Single(c => c.Strategy == TransferStrategy.FullFineTune).Score.Should().Be(double.NaN);
+        var trained = decision.Candidates.Where(c => double.IsFinite(c.Score)).ToList();
+        trained.Should().NotBeEmpty();
+        decision.Strategy.Should().Be(trained.MaxBy(c => c.Score)!.Strategy, decision.ToString());
+    }
+
+    [Fact]
     public void Default_OneSideDiverges_ChoosesTheOneThatTrained()
     {
         // 1,500 examples against 10,000 source ones: the ratio says FromScratch, and the transfer the rule would otherwise
