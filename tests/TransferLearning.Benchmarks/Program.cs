@@ -8,6 +8,7 @@ namespace TransferLearning.Benchmarks;
 // table of medians and written as JSON, in well under two minutes.
 // With `scale [--quick] [--rows N] [--dir DIR] [--keep]`: issue 21's W6, pretraining from an N × 784 uint8 .npy file (Workloads/ScaleBenchmark.cs).
 // With `probe-kernels [images]`: the inference kernels one by one (Workloads/KernelProbe.cs); `images`: only the sparse products on Fashion-MNIST's test images.
+// With `probe-bf16 [--rounds N] [--products] [--accuracy EPOCHS]`: the bfloat16 mode against float32 (Workloads/BFloat16Probe.cs).
 // With `transferbench [--quick] [--out DIR] [--setup NAME]...`: issue 18's suite of transfer decisions (TransferBench/).
 public static class Program
 {
@@ -36,6 +37,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "probe-kernels")
         {
             return Workloads.KernelProbe.Run(imagesOnly: args.Length > 1 && args[1] == "images");
+        }
+
+        if (args.Length > 0 && args[0] == "probe-bf16")
+        {
+            return Workloads.BFloat16Probe.Run(args.AsSpan(1));
         }
 
         if (args.Length > 0 && args[0] == "probe-pool")

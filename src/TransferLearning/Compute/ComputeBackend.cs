@@ -44,6 +44,39 @@ public abstract class ComputeBackend
     public static ComputeBackend Default => LazyLoadedDefault();
 
     /// <summary>
+    /// Gets whether <see cref="ManagedBFloat16"/> can run here: an x64 CPU with AVX512_BF16 (AMD Zen 4 and later, Intel
+    /// Cooper Lake, Sapphire Rapids and later) with AVX-512 enabled for .NET, on Linux or Windows.
+    /// </summary>
+    public static bool IsBFloat16Supported => ManagedComputeBackend.IsSupported(GemmKernelKind.Avx512Bf16);
+
+    /// <summary>
+    /// Gets the managed backend in bfloat16 mode: every matrix product of training (the forward pass, <c>dA[l-1] =
+    /// W[l]ᵀ·dZ[l]</c> and <c>dW[l] = dZ[l]·A[l-1]ᵀ / m</c>) rounds both factors to bfloat16 (8 bits of mantissa, ties to
+    /// even) and sums their products in float32, at about twice the float32 multiply-add rate (VDPBF16PS).
+    /// </summary>
+    /// <returns>The bfloat16 backend, one per process.</returns>
+    /// <remarks>
+    /// <para>
+    /// Only the products change: weights, gradients, optimiser state, activations and losses stay float32 (the
+    /// "master weights"), each product of two bfloat16 values is exact in float32, and a sum of <c>k</c> terms is
+    /// float32 with a relative error of about <c>k · 2⁻²⁴</c> beyond the rounding of its factors (about 2⁻⁹ each).
+    /// Predictions (<c>Predict</c>, <c>Evaluate</c>, feature caches) run the float32 kernels, and the first layer
+    /// does not skip zero inputs in this mode.
+    /// </para>
+    /// <para>
+    /// .NET 10 has no intrinsic for AVX512_BF16, so the micro-kernel is machine code (assembled from
+    /// <c>Compute/Bf16/Bf16MicroKernel.S</c>) that is copied once into a read-and-execute page of the process.
+    /// Results are reproducible: the same seed gives the same weights on the same CPU and thread count, as in float32.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="PlatformNotSupportedException">
+    /// The CPU lacks AVX512_BF16, AVX-512 is disabled (<c>DOTNET_EnableAVX512F=0</c>), the process is not x64, the OS is
+    /// neither Linux nor Windows, or the OS refused an executable page; the message says which. Check
+    /// <see cref="IsBFloat16Supported"/> first, or use <see cref="Managed"/>.
+    /// </exception>
+    public static ComputeBackend ManagedBFloat16() => ManagedComputeBackend.BFloat16;
+
+    /// <summary>
     /// Tries to load a system BLAS library that exports <c>cblas_sgemm</c>.
     /// </summary>
     /// <param name="libraryName">

@@ -132,15 +132,34 @@ internal static unsafe class GemmDriver<TK>
                         TK.Run(kc, aPanel, bPanel, tile, mr, 1f, 0f);
                     }
 
-                    MergeTile(tile, mr, nrows, ncols, cTile, rowStride, colStride, alpha, beta);
+                    GemmTile.Merge(tile, mr, nrows, ncols, cTile, rowStride, colStride, alpha, beta);
                 }
             }
         }
     }
 
+    /// <summary>The packed-A and packed-B floats that any block of <paramref name="p"/> needs at most.</summary>
+    public static (int A, int B) BufferFloats(in GemmProblem p)
+    {
+        int kcStep = KcStep(p.K);
+        return (Math.Min(RoundUp(McMax, TK.Mr), RoundUp(p.M, TK.Mr)) * kcStep,
+                Math.Min(RoundUp(NcMax, TK.Nr), RoundUp(p.N, TK.Nr)) * kcStep);
+    }
+
+    /// <summary>The number of terms of each partial sum (the last may have fewer) that a product of depth <paramref name="k"/> adds to C.</summary>
+    public static int KcStep(int k) => CeilDiv(k, CeilDiv(k, KcMax));
+
+    private static int CeilDiv(int x, int y) => (x + y - 1) / y;
+
+    private static int RoundUp(int x, int multiple) => CeilDiv(x, multiple) * multiple;
+}
+
+// The edge of a product: a micro-tile computed into a local buffer, merged into the valid part of C.
+internal static unsafe class GemmTile
+{
     // C[i, j] ← alpha·tile[i, j] + beta·C[i, j] (beta = 0: C not read) for the valid part of a tile.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MergeTile(
+    public static void Merge(
         float* tile, int mr, int rows, int cols, float* c, nint rowStride, nint colStride, float alpha, float beta)
     {
         for (int j = 0; j < cols; j++)
@@ -163,19 +182,4 @@ internal static unsafe class GemmDriver<TK>
             }
         }
     }
-
-    /// <summary>The packed-A and packed-B floats that any block of <paramref name="p"/> needs at most.</summary>
-    public static (int A, int B) BufferFloats(in GemmProblem p)
-    {
-        int kcStep = KcStep(p.K);
-        return (Math.Min(RoundUp(McMax, TK.Mr), RoundUp(p.M, TK.Mr)) * kcStep,
-                Math.Min(RoundUp(NcMax, TK.Nr), RoundUp(p.N, TK.Nr)) * kcStep);
-    }
-
-    /// <summary>The number of terms of each partial sum (the last may have fewer) that a product of depth <paramref name="k"/> adds to C.</summary>
-    public static int KcStep(int k) => CeilDiv(k, CeilDiv(k, KcMax));
-
-    private static int CeilDiv(int x, int y) => (x + y - 1) / y;
-
-    private static int RoundUp(int x, int multiple) => CeilDiv(x, multiple) * multiple;
 }

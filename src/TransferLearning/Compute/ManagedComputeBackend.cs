@@ -1,3 +1,5 @@
+using TransferLearning.Compute.Bf16;
+
 namespace TransferLearning.Compute;
 
 // The pure .NET GEMM: packed, cache-blocked, register-blocked SIMD micro-kernels (AVX-512, AVX2 + FMA, or
@@ -6,6 +8,9 @@ namespace TransferLearning.Compute;
 internal sealed unsafe class ManagedComputeBackend : ComputeBackend
 {
     public static readonly ManagedComputeBackend Instance = new(BestKernel(), Environment.ProcessorCount);
+
+    private static readonly Lazy<ManagedComputeBackend> LazyBFloat16 =
+        new(() => new ManagedComputeBackend(GemmKernelKind.Avx512Bf16, Environment.ProcessorCount), LazyThreadSafetyMode.ExecutionAndPublication);
 
     // Below this many multiply-adds a product runs on the calling thread only.
     private const long ParallelThreshold = 1L << 17;
@@ -17,6 +22,11 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
 
     internal ManagedComputeBackend(GemmKernelKind kernel, int maxThreads)
     {
+        if (kernel == GemmKernelKind.Avx512Bf16 && Bf16MicroKernel.Unsupported is { } reason)
+        {
+            throw new PlatformNotSupportedException(BFloat16UnsupportedMessage(reason));
+        }
+
         if (!IsSupported(kernel))
         {
             throw new PlatformNotSupportedException($"The {kernel} GEMM kernel is not supported on this machine.");
@@ -28,6 +38,7 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
         int threads = Math.Min(maxThreads, Environment.ProcessorCount);
         string isa = kernel switch
         {
+            GemmKernelKind.Avx512Bf16 => "AVX-512 BF16",
             GemmKernelKind.Avx512 => "AVX-512",
             GemmKernelKind.Avx2 => "AVX2",
             _ => "scalar",
@@ -37,12 +48,24 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
 
     public override string Name { get; }
 
-    internal GemmKernelKind Kernel => _kernel;
+    // The bfloat16 backend (throws PlatformNotSupportedException where it cannot run).
+    internal static ManagedComputeBackend BFloat16 => LazyBFloat16.Value;
+
+    // The float32 kernel of this backend's predictions (and of its zero-skipping products): the bfloat16 backend
+    // multiplies in bfloat16 only where it trains.
+    internal GemmKernelKind Kernel => _kernel == GemmKernelKind.Avx512Bf16 ? GemmKernelKind.Avx512 : _kernel;
+
+    // Whether the training products round their factors to bfloat16.
+    internal bool IsBFloat16 => _kernel == GemmKernelKind.Avx512Bf16;
 
     internal int MaxThreads => _maxThreads;
 
+    internal static string BFloat16UnsupportedMessage(string reason) =>
+        $"bfloat16 training products need an x64 CPU with AVX512_BF16 (AMD Zen 4 or later; Intel Cooper Lake, Sapphire Rapids or later) with AVX-512 enabled, on Linux or Windows; here {reason}. Check ComputeBackend.IsBFloat16Supported first, or train with ComputeBackend.Managed (float32).";
+
     internal static bool IsSupported(GemmKernelKind kernel) => kernel switch
     {
+        GemmKernelKind.Avx512Bf16 => Bf16MicroKernel.IsSupported,
         GemmKernelKind.Avx512 => Avx512MicroKernel.IsSupported,
         GemmKernelKind.Avx2 => Avx2MicroKernel.IsSupported,
         _ => true,
@@ -109,6 +132,9 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
     {
         switch (kernel)
         {
+            case GemmKernelKind.Avx512Bf16:
+                Bf16GemmDriver.Run(problem, i0, i1, j0, j1, buffers);
+                break;
             case GemmKernelKind.Avx512:
                 GemmDriver<Avx512MicroKernel>.Run(problem, i0, i1, j0, j1, buffers);
                 break;
@@ -123,6 +149,7 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
 
     internal static (int A, int B) BufferFloats(GemmKernelKind kernel, in GemmProblem problem) => kernel switch
     {
+        GemmKernelKind.Avx512Bf16 => Bf16GemmDriver.BufferFloats(problem),
         GemmKernelKind.Avx512 => GemmDriver<Avx512MicroKernel>.BufferFloats(problem),
         GemmKernelKind.Avx2 => GemmDriver<Avx2MicroKernel>.BufferFloats(problem),
         _ => GemmDriver<ScalarMicroKernel>.BufferFloats(problem),
@@ -130,6 +157,7 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
 
     internal static (int Mr, int Nr) TileOf(GemmKernelKind kernel) => kernel switch
     {
+        GemmKernelKind.Avx512Bf16 => (Bf16MicroKernel.Mr, Bf16MicroKernel.Nr),
         GemmKernelKind.Avx512 => (Avx512MicroKernel.Mr, Avx512MicroKernel.Nr),
         GemmKernelKind.Avx2 => (Avx2MicroKernel.Mr, Avx2MicroKernel.Nr),
         _ => (ScalarMicroKernel.Mr, ScalarMicroKernel.Nr),

@@ -22,12 +22,18 @@ public class TrainingBenchmarks
     [ParamsSource(nameof(BackendNames))]
     public string Backend { get; set; } = "Managed";
 
-    public static IEnumerable<string> BackendNames() => TrainingWorkloadData.Backends().Select(b => b == ComputeBackend.Managed ? "Managed" : "NativeBlas");
+    public static IEnumerable<string> BackendNames() => TrainingWorkloadData.Backends().Select(
+        b => b == ComputeBackend.Managed ? "Managed" : b.Name.StartsWith("Managed", StringComparison.Ordinal) ? "ManagedBFloat16" : "NativeBlas");
 
     [GlobalSetup]
     public void Setup()
     {
-        var backend = Backend == "Managed" ? ComputeBackend.Managed : ComputeBackend.NativeBlas();
+        var backend = Backend switch
+        {
+            "Managed" => ComputeBackend.Managed,
+            "ManagedBFloat16" => ComputeBackend.ManagedBFloat16(),
+            _ => ComputeBackend.NativeBlas(),
+        };
         _w1 = TrainingWorkloadData.Mlp(backend);
         _w2 = TrainingWorkloadData.FrozenBodyMlp(backend);
         _features = new float[256 * TrainingWorkloadData.TrainCount];

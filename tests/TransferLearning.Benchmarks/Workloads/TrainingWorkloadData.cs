@@ -39,6 +39,11 @@ public static class TrainingWorkloadData
     public static IReadOnlyList<ComputeBackend> Backends()
     {
         var list = new List<ComputeBackend> { ComputeBackend.Managed };
+        if (ComputeBackend.IsBFloat16Supported)
+        {
+            list.Add(ComputeBackend.ManagedBFloat16());
+        }
+
         if (ComputeBackend.TryLoadNativeBlas(null, out var native))
         {
             list.Add(native!);

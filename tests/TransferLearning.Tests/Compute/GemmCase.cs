@@ -17,13 +17,13 @@ internal sealed class GemmCase
 
     private GemmCase(
         bool transposeA, bool transposeB, int m, int n, int k, float alpha, float beta,
-        float[] a, int lda, float[] b, int ldb, float[] c0, int ldc, int valueSeed)
+        float[] a, int lda, float[] b, int ldb, float[] c0, int ldc, int valueSeed, bool bfloat16)
     {
         (TransposeA, TransposeB, M, N, K, Alpha, Beta) = (transposeA, transposeB, m, n, k, alpha, beta);
         (_a, Lda, _b, Ldb, _c0, Ldc) = (a, lda, b, ldb, c0, ldc);
         _expected = new double[m * n];
         _magnitude = new double[m * n];
-        Product product = Product.Of(m, n, k, valueSeed);
+        Product product = Product.Of(m, n, k, valueSeed, bfloat16);
         for (int j = 0; j < n; j++)
         {
             for (int i = 0; i < m; i++)
@@ -56,15 +56,16 @@ internal sealed class GemmCase
     public int Ldc { get; }
 
     // op(A) and op(B) hold the same values for every transpose and padding with the same seed (drawn by
-    // logical index), so that one double-precision product serves them all.
+    // logical index), so that one double-precision product serves them all. With bfloat16, the reference multiplies
+    // op(A) and op(B) rounded to bfloat16 (what ComputeBackend.ManagedBFloat16() multiplies); the operands stay float32.
     public static GemmCase Random(
-        bool transposeA, bool transposeB, int m, int n, int k, float alpha, float beta, int pad, int seed)
+        bool transposeA, bool transposeB, int m, int n, int k, float alpha, float beta, int pad, int seed, bool bfloat16 = false)
     {
         int aRows = transposeA ? k : m, aCols = transposeA ? m : k;
         int bRows = transposeB ? n : k, bCols = transposeB ? k : n;
         int lda = aRows + pad, ldb = bRows + pad, ldc = m + pad;
         int valueSeed = (m * 7919) + (n * 104729) + k;
-        Product product = Product.Of(m, n, k, valueSeed);
+        Product product = Product.Of(m, n, k, valueSeed, bfloat16: false);
 
         // Exactly the length the shape needs: the last column carries no padding.
         float[] a = new float[Length(aRows, aCols, lda)];
@@ -93,7 +94,7 @@ internal sealed class GemmCase
             }
         }
 
-        return new GemmCase(transposeA, transposeB, m, n, k, alpha, beta, a, lda, b, ldb, c, ldc, valueSeed);
+        return new GemmCase(transposeA, transposeB, m, n, k, alpha, beta, a, lda, b, ldb, c, ldc, valueSeed, bfloat16);
     }
 
     // The sum of |terms| behind element i of C (column-major m × n): the scale of its rounding error.
@@ -163,9 +164,9 @@ internal sealed class GemmCase
     // in double precision (column-major m × n); computed once per shape and seed.
     private sealed class Product
     {
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, int, int), Product> Cache = new();
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, int, int, bool), Product> Cache = new();
 
-        private Product(int m, int n, int k, int seed)
+        private Product(int m, int n, int k, int seed, bool bfloat16)
         {
             var random = new Random(seed);
             A = new float[m * k];
@@ -191,7 +192,9 @@ internal sealed class GemmCase
                     double sum = 0, size = 0;
                     for (int p = 0; p < row.Length; p++)
                     {
-                        double term = (double)row[p] * column[p];
+                        double term = bfloat16
+                            ? (double)RoundToBFloat16(row[p]) * RoundToBFloat16(column[p])
+                            : (double)row[p] * column[p];
                         sum += term;
                         size += Math.Abs(term);
                     }
@@ -210,7 +213,10 @@ internal sealed class GemmCase
 
         public double[] Size { get; }
 
-        public static Product Of(int m, int n, int k, int seed) =>
-            Cache.GetOrAdd((m, n, k, seed), key => new Product(key.Item1, key.Item2, key.Item3, key.Item4));
+        public static Product Of(int m, int n, int k, int seed, bool bfloat16) =>
+            Cache.GetOrAdd((m, n, k, seed, bfloat16), key => new Product(key.Item1, key.Item2, key.Item3, key.Item4, key.Item5));
+
+        private static float RoundToBFloat16(float x) =>
+            TransferLearning.Compute.Bf16.Bf16Packing.ToSingle(TransferLearning.Compute.Bf16.Bf16Packing.ToBFloat16(x));
     }
 }

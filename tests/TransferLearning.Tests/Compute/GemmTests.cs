@@ -100,7 +100,7 @@ public class GemmTests
             var (m, n, k, ta, tb) = ((int)c[0], (int)c[1], (int)c[2], (bool)c[3], (bool)c[4]);
             foreach (ManagedComputeBackend backend in backends)
             {
-                GemmCase.Random(ta, tb, m, n, k, 0.75f, seed % 2 == 0 ? 0f : -0.5f, pad: seed % 3, seed: seed++)
+                GemmCase.Random(ta, tb, m, n, k, 0.75f, seed % 2 == 0 ? 0f : -0.5f, pad: seed % 3, seed: seed++, bfloat16: kind == GemmKernelKind.Avx512Bf16)
                     .AssertBackend(backend);
             }
         }

@@ -344,7 +344,7 @@ public sealed class DenseLayer : Layer, IAffineLayer
         // with SkipsForward and SkipsGradient telling which products skip zeros; null: both dense.
         public SparseInputMasks? AnalyseZeros(ComputeBackend backend, ReadOnlySpan<float> input, int inputs, int batch)
         {
-            if (!ReadsBatchInput || backend is not ManagedComputeBackend { Kernel: not GemmKernelKind.Scalar } || !SparseTrainingGemm.IsSupported)
+            if (!ReadsBatchInput || backend is not ManagedComputeBackend { Kernel: not GemmKernelKind.Scalar, IsBFloat16: false } || !SparseTrainingGemm.IsSupported)
             {
                 return null;
             }
