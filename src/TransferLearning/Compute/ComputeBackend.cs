@@ -60,8 +60,10 @@ public abstract class ComputeBackend
     /// Only the products change: weights, gradients, optimiser state, activations and losses stay float32 (the
     /// "master weights"), each product of two bfloat16 values is exact in float32, and a sum of <c>k</c> terms is
     /// float32 with a relative error of about <c>k · 2⁻²⁴</c> beyond the rounding of its factors (about 2⁻⁹ each).
-    /// Predictions (<c>Predict</c>, <c>Evaluate</c>, feature caches) run the float32 kernels, and the first layer
-    /// does not skip zero inputs in this mode.
+    /// As the instruction does, whatever the floating-point control word says, factors below 2⁻¹²⁶ in magnitude
+    /// (subnormal) count as zero and subnormal results are flushed to zero.
+    /// Predictions (<c>Predict</c>, <c>Evaluate</c>, feature caches) and the advisor's probes run the float32
+    /// kernels, and the first layer does not skip zero inputs in this mode.
     /// </para>
     /// <para>
     /// .NET 10 has no intrinsic for AVX512_BF16, so the micro-kernel is machine code (assembled from
@@ -71,7 +73,8 @@ public abstract class ComputeBackend
     /// </remarks>
     /// <exception cref="PlatformNotSupportedException">
     /// The CPU lacks AVX512_BF16, AVX-512 is disabled (<c>DOTNET_EnableAVX512F=0</c>), the process is not x64, the OS is
-    /// neither Linux nor Windows, or the OS refused an executable page; the message says which. Check
+    /// neither Linux nor Windows, or the OS refused an executable page (checked when support is first asked for); the
+    /// message says which. Check
     /// <see cref="IsBFloat16Supported"/> first, or use <see cref="Managed"/>.
     /// </exception>
     public static ComputeBackend ManagedBFloat16() => ManagedComputeBackend.BFloat16;

@@ -55,6 +55,11 @@ internal sealed unsafe class ManagedComputeBackend : ComputeBackend
     // multiplies in bfloat16 only where it trains.
     internal GemmKernelKind Kernel => _kernel == GemmKernelKind.Avx512Bf16 ? GemmKernelKind.Avx512 : _kernel;
 
+    // The backend itself, or the float32 managed backend for the bfloat16 one: for products that are not training's
+    // (the advisor's ridge probes), which bfloat16 factors would make less precise than the caller asked for.
+    internal static ComputeBackend Float32Of(ComputeBackend backend) =>
+        backend is ManagedComputeBackend { IsBFloat16: true } ? Instance : backend;
+
     // Whether the training products round their factors to bfloat16.
     internal bool IsBFloat16 => _kernel == GemmKernelKind.Avx512Bf16;
 

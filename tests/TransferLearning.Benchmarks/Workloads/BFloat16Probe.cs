@@ -20,6 +20,7 @@ public static class BFloat16Probe
         int rounds = 7;
         int accuracyEpochs = 0;
         bool products = false;
+        bool onlyBf16 = false;   // --only-bf16: W1 epochs in bfloat16 only (for a profiler)
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -27,6 +28,8 @@ public static class BFloat16Probe
                 case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--accuracy": accuracyEpochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--products": products = true; break;
+                case "--only-bf16": onlyBf16 = true; break;
+                case "--packing": Packing(); return 0;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.", nameof(args));
             }
         }
@@ -50,12 +53,15 @@ public static class BFloat16Probe
         var bfloat16 = ComputeBackend.ManagedBFloat16();
         if (products)
         {
+            Console.WriteLine("Both cores:");
             Products(float32, bfloat16);
+            Console.WriteLine("One core:");
+            Products(new ManagedComputeBackend(ManagedComputeBackend.BestKernel(), 1), new ManagedComputeBackend(GemmKernelKind.Avx512Bf16, 1));
         }
 
         if (rounds > 0)
         {
-            Epochs(float32, bfloat16, rounds);
+            Epochs(onlyBf16 ? bfloat16 : float32, bfloat16, rounds);
         }
 
         if (accuracyEpochs > 0)
@@ -99,6 +105,8 @@ public static class BFloat16Probe
             ("dA[0] = W[1]^T·dZ[1] (784 x 128 x 512)", true, false, 784, 128, 512),
             ("dW[1] = dZ[1]·A[0]^T (512 x 784 x 128)", false, true, 512, 784, 128),
             ("forward Z[2] = W[2]·A[1] (256 x 128 x 512)", false, false, 256, 128, 512),
+            ("dA[1] = W[2]^T·dZ[2] (512 x 128 x 256)", true, false, 512, 128, 256),
+            ("dW[2] = dZ[2]·A[1]^T (256 x 512 x 128)", false, true, 256, 512, 128),
         ];
         var random = new Random(3);
         foreach (var (name, ta, tb, m, n, k) in shapes)
@@ -127,6 +135,60 @@ public static class BFloat16Probe
             double gflop = 2.0 * m * n * k / 1e3;
             Console.WriteLine($"{name}: float32 {medians[0]:F1} µs ({gflop / medians[0]:F0} GFLOP/s), bfloat16 {medians[1]:F1} µs ({gflop / medians[1]:F0}), ratio {medians[0] / medians[1]:F2}");
         }
+    }
+
+    // Packing W[1] (512 × 784) as op(A) of the forward product, one thread: float32 panels against bfloat16 ones.
+    private static unsafe void Packing()
+    {
+        const int m = 512, k = 784;
+        float[] w = Enumerable.Range(0, m * k).Select(i => (float)Math.Sin(i)).ToArray();
+        float[] f32 = new float[m * k + 64];
+        uint[] b16 = new uint[m * (k / 2) + 64];
+        var samples = new[] { new List<double>(), new List<double>(), new List<double>(), new List<double>() };
+        fixed (float* pw = w)
+        fixed (float* pf = f32)
+        fixed (uint* pb = b16)
+        {
+            for (int r = 0; r < 300; r++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                for (int ic = 0; ic < m; ic += 192)
+                {
+                    GemmPacking.PackA<Avx512MicroKernel>(false, pw, m, ic, Math.Min(192, m - ic), 0, k, pf);
+                }
+
+                long t1 = Stopwatch.GetTimestamp();
+                for (int ic = 0; ic < m; ic += 192)
+                {
+                    TransferLearning.Compute.Bf16.Bf16Packing.PackA(false, pw, m, ic, Math.Min(192, m - ic), 0, k, pb);
+                }
+
+                long t2 = Stopwatch.GetTimestamp();
+                for (int ic = 0; ic < m; ic += 192)
+                {
+                    GemmPacking.PackA<Avx512MicroKernel>(true, pw, k, ic, Math.Min(192, m - ic), 0, k, pf);
+                }
+
+                long t3 = Stopwatch.GetTimestamp();
+                for (int ic = 0; ic < m; ic += 192)
+                {
+                    TransferLearning.Compute.Bf16.Bf16Packing.PackA(true, pw, k, ic, Math.Min(192, m - ic), 0, k, pb);
+                }
+
+                long t4 = Stopwatch.GetTimestamp();
+                if (r >= 50)
+                {
+                    samples[0].Add((t1 - t0) * 1e6 / Stopwatch.Frequency);
+                    samples[1].Add((t2 - t1) * 1e6 / Stopwatch.Frequency);
+                    samples[2].Add((t3 - t2) * 1e6 / Stopwatch.Frequency);
+                    samples[3].Add((t4 - t3) * 1e6 / Stopwatch.Frequency);
+                }
+            }
+        }
+
+        double gb = m * k * 4 / 1e3;
+        Console.WriteLine($"pack 512 x 784, contiguous: float32 {Median(samples[0]):F1} µs ({gb / Median(samples[0]):F1} GB/s read), bfloat16 {Median(samples[1]):F1} µs");
+        Console.WriteLine($"pack 512 x 784, strided:    float32 {Median(samples[2]):F1} µs ({gb / Median(samples[2]):F1} GB/s read), bfloat16 {Median(samples[3]):F1} µs");
     }
 
     private static void Accuracy(ComputeBackend float32, ComputeBackend bfloat16, int epochs)

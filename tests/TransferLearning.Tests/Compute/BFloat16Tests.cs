@@ -51,18 +51,20 @@ public class BFloat16Tests
     }
 
     [SkippableTheory]
-    [InlineData(false, 37, 0, 11)]   // contiguous, odd k, lines past the last whole panel
-    [InlineData(true, 37, 0, 11)]    // strided
-    [InlineData(true, 70, 3, 64)]    // strided: whole groups of 16 lines and 16 pairs, then the rest
-    [InlineData(false, 64, 5, 33)]
-    public void PackA_PackB_HoldTheRoundedValuesInKPairMajorPanels(bool strided, int lines, int p0, int kc)
+    [InlineData(false, 37, 0, 0, 11)]   // contiguous, odd k, lines past the last whole panel
+    [InlineData(true, 37, 0, 0, 11)]    // strided
+    [InlineData(true, 70, 0, 3, 64)]    // strided: whole groups of 16 lines and 16 pairs, then the rest
+    [InlineData(true, 40, 5, 7, 73)]    // strided from line 5 and step 7: groups of 16 lines across panels of 8
+    [InlineData(false, 64, 0, 5, 33)]
+    [InlineData(false, 50, 3, 2, 40)]   // contiguous from line 3
+    public void PackA_PackB_HoldTheRoundedValuesInKPairMajorPanels(bool strided, int lines, int x0, int p0, int kc)
     {
         Skip.IfNot(Avx512BW.IsSupported, "The bfloat16 packing needs AVX-512 BW, which this CPU lacks.");
         const int depth = 80;
         var random = new Random(5);
-        int ld = strided ? depth + 3 : lines + 3;
-        float[] source = Enumerable.Range(0, ld * (strided ? lines : depth)).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
-        float At(int line, int step) => strided ? source[(line * ld) + step] : source[(step * ld) + line];
+        int ld = strided ? depth + 3 : x0 + lines + 3;
+        float[] source = Enumerable.Range(0, ld * (strided ? x0 + lines : depth)).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+        float At(int line, int step) => strided ? source[((x0 + line) * ld) + step] : source[(step * ld) + x0 + line];
 
         foreach (int w in new[] { Bf16MicroKernel.Mr, Bf16MicroKernel.Nr })
         {
@@ -76,11 +78,11 @@ public class BFloat16Tests
                 {
                     if (w == Bf16MicroKernel.Mr)
                     {
-                        Bf16Packing.PackA(strided, s, ld, 0, lines, p0, kc, d);
+                        Bf16Packing.PackA(strided, s, ld, x0, lines, p0, kc, d);
                     }
                     else
                     {
-                        Bf16Packing.PackB(!strided, s, ld, p0, kc, 0, lines, d);
+                        Bf16Packing.PackB(!strided, s, ld, p0, kc, x0, lines, d);
                     }
                 }
             }
@@ -132,6 +134,19 @@ public class BFloat16Tests
         backend.Kernel.Should().Be(GemmKernelKind.Avx512, "predictions and the zero-skipping products run the float32 kernel");
         ComputeBackend.ManagedBFloat16().Should().BeSameAs(backend);
         CpuidBf16().Should().BeTrue();
+    }
+
+    [SkippableFact]
+    public void Float32Of_TheBFloat16Backend_IsTheFloat32ManagedOne_OthersAreThemselves()
+    {
+        ManagedComputeBackend.Float32Of(ComputeBackend.Managed).Should().BeSameAs(ComputeBackend.Managed);
+        var scalar = new ManagedComputeBackend(GemmKernelKind.Scalar, 1);
+        ManagedComputeBackend.Float32Of(scalar).Should().BeSameAs(scalar);
+        Skip.IfNot(ComputeBackend.IsBFloat16Supported, NoBf16 + Bf16MicroKernel.Unsupported);
+
+        var float32 = ManagedComputeBackend.Float32Of(ComputeBackend.ManagedBFloat16());
+
+        float32.Should().BeSameAs(ComputeBackend.Managed, "the advisor's ridge probes are not training products: they stay float32");
     }
 
     [SkippableFact]

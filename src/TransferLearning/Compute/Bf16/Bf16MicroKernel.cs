@@ -23,12 +23,13 @@ internal unsafe struct Bf16KernelArgs
 // kernel is the machine code of Bf16MicroKernel.S, copied once per process into a read-and-execute page.
 internal static unsafe partial class Bf16MicroKernel
 {
-    private static readonly Lazy<nint> LazyEntry = new(LoadEntry, LazyThreadSafetyMode.ExecutionAndPublication);
+    // The kernel's System V or Windows entry in its read-and-execute page (0 when it cannot run here), and why not.
+    private static readonly (nint Entry, string? Unsupported) Loaded = Load();
 
-    /// <summary>Gets why the kernel cannot run here, or <see langword="null"/> when it can.</summary>
-    public static string? Unsupported { get; } = FindUnsupported();
+    /// <summary>Gets why the kernel cannot run here, or <see langword="null"/> when it can (its page is then loaded).</summary>
+    public static string? Unsupported => Loaded.Unsupported;
 
-    public static bool IsSupported => Unsupported is null;
+    public static bool IsSupported => Loaded.Unsupported is null;
 
     // CPUID leaf 7, sub-leaf 1, EAX bit 5: AVX512_BF16.
     internal static bool CpuHasAvx512Bf16() =>
@@ -37,13 +38,32 @@ internal static unsafe partial class Bf16MicroKernel
     // Runs the kernel on one whole tile.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run(Bf16KernelArgs* args) =>
-        ((delegate* unmanaged[SuppressGCTransition]<Bf16KernelArgs*, void>)LazyEntry.Value)(args);
+        ((delegate* unmanaged[SuppressGCTransition]<Bf16KernelArgs*, void>)Loaded.Entry)(args);
 
-    private static string? FindUnsupported() => FindUnsupported(
-        RuntimeInformation.ProcessArchitecture,
-        OperatingSystem.IsLinux() || OperatingSystem.IsWindows(),
-        Avx512F.IsSupported && Avx512BW.IsSupported,
-        CpuHasAvx512Bf16());
+    // The CPU and OS first, then the page itself: an OS that refuses executable memory (SELinux deny_execmem, PaX)
+    // makes the kernel unsupported here, not a failure in the middle of training.
+    private static (nint Entry, string? Unsupported) Load()
+    {
+        string? reason = FindUnsupported(
+            RuntimeInformation.ProcessArchitecture,
+            OperatingSystem.IsLinux() || OperatingSystem.IsWindows(),
+            Avx512F.IsSupported && Avx512BW.IsSupported && Fma.IsSupported,
+            CpuHasAvx512Bf16());
+        if (reason is not null)
+        {
+            return (0, reason);
+        }
+
+        try
+        {
+            nint page = ExecutableMemory.Create(Code);
+            return (page + (OperatingSystem.IsWindows() ? Win64Entry : SysVEntry), null);
+        }
+        catch (Exception e) when (e is PlatformNotSupportedException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            return (0, $"the OS refused an executable page for the kernel ({e.Message})");
+        }
+    }
 
     // The first reason, of the facts given, why the kernel cannot run; null when it can.
     internal static string? FindUnsupported(Architecture architecture, bool linuxOrWindows, bool avx512, bool avx512Bf16)
@@ -60,7 +80,7 @@ internal static unsafe partial class Bf16MicroKernel
 
         if (!avx512)
         {
-            return "AVX-512 (F and BW) is not available to .NET: the CPU lacks it, the OS does not enable it, or DOTNET_EnableAVX512F=0 is set";
+            return "AVX-512 (F and BW, with FMA) is not available to .NET: the CPU lacks it, the OS does not enable it, or DOTNET_EnableAVX512F=0 is set";
         }
 
         if (!avx512Bf16)
@@ -69,16 +89,5 @@ internal static unsafe partial class Bf16MicroKernel
         }
 
         return null;
-    }
-
-    private static nint LoadEntry()
-    {
-        if (Unsupported is { } reason)
-        {
-            throw new PlatformNotSupportedException($"The bfloat16 kernel cannot run here: {reason}.");
-        }
-
-        nint page = ExecutableMemory.Create(Code);
-        return page + (OperatingSystem.IsWindows() ? Win64Entry : SysVEntry);
     }
 }

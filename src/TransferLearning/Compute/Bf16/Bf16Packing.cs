@@ -75,53 +75,58 @@ internal static unsafe class Bf16Packing
         return Vector256.ConditionalSelect(nan, bits | Vector256.Create(0x0040_0000u), rounded);
     }
 
+    // Pair by pair, every panel at once: the two source rows of a pair are read from end to end (long runs that the
+    // hardware prefetches well; a panel at a time read 128 bytes of every row, 2 KB apart), and each panel's words
+    // are written where that pair's go.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackContiguous(float* s, nint ld, int x0, int xc, int p0, int kc, int w, uint* dst)
     {
         int pairs = (kc + 1) / 2;
+        nint panelWords = (nint)pairs * w;
         var highHalf = Vector512.Create(0xFFFF_0000u);
-        for (int x = 0; x < xc; x += w)
+        int vectorLines = w >= 16 ? xc / 16 * 16 : xc / 8 * 8;
+        for (int q = 0; q < pairs; q++)
         {
-            int width = Math.Min(w, xc - x);
-            for (int q = 0; q < pairs; q++)
+            float* low = s + ((nint)(p0 + (2 * q)) * ld) + x0;
+            bool hasHigh = (2 * q) + 1 < kc;
+            float* high = low + ld;
+            uint* pair = dst + ((nint)q * w);
+            int x = 0;
+            if (w >= 16)
             {
-                float* low = s + ((nint)(p0 + (2 * q)) * ld) + x0 + x;
-                bool hasHigh = (2 * q) + 1 < kc;
-                float* high = low + ld;
-                int e = 0;
-                for (; e + 16 <= width; e += 16)
+                for (; x < vectorLines; x += 16)
                 {
-                    Vector512<uint> word = Rounded(Vector512.Load(low + e)) >> 16;
+                    Vector512<uint> word = Rounded(Vector512.Load(low + x)) >> 16;
                     if (hasHigh)
                     {
-                        word |= Rounded(Vector512.Load(high + e)) & highHalf;
+                        word |= Rounded(Vector512.Load(high + x)) & highHalf;
                     }
 
-                    word.Store(dst + e);
+                    word.Store(pair + ((x / w) * panelWords) + (x % w));
                 }
-
-                for (; e + 8 <= width; e += 8)
+            }
+            else
+            {
+                for (; x < vectorLines; x += 8)
                 {
-                    Vector256<uint> word = Rounded(Vector256.Load(low + e)) >> 16;
+                    Vector256<uint> word = Rounded(Vector256.Load(low + x)) >> 16;
                     if (hasHigh)
                     {
-                        word |= Rounded(Vector256.Load(high + e)) & Vector256.Create(0xFFFF_0000u);
+                        word |= Rounded(Vector256.Load(high + x)) & Vector256.Create(0xFFFF_0000u);
                     }
 
-                    word.Store(dst + e);
+                    word.Store(pair + ((x / w) * panelWords) + (x % w));
                 }
+            }
 
-                for (; e < width; e++)
-                {
-                    dst[e] = Pair(low[e], hasHigh ? high[e] : 0f);
-                }
+            for (; x < xc; x++)
+            {
+                pair[((x / w) * panelWords) + (x % w)] = Pair(low[x], hasHigh ? high[x] : 0f);
+            }
 
-                for (; e < w; e++)
-                {
-                    dst[e] = 0;
-                }
-
-                dst += w;
+            for (; x % w != 0; x++)
+            {
+                pair[((x / w) * panelWords) + (x % w)] = 0;
             }
         }
     }
@@ -136,36 +141,12 @@ internal static unsafe class Bf16Packing
         int vectorPairs = kc / 32 * 16;
         int vectorLines = xc / 16 * 16;
         nint panelWords = (nint)pairs * w;
-        var oddWords = Vector512.Create(
-            (ushort)1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31,
-            33, 35, 37, 39, 41, 43, 45, 47, 49, 51, 53, 55, 57, 59, 61, 63);
-        Vector512<uint>* rows = stackalloc Vector512<uint>[16];
         for (int line = 0; line < vectorLines; line += 16)
         {
             for (int q = 0; q < vectorPairs; q += 16)
             {
-                for (int i = 0; i < 16; i++)
-                {
-                    float* src = s + ((nint)(x0 + line + i) * ld) + p0 + (2 * q);
-                    rows[i] = Avx512BW.PermuteVar32x16x2(
-                        Rounded(Vector512.Load(src)).AsUInt16(), oddWords, Rounded(Vector512.Load(src + 16)).AsUInt16()).AsUInt32();
-                }
-
-                Transpose16(rows);
-                for (int t = 0; t < 16; t++)
-                {
-                    uint* first = dst + ((line / w) * panelWords) + ((nint)(q + t) * w) + (line % w);
-                    if (w >= 16)
-                    {
-                        rows[t].Store(first);
-                    }
-                    else
-                    {
-                        // w = 8: the 16 lines are two panels.
-                        rows[t].GetLower().Store(first);
-                        rows[t].GetUpper().Store(first + panelWords);
-                    }
-                }
+                uint* first = dst + ((line / w) * panelWords) + ((nint)q * w) + (line % w);
+                Block16(s + ((nint)(x0 + line) * ld) + p0 + (2 * q), ld, first, w, w >= 16 ? 0 : panelWords);
             }
         }
 
@@ -189,28 +170,125 @@ internal static unsafe class Bf16Packing
         }
     }
 
-    // rows[r][t] ← rows[t][r]: four rounds, each exchanging blocks of 8, 4, 2, then 1 words between rows r and r + s.
+    // Sixteen lines × sixteen pairs: line i's 32 floats at src + i·ld, rounded, their high halves gathered into 16 words
+    // (VPERMT2W), transposed in four rounds that exchange blocks of 8, 4, 2, then 1 words between rows r and r + s
+    // (VPERMT2D), and pair t's 16 words stored at dst + t·step, or, with split ≠ 0 (panels of 8 lines), the first 8 there
+    // and the last 8 at dst + t·step + split. Written out in full: a loop over the rows kept them in memory.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose16(Vector512<uint>* rows)
+    private static void Block16(float* src, nint ld, uint* dst, nint step, nint split)
     {
-        Exchange(rows, 8, Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), Vector512.Create(8u, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31));
-        Exchange(rows, 4, Vector512.Create(0u, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27), Vector512.Create(4u, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31));
-        Exchange(rows, 2, Vector512.Create(0u, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29), Vector512.Create(2u, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31));
-        Exchange(rows, 1, Vector512.Create(0u, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30), Vector512.Create(1u, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Exchange(Vector512<uint>* rows, int s, Vector512<uint> low, Vector512<uint> high)
-    {
-        for (int r = 0; r < 16; r++)
+        var oddWords = Vector512.Create(
+            (ushort)1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31,
+            33, 35, 37, 39, 41, 43, 45, 47, 49, 51, 53, 55, 57, 59, 61, 63);
+        Vector512<uint> r0 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (0 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (0 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r1 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (1 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (1 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r2 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (2 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (2 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r3 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (3 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (3 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r4 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (4 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (4 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r5 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (5 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (5 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r6 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (6 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (6 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r7 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (7 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (7 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r8 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (8 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (8 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r9 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (9 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (9 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r10 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (10 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (10 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r11 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (11 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (11 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r12 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (12 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (12 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r13 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (13 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (13 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r14 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (14 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (14 * ld) + 16)).AsUInt16()).AsUInt32();
+        Vector512<uint> r15 = Avx512BW.PermuteVar32x16x2(Rounded(Vector512.Load(src + (15 * ld))).AsUInt16(), oddWords, Rounded(Vector512.Load(src + (15 * ld) + 16)).AsUInt16()).AsUInt32();
+        var low8 = Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        var high8 = Vector512.Create(8u, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        var low4 = Vector512.Create(0u, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        var high4 = Vector512.Create(4u, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        var low2 = Vector512.Create(0u, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        var high2 = Vector512.Create(2u, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        var low1 = Vector512.Create(0u, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        var high1 = Vector512.Create(1u, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        (r0, r8) = (Avx512F.PermuteVar16x32x2(r0, low8, r8), Avx512F.PermuteVar16x32x2(r0, high8, r8));
+        (r1, r9) = (Avx512F.PermuteVar16x32x2(r1, low8, r9), Avx512F.PermuteVar16x32x2(r1, high8, r9));
+        (r2, r10) = (Avx512F.PermuteVar16x32x2(r2, low8, r10), Avx512F.PermuteVar16x32x2(r2, high8, r10));
+        (r3, r11) = (Avx512F.PermuteVar16x32x2(r3, low8, r11), Avx512F.PermuteVar16x32x2(r3, high8, r11));
+        (r4, r12) = (Avx512F.PermuteVar16x32x2(r4, low8, r12), Avx512F.PermuteVar16x32x2(r4, high8, r12));
+        (r5, r13) = (Avx512F.PermuteVar16x32x2(r5, low8, r13), Avx512F.PermuteVar16x32x2(r5, high8, r13));
+        (r6, r14) = (Avx512F.PermuteVar16x32x2(r6, low8, r14), Avx512F.PermuteVar16x32x2(r6, high8, r14));
+        (r7, r15) = (Avx512F.PermuteVar16x32x2(r7, low8, r15), Avx512F.PermuteVar16x32x2(r7, high8, r15));
+        (r0, r4) = (Avx512F.PermuteVar16x32x2(r0, low4, r4), Avx512F.PermuteVar16x32x2(r0, high4, r4));
+        (r1, r5) = (Avx512F.PermuteVar16x32x2(r1, low4, r5), Avx512F.PermuteVar16x32x2(r1, high4, r5));
+        (r2, r6) = (Avx512F.PermuteVar16x32x2(r2, low4, r6), Avx512F.PermuteVar16x32x2(r2, high4, r6));
+        (r3, r7) = (Avx512F.PermuteVar16x32x2(r3, low4, r7), Avx512F.PermuteVar16x32x2(r3, high4, r7));
+        (r8, r12) = (Avx512F.PermuteVar16x32x2(r8, low4, r12), Avx512F.PermuteVar16x32x2(r8, high4, r12));
+        (r9, r13) = (Avx512F.PermuteVar16x32x2(r9, low4, r13), Avx512F.PermuteVar16x32x2(r9, high4, r13));
+        (r10, r14) = (Avx512F.PermuteVar16x32x2(r10, low4, r14), Avx512F.PermuteVar16x32x2(r10, high4, r14));
+        (r11, r15) = (Avx512F.PermuteVar16x32x2(r11, low4, r15), Avx512F.PermuteVar16x32x2(r11, high4, r15));
+        (r0, r2) = (Avx512F.PermuteVar16x32x2(r0, low2, r2), Avx512F.PermuteVar16x32x2(r0, high2, r2));
+        (r1, r3) = (Avx512F.PermuteVar16x32x2(r1, low2, r3), Avx512F.PermuteVar16x32x2(r1, high2, r3));
+        (r4, r6) = (Avx512F.PermuteVar16x32x2(r4, low2, r6), Avx512F.PermuteVar16x32x2(r4, high2, r6));
+        (r5, r7) = (Avx512F.PermuteVar16x32x2(r5, low2, r7), Avx512F.PermuteVar16x32x2(r5, high2, r7));
+        (r8, r10) = (Avx512F.PermuteVar16x32x2(r8, low2, r10), Avx512F.PermuteVar16x32x2(r8, high2, r10));
+        (r9, r11) = (Avx512F.PermuteVar16x32x2(r9, low2, r11), Avx512F.PermuteVar16x32x2(r9, high2, r11));
+        (r12, r14) = (Avx512F.PermuteVar16x32x2(r12, low2, r14), Avx512F.PermuteVar16x32x2(r12, high2, r14));
+        (r13, r15) = (Avx512F.PermuteVar16x32x2(r13, low2, r15), Avx512F.PermuteVar16x32x2(r13, high2, r15));
+        (r0, r1) = (Avx512F.PermuteVar16x32x2(r0, low1, r1), Avx512F.PermuteVar16x32x2(r0, high1, r1));
+        (r2, r3) = (Avx512F.PermuteVar16x32x2(r2, low1, r3), Avx512F.PermuteVar16x32x2(r2, high1, r3));
+        (r4, r5) = (Avx512F.PermuteVar16x32x2(r4, low1, r5), Avx512F.PermuteVar16x32x2(r4, high1, r5));
+        (r6, r7) = (Avx512F.PermuteVar16x32x2(r6, low1, r7), Avx512F.PermuteVar16x32x2(r6, high1, r7));
+        (r8, r9) = (Avx512F.PermuteVar16x32x2(r8, low1, r9), Avx512F.PermuteVar16x32x2(r8, high1, r9));
+        (r10, r11) = (Avx512F.PermuteVar16x32x2(r10, low1, r11), Avx512F.PermuteVar16x32x2(r10, high1, r11));
+        (r12, r13) = (Avx512F.PermuteVar16x32x2(r12, low1, r13), Avx512F.PermuteVar16x32x2(r12, high1, r13));
+        (r14, r15) = (Avx512F.PermuteVar16x32x2(r14, low1, r15), Avx512F.PermuteVar16x32x2(r14, high1, r15));
+        if (split == 0)
         {
-            if ((r & s) == 0)
-            {
-                Vector512<uint> a = rows[r];
-                Vector512<uint> b = rows[r + s];
-                rows[r] = Avx512F.PermuteVar16x32x2(a, low, b);
-                rows[r + s] = Avx512F.PermuteVar16x32x2(a, high, b);
-            }
+            r0.Store(dst + (0 * step));
+            r1.Store(dst + (1 * step));
+            r2.Store(dst + (2 * step));
+            r3.Store(dst + (3 * step));
+            r4.Store(dst + (4 * step));
+            r5.Store(dst + (5 * step));
+            r6.Store(dst + (6 * step));
+            r7.Store(dst + (7 * step));
+            r8.Store(dst + (8 * step));
+            r9.Store(dst + (9 * step));
+            r10.Store(dst + (10 * step));
+            r11.Store(dst + (11 * step));
+            r12.Store(dst + (12 * step));
+            r13.Store(dst + (13 * step));
+            r14.Store(dst + (14 * step));
+            r15.Store(dst + (15 * step));
+        }
+        else
+        {
+            r0.GetLower().Store(dst + (0 * step));
+            r0.GetUpper().Store(dst + (0 * step) + split);
+            r1.GetLower().Store(dst + (1 * step));
+            r1.GetUpper().Store(dst + (1 * step) + split);
+            r2.GetLower().Store(dst + (2 * step));
+            r2.GetUpper().Store(dst + (2 * step) + split);
+            r3.GetLower().Store(dst + (3 * step));
+            r3.GetUpper().Store(dst + (3 * step) + split);
+            r4.GetLower().Store(dst + (4 * step));
+            r4.GetUpper().Store(dst + (4 * step) + split);
+            r5.GetLower().Store(dst + (5 * step));
+            r5.GetUpper().Store(dst + (5 * step) + split);
+            r6.GetLower().Store(dst + (6 * step));
+            r6.GetUpper().Store(dst + (6 * step) + split);
+            r7.GetLower().Store(dst + (7 * step));
+            r7.GetUpper().Store(dst + (7 * step) + split);
+            r8.GetLower().Store(dst + (8 * step));
+            r8.GetUpper().Store(dst + (8 * step) + split);
+            r9.GetLower().Store(dst + (9 * step));
+            r9.GetUpper().Store(dst + (9 * step) + split);
+            r10.GetLower().Store(dst + (10 * step));
+            r10.GetUpper().Store(dst + (10 * step) + split);
+            r11.GetLower().Store(dst + (11 * step));
+            r11.GetUpper().Store(dst + (11 * step) + split);
+            r12.GetLower().Store(dst + (12 * step));
+            r12.GetUpper().Store(dst + (12 * step) + split);
+            r13.GetLower().Store(dst + (13 * step));
+            r13.GetUpper().Store(dst + (13 * step) + split);
+            r14.GetLower().Store(dst + (14 * step));
+            r14.GetUpper().Store(dst + (14 * step) + split);
+            r15.GetLower().Store(dst + (15 * step));
+            r15.GetUpper().Store(dst + (15 * step) + split);
         }
     }
 }

@@ -21,7 +21,9 @@ internal static unsafe partial class ExecutableMemory
             code.CopyTo(new Span<byte>((void*)page, code.Length));
             if (!VirtualProtect(page, size, PageExecuteRead, out _))
             {
-                throw new PlatformNotSupportedException($"Could not make the bfloat16 kernel's page executable: {new Win32Exception(Marshal.GetLastPInvokeError()).Message}.");
+                string error = new Win32Exception(Marshal.GetLastPInvokeError()).Message;
+                VirtualFree(page, 0, MemRelease);
+                throw new PlatformNotSupportedException($"Could not make the bfloat16 kernel's page executable: {error}.");
             }
 
             return page;
@@ -36,7 +38,9 @@ internal static unsafe partial class ExecutableMemory
         code.CopyTo(new Span<byte>((void*)mapped, code.Length));
         if (Mprotect(mapped, size, ProtRead | ProtExec) != 0)
         {
-            throw new PlatformNotSupportedException($"Could not make the bfloat16 kernel's page executable (mprotect: errno {Marshal.GetLastPInvokeError()}); a policy that forbids executable memory (SELinux execmem) does this.");
+            int errno = Marshal.GetLastPInvokeError();
+            Munmap(mapped, size);
+            throw new PlatformNotSupportedException($"Could not make the bfloat16 kernel's page executable (mprotect: errno {errno}); a policy that forbids executable memory (SELinux execmem) does this.");
         }
 
         return mapped;
@@ -51,12 +55,20 @@ internal static unsafe partial class ExecutableMemory
     private const uint MemReserve = 0x2000;
     private const uint PageReadWrite = 0x04;
     private const uint PageExecuteRead = 0x20;
+    private const uint MemRelease = 0x8000;
 
     [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
     private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, nint offset);
 
     [LibraryImport("libc", EntryPoint = "mprotect", SetLastError = true)]
     private static partial int Mprotect(nint address, nuint length, int protection);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    private static partial int Munmap(nint address, nuint length);
+
+    [LibraryImport("kernel32", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static partial bool VirtualFree(nint address, nuint size, uint freeType);
 
     [LibraryImport("kernel32", SetLastError = true)]
     private static partial nint VirtualAlloc(nint address, nuint size, uint allocationType, uint protection);

@@ -1,3 +1,4 @@
+using TransferLearning.Compute;
 using TransferLearning.Data;
 using TransferLearning.Networks;
 using TransferLearning.Training;
@@ -231,7 +232,7 @@ internal sealed class ProbeExperiment
                 for (int rep = 0; rep <= layers; rep++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var predictions = LinearProbe.FitPredict(features[rep], sizes[rep], train, test, targets, q, options.ProbeRidge, pretrained.TrainingBackend);
+                    var predictions = LinearProbe.FitPredict(features[rep], sizes[rep], train, test, targets, q, options.ProbeRidge, ManagedComputeBackend.Float32Of(pretrained.TrainingBackend));
                     for (int p = 0; p < blocks; p++)
                     {
                         score[rep, p, s] = target.IsClassification
