@@ -72,7 +72,7 @@ public abstract class ComputeBackend
     /// </para>
     /// </remarks>
     /// <exception cref="PlatformNotSupportedException">
-    /// The CPU lacks AVX512_BF16, AVX-512 is disabled (<c>DOTNET_EnableAVX512F=0</c>), the process is not x64, the OS is
+    /// The CPU lacks AVX512_BF16, AVX-512 is turned off (<c>DOTNET_EnableAVX512=0</c>), the process is not x64, the OS is
     /// neither Linux nor Windows, or the OS refused an executable page (checked when support is first asked for); the
     /// message says which. Check
     /// <see cref="IsBFloat16Supported"/> first, or use <see cref="Managed"/>.

@@ -7,7 +7,7 @@ namespace TransferLearning.Benchmarks.Quick;
 
 // This machine's float32 FMA peak: threads each running twelve independent chains of fused multiply-adds (enough
 // to cover the latency on every x86 core of the day) at the widest vector .NET uses here (512-bit with AVX-512,
-// 256-bit with AVX2 + FMA; AVX-512 turned off, DOTNET_EnableAVX512F=0, measures the 256-bit peak). GFLOP/s, two
+// 256-bit with AVX2 + FMA; AVX-512 turned off, DOTNET_EnableAVX512=0 on .NET 10, measures the 256-bit peak). GFLOP/s, two
 // per lane per FMA. A run's float32 floor is its GFLOP ÷ this peak: no engine that does every multiply-add of
 // the dense products runs faster.
 public static class FmaPeak

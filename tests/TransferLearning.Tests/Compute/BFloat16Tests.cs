@@ -106,7 +106,7 @@ public class BFloat16Tests
     {
         Bf16MicroKernel.FindUnsupported(Architecture.Arm64, true, true, true).Should().Contain("Arm64").And.Contain("not x64");
         Bf16MicroKernel.FindUnsupported(Architecture.X64, false, true, true).Should().Contain("Linux and Windows only");
-        Bf16MicroKernel.FindUnsupported(Architecture.X64, true, false, true).Should().Contain("AVX-512").And.Contain("DOTNET_EnableAVX512F=0");
+        Bf16MicroKernel.FindUnsupported(Architecture.X64, true, false, true).Should().Contain("AVX-512").And.Contain("DOTNET_EnableAVX512=0");
         Bf16MicroKernel.FindUnsupported(Architecture.X64, true, true, false).Should().Contain("AVX512_BF16");
         Bf16MicroKernel.FindUnsupported(Architecture.X64, true, true, true).Should().BeNull();
         ManagedComputeBackend.BFloat16UnsupportedMessage("the CPU does not report AVX512_BF16")

@@ -6,7 +6,8 @@ using TransferLearning.Tests.Support;
 namespace TransferLearning.Tests.Inference;
 
 /// <summary>
-/// A process with AVX-512 turned off (<c>DOTNET_EnableAVX512F=0</c>, as on a CPU without it): the default backend
+/// A process with AVX-512 turned off (<c>DOTNET_EnableAVX512=0</c>, the .NET 10 switch; <c>DOTNET_EnableAVX512F=0</c>, which
+/// .NET 8 and 9 read, no longer turns it off), as on a CPU without it: the default backend
 /// takes the AVX2 kernel, and a batch of images takes the AVX2 sparse products, with the bits of the AVX2 path here.
 /// </summary>
 public class Avx512OffTests
@@ -41,7 +42,7 @@ public class Avx512OffTests
         using var folder = new TempFolder();
         string app = ConsoleAppCompiler.WriteApp(assembly, folder.Path, "TransferLearning.TestHooks");
 
-        var (exitCode, output, error) = ExternalProcess.RunDotnet(new Dictionary<string, string> { ["DOTNET_EnableAVX512F"] = "0" }, app);
+        var (exitCode, output, error) = ExternalProcess.RunDotnet(new Dictionary<string, string> { ["DOTNET_EnableAVX512"] = "0", ["DOTNET_EnableAVX512F"] = "0" }, app);
 
         exitCode.Should().Be(0, error);
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

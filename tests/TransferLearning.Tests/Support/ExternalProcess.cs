@@ -51,7 +51,7 @@ internal static class ExternalProcess
     public static (int ExitCode, string Output, string Error) RunDotnet(params string[] arguments) =>
         RunDotnet(new Dictionary<string, string>(), arguments);
 
-    /// <summary>As <see cref="RunDotnet(string[])"/>, with <paramref name="environment"/> added (such as <c>DOTNET_EnableAVX512F=0</c>).</summary>
+    /// <summary>As <see cref="RunDotnet(string[])"/>, with <paramref name="environment"/> added (such as <c>DOTNET_EnableAVX512=0</c>).</summary>
     public static (int ExitCode, string Output, string Error) RunDotnet(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", environment, arguments);
 }

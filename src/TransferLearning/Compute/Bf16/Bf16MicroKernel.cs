@@ -80,7 +80,7 @@ internal static unsafe partial class Bf16MicroKernel
 
         if (!avx512)
         {
-            return "AVX-512 (F and BW, with FMA) is not available to .NET: the CPU lacks it, the OS does not enable it, or DOTNET_EnableAVX512F=0 is set";
+            return "AVX-512 (F and BW, with FMA) is not available to .NET: the CPU lacks it, the OS does not enable it, or DOTNET_EnableAVX512=0 is set";
         }
 
         if (!avx512Bf16)
