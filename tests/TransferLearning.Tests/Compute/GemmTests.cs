@@ -135,15 +135,19 @@ public class GemmTests
         }
     }
 
-    [Fact]
-    public void Gemm_ManyThreadsAtOnce_EachGetsItsOwnCorrectResult()
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Gemm_ManyThreadsAtOnce_EachGetsItsOwnCorrectResult(bool bfloat16)
     {
+        Skip.If(bfloat16 && !ComputeBackend.IsBFloat16Supported, "This CPU (or OS) cannot run the bfloat16 kernel.");
+        ComputeBackend backend = bfloat16 ? ComputeBackend.ManagedBFloat16() : ComputeBackend.Managed;
         var cases = new[]
         {
-            GemmCase.Random(false, false, 96, 64, 128, 1f, 0f, pad: 0, seed: 1),
-            GemmCase.Random(false, true, 70, 90, 50, 0.5f, 1f, pad: 2, seed: 2),
-            GemmCase.Random(true, false, 13, 29, 17, 1f, 0f, pad: 1, seed: 3),
-            GemmCase.Random(true, true, 120, 40, 200, -1f, 0.25f, pad: 0, seed: 4),
+            GemmCase.Random(false, false, 96, 64, 128, 1f, 0f, pad: 0, seed: 1, bfloat16),
+            GemmCase.Random(false, true, 70, 90, 50, 0.5f, 1f, pad: 2, seed: 2, bfloat16),
+            GemmCase.Random(true, false, 13, 29, 17, 1f, 0f, pad: 1, seed: 3, bfloat16),
+            GemmCase.Random(true, true, 120, 40, 200, -1f, 0.25f, pad: 0, seed: 4, bfloat16),
         };
         const int Threads = 8;
         const int Repeats = 15;
@@ -155,7 +159,7 @@ public class GemmTests
             for (int r = 0; r < Repeats; r++)
             {
                 GemmCase gemmCase = cases[(t + r) % cases.Length];
-                string? error = gemmCase.Check(ComputeBackend.Managed);
+                string? error = gemmCase.Check(backend);
                 if (error is not null)
                 {
                     failures.Add(error);
