@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using MathNet.Numerics.LinearAlgebra;
@@ -229,38 +228,23 @@ public class BFloat16Tests
     [SkippableFact]
     public void Generator_Run_WritesTheCommittedKernelAndBytes()
     {
+        Skip.IfNot(ExternalProcess.PythonHas("subprocess"), "python3 is not installed: the generator cannot run here.");
+        Skip.IfNot(new[] { "as", "objcopy", "nm" }.All(OnPath), "binutils (as, objcopy, nm) is not installed: the kernel cannot be assembled here.");
         string folder = Path.Combine(Repository.Root(), "src", "TransferLearning", "Compute", "Bf16");
-        string output = Directory.CreateTempSubdirectory("bf16-kernel-").FullName;
-        try
-        {
-            Process? process;
-            try
-            {
-                process = Process.Start(new ProcessStartInfo("python3", [Path.Combine(folder, "Bf16MicroKernel.py"), output]) { RedirectStandardError = true });
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                process = null;
-            }
+        using var output = new TempFolder();
 
-            Skip.If(process is null, "python3 is not installed: the generator cannot run here.");
-            string errors = process!.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Skip.If(process.ExitCode != 0 && errors.Contains("No such file or directory", StringComparison.Ordinal), $"binutils (as, objcopy, nm) is not installed: {errors.Trim()}");
-            process.ExitCode.Should().Be(0, errors);
+        ExternalProcess.RunPython(Path.Combine(folder, "Bf16MicroKernel.py"), output.Path);
 
-            foreach (string file in new[] { "Bf16MicroKernel.S", "Bf16MicroKernel.Code.cs" })
-            {
-                File.ReadAllBytes(Path.Combine(output, file)).Should().Equal(
-                    File.ReadAllBytes(Path.Combine(folder, file)),
-                    $"{file} must be what Bf16MicroKernel.py writes: change the script, not the generated files");
-            }
-        }
-        finally
+        foreach (string file in new[] { "Bf16MicroKernel.S", "Bf16MicroKernel.Code.cs" })
         {
-            Directory.Delete(output, recursive: true);
+            File.ReadAllBytes(output.File(file)).Should().Equal(
+                File.ReadAllBytes(Path.Combine(folder, file)),
+                $"{file} must be what Bf16MicroKernel.py writes: change the script, not the generated files");
         }
     }
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, program)));
 
     private static bool CpuidBf16() => Bf16MicroKernel.CpuHasAvx512Bf16();
 
