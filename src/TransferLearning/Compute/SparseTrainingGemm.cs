@@ -39,6 +39,16 @@ internal static unsafe partial class SparseTrainingGemm
 
     private const int NarrowGradientRows = 32;
 
+    // The 512-bit kernels' blocks (`wide`, for backends on the AVX-512 kernel): 128 forward rows (eight vectors) over
+    // 32 columns at a time (16 KB of packed weights, as the 256-bit blocks), 64 gradient rows (four vectors for each
+    // input of a pair: eight accumulators; the 24 or 32 KB of dZ a batch of 96 or 128 packs stay in L1). No narrow
+    // blocks: 64 rows split 512 and 256 evenly between two threads.
+    private const int WideForwardRows = 128;
+
+    private const int WideColumnBlock = 32;
+
+    private const int WideGradientRows = 64;
+
     // Columns of W per forward step (64 rows × 64 columns × 4 bytes = 16 KB of packed weights, in L1 while every
     // example of the batch passes over it).
     private const int ColumnBlock = 64;
@@ -66,6 +76,9 @@ internal static unsafe partial class SparseTrainingGemm
     // Whether the kernels can run here: 256-bit FMA, used by .NET's vectors.
     public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported && Vector256.IsHardwareAccelerated;
 
+    // Whether the 512-bit kernels can run here (`wide`).
+    public static bool IsWideSupported => IsSupported && Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+
     // Whether the weight gradient of a batch of m examples can take this path (one partial sum per element).
     public static bool GradientFits(int m) => m <= GemmDriver<Avx2MicroKernel>.KcMax;
 
@@ -92,8 +105,8 @@ internal static unsafe partial class SparseTrainingGemm
         }
     }
 
-    // Z ← W·X + Z for the batch the masks analysed (W: z.Length / m × masks.Inputs).
-    public static void Forward(SparseInputMasks masks, ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> z, int maxThreads)
+    // Z ← W·X + Z for the batch the masks analysed (W: z.Length / m × masks.Inputs); `wide`: the 512-bit kernels.
+    public static void Forward(SparseInputMasks masks, ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> z, int maxThreads, bool wide = false)
     {
         int n = z.Length / masks.Batch;
         ArgumentOutOfRangeException.ThrowIfLessThan(w.Length, n * masks.Inputs);
@@ -102,12 +115,12 @@ internal static unsafe partial class SparseTrainingGemm
         fixed (float* px = x)
         fixed (float* pz = z)
         {
-            Forward(masks, pw, n, px, pz, maxThreads);
+            Forward(masks, pw, n, px, pz, maxThreads, wide);
         }
     }
 
-    // dW ← alpha·dZ·Xᵀ for the batch the masks analysed (dZ: dz.Length / m rows).
-    public static void WeightGradient(SparseInputMasks masks, ReadOnlySpan<float> dz, ReadOnlySpan<float> x, Span<float> dw, float alpha, int maxThreads)
+    // dW ← alpha·dZ·Xᵀ for the batch the masks analysed (dZ: dz.Length / m rows); `wide`: the 512-bit kernels.
+    public static void WeightGradient(SparseInputMasks masks, ReadOnlySpan<float> dz, ReadOnlySpan<float> x, Span<float> dw, float alpha, int maxThreads, bool wide = false)
     {
         int n = dz.Length / masks.Batch;
         ArgumentOutOfRangeException.ThrowIfLessThan(dw.Length, n * masks.Inputs);
@@ -116,20 +129,26 @@ internal static unsafe partial class SparseTrainingGemm
         fixed (float* px = x)
         fixed (float* pdw = dw)
         {
-            WeightGradient(masks, pdz, n, px, pdw, alpha, maxThreads);
+            WeightGradient(masks, pdz, n, px, pdw, alpha, maxThreads, wide);
         }
     }
 
     // Z ← W·X + Z over the inputs the masks list (n × k weights w, ld n; z n × m, ld n).
-    public static void Forward(SparseInputMasks masks, float* w, int n, float* x, float* z, int maxThreads)
+    public static void Forward(SparseInputMasks masks, float* w, int n, float* x, float* z, int maxThreads, bool wide = false)
     {
+        if (wide && !IsWideSupported)
+        {
+            throw new PlatformNotSupportedException("The 512-bit zero-skipping kernels need AVX-512.");
+        }
+
         if (TestHooks.Enabled)
         {
             _forwardsOnThisThread++;
         }
 
-        var args = new Arguments(masks, w, n, x, z, 1f);
-        int blocks = (n + ForwardRows - 1) / ForwardRows;
+        var args = new Arguments(masks, w, n, x, z, 1f, wide);
+        int height = wide ? WideForwardRows : ForwardRows;
+        int blocks = (n + height - 1) / height;
         if (!RunParallel(SharedForwardJob, args, blocks, maxThreads))
         {
             for (int b = 0; b < blocks; b++)
@@ -140,8 +159,13 @@ internal static unsafe partial class SparseTrainingGemm
     }
 
     // dW ← alpha·dZ·Xᵀ over the examples the masks list (dz n × m, ld n; dw n × k, ld n); m ≤ KcMax.
-    public static void WeightGradient(SparseInputMasks masks, float* dz, int n, float* x, float* dw, float alpha, int maxThreads)
+    public static void WeightGradient(SparseInputMasks masks, float* dz, int n, float* x, float* dw, float alpha, int maxThreads, bool wide = false)
     {
+        if (wide && !IsWideSupported)
+        {
+            throw new PlatformNotSupportedException("The 512-bit zero-skipping kernels need AVX-512.");
+        }
+
         if (!GradientFits(masks.Batch))
         {
             throw new InvalidOperationException($"Expected a batch of at most {GemmDriver<Avx2MicroKernel>.KcMax} examples but got {masks.Batch}.");
@@ -152,8 +176,8 @@ internal static unsafe partial class SparseTrainingGemm
             _gradientsOnThisThread++;
         }
 
-        var args = new Arguments(masks, dz, n, x, dw, alpha);
-        int blocks = GradientBlocks(n, out _, out _);
+        var args = new Arguments(masks, dz, n, x, dw, alpha, wide);
+        int blocks = wide ? (n + WideGradientRows - 1) / WideGradientRows : GradientBlocks(n, out _, out _);
         if (!RunParallel(SharedGradientJob, args, blocks, maxThreads))
         {
             for (int b = 0; b < blocks; b++)
@@ -198,12 +222,15 @@ internal static unsafe partial class SparseTrainingGemm
         int k = masks.Inputs;
         int m = masks.Batch;
         int n = args.N;
-        int i0 = block * ForwardRows;
-        int rows = Math.Min(ForwardRows, n - i0);
+        bool wide = args.Wide;
+        int height = wide ? WideForwardRows : ForwardRows;
+        int columnBlock = wide ? WideColumnBlock : ColumnBlock;
+        int i0 = block * height;
+        int rows = Math.Min(height, n - i0);
         var buffers = GemmPackBuffers.Current;
-        float* panel = buffers.A(ForwardRows * k);
-        float* sums = buffers.B(ForwardRows * ExampleChunk);
-        PackRows(args.A, n, i0, rows, k, ForwardRows, panel);
+        float* panel = buffers.A(height * k);
+        float* sums = buffers.B(height * ExampleChunk);
+        PackRows(args.A, n, i0, rows, k, height, panel);
         int kcStep = GemmDriver<Avx2MicroKernel>.KcStep(k);
         for (int e0 = 0; e0 < m; e0 += ExampleChunk)
         {
@@ -211,20 +238,28 @@ internal static unsafe partial class SparseTrainingGemm
             for (int pc = 0; pc < k; pc += kcStep)
             {
                 int kcEnd = Math.Min(k, pc + kcStep);
-                for (int k0 = pc; k0 < kcEnd; k0 += ColumnBlock)
+                for (int k0 = pc; k0 < kcEnd; k0 += columnBlock)
                 {
-                    int count = Math.Min(ColumnBlock, kcEnd - k0);
+                    int count = Math.Min(columnBlock, kcEnd - k0);
                     bool first = k0 == pc;
                     for (int e = e0; e < e1; e++)
                     {
                         ulong mask = SparseInputMasks.Window(masks.ExampleMask(e), masks.InputWords, k0, count);
-                        ForwardOne(panel, args.X + ((nint)e * k), mask, k0, sums + ((nint)(e - e0) * ForwardRows), first);
+                        float* s = sums + ((nint)(e - e0) * height);
+                        if (wide)
+                        {
+                            ForwardOne512(panel, args.X + ((nint)e * k), mask, k0, s, first);
+                        }
+                        else
+                        {
+                            ForwardOne(panel, args.X + ((nint)e * k), mask, k0, s, first);
+                        }
                     }
                 }
 
                 for (int e = e0; e < e1; e++)
                 {
-                    AddInto(sums + ((nint)(e - e0) * ForwardRows), args.C + ((nint)e * n) + i0, rows);
+                    AddInto(sums + ((nint)(e - e0) * height), args.C + ((nint)e * n) + i0, rows);
                 }
             }
         }
@@ -282,13 +317,15 @@ internal static unsafe partial class SparseTrainingGemm
         int k = masks.Inputs;
         int m = masks.Batch;
         int n = args.N;
-        var (i0, height) = GradientBlockRows(n, block);
+        bool wide = args.Wide;
+        int stride = wide ? WideGradientRows : GradientRows;
+        var (i0, height) = wide ? (block * WideGradientRows, WideGradientRows) : GradientBlockRows(n, block);
         int rows = Math.Min(height, n - i0);
-        float* packed = GemmPackBuffers.Current.A(GradientRows * m);
-        PackRows(args.A, n, i0, rows, m, GradientRows, packed);
-        float* tile = stackalloc float[GradientRows * SparseInputMasks.GroupInputs];
-        bool whole = rows == GradientRows;
-        bool narrow = rows == NarrowGradientRows && height == NarrowGradientRows;
+        float* packed = GemmPackBuffers.Current.A(stride * m);
+        PackRows(args.A, n, i0, rows, m, stride, packed);
+        float* tile = stackalloc float[WideGradientRows * SparseInputMasks.GroupInputs];
+        bool whole = rows == stride;
+        bool narrow = !wide && rows == NarrowGradientRows && height == NarrowGradientRows;
         int fullGroups = k / SparseInputMasks.GroupInputs;
         for (int g = 0; g < masks.Groups; g++)
         {
@@ -297,7 +334,19 @@ internal static unsafe partial class SparseTrainingGemm
             float* dw = args.C + ((nint)j * n) + i0;
             if (g < fullGroups)
             {
-                if (whole)
+                if (wide)
+                {
+                    float* to = whole ? dw : tile;
+                    GradientPair512(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, to, whole ? n : WideGradientRows);
+                    if (!whole)
+                    {
+                        for (int q = 0; q < SparseInputMasks.GroupInputs; q++)
+                        {
+                            new ReadOnlySpan<float>(tile + (q * WideGradientRows), rows).CopyTo(new Span<float>(dw + ((nint)q * n), rows));
+                        }
+                    }
+                }
+                else if (whole)
                 {
                     GradientPair(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, dw, n);
                 }
@@ -317,7 +366,15 @@ internal static unsafe partial class SparseTrainingGemm
                 continue;
             }
 
-            GradientOne(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, tile);
+            if (wide)
+            {
+                GradientOne512(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, tile);
+            }
+            else
+            {
+                GradientOne(packed, args.X + j, k, mask, masks.ExampleWords, args.Alpha, tile);
+            }
+
             new ReadOnlySpan<float>(tile, rows).CopyTo(new Span<float>(dw, rows));
         }
     }
@@ -379,8 +436,11 @@ internal static unsafe partial class SparseTrainingGemm
         }
     }
 
-    private readonly struct Arguments(SparseInputMasks masks, float* a, int n, float* x, float* c, float alpha)
+    private readonly struct Arguments(SparseInputMasks masks, float* a, int n, float* x, float* c, float alpha, bool wide)
     {
+        // The 512-bit kernels and their blocks.
+        public bool Wide { get; } = wide;
+
         public SparseInputMasks Masks { get; } = masks;
 
         // W (forward) or dZ (gradient), n rows, leading dimension n.

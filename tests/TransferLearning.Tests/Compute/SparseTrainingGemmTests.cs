@@ -2,24 +2,37 @@ using TransferLearning.Compute;
 
 namespace TransferLearning.Tests.Compute;
 
-/// <summary>The zero-skipping training products: the dense managed GEMM's sums, to the bit, in every shape.</summary>
+/// <summary>The zero-skipping training products, 256-bit and 512-bit: the dense managed GEMM's sums, to the bit, in every shape.</summary>
 /// <remarks>Not run beside other tests: the cases on two threads need the worker pool free.</remarks>
 [Collection(nameof(AllocationSensitive))]
 public class SparseTrainingGemmTests
 {
+    public static TheoryData<int, int, int, int, double, bool> ForwardCases()
+    {
+        var data = new TheoryData<int, int, int, int, double, bool>();
+        foreach (bool wide in new[] { false, true })
+        {
+            data.Add(512, 784, 128, 2, 0.5, wide); // W1's first layer: 8 row blocks, 3 partial sums of 262 columns (blocks of 64, 64, 64, 64 and 6)
+            data.Add(512, 784, 128, 1, 0.5, wide);
+            data.Add(37, 70, 7, 1, 0.5, wide); // one padded row block, an odd batch
+            data.Add(100, 400, 5, 2, 0.5, wide); // two partial sums of 200 columns: blocks of 64, 64, 64 and 8
+            data.Add(1, 1, 1, 1, 0.5, wide);
+            data.Add(64, 64, 2, 1, 0.5, wide); // exactly one block, one window
+            data.Add(131, 333, 67, 2, 0.8, wide); // odd sizes everywhere, a 3-row last block, windows straddling words
+            data.Add(65, 130, 3, 2, 1.0, wide); // a batch all zero: Z keeps its bias
+            data.Add(65, 130, 9, 2, 0.0, wide); // a batch with no zero: every term
+            data.Add(129, 95, 5, 2, 0.5, wide); // 512-bit blocks: one of 128 rows and one of 1; columns in blocks of 32 and 31
+        }
+
+        return data;
+    }
+
     [SkippableTheory]
-    [InlineData(512, 784, 128, 2, 0.5)]   // W1's first layer: 8 row blocks, 3 partial sums of 262 columns (blocks of 64, 64, 64, 64 and 6)
-    [InlineData(512, 784, 128, 1, 0.5)]
-    [InlineData(37, 70, 7, 1, 0.5)]       // one padded row block, an odd batch
-    [InlineData(100, 400, 5, 2, 0.5)]     // two partial sums of 200 columns: blocks of 64, 64, 64 and 8
-    [InlineData(1, 1, 1, 1, 0.5)]
-    [InlineData(64, 64, 2, 1, 0.5)]       // exactly one block, one window
-    [InlineData(131, 333, 67, 2, 0.8)]    // odd sizes everywhere, a 3-row last block, windows straddling words
-    [InlineData(65, 130, 3, 2, 1.0)]      // a batch all zero: Z keeps its bias
-    [InlineData(65, 130, 9, 2, 0.0)]      // a batch with no zero: every term
-    public void Forward_EqualsTheDenseGemmToTheBit(int n, int k, int m, int threads, double zeroShare)
+    [MemberData(nameof(ForwardCases))]
+    public void Forward_EqualsTheDenseGemmToTheBit(int n, int k, int m, int threads, double zeroShare, bool wide)
     {
         Skip.IfNot(SparseTrainingGemm.IsSupported, "This CPU has no AVX2 with FMA.");
+        Skip.If(wide && !SparseTrainingGemm.IsWideSupported, "This CPU has no AVX-512: the 512-bit kernels cannot run here.");
         var (w, x) = Case(n, k, k, m, zeroShare, seed: n + k + m);
         var bias = Values(n * m, seed: 3, zeroShare: 0);
         var dense = (float[])bias.Clone();
@@ -28,26 +41,39 @@ public class SparseTrainingGemmTests
         SparseTrainingGemm.Analyse(masks, x, m, always: true);
 
         var sparse = (float[])bias.Clone();
-        SparseTrainingGemm.Forward(masks, w, x, sparse, threads);
+        SparseTrainingGemm.Forward(masks, w, x, sparse, threads, wide);
 
         ShouldBeTheSameBits(sparse, dense, n);
     }
 
+    public static TheoryData<int, int, int, int, double, bool> GradientCases()
+    {
+        var data = new TheoryData<int, int, int, int, double, bool>();
+        foreach (bool wide in new[] { false, true })
+        {
+            data.Add(512, 784, 128, 2, 0.5, wide); // W1's first layer: row blocks 4 × 48, 4 × 32, 4 × 48; 392 pairs of inputs
+            data.Add(144, 37, 20, 2, 0.5, wide); // 3 × 32 then 48; an input left over
+            data.Add(80, 6, 9, 1, 0.5, wide); // 32 then 48
+            data.Add(512, 784, 32, 1, 0.5, wide);
+            data.Add(30, 11, 3, 1, 0.5, wide); // five pairs and an input left over; a padded row block
+            data.Add(48, 4, 65, 2, 0.5, wide); // two words of examples per pair, one whole row block
+            data.Add(7, 1, 1, 1, 0.5, wide);
+            data.Add(50, 783, 384, 2, 0.5, wide); // the largest batch with one partial sum
+            data.Add(77, 129, 131, 2, 0.8, wide); // odd sizes everywhere
+            data.Add(40, 9, 70, 2, 1.0, wide); // a batch all zero: dW is +0
+            data.Add(40, 9, 70, 2, 0.0, wide); // a batch with no zero: every term
+            data.Add(200, 17, 33, 2, 0.5, wide); // 512-bit blocks: three of 64 rows and one of 8; an input left over
+        }
+
+        return data;
+    }
+
     [SkippableTheory]
-    [InlineData(512, 784, 128, 2, 0.5)]   // W1's first layer: row blocks 4 × 48, 4 × 32, 4 × 48; 392 pairs of inputs
-    [InlineData(144, 37, 20, 2, 0.5)]     // 3 × 32 then 48; an input left over
-    [InlineData(80, 6, 9, 1, 0.5)]        // 32 then 48
-    [InlineData(512, 784, 32, 1, 0.5)]
-    [InlineData(30, 11, 3, 1, 0.5)]       // five pairs and an input left over; a padded row block
-    [InlineData(48, 4, 65, 2, 0.5)]       // two words of examples per pair, one whole row block
-    [InlineData(7, 1, 1, 1, 0.5)]
-    [InlineData(50, 783, 384, 2, 0.5)]    // the largest batch with one partial sum
-    [InlineData(77, 129, 131, 2, 0.8)]    // odd sizes everywhere
-    [InlineData(40, 9, 70, 2, 1.0)]       // a batch all zero: dW is +0
-    [InlineData(40, 9, 70, 2, 0.0)]       // a batch with no zero: every term
-    public void WeightGradient_EqualsTheDenseGemmToTheBit(int n, int k, int m, int threads, double zeroShare)
+    [MemberData(nameof(GradientCases))]
+    public void WeightGradient_EqualsTheDenseGemmToTheBit(int n, int k, int m, int threads, double zeroShare, bool wide)
     {
         Skip.IfNot(SparseTrainingGemm.IsSupported, "This CPU has no AVX2 with FMA.");
+        Skip.If(wide && !SparseTrainingGemm.IsWideSupported, "This CPU has no AVX-512: the 512-bit kernels cannot run here.");
         var (dz, x) = Case(n, m, k, m, zeroShare, seed: n * k + m);
         float alpha = 1f / m;
         var dense = Values(n * k, seed: 1, zeroShare: 0);   // overwritten (beta = 0)
@@ -56,7 +82,7 @@ public class SparseTrainingGemmTests
         SparseTrainingGemm.Analyse(masks, x, m, always: true);
 
         var sparse = Values(n * k, seed: 2, zeroShare: 0);
-        SparseTrainingGemm.WeightGradient(masks, dz, x, sparse, alpha, threads);
+        SparseTrainingGemm.WeightGradient(masks, dz, x, sparse, alpha, threads, wide);
 
         ShouldBeTheSameBits(sparse, dense, n);
     }

@@ -257,7 +257,8 @@ public sealed class DenseLayer : Layer, IAffineLayer
         int size = OutputSize * batch;
         var z = dense.Z.AsSpan(0, size);
         Elementwise.BroadcastColumns(Bias.Data, z, batch);
-        SparseTrainingGemm.Forward(masks, Weight.Data, input[..(InputSize * batch)], z, ((ManagedComputeBackend)backend).MaxThreads);
+        var managed = (ManagedComputeBackend)backend;
+        SparseTrainingGemm.Forward(masks, Weight.Data, input[..(InputSize * batch)], z, managed.MaxThreads, wide: managed.Kernel == GemmKernelKind.Avx512);
         Activation.Forward(z, output[..size], OutputSize);
     }
 
@@ -286,7 +287,8 @@ public sealed class DenseLayer : Layer, IAffineLayer
         {
             if ((state as DenseState)?.Masks is { SkipsGradient: true } masks && masks.Batch == batch)
             {
-                SparseTrainingGemm.WeightGradient(masks, dZ[..(OutputSize * batch)], input[..(InputSize * batch)], Weight.Gradient, invM, ((ManagedComputeBackend)backend).MaxThreads);
+                var managed = (ManagedComputeBackend)backend;
+                SparseTrainingGemm.WeightGradient(masks, dZ[..(OutputSize * batch)], input[..(InputSize * batch)], Weight.Gradient, invM, managed.MaxThreads, wide: managed.Kernel == GemmKernelKind.Avx512);
             }
             else
             {
@@ -340,14 +342,17 @@ public sealed class DenseLayer : Layer, IAffineLayer
         // is analysed, or when none can be. Made on the first analysis, reused after.
         public SparseInputMasks? Masks { get; private set; }
 
-        // Analyses the batch's zeros when this layer reads the batch's inputs on the managed AVX2 backend: the masks,
-        // with SkipsForward and SkipsGradient telling which products skip zeros; null: both dense. Only where the dense
-        // products run the AVX2 kernel: the zero-skipping kernels are 256-bit, and against the 512-bit dense kernel
-        // they lose (a W1 epoch on Fashion-MNIST's images, AMD Zen 5, 2026-12-08: 0.53 s skipping against 0.43 s dense
-        // with AVX-512; 0.62 s against 0.76 s with it turned off).
+        // Analyses the batch's zeros when this layer reads the batch's inputs on a managed SIMD backend in float32: the
+        // masks, with SkipsForward and SkipsGradient telling which products skip zeros; null: both dense. The
+        // zero-skipping kernels match the dense kernel's width: 256-bit on the AVX2 kernel, 512-bit on the AVX-512 one
+        // (the 256-bit ones lost to the 512-bit dense products: a W1 epoch on Fashion-MNIST's images, AMD Zen 5,
+        // 2026-12-08, 0.53 s skipping against 0.43 s dense).
         public SparseInputMasks? AnalyseZeros(ComputeBackend backend, ReadOnlySpan<float> input, int inputs, int batch)
         {
-            if (!ReadsBatchInput || backend is not ManagedComputeBackend { Kernel: GemmKernelKind.Avx2 } || !SparseTrainingGemm.IsSupported)
+            if (!ReadsBatchInput
+                || backend is not ManagedComputeBackend { IsBFloat16: false } managed
+                || !(managed.Kernel == GemmKernelKind.Avx2 ? SparseTrainingGemm.IsSupported
+                    : managed.Kernel == GemmKernelKind.Avx512 && SparseTrainingGemm.IsWideSupported))
             {
                 return null;
             }
