@@ -1,3 +1,4 @@
+using TransferLearning.Compute;
 using TransferLearning.Data;
 using TransferLearning.Training.Losses;
 
@@ -7,8 +8,13 @@ namespace TransferLearning.Training;
 /// The mini-batches of one training run: a seeded shuffle of the example order every epoch, and the
 /// gathering of a batch's columns, labels and targets into buffers sized once (unshuffled batches are used in place).
 /// </summary>
-internal sealed class MiniBatches : IMiniBatches
+internal sealed unsafe class MiniBatches : IMiniBatches
 {
+    // A shuffled batch of at least this many values is gathered on the GEMM worker pool's threads too: its columns lie
+    // anywhere in a large data set, and one thread waits on one cache miss after another.
+    private const int ParallelGatherValues = 1 << 15;
+
+    private readonly GatherJob _gatherJob = new();
     private readonly Dataset _data;
     private readonly bool _shuffle;
     private readonly Random _random;
@@ -76,10 +82,17 @@ internal sealed class MiniBatches : IMiniBatches
         }
         else
         {
+            if (!GatherInParallel(features, start, count, n))
+            {
+                for (int j = 0; j < count; j++)
+                {
+                    features.Slice(_order[start + j] * n, n).CopyTo(_input.AsSpan(j * n, n));
+                }
+            }
+
             for (int j = 0; j < count; j++)
             {
                 int src = _order[start + j];
-                features.Slice(src * n, n).CopyTo(_input.AsSpan(j * n, n));
                 if (labels is not null)
                 {
                     _labels[j] = labels[src];
@@ -97,5 +110,71 @@ internal sealed class MiniBatches : IMiniBatches
             ? new BatchTargets(_labels.AsSpan(0, count), default)
             : new BatchTargets(default, _targets.AsSpan(0, t * count));
         return input;
+    }
+
+    // Copies the batch's columns on the calling thread and the worker pool's (parts of 16 columns); false when the
+    // batch is small or the pool is busy (the caller copies them itself).
+    private bool GatherInParallel(ReadOnlySpan<float> features, int start, int count, int n)
+    {
+        var pool = GemmWorkerPool.Shared;
+        if (count * n < ParallelGatherValues || pool.WorkerCount == 0 || !pool.TryAcquire())
+        {
+            return false;
+        }
+
+        try
+        {
+            fixed (float* from = features)
+            fixed (float* to = _input)
+            fixed (int* order = _order)
+            {
+                _gatherJob.Prepare(from, to, order + start, count, n);
+                pool.Run(_gatherJob, (count + GatherJob.Columns - 1) / GatherJob.Columns);
+            }
+
+            return true;
+        }
+        finally
+        {
+            _gatherJob.Clear();
+            pool.Release();
+        }
+    }
+
+    // Columns 16·part .. 16·part + 15 of a batch: to[j·n ..] ← from[order[j]·n ..]. Guarded by the pool's lock.
+    private sealed class GatherJob : IParallelWork
+    {
+        public const int Columns = 16;
+
+        private float* _from;
+        private float* _to;
+        private int* _order;
+        private int _count;
+        private int _n;
+
+        public void Prepare(float* from, float* to, int* order, int count, int n)
+        {
+            _from = from;
+            _to = to;
+            _order = order;
+            _count = count;
+            _n = n;
+        }
+
+        public void Clear()
+        {
+            _from = null;
+            _to = null;
+            _order = null;
+        }
+
+        public void Execute(int part)
+        {
+            int end = Math.Min(_count, (part + 1) * Columns);
+            for (int j = part * Columns; j < end; j++)
+            {
+                new ReadOnlySpan<float>(_from + ((nint)_order[j] * _n), _n).CopyTo(new Span<float>(_to + ((nint)j * _n), _n));
+            }
+        }
     }
 }
