@@ -75,39 +75,32 @@ internal static unsafe class Bf16Packing
         return Vector256.ConditionalSelect(nan, bits | Vector256.Create(0x0040_0000u), rounded);
     }
 
-    // Pair by pair, every panel at once: the two source rows of a pair are read from end to end (long runs that the
-    // hardware prefetches well; a panel at a time read 128 bytes of every row, 2 KB apart), and each panel's words
-    // are written where that pair's go.
+    // Pair by pair, every panel at once: the two source rows of a pair are read from end to end, and each panel's
+    // words are written where that pair's go (w = 32: two 16-word vectors a panel; w = 8: one 8-word vector).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackContiguous(float* s, nint ld, int x0, int xc, int p0, int kc, int w, uint* dst)
     {
         int pairs = (kc + 1) / 2;
         nint panelWords = (nint)pairs * w;
-        var highHalf = Vector512.Create(0xFFFF_0000u);
-        int vectorLines = w >= 16 ? xc / 16 * 16 : xc / 8 * 8;
+        int wholeLines = xc / w * w;
         for (int q = 0; q < pairs; q++)
         {
             float* low = s + ((nint)(p0 + (2 * q)) * ld) + x0;
             bool hasHigh = (2 * q) + 1 < kc;
             float* high = low + ld;
-            uint* pair = dst + ((nint)q * w);
+            uint* panel = dst + ((nint)q * w);
             int x = 0;
-            if (w >= 16)
+            if (w == 32)
             {
-                for (; x < vectorLines; x += 16)
+                for (; x < wholeLines; x += 32, panel += panelWords)
                 {
-                    Vector512<uint> word = Rounded(Vector512.Load(low + x)) >> 16;
-                    if (hasHigh)
-                    {
-                        word |= Rounded(Vector512.Load(high + x)) & highHalf;
-                    }
-
-                    word.Store(pair + ((x / w) * panelWords) + (x % w));
+                    Word16(low + x, high + x, hasHigh).Store(panel);
+                    Word16(low + x + 16, high + x + 16, hasHigh).Store(panel + 16);
                 }
             }
-            else
+            else if (w == 8)
             {
-                for (; x < vectorLines; x += 8)
+                for (; x < wholeLines; x += 8, panel += panelWords)
                 {
                     Vector256<uint> word = Rounded(Vector256.Load(low + x)) >> 16;
                     if (hasHigh)
@@ -115,20 +108,33 @@ internal static unsafe class Bf16Packing
                         word |= Rounded(Vector256.Load(high + x)) & Vector256.Create(0xFFFF_0000u);
                     }
 
-                    word.Store(pair + ((x / w) * panelWords) + (x % w));
+                    word.Store(panel);
                 }
             }
 
-            for (; x < xc; x++)
+            // The lines of a last partial panel (or of any panel, for another width), then its zero padding.
+            for (; x < xc; x += w, panel += panelWords)
             {
-                pair[((x / w) * panelWords) + (x % w)] = Pair(low[x], hasHigh ? high[x] : 0f);
-            }
+                int width = Math.Min(w, xc - x);
+                for (int e = 0; e < width; e++)
+                {
+                    panel[e] = Pair(low[x + e], hasHigh ? high[x + e] : 0f);
+                }
 
-            for (; x % w != 0; x++)
-            {
-                pair[((x / w) * panelWords) + (x % w)] = 0;
+                for (int e = width; e < w; e++)
+                {
+                    panel[e] = 0;
+                }
             }
         }
+    }
+
+    // 16 words: bf16(low[e]) in the low halves, bf16(high[e]) (or 0) in the high halves.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> Word16(float* low, float* high, bool hasHigh)
+    {
+        Vector512<uint> word = Rounded(Vector512.Load(low)) >> 16;
+        return hasHigh ? word | (Rounded(Vector512.Load(high)) & Vector512.Create(0xFFFF_0000u)) : word;
     }
 
     // Each line's steps are contiguous. Sixteen lines at a time: 32 floats (16 pairs) of each line are rounded and
