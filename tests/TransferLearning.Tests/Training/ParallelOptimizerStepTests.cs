@@ -9,8 +9,10 @@ namespace TransferLearning.Tests.Training;
 [Collection(nameof(AllocationSensitive))]
 public class ParallelOptimizerStepTests
 {
-    // Several parts of 16,384 and a ragged last part whose length is not a multiple of a vector's width.
-    private const int Length = (3 * 16384) + 1001;
+    // Many parts of 16,384 and a ragged last part whose length is not a multiple of a vector's width. Many: with four,
+    // the calling thread could finish them all before a sleeping worker woke, step after step on a loaded host (CI,
+    // 2026-12-08: no part in 200 steps).
+    private const int Length = (63 * 16384) + 1001;
 
     public static TheoryData<string> Kinds => ["Adam", "Adam with L2-SP", "SGD", "SGD with Nesterov momentum and L2-SP"];
 
