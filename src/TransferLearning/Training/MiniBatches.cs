@@ -15,6 +15,7 @@ internal sealed unsafe class MiniBatches : IMiniBatches
     private const int ParallelGatherValues = 1 << 15;
 
     private readonly GatherJob _gatherJob = new();
+    private readonly int _maxThreads;
     private readonly Dataset _data;
     private readonly bool _shuffle;
     private readonly Random _random;
@@ -23,9 +24,10 @@ internal sealed unsafe class MiniBatches : IMiniBatches
     private readonly int[] _labels;
     private readonly float[] _targets;
 
-    public MiniBatches(Dataset data, int batchSize, bool shuffle, Random random)
+    public MiniBatches(Dataset data, int batchSize, bool shuffle, Random random, int maxThreads = 1)
     {
         _data = data;
+        _maxThreads = maxThreads;
         _shuffle = shuffle;
         _random = random;
         Size = Math.Min(batchSize, data.Count);
@@ -112,12 +114,13 @@ internal sealed unsafe class MiniBatches : IMiniBatches
         return input;
     }
 
-    // Copies the batch's columns on the calling thread and the worker pool's (parts of 16 columns); false when the
-    // batch is small or the pool is busy (the caller copies them itself).
+    // Copies the batch's columns on the calling thread and the worker pool's, at most the training backend's threads
+    // (parts of 16 columns, or more for a huge batch: at most 256 parts); false when the batch is small, one thread is
+    // allowed, or the pool is busy (the caller copies them itself).
     private bool GatherInParallel(ReadOnlySpan<float> features, int start, int count, int n)
     {
         var pool = GemmWorkerPool.Shared;
-        if (count * n < ParallelGatherValues || pool.WorkerCount == 0 || !pool.TryAcquire())
+        if (count * n < ParallelGatherValues || _maxThreads < 2 || pool.WorkerCount == 0 || !pool.TryAcquire())
         {
             return false;
         }
@@ -128,8 +131,9 @@ internal sealed unsafe class MiniBatches : IMiniBatches
             fixed (float* to = _input)
             fixed (int* order = _order)
             {
-                _gatherJob.Prepare(from, to, order + start, count, n);
-                pool.Run(_gatherJob, (count + GatherJob.Columns - 1) / GatherJob.Columns);
+                int columns = Math.Max(GatherJob.Columns, (count + 255) / 256);
+                _gatherJob.Prepare(from, to, order + start, count, n, columns);
+                pool.Run(_gatherJob, (count + columns - 1) / columns, _maxThreads);
             }
 
             return true;
@@ -141,7 +145,7 @@ internal sealed unsafe class MiniBatches : IMiniBatches
         }
     }
 
-    // Columns 16·part .. 16·part + 15 of a batch: to[j·n ..] ← from[order[j]·n ..]. Guarded by the pool's lock.
+    // Columns c·part .. c·part + c − 1 of a batch (c = 16 or more): to[j·n ..] ← from[order[j]·n ..]. Guarded by the pool's lock.
     private sealed class GatherJob : IParallelWork
     {
         public const int Columns = 16;
@@ -151,9 +155,11 @@ internal sealed unsafe class MiniBatches : IMiniBatches
         private int* _order;
         private int _count;
         private int _n;
+        private int _columns;
 
-        public void Prepare(float* from, float* to, int* order, int count, int n)
+        public void Prepare(float* from, float* to, int* order, int count, int n, int columns)
         {
+            _columns = columns;
             _from = from;
             _to = to;
             _order = order;
@@ -170,8 +176,8 @@ internal sealed unsafe class MiniBatches : IMiniBatches
 
         public void Execute(int part)
         {
-            int end = Math.Min(_count, (part + 1) * Columns);
-            for (int j = part * Columns; j < end; j++)
+            int end = (int)Math.Min(_count, (long)(part + 1) * _columns);
+            for (int j = part * _columns; j < end; j++)
             {
                 new ReadOnlySpan<float>(_from + ((nint)_order[j] * _n), _n).CopyTo(new Span<float>(_to + ((nint)j * _n), _n));
             }

@@ -123,7 +123,8 @@ public sealed partial class Trainer
         int first = Options.CacheFrozenFeatures ? network.FrozenPrefixLength() : 0;
         var trainSet = first > 0 ? FeaturesAt(network, train, first) : train;
         var validationSet = validation is not null && first > 0 ? FeaturesAt(network, validation, first) : validation;
-        var batches = new MiniBatches(trainSet, Options.BatchSize, Options.Shuffle, new Xoshiro256StarStar(Options.Seed));
+        int threads = network.TrainingBackend is Compute.ManagedComputeBackend managed ? managed.MaxThreads : 1;
+        var batches = new MiniBatches(trainSet, Options.BatchSize, Options.Shuffle, new Xoshiro256StarStar(Options.Seed), threads);
         using var training = network.BeginTraining();
         var run = new Run(network, loss, optimizer, checkpointed, batches, trainSet.Count, trainSet.IsClassification, first, Options, progress, cancellationToken) { Identity = identity };
         if (resume is not null)

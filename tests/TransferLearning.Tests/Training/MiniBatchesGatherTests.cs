@@ -11,10 +11,11 @@ namespace TransferLearning.Tests.Training;
 public class MiniBatchesGatherTests
 {
     [Theory]
-    [InlineData(784, 128)]   // 100,352 values: gathered on the pool (parts of 16 columns)
-    [InlineData(784, 37)]    // a last part of 5 columns
-    [InlineData(10, 128)]    // 1,280 values: on the calling thread
-    public void Gather_Shuffled_CopiesEachExamplesColumnAndLabel(int features, int batchSize)
+    [InlineData(784, 128, 2)]   // 100,352 values: gathered on the pool (parts of 16 columns; the epoch's last batch 44 columns)
+    [InlineData(784, 100, 2)]   // a last part of 4 columns
+    [InlineData(784, 128, 1)]   // one thread allowed: on the calling thread
+    [InlineData(10, 128, 2)]    // 1,280 values: on the calling thread
+    public void Gather_Shuffled_CopiesEachExamplesColumnAndLabel(int features, int batchSize, int threads)
     {
         const int count = 300;
         var x = new float[features * count];
@@ -25,7 +26,7 @@ public class MiniBatchesGatherTests
 
         var labels = Enumerable.Range(0, count).Select(j => j % 7).ToArray();
         var data = Dataset.ForClassification(Matrix<float>.Build.Dense(features, count, x), labels, 7);
-        var batches = new MiniBatches(data, batchSize, shuffle: true, new Xoshiro256StarStar(5));
+        var batches = new MiniBatches(data, batchSize, shuffle: true, new Xoshiro256StarStar(5), threads);
         batches.StartEpoch();
         var seen = new HashSet<int>();
 

@@ -146,10 +146,31 @@ public class ZeroSkippingTrainingTests
         var network = Network.Create(data.FeatureCount, seed: 3).Dense(50, Activation.ReLU).Dense(10, Activation.Softmax);
         network.TrainingBackend = ComputeBackend.ManagedBFloat16();
         int forwards = SparseTrainingGemm.ForwardsOnThisThread;
+        int gradients = SparseTrainingGemm.GradientsOnThisThread;
 
         new Trainer(new TrainingOptions { Epochs = 1, BatchSize = 64, Seed = 2 }).Fit(network, data);
 
         (SparseTrainingGemm.ForwardsOnThisThread - forwards).Should().Be(0, "the zero-skipping kernels are float32: bfloat16 products keep the dense path");
+        (SparseTrainingGemm.GradientsOnThisThread - gradients).Should().Be(0, "in the weight gradient too");
+    }
+
+    [SkippableFact]
+    public void ComputeGradients_AfterASkippingStep_OnAnotherBackend_DoesNotReuseThatStepsMasks()
+    {
+        Skip.IfNot(ComputeBackend.IsBFloat16Supported, "This CPU (or OS) cannot run the bfloat16 kernel.");
+        var data = Data(inputs: 100, count: 64, zeroShare: 0.7);
+        var network = Network.Create(data.FeatureCount, seed: 3).Dense(50, Activation.ReLU).Dense(10, Activation.Softmax);
+        network.TrainingBackend = ComputeBackend.Managed;
+        var step = new TrainingStep(network, batchCapacity: 64);
+        int gradients = SparseTrainingGemm.GradientsOnThisThread;
+
+        step.ComputeGradients(data);
+        int afterFloat32 = SparseTrainingGemm.GradientsOnThisThread - gradients;
+        network.TrainingBackend = ComputeBackend.ManagedBFloat16();
+        step.ComputeGradients(data);
+
+        afterFloat32.Should().Be(1, "the float32 step skipped zeros in the weight gradient");
+        (SparseTrainingGemm.GradientsOnThisThread - gradients).Should().Be(1, "the bfloat16 step ran the dense product, not the masks the float32 step left");
     }
 
     private static Dataset Data(int inputs, int count, double zeroShare)

@@ -285,7 +285,7 @@ public sealed class DenseLayer : Layer, IAffineLayer
         float invM = 1f / batch;
         if (!Weight.IsFrozen)
         {
-            if ((state as DenseState)?.Masks is { SkipsGradient: true } masks && masks.Batch == batch)
+            if ((state as DenseState)?.Skipping is { SkipsGradient: true } masks && masks.Batch == batch)
             {
                 var managed = (ManagedComputeBackend)backend;
                 SparseTrainingGemm.WeightGradient(masks, dZ[..(OutputSize * batch)], input[..(InputSize * batch)], Weight.Gradient, invM, managed.MaxThreads, wide: managed.Kernel == GemmKernelKind.Avx512);
@@ -342,6 +342,10 @@ public sealed class DenseLayer : Layer, IAffineLayer
         // is analysed, or when none can be. Made on the first analysis, reused after.
         public SparseInputMasks? Masks { get; private set; }
 
+        // The masks when the forward pass of this batch skipped zeros in a product; null when it ran both dense. The
+        // backward pass reads this, never masks an earlier batch left (the backend may change between steps).
+        public SparseInputMasks? Skipping { get; private set; }
+
         // Analyses the batch's zeros when this layer reads the batch's inputs on a managed SIMD backend in float32: the
         // masks, with SkipsForward and SkipsGradient telling which products skip zeros; null: both dense. The
         // zero-skipping kernels match the dense kernel's width: 256-bit on the AVX2 kernel, 512-bit on the AVX-512 one
@@ -354,11 +358,13 @@ public sealed class DenseLayer : Layer, IAffineLayer
                 || !(managed.Kernel == GemmKernelKind.Avx2 ? SparseTrainingGemm.IsSupported
                     : managed.Kernel == GemmKernelKind.Avx512 && SparseTrainingGemm.IsWideSupported))
             {
+                Skipping = null;
                 return null;
             }
 
             Masks ??= new SparseInputMasks(inputs, Capacity);
-            return SparseTrainingGemm.Analyse(Masks, input[..(inputs * batch)], batch) ? Masks : null;
+            Skipping = SparseTrainingGemm.Analyse(Masks, input[..(inputs * batch)], batch) ? Masks : null;
+            return Skipping;
         }
     }
 }
