@@ -79,6 +79,18 @@ internal static unsafe partial class SparseTrainingGemm
     // Whether the 512-bit kernels can run here (`wide`).
     public static bool IsWideSupported => IsSupported && Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
+    // Whether the products of a backend on the dense `kernel` can skip zeros here: with kernels as wide as the dense
+    // ones (256-bit for AVX2, 512-bit for AVX-512; the 256-bit ones lost to the 512-bit dense products).
+    public static bool Supports(GemmKernelKind kernel) => kernel switch
+    {
+        GemmKernelKind.Avx2 => IsSupported,
+        GemmKernelKind.Avx512 => IsWideSupported,
+        _ => false,
+    };
+
+    // Whether a backend on the dense `kernel` takes the 512-bit kernels.
+    public static bool IsWide(GemmKernelKind kernel) => kernel == GemmKernelKind.Avx512;
+
     // Whether the weight gradient of a batch of m examples can take this path (one partial sum per element).
     public static bool GradientFits(int m) => m <= GemmDriver<Avx2MicroKernel>.KcMax;
 

@@ -120,7 +120,7 @@ internal sealed unsafe class MiniBatches : IMiniBatches
     private bool GatherInParallel(ReadOnlySpan<float> features, int start, int count, int n)
     {
         var pool = GemmWorkerPool.Shared;
-        if (count * n < ParallelGatherValues || _maxThreads < 2 || pool.WorkerCount == 0 || !pool.TryAcquire())
+        if ((long)count * n < ParallelGatherValues || _maxThreads < 2 || pool.WorkerCount == 0 || !pool.TryAcquire())
         {
             return false;
         }

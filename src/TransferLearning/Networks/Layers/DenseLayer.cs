@@ -258,7 +258,7 @@ public sealed class DenseLayer : Layer, IAffineLayer
         var z = dense.Z.AsSpan(0, size);
         Elementwise.BroadcastColumns(Bias.Data, z, batch);
         var managed = (ManagedComputeBackend)backend;
-        SparseTrainingGemm.Forward(masks, Weight.Data, input[..(InputSize * batch)], z, managed.MaxThreads, wide: managed.Kernel == GemmKernelKind.Avx512);
+        SparseTrainingGemm.Forward(masks, Weight.Data, input[..(InputSize * batch)], z, managed.MaxThreads, wide: SparseTrainingGemm.IsWide(managed.Kernel));
         Activation.Forward(z, output[..size], OutputSize);
     }
 
@@ -288,7 +288,7 @@ public sealed class DenseLayer : Layer, IAffineLayer
             if ((state as DenseState)?.Skipping is { SkipsGradient: true } masks && masks.Batch == batch)
             {
                 var managed = (ManagedComputeBackend)backend;
-                SparseTrainingGemm.WeightGradient(masks, dZ[..(OutputSize * batch)], input[..(InputSize * batch)], Weight.Gradient, invM, managed.MaxThreads, wide: managed.Kernel == GemmKernelKind.Avx512);
+                SparseTrainingGemm.WeightGradient(masks, dZ[..(OutputSize * batch)], input[..(InputSize * batch)], Weight.Gradient, invM, managed.MaxThreads, wide: SparseTrainingGemm.IsWide(managed.Kernel));
             }
             else
             {
@@ -355,8 +355,7 @@ public sealed class DenseLayer : Layer, IAffineLayer
         {
             if (!ReadsBatchInput
                 || backend is not ManagedComputeBackend { IsBFloat16: false } managed
-                || !(managed.Kernel == GemmKernelKind.Avx2 ? SparseTrainingGemm.IsSupported
-                    : managed.Kernel == GemmKernelKind.Avx512 && SparseTrainingGemm.IsWideSupported))
+                || !SparseTrainingGemm.Supports(managed.Kernel))
             {
                 Skipping = null;
                 return null;
