@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TransferLearning.Networks;
 
 namespace TransferLearning.Training;
@@ -74,7 +75,45 @@ internal sealed class Adam : Optimizer
         float eps = Options.Epsilon;
         var w = parameter.Data.AsSpan(start, length);
         int i = 0;
-        if (Vector.IsHardwareAccelerated)
+
+        // Bound by the square root and the division (about ten cycles a 256-bit vector on a Zen 5), not by memory: a
+        // 512-bit vector does twice the elements per instruction where the CPU has AVX-512 (the same bits: both are
+        // correctly rounded at every width).
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var gv = MemoryMarshal.Cast<float, Vector512<float>>(gradient);
+            var mv = MemoryMarshal.Cast<float, Vector512<float>>(m);
+            var vv = MemoryMarshal.Cast<float, Vector512<float>>(v);
+            var wv = MemoryMarshal.Cast<float, Vector512<float>>(w);
+            var vb1 = Vector512.Create(b1);
+            var vb2 = Vector512.Create(b2);
+            var v1b1 = Vector512.Create(1 - b1);
+            var v1b2 = Vector512.Create(1 - b2);
+            var vc1 = Vector512.Create(learningRate * c1);
+            var vc2 = Vector512.Create(c2);
+            var veps = Vector512.Create(eps);
+            var anchor = MemoryMarshal.Cast<float, Vector512<float>>(regularization.Anchor);
+            var onWeight = Vector512.Create(regularization.OnWeight);
+            var anchorDecay = Vector512.Create(regularization.AnchorDecay);
+            bool anchored = regularization.AnchorDecay != 0;
+            for (int k = 0; k < gv.Length; k++)
+            {
+                var g = gv[k] + (onWeight * wv[k]);
+                if (anchored)
+                {
+                    g -= anchorDecay * anchor[k];
+                }
+
+                var mk = (vb1 * mv[k]) + (v1b1 * g);
+                var vk = (vb2 * vv[k]) + (v1b2 * g * g);
+                mv[k] = mk;
+                vv[k] = vk;
+                wv[k] -= vc1 * mk / (Vector512.Sqrt(vk * vc2) + veps);
+            }
+
+            i = gv.Length * Vector512<float>.Count;
+        }
+        else if (Vector.IsHardwareAccelerated)
         {
             var gv = MemoryMarshal.Cast<float, Vector<float>>(gradient);
             var mv = MemoryMarshal.Cast<float, Vector<float>>(m);
