@@ -154,7 +154,8 @@ internal sealed class HeldOutEvidence
     public double Score(TransferStrategy strategy, TransferMetric metric, params TransferStrategy[] others)
     {
         var folds = Common([strategy, .. others]);
-        double score = metric.Score(Pooled(strategy, folds, null), Truth(folds, null));
+        float[] pooled = Pooled(strategy, folds);
+        double score = metric.Score(Matrix<float>.Build.Dense(_rows, pooled.Length / _rows, pooled), Truth(PooledIndices(folds), null));
         if (!double.IsFinite(score))
         {
 #pragma warning disable CA2208 // The argument at fault is the caller's TransferOptions.Metric, not a parameter of Score.
@@ -179,6 +180,11 @@ internal sealed class HeldOutEvidence
         var random = new Random(seed);
         var sample = new int[n];
         var differences = new double[BootstrapResamples];
+
+        // Pooled once, resampled into buffers reused by every resample (the metric keeps neither).
+        float[] firstOutputs = Pooled(first, folds), secondOutputs = Pooled(second, folds);
+        int[] pooledIndices = PooledIndices(folds);
+        float[] firstPicked = new float[_rows * n], secondPicked = new float[_rows * n];
         for (int b = 0; b < BootstrapResamples; b++)
         {
             for (int j = 0; j < n; j++)
@@ -186,8 +192,8 @@ internal sealed class HeldOutEvidence
                 sample[j] = random.Next(n);
             }
 
-            var truth = Truth(folds, sample);
-            differences[b] = metric.Score(Pooled(first, folds, sample), truth) - metric.Score(Pooled(second, folds, sample), truth);
+            var truth = Truth(pooledIndices, sample);
+            differences[b] = metric.Score(Picked(firstOutputs, sample, firstPicked), truth) - metric.Score(Picked(secondOutputs, sample, secondPicked), truth);
         }
 
         // A resample the metric cannot score (average precision with no positive drawn) is left out.
@@ -206,34 +212,59 @@ internal sealed class HeldOutEvidence
     private int[] Common(TransferStrategy[] strategies) =>
         [.. Enumerable.Range(0, Folds).Where(f => strategies.All(s => _outputs.TryGetValue(s, out var done) && done.ContainsKey(f)))];
 
-    /// <summary>The held-out outputs of <paramref name="strategy"/> on <paramref name="folds"/>, in fold order, rows × examples; the pooled examples <paramref name="sample"/> only (all when <see langword="null"/>).</summary>
-    private Matrix<float> Pooled(TransferStrategy strategy, int[] folds, int[]? sample)
+    /// <summary>The held-out outputs of <paramref name="strategy"/> on <paramref name="folds"/>, in fold order, rows × examples.</summary>
+    private float[] Pooled(TransferStrategy strategy, int[] folds)
     {
-        var pooled = folds.SelectMany(f => _outputs[strategy][f]).ToArray();
-        if (sample is null)
+        var outputs = _outputs[strategy];
+        var pooled = new float[folds.Sum(f => outputs[f].Length)];
+        int at = 0;
+        foreach (int f in folds)
         {
-            return Matrix<float>.Build.Dense(_rows, pooled.Length / _rows, pooled);
+            outputs[f].CopyTo(pooled, at);
+            at += outputs[f].Length;
         }
 
-        var picked = new float[_rows * sample.Length];
-        for (int j = 0; j < sample.Length; j++)
-        {
-            pooled.AsSpan(sample[j] * _rows, _rows).CopyTo(picked.AsSpan(j * _rows, _rows));
-        }
-
-        return Matrix<float>.Build.Dense(_rows, sample.Length, picked);
+        return pooled;
     }
 
-    /// <summary>The labels or targets of the pooled held-out examples of <paramref name="folds"/> (those at <paramref name="sample"/>, or all), with one placeholder feature: metrics read only the truth.</summary>
-    private Dataset Truth(int[] folds, int[]? sample)
+    /// <summary>The pooled examples <paramref name="sample"/> of <paramref name="pooled"/> (rows × examples), written into <paramref name="buffer"/>.</summary>
+    private Matrix<float> Picked(float[] pooled, int[] sample, float[] buffer)
     {
-        int[] pooled = [.. folds.SelectMany(f => _parts[f]!.Value.Indices)];
-        int[] indices = sample is null ? pooled : [.. sample.Select(j => pooled[j])];
+        for (int j = 0; j < sample.Length; j++)
+        {
+            pooled.AsSpan(sample[j] * _rows, _rows).CopyTo(buffer.AsSpan(j * _rows, _rows));
+        }
+
+        return Matrix<float>.Build.Dense(_rows, sample.Length, buffer);
+    }
+
+    /// <summary>The target indices of the examples held out in <paramref name="folds"/>, in fold order.</summary>
+    private int[] PooledIndices(int[] folds) => [.. folds.SelectMany(f => _parts[f]!.Value.Indices)];
+
+    /// <summary>The labels or targets of the pooled held-out examples <paramref name="pooled"/> (those at <paramref name="sample"/>, or all), with one placeholder feature: metrics read only the truth.</summary>
+    private Dataset Truth(int[] pooled, int[]? sample)
+    {
+        int[] indices = pooled;
+        if (sample is not null)
+        {
+            indices = new int[sample.Length];
+            for (int j = 0; j < sample.Length; j++)
+            {
+                indices[j] = pooled[sample[j]];
+            }
+        }
+
         var features = Matrix<float>.Build.Dense(1, indices.Length);
         if (_target.IsClassification)
         {
             var labels = _target.LabelArray!;
-            return Dataset.ForClassification(features, [.. indices.Select(i => labels[i])], _target.ClassCount);
+            var picked = new int[indices.Length];
+            for (int j = 0; j < indices.Length; j++)
+            {
+                picked[j] = labels[indices[j]];
+            }
+
+            return Dataset.ForClassification(features, picked, _target.ClassCount);
         }
 
         var targets = _target.TargetArray!;
