@@ -40,21 +40,35 @@ public sealed partial class DataSizePolicy
         int folds = small ? evidence.Folds : 1;
         var metric = context.Metric;
         var extraReasons = new List<DecisionReason>();
-        if (!small && transfer.FreezesPretrainedLayers && transfer != TransferStrategy.HeadOnly)
-        {
-            // The head alone trains on the same cached features at almost no cost: it replaces the rule's LastLayers when it wins beyond the noise.
-            transfer = IfBetter(context, evidence, transfer, TransferStrategy.HeadOnly, 1, "The head alone on the same frozen features (cheap: cached)", extraReasons);
-        }
+        bool checkHead = !small && transfer.FreezesPretrainedLayers && transfer != TransferStrategy.HeadOnly;
 
         // A source a few times the target (at least as large, under condition (b)'s ratio) and a large target: the
         // pretrained weights may still serve as a start where frozen features do not, so FullFineTune is measured too.
         // It and FromScratch share the budget one of them has alone. A source smaller than the target is not: its
         // weights were learned from fewer examples than the target has, and the shorter budget favours a warm start.
-        double share = 1;
         bool sourceAtLeastTarget = situation.SourceExampleCount >= situation.TargetExampleCount;
-        if (littleSource && sourceAtLeastTarget && !small && context.Setup.Extractor is null && transfer != TransferStrategy.FullFineTune)
+        bool checkFull = littleSource && sourceAtLeastTarget && !small && context.Setup.Extractor is null && transfer != TransferStrategy.FullFineTune;
+        double share = checkFull ? LittleSourceEpochShare : 1;
+
+        // Every candidate the checks below compare, trained first and at once where there are two cores (the same
+        // outputs as one after another); the checks then find them measured. One that diverges is measured again by
+        // its check, which reports it.
+        evidence.MeasureEach(context,
+        [
+            (transfer, folds, ShareOf(transfer, share)),
+            .. checkHead ? [(TransferStrategy.HeadOnly, 1, 1.0)] : Array.Empty<(TransferStrategy, int, double)>(),
+            .. checkFull ? [(TransferStrategy.FullFineTune, 1, share)] : Array.Empty<(TransferStrategy, int, double)>(),
+            (baseline, folds, share),
+        ]);
+
+        if (checkHead)
         {
-            share = LittleSourceEpochShare;
+            // The head alone trains on the same cached features at almost no cost: it replaces the rule's LastLayers when it wins beyond the noise.
+            transfer = IfBetter(context, evidence, transfer, TransferStrategy.HeadOnly, 1, "The head alone on the same frozen features (cheap: cached)", extraReasons);
+        }
+
+        if (checkFull)
+        {
             transfer = IfBetter(context, evidence, transfer, TransferStrategy.FullFineTune, share, "The source is small, so the pretrained weights as a start only are measured too", extraReasons);
         }
 

@@ -131,45 +131,113 @@ internal sealed class HeldOutEvidence
     /// </param>
     public void Measure(TransferContext context, TransferStrategy strategy, int folds, double epochShare = 1)
     {
-        int[] todo = [.. Enumerable.Range(0, Math.Min(folds, Folds)).Where(f => !(_outputs.TryGetValue(strategy, out var done) && done.ContainsKey(f)))];
-        foreach (int f in todo)
+        if (MeasureEach(context, [(strategy, folds, epochShare)])[0] is { } diverged)
         {
-            Part(f);   // built here, one thread, before any training runs
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(diverged).Throw();
         }
+    }
 
-        // The folds train at once on the cores a small target's products leave idle (each part's training is the same to
-        // the bit on any thread); a fold that diverges stops the measurement with its exception, as one after another would.
-        int threads = Math.Min(todo.Length, Math.Min(Environment.ProcessorCount, MaxConcurrentFolds));
-        if (threads < 2)
+    /// <summary>
+    /// <see cref="Measure"/> for several candidates at once: every fold of every candidate that is not scored yet is trained,
+    /// two at a time where there are two cores (each training is the same to the bit on any thread, so the outputs are those
+    /// of one after another). A candidate whose training diverges is forgotten, and its exception (its first fold's, in
+    /// fold order) is returned in its place; <see langword="null"/> for a candidate that trained. Any other failure is thrown.
+    /// </summary>
+    public TrainingDivergedException?[] MeasureEach(TransferContext context, IReadOnlyList<(TransferStrategy Strategy, int Folds, double EpochShare)> candidates)
+    {
+        var jobs = new List<(int Candidate, int Fold)>();
+        for (int c = 0; c < candidates.Count; c++)
         {
-            foreach (int f in todo)
+            var (strategy, folds, _) = candidates[c];
+            if (jobs.Any(j => candidates[j.Candidate].Strategy == strategy))
             {
-                MeasureFold(context, strategy, f, epochShare);
+                continue;   // named twice: its first entry's folds and share
             }
 
-            return;
+            for (int f = 0; f < Math.Min(folds, Folds); f++)
+            {
+                if (!(_outputs.TryGetValue(strategy, out var done) && done.ContainsKey(f)))
+                {
+                    Part(f);   // built here, on one thread, before any training runs
+                    jobs.Add((c, f));
+                }
+            }
         }
 
-        try
+        var failures = new Exception?[jobs.Count];
+        int threads = Math.Min(jobs.Count, Math.Min(Environment.ProcessorCount, MaxConcurrentFolds));
+        void Run(int job)
         {
-            Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = context.CancellationToken }, f =>
+            var (c, f) = jobs[job];
+            try
             {
-                try
-                {
-                    MeasureFold(context, strategy, f, epochShare);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    throw new FoldException(f, e);
-                }
-            });
+                MeasureFold(context, candidates[c].Strategy, f, candidates[c].EpochShare);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failures[job] = e;
+            }
         }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+
+        if (threads < 2)
         {
-            // The first fold's (in fold order) failure, as a sequential measurement would have met it first.
-            var first = e.InnerExceptions.OfType<FoldException>().OrderBy(x => x.Fold).FirstOrDefault();
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first?.InnerException ?? e.InnerExceptions[0]).Throw();
+            for (int job = 0; job < jobs.Count; job++)
+            {
+                // One after another, a candidate stops at its first diverging fold.
+                if (!jobs.Take(job).Any(j => j.Candidate == jobs[job].Candidate && failures[jobs.IndexOf(j)] is not null))
+                {
+                    Run(job);
+                }
+            }
         }
+        else
+        {
+            // Each thread takes the next job as it finishes one, the costliest first (a training of every layer before a
+            // frozen body's head on cached features), so that no thread is left with two long ones at the end.
+            int[] order = [.. Enumerable.Range(0, jobs.Count).OrderBy(j => candidates[jobs[j].Candidate].Strategy.FreezesPretrainedLayers).ThenByDescending(j => candidates[jobs[j].Candidate].EpochShare)];
+            int next = -1;
+            try
+            {
+                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = context.CancellationToken }, _ =>
+                {
+                    for (int taken = Interlocked.Increment(ref next); taken < order.Length; taken = Interlocked.Increment(ref next))
+                    {
+                        context.CancellationToken.ThrowIfCancellationRequested();
+                        Run(order[taken]);
+                    }
+                });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.All(x => x is OperationCanceledException))
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+        }
+
+        // Anything but a diverged training is the caller's error: the first in job order is thrown.
+        if (failures.FirstOrDefault(e => e is not null and not TrainingDivergedException) is { } error)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+        }
+
+        var diverged = new TrainingDivergedException?[candidates.Count];
+        for (int job = 0; job < jobs.Count; job++)
+        {
+            int c = jobs[job].Candidate;
+            if (failures[job] is TrainingDivergedException e && diverged[c] is null)
+            {
+                diverged[c] = e;
+                Forget(candidates[c].Strategy);
+            }
+        }
+
+        for (int c = 0; c < candidates.Count; c++)
+        {
+            // A candidate named twice shares its first entry's fate.
+            int first = Enumerable.Range(0, c).FirstOrDefault(x => candidates[x].Strategy == candidates[c].Strategy, c);
+            diverged[c] ??= diverged[first];
+        }
+
+        return diverged;
     }
 
     /// <summary>The most folds trained at once.</summary>
@@ -192,11 +260,6 @@ internal sealed class HeldOutEvidence
         }
     }
 
-    /// <summary>A fold's failure, with the fold (the first in fold order is rethrown).</summary>
-    private sealed class FoldException(int fold, Exception inner) : Exception(inner.Message, inner)
-    {
-        public int Fold { get; } = fold;
-    }
 
     /// <summary>The examples held out in the folds both strategies were scored on.</summary>
     public int HeldOutCount(params TransferStrategy[] strategies) => Common(strategies).Sum(f => _parts[f]!.Value.Indices.Length);

@@ -69,6 +69,43 @@ public class HeldOutEvidenceTests(LatentPretrained fixture) : IClassFixture<Late
         expected.StandardError.Should().BePositive().And.NotBe(double.PositiveInfinity);
     }
 
+    [SkippableFact]
+    public void MeasureEach_TwoCandidatesAtOnce_SameOutputsAsOneAfterTheOther_OnALargeTargetsOneFold()
+    {
+        Skip.If(Environment.ProcessorCount < 2, "One core: the candidates train one after another here.");
+        var target = LatentPretrained.Tasks(40, related: true).Target;
+        var context = Context(target, Options);
+        var together = HeldOutEvidence.Plan(context, 3, trainOnOneFold: true);
+        var apart = HeldOutEvidence.Plan(context, 3, trainOnOneFold: true);
+
+        var diverged = together.MeasureEach(context, [(TransferStrategy.FullFineTune, 1, 0.6), (TransferStrategy.FromScratch, 1, 0.6)]);
+        apart.Measure(context, TransferStrategy.FullFineTune, 1, 0.6);
+        apart.Measure(context, TransferStrategy.FromScratch, 1, 0.6);
+
+        diverged.Should().OnlyContain(e => e == null).And.HaveCount(2);
+        foreach (var strategy in new[] { TransferStrategy.FullFineTune, TransferStrategy.FromScratch })
+        {
+            together.FoldsScored(strategy).Should().Be(1);
+            together.Score(strategy, CandidateMetrics.Soft).Should().Be(apart.Score(strategy, CandidateMetrics.Soft), "{0}", strategy);
+        }
+    }
+
+    [Fact]
+    public void MeasureEach_OneCandidateDiverges_ItIsReturnedAndForgotten_TheOtherIsMeasured()
+    {
+        var exploding = new TransferOptions { PretrainedLearningRateScale = 1e6f, Training = new TrainingOptions { Epochs = 5, BatchSize = 16, Optimizer = new SgdOptions { LearningRate = 0.5f } } };
+        var target = LatentPretrained.Tasks(12, related: true).Target;
+        var context = Context(target, exploding);
+        var evidence = HeldOutEvidence.Plan(context, 5);
+
+        var diverged = evidence.MeasureEach(context, [(TransferStrategy.FullFineTune, 5, 1.0), (TransferStrategy.HeadOnly, 5, 1.0)]);
+
+        diverged[0].Should().BeOfType<TrainingDivergedException>();
+        diverged[1].Should().BeNull();
+        evidence.FoldsScored(TransferStrategy.FullFineTune).Should().Be(0, "a diverged candidate is forgotten");
+        evidence.FoldsScored(TransferStrategy.HeadOnly).Should().Be(5);
+    }
+
     [Fact]
     public void Measure_EveryFoldDiverges_ThrowsTrainingDivergedException_NotAnAggregate()
     {
