@@ -93,10 +93,7 @@ public class HeldOutEvidenceTests(LatentPretrained fixture) : IClassFixture<Late
     [Fact]
     public void MeasureEach_OneCandidateDiverges_ItIsReturnedAndForgotten_TheOtherIsMeasured()
     {
-        var exploding = new TransferOptions { PretrainedLearningRateScale = 1e6f, Training = new TrainingOptions { Epochs = 5, BatchSize = 16, Optimizer = new SgdOptions { LearningRate = 0.5f } } };
-        var target = LatentPretrained.Tasks(12, related: true).Target;
-        var context = Context(target, exploding);
-        var evidence = HeldOutEvidence.Plan(context, 5);
+        var (context, evidence) = ExplodingSmallTarget();
 
         var diverged = evidence.MeasureEach(context, [(TransferStrategy.FullFineTune, 5, 1.0), (TransferStrategy.HeadOnly, 5, 1.0)]);
 
@@ -109,11 +106,7 @@ public class HeldOutEvidenceTests(LatentPretrained fixture) : IClassFixture<Late
     [Fact]
     public void Measure_EveryFoldDiverges_ThrowsTrainingDivergedException_NotAnAggregate()
     {
-        // The pretrained layers at 10⁶ × the rate: FullFineTune diverges on every fold.
-        var exploding = new TransferOptions { PretrainedLearningRateScale = 1e6f, Training = new TrainingOptions { Epochs = 5, BatchSize = 16, Optimizer = new SgdOptions { LearningRate = 0.5f } } };
-        var target = LatentPretrained.Tasks(12, related: true).Target;
-        var context = Context(target, exploding);
-        var evidence = HeldOutEvidence.Plan(context, 5);
+        var (context, evidence) = ExplodingSmallTarget();
 
         var act = () => evidence.Measure(context, TransferStrategy.FullFineTune, 5);
 
@@ -133,6 +126,14 @@ public class HeldOutEvidenceTests(LatentPretrained fixture) : IClassFixture<Late
 
         act.Should().Throw<OperationCanceledException>();
         evidence.FoldsScored(TransferStrategy.FromScratch).Should().Be(0);
+    }
+
+    // The pretrained layers at 10⁶ × the rate: FullFineTune diverges on every fold of 12 per class; HeadOnly trains.
+    private (TransferContext Context, HeldOutEvidence Evidence) ExplodingSmallTarget()
+    {
+        var exploding = new TransferOptions { PretrainedLearningRateScale = 1e6f, Training = new TrainingOptions { Epochs = 5, BatchSize = 16, Optimizer = new SgdOptions { LearningRate = 0.5f } } };
+        var context = Context(LatentPretrained.Tasks(12, related: true).Target, exploding);
+        return (context, HeldOutEvidence.Plan(context, 5));
     }
 
     private TransferContext Context(Dataset target, TransferOptions options)
