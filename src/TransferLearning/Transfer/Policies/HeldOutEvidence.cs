@@ -145,16 +145,13 @@ internal sealed class HeldOutEvidence
     /// </summary>
     public TrainingDivergedException?[] MeasureEach(TransferContext context, IReadOnlyList<(TransferStrategy Strategy, int Folds, double EpochShare)> candidates)
     {
+        // A candidate named twice is measured by its first entry (its folds and share), and shares that entry's fate.
+        int[] owner = [.. Enumerable.Range(0, candidates.Count).Select(c => Enumerable.Range(0, c + 1).First(x => candidates[x].Strategy == candidates[c].Strategy))];
         var jobs = new List<(int Candidate, int Fold)>();
         for (int c = 0; c < candidates.Count; c++)
         {
             var (strategy, folds, _) = candidates[c];
-            if (jobs.Any(j => candidates[j.Candidate].Strategy == strategy))
-            {
-                continue;   // named twice: its first entry's folds and share
-            }
-
-            for (int f = 0; f < Math.Min(folds, Folds); f++)
+            for (int f = 0; owner[c] == c && f < Math.Min(folds, Folds); f++)
             {
                 if (!(_outputs.TryGetValue(strategy, out var done) && done.ContainsKey(f)))
                 {
@@ -164,11 +161,17 @@ internal sealed class HeldOutEvidence
             }
         }
 
+        // A candidate stops at its first failure: its later jobs are skipped (on two threads, those not yet started).
         var failures = new Exception?[jobs.Count];
-        int threads = Math.Min(jobs.Count, Math.Min(Environment.ProcessorCount, MaxConcurrentFolds));
+        var stopped = new bool[candidates.Count];
         void Run(int job)
         {
             var (c, f) = jobs[job];
+            if (Volatile.Read(ref stopped[c]))
+            {
+                return;
+            }
+
             try
             {
                 MeasureFold(context, candidates[c].Strategy, f, candidates[c].EpochShare);
@@ -176,18 +179,16 @@ internal sealed class HeldOutEvidence
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 failures[job] = e;
+                Volatile.Write(ref stopped[c], true);
             }
         }
 
+        int threads = Math.Min(jobs.Count, Math.Min(Environment.ProcessorCount, MaxConcurrentFolds));
         if (threads < 2)
         {
             for (int job = 0; job < jobs.Count; job++)
             {
-                // One after another, a candidate stops at its first diverging fold.
-                if (!jobs.Take(job).Any(j => j.Candidate == jobs[job].Candidate && failures[jobs.IndexOf(j)] is not null))
-                {
-                    Run(job);
-                }
+                Run(job);
             }
         }
         else
@@ -219,6 +220,7 @@ internal sealed class HeldOutEvidence
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
         }
 
+        // A diverged candidate is forgotten, and its first diverging fold's exception (in fold order) returned.
         var diverged = new TrainingDivergedException?[candidates.Count];
         for (int job = 0; job < jobs.Count; job++)
         {
@@ -230,14 +232,7 @@ internal sealed class HeldOutEvidence
             }
         }
 
-        for (int c = 0; c < candidates.Count; c++)
-        {
-            // A candidate named twice shares its first entry's fate.
-            int first = Enumerable.Range(0, c).FirstOrDefault(x => candidates[x].Strategy == candidates[c].Strategy, c);
-            diverged[c] ??= diverged[first];
-        }
-
-        return diverged;
+        return [.. Enumerable.Range(0, candidates.Count).Select(c => diverged[owner[c]])];
     }
 
     /// <summary>The most folds trained at once.</summary>
